@@ -1,0 +1,101 @@
+import { z } from "zod";
+import type { AppDeps } from "../app.js";
+import { AppError } from "../shared/errors.js";
+import { idParam, type ApiRouter } from "../http/route.js";
+import type { AuthUser } from "../http/auth.js";
+import { createUser, getUser, userView } from "./create-user.js";
+import { hashPassword } from "./passwords.js";
+import { createApiToken, listApiTokens, revokeApiToken } from "./tokens.js";
+import { createdTokenResponse, createTokenBody, createUserBody, tokenParams, tokenResponse, userResponse } from "./accounts.schemas.js";
+
+/** A user manages their own tokens; a treasurer manages anyone's. Others learn nothing. */
+function requireSelfOrTreasurer(user: AuthUser, userId: number): void {
+  if (user.id !== userId && !user.isTreasurer) throw new AppError("not_found", "User was not found.");
+}
+
+export function registerAccountRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+
+  api.route(
+    {
+      method: "post",
+      path: "/users",
+      tag: "accounts",
+      summary: "Create a user",
+      auth: "treasurer",
+      body: createUserBody,
+      responses: { 201: { description: "The user", schema: userResponse } },
+    },
+    async ({ body, user, res }) => {
+      const passwordHash = body.password ? await hashPassword(body.password) : null;
+      const created = createUser(db, { email: body.email, name: body.name, passwordHash, actorUserId: user.id }, { clock });
+      res.status(201).json(userView(created));
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/users/me",
+      tag: "accounts",
+      summary: "The calling user",
+      auth: "user",
+      responses: { 200: { description: "The user", schema: userResponse } },
+    },
+    ({ user, res }) => {
+      const row = getUser(db, user.id);
+      if (!row) throw new AppError("unauthenticated", "The user no longer exists.");
+      res.json(userView(row));
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/users/{id}/tokens",
+      tag: "accounts",
+      summary: "List a user's API tokens",
+      auth: "user",
+      params: idParam,
+      responses: { 200: { description: "Tokens (never their secrets)", schema: z.object({ tokens: z.array(tokenResponse) }) } },
+    },
+    ({ params, user, res }) => {
+      requireSelfOrTreasurer(user, params.id);
+      res.json({ tokens: listApiTokens(db, params.id) });
+    },
+  );
+
+  api.route(
+    {
+      method: "post",
+      path: "/users/{id}/tokens",
+      tag: "accounts",
+      summary: "Create an API token; the secret appears in this response only",
+      auth: "user",
+      params: idParam,
+      body: createTokenBody,
+      responses: { 201: { description: "The token with its secret", schema: createdTokenResponse } },
+    },
+    ({ params, body, user, res }) => {
+      requireSelfOrTreasurer(user, params.id);
+      if (!getUser(db, params.id)) throw new AppError("not_found", "User was not found.");
+      res.status(201).json(createApiToken(db, { userId: params.id, name: body.name, actorUserId: user.id }, { clock }));
+    },
+  );
+
+  api.route(
+    {
+      method: "delete",
+      path: "/users/{id}/tokens/{tokenId}",
+      tag: "accounts",
+      summary: "Revoke an API token",
+      auth: "user",
+      params: tokenParams,
+      responses: { 200: { description: "The revoked token", schema: tokenResponse } },
+    },
+    ({ params, user, res }) => {
+      requireSelfOrTreasurer(user, params.id);
+      res.json(revokeApiToken(db, { userId: params.id, tokenId: params.tokenId, actorUserId: user.id }, { clock }));
+    },
+  );
+}

@@ -1,0 +1,73 @@
+// The express app factory, used by `npm start` and by the tests alike.
+import express, { type Express } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import type { Logger } from "pino";
+import { randomUUID } from "node:crypto";
+import type { Config } from "./config.js";
+import type { Db } from "./db/client.js";
+import type { Clock } from "./shared/clock.js";
+import { ApiRouter } from "./http/route.js";
+import { authenticate } from "./http/auth.js";
+import { errorHandler, notFoundHandler } from "./http/problem.js";
+import { buildOpenApi } from "./http/openapi.js";
+import { registerAccountRoutes } from "./accounts/accounts.routes.js";
+import { registerOrganizationRoutes } from "./organizations/organizations.routes.js";
+import { registerAuditRoutes } from "./audit/audit.routes.js";
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+}
+
+export const VERSION = "0.1.0";
+/** JSON request bodies: generous for an API that takes lists, small enough to refuse abuse. */
+export const JSON_BODY_LIMIT = "1mb";
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", "loopback");
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers["x-request-id"];
+        const id = typeof given === "string" && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      // Authorization headers and cookies never reach the log.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(helmet());
+  app.use(authenticate(deps.db, deps.clock));
+
+  app.get("/healthz", (_req, res) => {
+    deps.db.$client.prepare("select 1").get();
+    res.json({ status: "ok" });
+  });
+
+  const apiRouter = express.Router();
+  apiRouter.use(express.json({ limit: JSON_BODY_LIMIT, type: ["application/json", "application/*+json"] }));
+  const api = new ApiRouter(apiRouter, "/api/v1");
+  registerAccountRoutes(api, deps);
+  registerOrganizationRoutes(api, deps);
+  registerAuditRoutes(api, deps);
+
+  const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
+  apiRouter.get("/openapi.json", (_req, res) => {
+    res.json(openapi);
+  });
+  app.use("/api/v1", apiRouter);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler());
+  return app;
+}

@@ -1,0 +1,35 @@
+import { z } from "zod";
+import type { AppDeps } from "../app.js";
+import type { ApiRouter } from "../http/route.js";
+import { listAudit } from "./audit.queries.js";
+
+export function registerAuditRoutes(api: ApiRouter, deps: AppDeps): void {
+  api.route(
+    {
+      method: "get",
+      path: "/audit-log",
+      tag: "audit",
+      summary: "Every state change, newest first",
+      auth: "treasurer",
+      query: z.object({
+        entityType: z.string().max(50).optional(),
+        entityId: z.string().max(50).optional(),
+        before: z.coerce.number().int().positive().optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      responses: {
+        200: {
+          description: "Audit entries",
+          schema: z.object({
+            entries: z.array(
+              z.object({ id: z.number().int(), at: z.string(), action: z.string(), entityType: z.string(), entityId: z.string() }).loose(),
+            ),
+          }),
+        },
+      },
+    },
+    ({ query, res }) => {
+      res.json({ entries: listAudit(deps.db, query) });
+    },
+  );
+}

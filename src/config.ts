@@ -1,0 +1,67 @@
+// Configuration comes from the environment and is validated once, at start.
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v === "" ? undefined : v));
+
+export const configSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    DATABASE_PATH: z.string().min(1).default("./data/reciprocity.sqlite"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    PUBLIC_URL: z.url().optional(),
+    BOOTSTRAP_TREASURER_EMAIL: optionalString.pipe(z.email().optional()),
+    BOOTSTRAP_TREASURER_PASSWORD: optionalString.pipe(z.string().min(8).optional()),
+    BOOTSTRAP_TREASURER_TOKEN: optionalString.pipe(z.string().min(16).optional()),
+    GITHUB_API_URL: z.url().default("https://api.github.com"),
+    GITHUB_WEBHOOK_SECRET: optionalString,
+    GITHUB_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    SIGNING_KEY_PATH: z.string().min(1).default("./data/signing-key.pem"),
+    INVOICE_PREFIX: z
+      .string()
+      .regex(/^[A-Z0-9]{2,10}$/, "2 to 10 capital letters or digits")
+      .default("RCP"),
+    PAYMENT_TERMS_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+    SELLER_NAME: z.string().min(1).default("Commune Fund"),
+    SELLER_COUNTRY: z.string().length(2).default("DE"),
+    SELLER_ADDRESS: z.string().default(""),
+    SELLER_VAT_ID: optionalString,
+    SELLER_IBAN: z.string().default(""),
+    CHECK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    MAX_UPLOAD_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(64 * 1024 * 1024),
+  })
+  .superRefine((c, ctx) => {
+    const set = [c.BOOTSTRAP_TREASURER_EMAIL, c.BOOTSTRAP_TREASURER_PASSWORD, c.BOOTSTRAP_TREASURER_TOKEN];
+    const given = set.filter((v) => v !== undefined).length;
+    if (given !== 0 && c.BOOTSTRAP_TREASURER_EMAIL === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["BOOTSTRAP_TREASURER_EMAIL"],
+        message: "is required when a bootstrap password or token is given",
+      });
+    }
+  });
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...configSchema.parse({ LOG_LEVEL: "silent" }), ...overrides };
+}

@@ -1,0 +1,564 @@
+// The whole data model. Dates are ISO `YYYY-MM-DD` text, instants ISO-8601 UTC text, money
+// integer minor units with a currency code beside it: portable to PostgreSQL through drizzle.
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const createdAt = () => text("created_at").notNull();
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    isTreasurer: integer("is_treasurer", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+);
+
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    name: text("name").notNull(),
+    /** The first characters of the secret, shown in listings so a user can tell tokens apart. */
+    displayPrefix: text("display_prefix").notNull(),
+    /** SHA-256 of the whole secret, hex. The secret itself is never stored. */
+    secretHash: text("secret_hash").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_secret_hash_unique").on(t.secretHash), index("api_tokens_user").on(t.userId)],
+);
+
+export const webSessions = sqliteTable(
+  "web_sessions",
+  {
+    /** SHA-256 of the cookie value. */
+    idHash: text("id_hash").primaryKey(),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [index("web_sessions_user").on(t.userId)],
+);
+
+export const ORGANIZATION_KINDS = ["worker_cooperative", "commercial", "nonprofit", "individual", "public_body"] as const;
+export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
+export const VERIFICATION_STATUSES = ["pending", "verified", "rejected"] as const;
+export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
+
+export const organizations = sqliteTable(
+  "organizations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ORGANIZATION_KINDS }).notNull(),
+    country: text("country"),
+    /** Only worker cooperatives carry a verification status. */
+    verificationStatus: text("verification_status", { enum: VERIFICATION_STATUSES }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check("organizations_kind_check", sql`${t.kind} in ('worker_cooperative','commercial','nonprofit','individual','public_body')`),
+    check(
+      "organizations_verification_check",
+      sql`(${t.kind} = 'worker_cooperative' and coalesce(${t.verificationStatus}, '') in ('pending','verified','rejected')) or (${t.kind} <> 'worker_cooperative' and ${t.verificationStatus} is null)`,
+    ),
+  ],
+);
+
+export const cooperativeEvidence = sqliteTable(
+  "cooperative_evidence",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    jurisdiction: text("jurisdiction").notNull(),
+    registryNumber: text("registry_number").notNull(),
+    bylawsUrl: text("bylaws_url").notNull(),
+    workerOwnerCount: integer("worker_owner_count").notNull(),
+    distributesAllSurplus: integer("distributes_all_surplus", { mode: "boolean" }).notNull(),
+    submittedBy: integer("submitted_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("cooperative_evidence_org").on(t.organizationId),
+    check("cooperative_evidence_workers_check", sql`${t.workerOwnerCount} >= 1`),
+  ],
+);
+
+export const verificationDecisions = sqliteTable(
+  "verification_decisions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    evidenceId: integer("evidence_id").references(() => cooperativeEvidence.id),
+    decision: text("decision", { enum: ["verified", "rejected"] }).notNull(),
+    reason: text("reason").notNull(),
+    decidedBy: integer("decided_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("verification_decisions_org").on(t.organizationId),
+    check("verification_decisions_decision_check", sql`${t.decision} in ('verified','rejected')`),
+  ],
+);
+
+export const sizeFacts = sqliteTable(
+  "size_facts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    effectiveOn: text("effective_on").notNull(),
+    headcount: integer("headcount").notNull(),
+    annualRevenueMinor: integer("annual_revenue_minor"),
+    revenueCurrency: text("revenue_currency"),
+    recordedBy: integer("recorded_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("size_facts_org_effective").on(t.organizationId, t.effectiveOn),
+    check("size_facts_headcount_check", sql`${t.headcount} >= 0`),
+    check(
+      "size_facts_revenue_check",
+      sql`(${t.annualRevenueMinor} is null and ${t.revenueCurrency} is null) or (${t.annualRevenueMinor} >= 0 and ${t.revenueCurrency} is not null)`,
+    ),
+  ],
+);
+
+export const githubLogins = sqliteTable(
+  "github_logins",
+  {
+    /** Lower-cased: GitHub logins are case-insensitive. */
+    login: text("login").primaryKey(),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+  },
+  (t) => [index("github_logins_org").on(t.organizationId)],
+);
+
+export const MEMBER_ROLES = ["owner", "member"] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+
+export const memberships = sqliteTable(
+  "memberships",
+  {
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+    role: text("role", { enum: MEMBER_ROLES }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.userId] }),
+    index("memberships_user").on(t.userId),
+    check("memberships_role_check", sql`${t.role} in ('owner','member')`),
+  ],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    actorUserId: integer("actor_user_id").references(() => users.id),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id").notNull(),
+    before: text("before"),
+    after: text("after"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_log_entity").on(t.entityType, t.entityId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Works
+
+export const WORK_VERIFICATIONS = ["verified", "unverified"] as const;
+export const LICENSE_STATES = ["ppl", "other", "missing", "unknown"] as const;
+export type LicenseState = (typeof LICENSE_STATES)[number];
+
+export const works = sqliteTable(
+  "works",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    description: text("description"),
+    /** GitHub's numeric repository id: survives renames and transfers. */
+    repositoryGithubId: integer("repository_github_id"),
+    /** `owner/name` as GitHub spells it; compared lower-cased through `repositoryKey`. */
+    repositoryFullName: text("repository_full_name"),
+    repositoryKey: text("repository_key"),
+    repositoryUrl: text("repository_url"),
+    defaultBranch: text("default_branch"),
+    licensorOrganizationId: integer("licensor_organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    versionRange: text("version_range"),
+    verification: text("verification", { enum: WORK_VERIFICATIONS }).notNull(),
+    licenseState: text("license_state", { enum: LICENSE_STATES }).notNull(),
+    licenseSpdxId: text("license_spdx_id"),
+    /** Similarity of the repository's license file to the best SPDX text, in basis points. */
+    licenseSimilarityBps: integer("license_similarity_bps"),
+    licensePath: text("license_path"),
+    licenseCheckedAt: text("license_checked_at"),
+    registeredBy: integer("registered_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("works_slug_unique").on(t.slug),
+    uniqueIndex("works_repository_key_unique").on(t.repositoryKey),
+    uniqueIndex("works_repository_github_id_unique").on(t.repositoryGithubId),
+    check("works_verification_check", sql`${t.verification} in ('verified','unverified')`),
+    check("works_license_state_check", sql`${t.licenseState} in ('ppl','other','missing','unknown')`),
+  ],
+);
+
+export const workPackages = sqliteTable(
+  "work_packages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    /** Canonical purl without version, qualifiers or subpath. */
+    purl: text("purl").notNull(),
+    type: text("type").notNull(),
+    namespace: text("namespace"),
+    name: text("name").notNull(),
+  },
+  (t) => [uniqueIndex("work_packages_purl_unique").on(t.purl), index("work_packages_work").on(t.workId)],
+);
+
+export const workMaintainers = sqliteTable(
+  "work_maintainers",
+  {
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id),
+  },
+  (t) => [primaryKey({ columns: [t.workId, t.userId] })],
+);
+
+export const webhookDeliveries = sqliteTable("webhook_deliveries", {
+  deliveryId: text("delivery_id").primaryKey(),
+  event: text("event").notNull(),
+  outcome: text("outcome").notNull(),
+  createdAt: createdAt(),
+});
+
+export const forkSightings = sqliteTable(
+  "fork_sightings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    forkFullName: text("fork_full_name").notNull(),
+    ownerLogin: text("owner_login").notNull(),
+    organizationId: integer("organization_id").references(() => organizations.id),
+    seenAt: text("seen_at").notNull(),
+  },
+  (t) => [uniqueIndex("fork_sightings_unique").on(t.workId, t.forkFullName)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Usage, fees, billing
+
+export const USAGE_PURPOSES = ["commercial", "noncommercial"] as const;
+export type UsagePurpose = (typeof USAGE_PURPOSES)[number];
+
+export const usages = sqliteTable(
+  "usages",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    purpose: text("purpose", { enum: USAGE_PURPOSES }).notNull(),
+    startedOn: text("started_on").notNull(),
+    endedOn: text("ended_on"),
+    declaredBy: integer("declared_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("usages_org").on(t.organizationId),
+    check("usages_purpose_check", sql`${t.purpose} in ('commercial','noncommercial')`),
+    check("usages_dates_check", sql`${t.endedOn} is null or ${t.endedOn} >= ${t.startedOn}`),
+  ],
+);
+
+export const feeSchedules = sqliteTable(
+  "fee_schedules",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    effectiveOn: text("effective_on").notNull(),
+    currency: text("currency").notNull(),
+    revenueCapBps: integer("revenue_cap_bps"),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("fee_schedules_effective_unique").on(t.effectiveOn),
+    check("fee_schedules_cap_check", sql`${t.revenueCapBps} is null or ${t.revenueCapBps} >= 0`),
+  ],
+);
+
+export const feeBands = sqliteTable(
+  "fee_bands",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    feeScheduleId: integer("fee_schedule_id")
+      .notNull()
+      .references(() => feeSchedules.id),
+    minHeadcount: integer("min_headcount").notNull(),
+    /** Inclusive; null for the open top band. */
+    maxHeadcount: integer("max_headcount"),
+    annualFeeMinor: integer("annual_fee_minor").notNull(),
+  },
+  (t) => [uniqueIndex("fee_bands_unique").on(t.feeScheduleId, t.minHeadcount), check("fee_bands_fee_check", sql`${t.annualFeeMinor} >= 0`)],
+);
+
+export const billingRuns = sqliteTable(
+  "billing_runs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    month: text("month").notNull(),
+    feeScheduleId: integer("fee_schedule_id")
+      .notNull()
+      .references(() => feeSchedules.id),
+    status: text("status", { enum: ["running", "completed"] }).notNull(),
+    invoicesCreated: integer("invoices_created").notNull().default(0),
+    startedBy: integer("started_by").references(() => users.id),
+    startedAt: text("started_at").notNull(),
+    finishedAt: text("finished_at"),
+  },
+  (t) => [index("billing_runs_month").on(t.month)],
+);
+
+export const INVOICE_STATUSES = ["held", "issued", "partially_paid", "paid", "void"] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+export const invoices = sqliteTable(
+  "invoices",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** Assigned at issue, in the same transaction as the ledger entries; null while held. */
+    number: text("number"),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    month: text("month").notNull(),
+    status: text("status", { enum: INVOICE_STATUSES }).notNull(),
+    currency: text("currency").notNull(),
+    totalMinor: integer("total_minor").notNull(),
+    issuedOn: text("issued_on"),
+    dueOn: text("due_on"),
+    billingRunId: integer("billing_run_id").references(() => billingRuns.id),
+    feeScheduleId: integer("fee_schedule_id")
+      .notNull()
+      .references(() => feeSchedules.id),
+    /** Why the invoice was priced as it was (e.g. no size facts declared: top band). */
+    note: text("note"),
+    /** Buyer details as they were when the invoice was made. */
+    buyerName: text("buyer_name").notNull(),
+    buyerCountry: text("buyer_country"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("invoices_org_month_unique").on(t.organizationId, t.month),
+    uniqueIndex("invoices_number_unique").on(t.number),
+    index("invoices_status").on(t.status),
+    check("invoices_status_check", sql`${t.status} in ('held','issued','partially_paid','paid','void')`),
+    check("invoices_total_check", sql`${t.totalMinor} >= 0`),
+    // Held invoices have no number; a held invoice dropped on verification is void without one.
+    check(
+      "invoices_number_check",
+      sql`(${t.status} = 'held' and ${t.number} is null) or (${t.status} <> 'held' and (${t.number} is not null or ${t.status} = 'void'))`,
+    ),
+  ],
+);
+
+export const invoiceLines = sqliteTable(
+  "invoice_lines",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    invoiceId: integer("invoice_id")
+      .notNull()
+      .references(() => invoices.id),
+    position: integer("position").notNull(),
+    kind: text("kind", { enum: ["fee", "revenue_cap"] }).notNull(),
+    workId: integer("work_id").references(() => works.id),
+    description: text("description").notNull(),
+    amountMinor: integer("amount_minor").notNull(),
+    days: integer("days"),
+    daysInMonth: integer("days_in_month"),
+    annualFeeMinor: integer("annual_fee_minor"),
+    obligation: text("obligation", { enum: ["fee", "held"] }),
+  },
+  (t) => [
+    uniqueIndex("invoice_lines_position_unique").on(t.invoiceId, t.position),
+    check(
+      "invoice_lines_kind_check",
+      sql`(${t.kind} = 'fee' and ${t.amountMinor} >= 0 and ${t.workId} is not null) or (${t.kind} = 'revenue_cap' and ${t.amountMinor} <= 0 and ${t.workId} is null)`,
+    ),
+  ],
+);
+
+export const invoiceNumberSequences = sqliteTable("invoice_number_sequences", {
+  year: integer("year").primaryKey(),
+  lastNumber: integer("last_number").notNull(),
+});
+
+export const creditNotes = sqliteTable(
+  "credit_notes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    invoiceId: integer("invoice_id")
+      .notNull()
+      .references(() => invoices.id),
+    reason: text("reason").notNull(),
+    amountMinor: integer("amount_minor").notNull(),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("credit_notes_invoice_unique").on(t.invoiceId)],
+);
+
+export const payments = sqliteTable(
+  "payments",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    invoiceId: integer("invoice_id")
+      .notNull()
+      .references(() => invoices.id),
+    amountMinor: integer("amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    paidOn: text("paid_on").notNull(),
+    reference: text("reference").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** SHA-256 of the canonical request body: a replay with another body is refused. */
+    requestHash: text("request_hash").notNull(),
+    recordedBy: integer("recorded_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("payments_idempotency_unique").on(t.idempotencyKey),
+    index("payments_invoice").on(t.invoiceId),
+    check("payments_amount_check", sql`${t.amountMinor} > 0`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Ledger: append-only. Triggers in the migrations refuse UPDATE and DELETE.
+
+export const LEDGER_CODES = ["invoice_issued", "payment_received", "invoice_voided"] as const;
+export type LedgerCode = (typeof LEDGER_CODES)[number];
+
+export const ledgerTransactions = sqliteTable("ledger_transactions", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  code: text("code", { enum: LEDGER_CODES }).notNull(),
+  description: text("description").notNull(),
+  invoiceId: integer("invoice_id").references(() => invoices.id),
+  paymentId: integer("payment_id").references(() => payments.id),
+  effectiveOn: text("effective_on").notNull(),
+  createdAt: createdAt(),
+});
+
+export const ledgerTransfers = sqliteTable(
+  "ledger_transfers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    transactionId: integer("transaction_id")
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    debitAccount: text("debit_account").notNull(),
+    creditAccount: text("credit_account").notNull(),
+    amountMinor: integer("amount_minor").notNull(),
+    currency: text("currency").notNull(),
+    /** The transfer this one reverses, if it is a correction. */
+    reversesTransferId: integer("reverses_transfer_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("ledger_transfers_tx").on(t.transactionId),
+    index("ledger_transfers_debit").on(t.debitAccount),
+    index("ledger_transfers_credit").on(t.creditAccount),
+    uniqueIndex("ledger_transfers_reverses_unique").on(t.reversesTransferId),
+    check("ledger_transfers_amount_check", sql`${t.amountMinor} > 0`),
+    check("ledger_transfers_accounts_check", sql`${t.debitAccount} <> ${t.creditAccount}`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Grants
+
+export const grants = sqliteTable(
+  "grants",
+  {
+    id: text("id").primaryKey(),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    invoiceId: integer("invoice_id")
+      .notNull()
+      .references(() => invoices.id),
+    month: text("month").notNull(),
+    document: text("document").notNull(),
+    signature: text("signature").notNull(),
+    keyFingerprint: text("key_fingerprint").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("grants_invoice_work_unique").on(t.invoiceId, t.workId), index("grants_org").on(t.organizationId)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Checks: kept so a member can turn a check into usage declarations.
+
+export const checks = sqliteTable(
+  "checks",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organizationId: integer("organization_id").references(() => organizations.id),
+    format: text("format").notNull(),
+    componentCount: integer("component_count").notNull(),
+    /** The matched work ids and purls, JSON. */
+    matches: text("matches").notNull(),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("checks_org").on(t.organizationId)],
+);

@@ -1,0 +1,110 @@
+// Routes are declared once: the declaration registers the express handler and its OpenAPI
+// operation from the same zod schemas, so the document cannot drift from the validation.
+import type { Request, RequestHandler, Response, Router } from "express";
+import { z } from "zod";
+import { AppError, type FieldError } from "../shared/errors.js";
+import type { AuthUser } from "./auth.js";
+
+export type Method = "get" | "post" | "put" | "patch" | "delete";
+export type AuthMode = "public" | "optional" | "user" | "treasurer";
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+  method: Method;
+  /** OpenAPI style: `/organizations/{id}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: AuthMode;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Body media types accepted when the body is not JSON (lockfiles, webhooks). */
+  rawBody?: { contentTypes: string[]; description: string };
+  headers?: Record<string, { required: boolean; description: string }>;
+  responses: Record<number, ResponseSpec>;
+  /** Extra middleware run before validation (rate limits, raw body readers). */
+  before?: RequestHandler[];
+}
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  user: AuthUser | null;
+  req: Request;
+  res: Response;
+}
+
+export interface AuthedContext<P, Q, B> extends RouteContext<P, Q, B> {
+  user: AuthUser;
+}
+
+type Ctx<A extends AuthMode, P, Q, B> = A extends "user" | "treasurer" ? AuthedContext<P, Q, B> : RouteContext<P, Q, B>;
+
+export interface RegisteredRoute {
+  spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>;
+}
+
+export class ApiRouter {
+  readonly routes: RegisteredRoute[] = [];
+
+  constructor(
+    readonly router: Router,
+    readonly prefix: string,
+  ) {}
+
+  route<A extends AuthMode, P extends z.ZodType = z.ZodObject, Q extends z.ZodType = z.ZodObject, B extends z.ZodType = z.ZodUnknown>(
+    spec: RouteSpec<P, Q, B> & { auth: A },
+    handler: (ctx: Ctx<A, z.output<P>, z.output<Q>, z.output<B>>) => unknown,
+  ): void {
+    this.routes.push({ spec: spec });
+    const expressPath = spec.path.replace(/\{(\w+)\}/g, ":$1");
+    const run: RequestHandler = async (req, res) => {
+      const user = req.auth ?? null;
+      if (spec.auth === "user" || spec.auth === "treasurer") {
+        if (!user)
+          throw new AppError("unauthenticated", "Sign in or send `Authorization: Bearer <token>`.", {
+            headers: { "WWW-Authenticate": 'Bearer realm="reciprocity"' },
+          });
+        if (spec.auth === "treasurer" && !user.isTreasurer) throw new AppError("forbidden", "Only treasurers may do this.");
+      }
+      const params = spec.params ? spec.params.safeParse(req.params) : { success: true as const, data: req.params };
+      if (!params.success) throw new AppError("not_found", `No resource at ${req.method} ${req.path}.`);
+      const query = spec.query ? parseOrThrow(spec.query, req.query, "query", "The query string is not valid.") : req.query;
+      let body: unknown = undefined;
+      if (spec.body) {
+        if (!req.is("application/json")) {
+          throw new AppError("unsupported_media_type", "Send the request body as application/json.");
+        }
+        body = parseOrThrow(spec.body, req.body, "body", "The request body is not valid.");
+      }
+      const ctx = { params: params.data, query, body, user, req, res } as Ctx<A, z.output<P>, z.output<Q>, z.output<B>>;
+      await handler(ctx);
+    };
+    this.router[spec.method](expressPath, ...(spec.before ?? []), run);
+  }
+}
+
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: "body" | "query", detail: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new AppError("validation_failed", detail, { errors: fieldErrors(parsed.error, where === "query" ? "query" : "") });
+}
+
+export function fieldErrors(error: z.ZodError, root = ""): FieldError[] {
+  const prefix = root ? `/${root}` : "";
+  const pointer = (path: PropertyKey[]) => prefix + path.map((p) => `/${String(p).replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+  return error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((k) => ({ path: pointer([...issue.path, k]), message: "is not a known field" }))
+      : [{ path: pointer(issue.path), message: issue.message }],
+  );
+}
+
+export const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });

@@ -1,0 +1,173 @@
+import { z } from "zod";
+import type { AppDeps } from "../app.js";
+import { today } from "../shared/clock.js";
+import { idParam, type ApiRouter } from "../http/route.js";
+import { addMember } from "./add-member.js";
+import { createOrganization } from "./create-organization.js";
+import { decideVerification } from "./decide-verification.js";
+import { recordSizeFacts } from "./record-size-facts.js";
+import { setGithubLogins } from "./set-github-logins.js";
+import { submitCooperativeEvidence } from "./submit-cooperative-evidence.js";
+import { listOrganizationsFor, organizationView, requireOrganizationAccess, sizeFactView } from "./organizations.queries.js";
+import {
+  addMemberBody,
+  cooperativeEvidenceBody,
+  createOrganizationBody,
+  githubLoginsBody,
+  organizationResponse,
+  sizeFactsBody,
+  sizeFactsResponse,
+  verificationBody,
+} from "./organizations.schemas.js";
+
+export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const tag = "organizations";
+
+  api.route(
+    {
+      method: "post",
+      path: "/organizations",
+      tag,
+      summary: "Create an organization; the caller becomes its owner",
+      auth: "user",
+      body: createOrganizationBody,
+      responses: { 201: { description: "The organization", schema: organizationResponse } },
+    },
+    ({ body, user, res }) => {
+      const org = createOrganization(db, { ...body, ownerUserId: user.id }, { clock });
+      res.status(201).json(organizationView(db, org, today(clock)));
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/organizations",
+      tag,
+      summary: "Organizations the caller belongs to (all, for treasurers)",
+      auth: "user",
+      responses: { 200: { description: "Organizations", schema: z.object({ organizations: z.array(organizationResponse) }) } },
+    },
+    ({ user, res }) => {
+      res.json({ organizations: listOrganizationsFor(db, user).map((o) => organizationView(db, o, today(clock))) });
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/organizations/{id}",
+      tag,
+      summary: "An organization with its classification and current size facts",
+      auth: "user",
+      params: idParam,
+      responses: { 200: { description: "The organization", schema: organizationResponse } },
+    },
+    ({ params, user, res }) => {
+      res.json(organizationView(db, requireOrganizationAccess(db, user, params.id), today(clock)));
+    },
+  );
+
+  api.route(
+    {
+      method: "post",
+      path: "/organizations/{id}/members",
+      tag,
+      summary: "Add a member",
+      auth: "user",
+      params: idParam,
+      body: addMemberBody,
+      responses: {
+        201: {
+          description: "The membership",
+          schema: z.object({ organizationId: z.number().int(), userId: z.number().int(), role: z.string(), createdAt: z.string() }),
+        },
+      },
+    },
+    ({ params, body, user, res }) => {
+      requireOrganizationAccess(db, user, params.id, "owner");
+      res.status(201).json(addMember(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock }));
+    },
+  );
+
+  api.route(
+    {
+      method: "post",
+      path: "/organizations/{id}/facts",
+      tag,
+      summary: "Record size facts in force from a date",
+      auth: "user",
+      params: idParam,
+      body: sizeFactsBody,
+      responses: { 201: { description: "The size facts", schema: sizeFactsResponse } },
+    },
+    ({ params, body, user, res }) => {
+      requireOrganizationAccess(db, user, params.id);
+      res.status(201).json(sizeFactView(recordSizeFacts(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock })));
+    },
+  );
+
+  api.route(
+    {
+      method: "put",
+      path: "/organizations/{id}/github-logins",
+      tag,
+      summary: "Replace the GitHub logins the organization owns",
+      auth: "user",
+      params: idParam,
+      body: githubLoginsBody,
+      responses: { 200: { description: "The logins", schema: z.object({ githubLogins: z.array(z.string()) }) } },
+    },
+    ({ params, body, user, res }) => {
+      requireOrganizationAccess(db, user, params.id, "owner");
+      res.json({ githubLogins: setGithubLogins(db, { organizationId: params.id, logins: body.logins, actorUserId: user.id }, { clock }) });
+    },
+  );
+
+  api.route(
+    {
+      method: "post",
+      path: "/organizations/{id}/cooperative-evidence",
+      tag,
+      summary: "Submit (or resubmit, after a rejection) cooperative evidence",
+      auth: "user",
+      params: idParam,
+      body: cooperativeEvidenceBody,
+      responses: { 201: { description: "The organization", schema: organizationResponse } },
+    },
+    ({ params, body, user, res }) => {
+      const org = requireOrganizationAccess(db, user, params.id, "owner");
+      submitCooperativeEvidence(db, org, { ...body, actorUserId: user.id }, { clock });
+      res.status(201).json(organizationView(db, requireOrganizationAccess(db, user, params.id), today(clock)));
+    },
+  );
+
+  api.route(
+    {
+      method: "post",
+      path: "/organizations/{id}/verification",
+      tag,
+      summary: "Decide a pending cooperative's verification",
+      auth: "treasurer",
+      params: idParam,
+      body: verificationBody,
+      responses: {
+        201: {
+          description: "The decision",
+          schema: z.object({
+            id: z.number().int(),
+            organizationId: z.number().int(),
+            decision: z.string(),
+            reason: z.string(),
+            decidedBy: z.number().int(),
+            decidedAt: z.string(),
+          }),
+        },
+      },
+    },
+    ({ params, body, user, res }) => {
+      res.status(201).json(decideVerification(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock }));
+    },
+  );
+}

@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { MEMBER_ROLES, ORGANIZATION_KINDS } from "../db/schema.js";
+import { isoDateSchema, moneyInputSchema } from "../shared/schemas.js";
+
+const githubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "is not a GitHub login");
+
+export const cooperativeEvidenceBody = z.strictObject({
+  jurisdiction: z.string().trim().min(1).max(200),
+  registryNumber: z.string().trim().min(1).max(100),
+  bylawsUrl: z.url({ protocol: /^https?$/ }).max(2000),
+  workerOwnerCount: z.number().int().min(1).max(10_000_000),
+  distributesAllSurplus: z.boolean(),
+});
+
+export const createOrganizationBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  kind: z.enum(ORGANIZATION_KINDS),
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code such as DE")
+    .optional(),
+  githubLogins: z.array(githubLogin).max(100).optional(),
+  cooperative: cooperativeEvidenceBody.optional(),
+});
+
+export const addMemberBody = z.strictObject({
+  userId: z.number().int().positive(),
+  role: z.enum(MEMBER_ROLES),
+});
+
+export const sizeFactsBody = z.strictObject({
+  effectiveOn: isoDateSchema,
+  headcount: z.number().int().min(0, "must not be negative").max(10_000_000),
+  annualRevenue: moneyInputSchema.optional(),
+});
+
+export const verificationBody = z.strictObject({
+  decision: z.enum(["verified", "rejected"]),
+  reason: z.string().trim().min(1).max(2000),
+});
+
+export const githubLoginsBody = z.strictObject({ logins: z.array(githubLogin).max(100) });
+
+const money = z.object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() });
+const sizeFactsView = z.object({
+  id: z.number().int(),
+  effectiveOn: z.string(),
+  headcount: z.number().int(),
+  annualRevenue: money.nullable(),
+  recordedAt: z.string(),
+});
+
+export const organizationResponse = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    kind: z.enum(ORGANIZATION_KINDS),
+    country: z.string().nullable(),
+    verificationStatus: z.enum(["pending", "verified", "rejected"]).nullable(),
+    githubLogins: z.array(z.string()),
+    cooperative: z
+      .object({
+        evidence: z
+          .object({
+            id: z.number().int(),
+            jurisdiction: z.string(),
+            registryNumber: z.string(),
+            bylawsUrl: z.string(),
+            workerOwnerCount: z.number().int(),
+            distributesAllSurplus: z.boolean(),
+            submittedAt: z.string(),
+          })
+          .nullable(),
+        verificationHistory: z.array(
+          z.object({
+            decision: z.string(),
+            reason: z.string(),
+            decidedBy: z.number().int(),
+            decidedAt: z.string(),
+            evidenceId: z.number().int().nullable(),
+          }),
+        ),
+      })
+      .nullable(),
+    sizeFacts: sizeFactsView.nullable(),
+    sizeFactsHistory: z.array(sizeFactsView),
+    members: z.array(z.object({ userId: z.number().int(), role: z.string(), name: z.string(), email: z.string() })),
+    createdAt: z.string(),
+  })
+  .meta({ id: "Organization" });
+
+export const sizeFactsResponse = sizeFactsView;

@@ -1,0 +1,42 @@
+import type { Db } from "../db/client.js";
+import { inTransaction } from "../db/client.js";
+import { sizeFacts } from "../db/schema.js";
+import { isoNow, type Clock } from "../shared/clock.js";
+import type { Money } from "../shared/money.js";
+import { recordAudit } from "../audit/record-audit.js";
+import type { SizeFact } from "./organizations.queries.js";
+
+/** Size facts are versioned, never edited: a correction is a new version for the same date. */
+export function recordSizeFacts(
+  db: Db,
+  input: { organizationId: number; effectiveOn: string; headcount: number; annualRevenue?: Money | undefined; actorUserId: number },
+  deps: { clock: Clock },
+): SizeFact {
+  return inTransaction(db, () => {
+    const row = db
+      .insert(sizeFacts)
+      .values({
+        organizationId: input.organizationId,
+        effectiveOn: input.effectiveOn,
+        headcount: input.headcount,
+        annualRevenueMinor: input.annualRevenue?.amountMinor ?? null,
+        revenueCurrency: input.annualRevenue?.currency ?? null,
+        recordedBy: input.actorUserId,
+        createdAt: isoNow(deps.clock),
+      })
+      .returning()
+      .get();
+    recordAudit(
+      db,
+      {
+        actorUserId: input.actorUserId,
+        action: "organization.size_facts_recorded",
+        entityType: "organization",
+        entityId: input.organizationId,
+        after: row,
+      },
+      deps.clock,
+    );
+    return row;
+  });
+}

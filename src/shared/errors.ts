@@ -1,0 +1,66 @@
+// One error type for everything a client can cause, and the one table that maps its codes to
+// HTTP statuses. Programmer errors are plain `Error`s and become a generic 500.
+
+export const ERROR_STATUS = {
+  malformed_json: 400,
+  bad_request: 400,
+  unauthenticated: 401,
+  invalid_signature: 401,
+  forbidden: 403,
+  github_permission_denied: 403,
+  github_token_invalid: 403,
+  not_found: 404,
+  conflict: 409,
+  email_taken: 409,
+  already_member: 409,
+  duplicate_work: 409,
+  purl_taken: 409,
+  idempotency_conflict: 409,
+  fee_schedule_in_use: 409,
+  invalid_state: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unsupported_lockfile: 415,
+  validation_failed: 422,
+  overpayment: 422,
+  rate_limited: 429,
+  github_unavailable: 502,
+  github_rate_limited: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(code: ErrorCode, detail: string, options: { errors?: FieldError[]; headers?: Record<string, string>; cause?: unknown } = {}) {
+    super(detail, { cause: options.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.errors = options.errors;
+    this.headers = options.headers;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what: string): AppError => new AppError("not_found", `${what} was not found.`);
+
+export function validationError(errors: FieldError[], detail = "The request is not valid."): AppError {
+  return new AppError("validation_failed", detail, { errors });
+}
+
+/** Crash on a broken invariant: this is a bug, not bad input. */
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`invariant violated: ${message}`);
+}

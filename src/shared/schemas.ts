@@ -1,0 +1,78 @@
+// Request vocabulary shared by several features.
+import { z } from "zod";
+import { isCurrency } from "./currencies.js";
+import { parseDecimalToMinor, type Money } from "./money.js";
+
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR")
+  .refine(isCurrency, "is not an ISO 4217 currency");
+
+function isRealDate(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+}
+
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
+  .refine(isRealDate, "is not a calendar date");
+
+export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month YYYY-MM");
+
+/**
+ * Money input: `{amountMinor, currency}` or `{amount: "123.45", currency}`. A JSON number with a
+ * fraction is refused: binary floating point cannot carry money.
+ */
+export const moneyInputSchema = z
+  .strictObject({
+    amountMinor: z.unknown().optional(),
+    amount: z.unknown().optional(),
+    currency: currencySchema,
+  })
+  .meta({
+    description: 'Either {"amountMinor": 12345, "currency": "EUR"} or {"amount": "123.45", "currency": "EUR"}',
+  })
+  .transform((v, ctx): Money => {
+    const fail = (path: string, message: string) => {
+      ctx.addIssue({ code: "custom", path: [path], message });
+      return z.NEVER;
+    };
+    if (v.amountMinor !== undefined && v.amount !== undefined) return fail("amount", "give either amount or amountMinor, not both");
+    if (v.amountMinor !== undefined) {
+      if (typeof v.amountMinor !== "number" || !Number.isSafeInteger(v.amountMinor)) {
+        return fail("amountMinor", "must be an integer count of minor units");
+      }
+      if (v.amountMinor < 0) return fail("amountMinor", "must not be negative");
+      return { amountMinor: v.amountMinor, currency: v.currency };
+    }
+    if (v.amount === undefined) return fail("amount", 'is required (a decimal string such as "123.45")');
+    if (typeof v.amount === "number") return fail("amount", 'must be a decimal string such as "123.45", not a JSON number');
+    if (typeof v.amount !== "string") return fail("amount", 'must be a decimal string such as "123.45"');
+    const parsed = parseDecimalToMinor(v.amount, v.currency);
+    if (typeof parsed === "string") return fail("amount", parsed);
+    if (parsed < 0) return fail("amount", "must not be negative");
+    return { amountMinor: parsed, currency: v.currency };
+  });
+
+export const moneyOutputSchema = z.object({
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  formatted: z.string().optional(),
+});
+
+export const paginationQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+};
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "Problem" });

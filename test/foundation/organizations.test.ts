@@ -1,0 +1,224 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { and, eq } from "drizzle-orm";
+import { auditLog, sizeFacts } from "../../src/db/schema.js";
+import { api, dumpDatabase, makeHarness, makeUser, type Harness } from "../support/harness.js";
+
+let h: Harness;
+beforeEach(() => {
+  h = makeHarness();
+});
+afterEach(() => h.close());
+
+const evidence = {
+  jurisdiction: "ES-CT",
+  registryNumber: "F-12345",
+  bylawsUrl: "https://coop.example/bylaws.pdf",
+  workerOwnerCount: 12,
+  distributesAllSurplus: true,
+};
+
+describe("organizations", () => {
+  it("are created in each of the five kinds; the caller becomes owner", async () => {
+    const u = makeUser(h);
+    for (const kind of ["commercial", "nonprofit", "individual", "public_body"]) {
+      const res = await api(h)
+        .post("/api/v1/organizations")
+        .set(u.auth)
+        .send({ name: `Org ${kind}`, kind, country: "DE" });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ kind, verificationStatus: null, cooperative: null, members: [{ userId: u.id, role: "owner" }] });
+    }
+    const coop = await api(h)
+      .post("/api/v1/organizations")
+      .set(u.auth)
+      .send({ name: "Coop", kind: "worker_cooperative", githubLogins: ["Coop-Dev"], cooperative: evidence });
+    expect(coop.status).toBe(201);
+    expect(coop.body).toMatchObject({
+      verificationStatus: "pending",
+      githubLogins: ["coop-dev"],
+      cooperative: { evidence: { ...evidence }, verificationHistory: [] },
+    });
+    const list = await api(h).get("/api/v1/organizations").set(u.auth).expect(200);
+    expect(list.body.organizations).toHaveLength(5);
+  });
+
+  it("a worker cooperative must bring evidence; other kinds must not", async () => {
+    const u = makeUser(h);
+    const before = dumpDatabase(h.db);
+    const a = await api(h).post("/api/v1/organizations").set(u.auth).send({ name: "C", kind: "worker_cooperative" });
+    expect(a.status).toBe(422);
+    expect(a.body.errors).toEqual([{ path: "/cooperative", message: expect.any(String) }]);
+    const b = await api(h).post("/api/v1/organizations").set(u.auth).send({ name: "F", kind: "commercial", cooperative: evidence });
+    expect(b.status).toBe(422);
+    expect(dumpDatabase(h.db)).toBe(before);
+  });
+
+  it("a GitHub login belongs to one organization", async () => {
+    const u = makeUser(h);
+    await api(h)
+      .post("/api/v1/organizations")
+      .set(u.auth)
+      .send({ name: "A", kind: "commercial", githubLogins: ["acme"] })
+      .expect(201);
+    const before = dumpDatabase(h.db);
+    const res = await api(h)
+      .post("/api/v1/organizations")
+      .set(u.auth)
+      .send({ name: "B", kind: "commercial", githubLogins: ["ACME"] });
+    expect(res.status).toBe(409);
+    expect(dumpDatabase(h.db)).toBe(before);
+  });
+
+  it("is hidden (404) from non-members, visible to members and treasurers", async () => {
+    const owner = makeUser(h);
+    const stranger = makeUser(h);
+    const treasurer = makeUser(h, { treasurer: true });
+    const org = (await api(h).post("/api/v1/organizations").set(owner.auth).send({ name: "Acme", kind: "commercial" })).body;
+    const hidden = await api(h).get(`/api/v1/organizations/${org.id}`).set(stranger.auth);
+    expect(hidden.status).toBe(404);
+    const missing = await api(h).get(`/api/v1/organizations/987654`).set(stranger.auth);
+    expect(missing.status).toBe(404);
+    expect(hidden.body.detail).toBe(missing.body.detail);
+    await api(h).get(`/api/v1/organizations/${org.id}`).set(owner.auth).expect(200);
+    await api(h).get(`/api/v1/organizations/${org.id}`).set(treasurer.auth).expect(200);
+    await api(h)
+      .post(`/api/v1/organizations/${org.id}/facts`)
+      .set(stranger.auth)
+      .send({ effectiveOn: "2026-01-01", headcount: 3 })
+      .expect(404);
+    expect((await api(h).get("/api/v1/organizations").set(stranger.auth)).body.organizations).toEqual([]);
+    expect((await api(h).get("/api/v1/organizations").set(treasurer.auth)).body.organizations).toHaveLength(1);
+  });
+
+  it("owners add members; members cannot add members", async () => {
+    const owner = makeUser(h);
+    const member = makeUser(h);
+    const third = makeUser(h);
+    const org = (await api(h).post("/api/v1/organizations").set(owner.auth).send({ name: "Acme", kind: "commercial" })).body;
+    await api(h).post(`/api/v1/organizations/${org.id}/members`).set(owner.auth).send({ userId: member.id, role: "member" }).expect(201);
+    const refused = await api(h)
+      .post(`/api/v1/organizations/${org.id}/members`)
+      .set(member.auth)
+      .send({ userId: third.id, role: "member" });
+    expect(refused.status).toBe(403);
+    const again = await api(h).post(`/api/v1/organizations/${org.id}/members`).set(owner.auth).send({ userId: member.id, role: "owner" });
+    expect(again.status).toBe(409);
+    const unknown = await api(h).post(`/api/v1/organizations/${org.id}/members`).set(owner.auth).send({ userId: 424242, role: "member" });
+    expect(unknown.status).toBe(422);
+    const view = await api(h).get(`/api/v1/organizations/${org.id}`).set(member.auth).expect(200);
+    expect(view.body.members.map((m: { userId: number; role: string }) => [m.userId, m.role])).toEqual([
+      [owner.id, "owner"],
+      [member.id, "member"],
+    ]);
+  });
+
+  it("size facts are versioned by effective date; the current one is in force today", async () => {
+    const u = makeUser(h);
+    const org = (await api(h).post("/api/v1/organizations").set(u.auth).send({ name: "Acme", kind: "commercial" })).body;
+    const f1 = await api(h)
+      .post(`/api/v1/organizations/${org.id}/facts`)
+      .set(u.auth)
+      .send({ effectiveOn: "2025-01-01", headcount: 8, annualRevenue: { amount: "500000.00", currency: "EUR" } });
+    expect(f1.status).toBe(201);
+    expect(f1.body.annualRevenue).toEqual({ amountMinor: 50_000_000, currency: "EUR", formatted: "EUR 500,000.00" });
+    await api(h)
+      .post(`/api/v1/organizations/${org.id}/facts`)
+      .set(u.auth)
+      .send({ effectiveOn: "2026-03-01", headcount: 40, annualRevenue: { amountMinor: 123, currency: "JPY" } })
+      .expect(201);
+    await api(h).post(`/api/v1/organizations/${org.id}/facts`).set(u.auth).send({ effectiveOn: "2026-06-01", headcount: 300 }).expect(201);
+    const view = (await api(h).get(`/api/v1/organizations/${org.id}`).set(u.auth)).body;
+    expect(view.sizeFacts).toMatchObject({
+      effectiveOn: "2026-03-01",
+      headcount: 40,
+      annualRevenue: { amountMinor: 123, currency: "JPY" },
+    });
+    expect(view.sizeFactsHistory.map((f: { effectiveOn: string }) => f.effectiveOn)).toEqual(["2026-06-01", "2026-03-01", "2025-01-01"]);
+    expect(h.db.select().from(sizeFacts).all()).toHaveLength(3);
+  });
+});
+
+describe("cooperative verification", () => {
+  async function makeCoop() {
+    const owner = makeUser(h);
+    const treasurer = makeUser(h, { treasurer: true });
+    const org = (
+      await api(h).post("/api/v1/organizations").set(owner.auth).send({ name: "Coop", kind: "worker_cooperative", cooperative: evidence })
+    ).body;
+    return { owner, treasurer, org };
+  }
+
+  it("pending → verified by a treasurer, with the decision kept in history and the audit log", async () => {
+    const { owner, treasurer, org } = await makeCoop();
+    const refused = await api(h)
+      .post(`/api/v1/organizations/${org.id}/verification`)
+      .set(owner.auth)
+      .send({ decision: "verified", reason: "self" });
+    expect(refused.status).toBe(403);
+    const ok = await api(h)
+      .post(`/api/v1/organizations/${org.id}/verification`)
+      .set(treasurer.auth)
+      .send({ decision: "verified", reason: "Registry entry checked" });
+    expect(ok.status).toBe(201);
+    const view = (await api(h).get(`/api/v1/organizations/${org.id}`).set(owner.auth)).body;
+    expect(view.verificationStatus).toBe("verified");
+    expect(view.cooperative.verificationHistory).toEqual([
+      expect.objectContaining({ decision: "verified", reason: "Registry entry checked", decidedBy: treasurer.id }),
+    ]);
+    const again = await api(h)
+      .post(`/api/v1/organizations/${org.id}/verification`)
+      .set(treasurer.auth)
+      .send({ decision: "rejected", reason: "changed my mind" });
+    expect(again.status).toBe(409);
+    const audit = h.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.entityType, "organization"), eq(auditLog.entityId, String(org.id))))
+      .all()
+      .map((a) => a.action);
+    expect(audit).toEqual(["organization.created", "organization.verified"]);
+    const log = await api(h).get(`/api/v1/audit-log?entityType=organization&entityId=${org.id}`).set(treasurer.auth).expect(200);
+    expect(log.body.entries[0]).toMatchObject({
+      action: "organization.verified",
+      before: { verificationStatus: "pending" },
+      after: { verificationStatus: "verified" },
+      actor: { userId: treasurer.id },
+    });
+    await api(h).get("/api/v1/audit-log").set(owner.auth).expect(403);
+  });
+
+  it("a rejected cooperative resubmits evidence and returns to the queue", async () => {
+    const { owner, treasurer, org } = await makeCoop();
+    await api(h)
+      .post(`/api/v1/organizations/${org.id}/verification`)
+      .set(treasurer.auth)
+      .send({ decision: "rejected", reason: "Bylaws allow outside shareholders" })
+      .expect(201);
+    const resubmitted = await api(h)
+      .post(`/api/v1/organizations/${org.id}/cooperative-evidence`)
+      .set(owner.auth)
+      .send({ ...evidence, bylawsUrl: "https://coop.example/bylaws-v2.pdf" });
+    expect(resubmitted.status).toBe(201);
+    expect(resubmitted.body.verificationStatus).toBe("pending");
+    await api(h)
+      .post(`/api/v1/organizations/${org.id}/verification`)
+      .set(treasurer.auth)
+      .send({ decision: "verified", reason: "Amended bylaws" })
+      .expect(201);
+    const view = (await api(h).get(`/api/v1/organizations/${org.id}`).set(owner.auth)).body;
+    expect(view.cooperative.verificationHistory.map((d: { decision: string }) => d.decision)).toEqual(["rejected", "verified"]);
+    expect(view.cooperative.evidence.bylawsUrl).toBe("https://coop.example/bylaws-v2.pdf");
+  });
+
+  it("only cooperatives are verified", async () => {
+    const owner = makeUser(h);
+    const treasurer = makeUser(h, { treasurer: true });
+    const org = (await api(h).post("/api/v1/organizations").set(owner.auth).send({ name: "Firm", kind: "commercial" })).body;
+    const res = await api(h)
+      .post(`/api/v1/organizations/${org.id}/verification`)
+      .set(treasurer.auth)
+      .send({ decision: "verified", reason: "x" });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe("invalid_state");
+  });
+});
