@@ -14,12 +14,16 @@ import { buildOpenApi } from "./http/openapi.js";
 import { registerAccountRoutes } from "./accounts/accounts.routes.js";
 import { registerOrganizationRoutes } from "./organizations/organizations.routes.js";
 import { registerAuditRoutes } from "./audit/audit.routes.js";
+import { registerWorkRoutes } from "./works/works.routes.js";
+import { registerWebhookRoutes } from "./github/webhooks.routes.js";
+import type { GitHub } from "./github/github-client.js";
 
 export interface AppDeps {
   db: Db;
   config: Config;
   clock: Clock;
   logger: Logger;
+  github: GitHub;
 }
 
 export const VERSION = "0.1.0";
@@ -47,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(helmet());
+  registerWebhookRoutes(app, deps);
   app.use(authenticate(deps.db, deps.clock));
 
   app.get("/healthz", (_req, res) => {
@@ -60,6 +65,7 @@ export function createApp(deps: AppDeps): Express {
   registerAccountRoutes(api, deps);
   registerOrganizationRoutes(api, deps);
   registerAuditRoutes(api, deps);
+  registerWorkRoutes(api, deps);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {

@@ -18,6 +18,7 @@ export const configSchema = z
     BOOTSTRAP_TREASURER_TOKEN: optionalString.pipe(z.string().min(16).optional()),
     GITHUB_API_URL: z.url().default("https://api.github.com"),
     GITHUB_WEBHOOK_SECRET: optionalString,
+    GITHUB_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
     GITHUB_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     SIGNING_KEY_PATH: z.string().min(1).default("./data/signing-key.pem"),
     INVOICE_PREFIX: z

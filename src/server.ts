@@ -6,6 +6,7 @@ import { closeDatabase, openDatabase, type Db } from "./db/client.js";
 import { systemClock, type Clock } from "./shared/clock.js";
 import { createApp } from "./app.js";
 import { bootstrapTreasurer } from "./accounts/bootstrap-treasurer.js";
+import { GitHub } from "./github/github-client.js";
 
 export interface Running {
   server: Server;
@@ -29,7 +30,8 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   );
   if (outcome === "created") logger.info({ email: config.BOOTSTRAP_TREASURER_EMAIL }, "bootstrap treasurer created");
   if (outcome === "not_configured") logger.warn("no treasurer exists; set BOOTSTRAP_TREASURER_EMAIL, _PASSWORD and _TOKEN to create one");
-  const app = createApp({ db, config, clock, logger });
+  const github = new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: config.GITHUB_TIMEOUT_MS, retries: config.GITHUB_RETRIES });
+  const app = createApp({ db, config, clock, logger, github });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once("error", reject);

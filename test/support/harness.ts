@@ -13,6 +13,7 @@ import type { Clock } from "../../src/shared/clock.js";
 import { createUser } from "../../src/accounts/create-user.js";
 import { createApiToken } from "../../src/accounts/tokens.js";
 import { hashPassword } from "../../src/accounts/passwords.js";
+import { GitHub } from "../../src/github/github-client.js";
 
 export class TestClock implements Clock {
   constructor(private current: Date = new Date("2026-03-15T10:00:00Z")) {}
@@ -43,14 +44,20 @@ export interface Harness {
   close(): void;
 }
 
-export function makeHarness(overrides: Partial<Config> = {}, extra: Partial<AppDeps> = {}): Harness {
+export function makeHarness(overrides: Partial<Config> = {}): Harness {
   const dir = tempDir();
   const path = join(dir, "test.sqlite");
   copyFileSync(inject("baseDbPath"), path);
   const config = testConfig({ DATABASE_PATH: path, SIGNING_KEY_PATH: join(dir, "signing-key.pem"), ...overrides });
   const db = openDatabase(path);
   const clock = new TestClock();
-  const deps: AppDeps = { db, config, clock, logger: pino({ level: "silent" }), ...extra };
+  const github = new GitHub({
+    baseUrl: config.GITHUB_API_URL,
+    timeoutMs: config.GITHUB_TIMEOUT_MS,
+    retries: config.GITHUB_RETRIES,
+    retryBaseMs: 5,
+  });
+  const deps: AppDeps = { db, config, clock, logger: pino({ level: "silent" }), github };
   const app = createApp(deps);
   return { app, db, clock, config, deps, close: () => closeDatabase(db) };
 }

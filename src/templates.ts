@@ -1,0 +1,24 @@
+// Handlebars, strict and logic-less: TypeScript builds the view model, helpers only format.
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import Handlebars from "handlebars";
+
+export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../templates");
+
+const engine = Handlebars.create();
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+/** Renders `templates/<name>`; `.txt`/`.md` templates are not HTML-escaped. */
+export function render(name: string, view: object): string {
+  let template = compiled.get(name);
+  if (!template) {
+    const source = readFileSync(join(TEMPLATES_DIR, name), "utf8");
+    const isHtml = name.endsWith(".html.hbs") || name.endsWith(".svg.hbs") || name.endsWith(".xml.hbs");
+    template = engine.compile(source, { strict: true, noEscape: !isHtml });
+    compiled.set(name, template);
+  }
+  return template(view);
+}
+
+export { engine as handlebars };

@@ -1,0 +1,53 @@
+import type { Db } from "../db/client.js";
+import type { Clock } from "../shared/clock.js";
+import { AppError } from "../shared/errors.js";
+import { recordAudit } from "../audit/record-audit.js";
+import type { AuthUser } from "../http/auth.js";
+import { LICENSE_BRANCH, type GitHub, type PullRequestInfo } from "../github/github-client.js";
+import { renderLicense } from "../licenses/render-license.js";
+import { isMaintainer, licensorName, type Work } from "./works.queries.js";
+
+/** Opens (once) the pull request that adds the generated LICENSE; a second call returns it. */
+export async function openLicensePullRequest(
+  db: Db,
+  work: Work,
+  input: { githubToken: string; actor: AuthUser; workUrl: string },
+  deps: { clock: Clock; github: GitHub },
+): Promise<{ pullRequest: PullRequestInfo; created: boolean }> {
+  if (!input.actor.isTreasurer && !isMaintainer(db, work.id, input.actor.id)) {
+    throw new AppError("forbidden", "Only the work's maintainers may open its license pull request.");
+  }
+  if (!work.repositoryFullName || work.verification !== "verified" || !work.defaultBranch) {
+    throw new AppError("invalid_state", "The work has no verified GitHub repository to open a pull request on.");
+  }
+  const [owner, repo] = work.repositoryFullName.split("/") as [string, string];
+  const existing = await deps.github.findOpenPullRequest(owner, repo, LICENSE_BRANCH, input.githubToken);
+  if (existing) return { pullRequest: existing, created: false };
+  const licenseText = renderLicense(
+    {
+      title: work.title,
+      licensorName: licensorName(db, work.licensorOrganizationId),
+      year: Number(work.createdAt.slice(0, 4)),
+      versionRange: work.versionRange,
+      workUrl: input.workUrl,
+    },
+    "text",
+  );
+  const pullRequest = await deps.github.openLicensePullRequest(
+    {
+      owner,
+      repo,
+      defaultBranch: work.defaultBranch,
+      licenseText,
+      title: "Add the Peer Production License",
+      body: `This pull request adds the Peer Production License (SPDX: PPL) as registered with the commune fund.\n\nWork page: ${input.workUrl}`,
+    },
+    input.githubToken,
+  );
+  recordAudit(
+    db,
+    { actorUserId: input.actor.id, action: "work.license_pull_request_opened", entityType: "work", entityId: work.id, after: pullRequest },
+    deps.clock,
+  );
+  return { pullRequest, created: true };
+}

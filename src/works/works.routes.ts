@@ -1,0 +1,213 @@
+import type { Request } from "express";
+import { z } from "zod";
+import type { AppDeps } from "../app.js";
+import { AppError } from "../shared/errors.js";
+import type { ApiRouter } from "../http/route.js";
+import { LICENSE_MEDIA_TYPES, renderLicense } from "../licenses/render-license.js";
+import { renderBadge } from "./badge.js";
+import { discoverForks, listForks, unattributedForkOwners } from "./discover-forks.js";
+import { openLicensePullRequest } from "./open-license-pull-request.js";
+import { registerWork } from "./register-work.js";
+import { getWorkBySlug, isMaintainer, licensorName, listWorks, viewWork } from "./works.queries.js";
+import {
+  forksResponse,
+  licenseQuery,
+  listWorksQuery,
+  pullRequestBody,
+  pullRequestResponse,
+  registeredWorkResponse,
+  registerWorkBody,
+  slugParam,
+  workResponse,
+} from "./works.schemas.js";
+
+export function baseUrlOf(req: Request, publicUrl: string | undefined): string {
+  return (publicUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`).replace(/\/+$/, "");
+}
+
+export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock, github, config } = deps;
+  const tag = "works";
+  const base = (req: Request) => baseUrlOf(req, config.PUBLIC_URL);
+
+  api.route(
+    {
+      method: "post",
+      path: "/works",
+      tag,
+      summary: "Register a work by repository URL and/or package URLs",
+      auth: "user",
+      body: registerWorkBody,
+      responses: { 201: { description: "The work, its license check and suggested packages", schema: registeredWorkResponse } },
+    },
+    async ({ body, user, req, res }) => {
+      const result = await registerWork(db, body, user, { clock, github, githubApiUrl: config.GITHUB_API_URL });
+      res
+        .status(201)
+        .location(`/api/v1/works/${result.work.slug}`)
+        .json({ ...viewWork(db, result.work, base(req)), licenseCheck: result.licenseCheck, suggestedPackages: result.suggestedPackages });
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/works",
+      tag,
+      summary: "The public registry of works; ?q= searches",
+      auth: "public",
+      query: listWorksQuery,
+      responses: {
+        200: {
+          description: "A page of works",
+          schema: z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), works: z.array(workResponse) }),
+        },
+      },
+    },
+    ({ query, req, res }) => {
+      res.json(listWorks(db, query, base(req)));
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/works/{slug}",
+      tag,
+      summary: "A work",
+      auth: "public",
+      params: slugParam,
+      responses: { 200: { description: "The work", schema: workResponse } },
+    },
+    ({ params, req, res }) => {
+      res.json(viewWork(db, getWorkBySlug(db, params.slug), base(req)));
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/works/{slug}/license",
+      tag,
+      summary: "The work's LICENSE text",
+      auth: "public",
+      params: slugParam,
+      query: licenseQuery,
+      responses: { 200: { description: "The license", contentType: "text/plain" } },
+    },
+    ({ params, query, req, res }) => {
+      const work = getWorkBySlug(db, params.slug);
+      const text = renderLicense(
+        {
+          title: work.title,
+          licensorName: licensorName(db, work.licensorOrganizationId),
+          year: Number(work.createdAt.slice(0, 4)),
+          versionRange: work.versionRange,
+          workUrl: `${base(req)}/works/${work.slug}`,
+        },
+        query.format,
+      );
+      res.set("Cache-Control", "public, max-age=300").type(LICENSE_MEDIA_TYPES[query.format]).send(text);
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/works/{slug}/badge.svg",
+      tag,
+      summary: "SVG badge: PPL and the work's state",
+      auth: "public",
+      params: slugParam,
+      responses: { 200: { description: "The badge", contentType: "image/svg+xml" } },
+    },
+    ({ params, res }) => {
+      const svg = renderBadge(getWorkBySlug(db, params.slug));
+      res.set("Cache-Control", "public, max-age=300, stale-while-revalidate=86400").type("image/svg+xml").send(svg);
+    },
+  );
+
+  api.route(
+    {
+      method: "post",
+      path: "/works/{slug}/license-pull-request",
+      tag,
+      summary: "Open a pull request adding the LICENSE (a second call returns the open one)",
+      auth: "user",
+      params: slugParam,
+      body: pullRequestBody,
+      responses: {
+        201: { description: "Opened", schema: pullRequestResponse },
+        200: { description: "Already open", schema: pullRequestResponse },
+      },
+    },
+    async ({ params, body, user, req, res }) => {
+      const work = getWorkBySlug(db, params.slug);
+      const result = await openLicensePullRequest(
+        db,
+        work,
+        { githubToken: body.githubToken, actor: user, workUrl: `${base(req)}/works/${work.slug}` },
+        { clock, github },
+      );
+      res.status(result.created ? 201 : 200).json(result);
+    },
+  );
+
+  const requireMaintainerOrTreasurer = (slug: string, user: { id: number; isTreasurer: boolean }) => {
+    const work = getWorkBySlug(db, slug);
+    if (!user.isTreasurer && !isMaintainer(db, work.id, user.id))
+      throw new AppError("forbidden", "Only the work's maintainers and treasurers see its forks.");
+    return work;
+  };
+
+  api.route(
+    {
+      method: "post",
+      path: "/works/{slug}/forks/discover",
+      tag,
+      summary: "List the repository's forks on GitHub (bounded) and attribute their owners",
+      auth: "user",
+      params: slugParam,
+      responses: { 200: { description: "Forks", schema: forksResponse } },
+    },
+    async ({ params, user, res }) => {
+      res.json(await discoverForks(db, requireMaintainerOrTreasurer(params.slug, user), { clock, github }));
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/works/{slug}/forks",
+      tag,
+      summary: "Forks seen so far, with their organizations",
+      auth: "user",
+      params: slugParam,
+      responses: { 200: { description: "Forks", schema: forksResponse } },
+    },
+    ({ params, user, res }) => {
+      res.json(listForks(db, requireMaintainerOrTreasurer(params.slug, user).id));
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/forks/unattributed",
+      tag,
+      summary: "Fork owners no organization has claimed",
+      auth: "treasurer",
+      responses: {
+        200: {
+          description: "Owners",
+          schema: z.object({
+            owners: z.array(z.object({ login: z.string(), forks: z.array(z.object({ fullName: z.string(), workSlug: z.string() })) })),
+          }),
+        },
+      },
+    },
+    ({ res }) => {
+      res.json(unattributedForkOwners(db));
+    },
+  );
+}
