@@ -17,6 +17,13 @@ import { registerAuditRoutes } from "./audit/audit.routes.js";
 import { registerWorkRoutes } from "./works/works.routes.js";
 import { registerWebhookRoutes } from "./github/webhooks.routes.js";
 import type { GitHub } from "./github/github-client.js";
+import type { Signer } from "./grants/signing-key.js";
+import { registerUsageRoutes } from "./usage/usage.routes.js";
+import { registerFeeRoutes } from "./fees/fees.routes.js";
+import { registerBillingRoutes } from "./billing/billing.routes.js";
+import { registerInvoiceRoutes } from "./invoices/invoices.routes.js";
+import { registerLedgerRoutes } from "./ledger/ledger.routes.js";
+import { registerGrantRoutes, registerSigningKeyRoute } from "./grants/grants.routes.js";
 
 export interface AppDeps {
   db: Db;
@@ -24,6 +31,7 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   github: GitHub;
+  signer: Signer;
 }
 
 export const VERSION = "0.1.0";
@@ -54,6 +62,7 @@ export function createApp(deps: AppDeps): Express {
   registerWebhookRoutes(app, deps);
   app.use(authenticate(deps.db, deps.clock));
 
+  registerSigningKeyRoute(app, deps);
   app.get("/healthz", (_req, res) => {
     deps.db.$client.prepare("select 1").get();
     res.json({ status: "ok" });
@@ -66,6 +75,12 @@ export function createApp(deps: AppDeps): Express {
   registerOrganizationRoutes(api, deps);
   registerAuditRoutes(api, deps);
   registerWorkRoutes(api, deps);
+  registerUsageRoutes(api, deps);
+  registerFeeRoutes(api, deps);
+  registerBillingRoutes(api, deps);
+  registerInvoiceRoutes(api, deps);
+  registerLedgerRoutes(api, deps);
+  registerGrantRoutes(api, deps);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {

@@ -31,6 +31,7 @@ export const configSchema = z
     SELLER_ADDRESS: z.string().default(""),
     SELLER_VAT_ID: optionalString,
     SELLER_IBAN: z.string().default(""),
+    SELLER_EMAIL: z.email().default("fund@reciprocity.invalid"),
     CHECK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     MAX_UPLOAD_BYTES: z.coerce
       .number()

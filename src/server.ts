@@ -7,6 +7,7 @@ import { systemClock, type Clock } from "./shared/clock.js";
 import { createApp } from "./app.js";
 import { bootstrapTreasurer } from "./accounts/bootstrap-treasurer.js";
 import { GitHub } from "./github/github-client.js";
+import { loadOrCreateSigner } from "./grants/signing-key.js";
 
 export interface Running {
   server: Server;
@@ -31,7 +32,8 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   if (outcome === "created") logger.info({ email: config.BOOTSTRAP_TREASURER_EMAIL }, "bootstrap treasurer created");
   if (outcome === "not_configured") logger.warn("no treasurer exists; set BOOTSTRAP_TREASURER_EMAIL, _PASSWORD and _TOKEN to create one");
   const github = new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: config.GITHUB_TIMEOUT_MS, retries: config.GITHUB_RETRIES });
-  const app = createApp({ db, config, clock, logger, github });
+  const signer = loadOrCreateSigner(config.SIGNING_KEY_PATH);
+  const app = createApp({ db, config, clock, logger, github, signer });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once("error", reject);

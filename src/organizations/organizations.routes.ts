@@ -3,6 +3,8 @@ import type { AppDeps } from "../app.js";
 import { today } from "../shared/clock.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { addMember } from "./add-member.js";
+import { settleHeldInvoices } from "../billing/settle-held-invoices.js";
+import { invoicingDeps } from "../billing/billing.routes.js";
 import { createOrganization } from "./create-organization.js";
 import { decideVerification } from "./decide-verification.js";
 import { recordSizeFacts } from "./record-size-facts.js";
@@ -167,7 +169,8 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
       },
     },
     ({ params, body, user, res }) => {
-      res.status(201).json(decideVerification(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock }));
+      const afterDecision = (organizationId: number, decision: "verified" | "rejected") => settleHeldInvoices(db, organizationId, decision, user.id, invoicingDeps(deps));
+      res.status(201).json(decideVerification(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock, afterDecision }));
     },
   );
 }

@@ -14,6 +14,7 @@ import { createUser } from "../../src/accounts/create-user.js";
 import { createApiToken } from "../../src/accounts/tokens.js";
 import { hashPassword } from "../../src/accounts/passwords.js";
 import { GitHub } from "../../src/github/github-client.js";
+import { loadOrCreateSigner } from "../../src/grants/signing-key.js";
 
 export class TestClock implements Clock {
   constructor(private current: Date = new Date("2026-03-15T10:00:00Z")) {}
@@ -57,7 +58,8 @@ export function makeHarness(overrides: Partial<Config> = {}): Harness {
     retries: config.GITHUB_RETRIES,
     retryBaseMs: 5,
   });
-  const deps: AppDeps = { db, config, clock, logger: pino({ level: "silent" }), github };
+  const signer = loadOrCreateSigner(config.SIGNING_KEY_PATH);
+  const deps: AppDeps = { db, config, clock, logger: pino({ level: "silent" }), github, signer };
   const app = createApp(deps);
   return { app, db, clock, config, deps, close: () => closeDatabase(db) };
 }

@@ -1,0 +1,150 @@
+// The fee rules of PRODUCT.md §4, as plain functions over integers. Nothing here reads the
+// database or the clock; billing feeds it and tests pin its edges.
+import { assert } from "../shared/errors.js";
+import { divideFloor, divideRoundHalfUp, toSafeNumber } from "../shared/money.js";
+
+export interface FeeBand {
+  minHeadcount: number;
+  /** Inclusive; null for the open top band. */
+  maxHeadcount: number | null;
+  annualFeeMinor: number;
+}
+
+export interface FeeScheduleVersion {
+  id: number;
+  effectiveOn: string;
+  currency: string;
+  revenueCapBps: number | null;
+  /** Sorted by minHeadcount. */
+  bands: FeeBand[];
+}
+
+export interface SizeFactsInForce {
+  headcount: number;
+  annualRevenueMinor: number | null;
+  revenueCurrency: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 for an ISO date: whole-day arithmetic with no time zones. */
+export function dayNumber(isoDate: string): number {
+  const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
+  return Date.UTC(y, m - 1, d) / DAY_MS;
+}
+
+export function fromDayNumber(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function monthBounds(month: string): { first: string; last: string; days: number } {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  const firstDay = Date.UTC(y, m - 1, 1) / DAY_MS;
+  const nextFirst = Date.UTC(y, m, 1) / DAY_MS;
+  return { first: fromDayNumber(firstDay), last: fromDayNumber(nextFirst - 1), days: nextFirst - firstDay };
+}
+
+export interface DateInterval {
+  startedOn: string;
+  /** Inclusive; null while the usage goes on. */
+  endedOn: string | null;
+}
+
+/** Days of `month` covered by the union of the intervals (each day counted once). */
+export function daysUsedInMonth(month: string, intervals: DateInterval[]): number {
+  const { first, last } = monthBounds(month);
+  const lo = dayNumber(first);
+  const hi = dayNumber(last);
+  const clipped = intervals
+    .map((i) => [Math.max(lo, dayNumber(i.startedOn)), Math.min(hi, i.endedOn === null ? hi : dayNumber(i.endedOn))] as const)
+    .filter(([s, e]) => s <= e)
+    .sort((a, b) => a[0] - b[0]);
+  let days = 0;
+  let coveredTo = lo - 1;
+  for (const [s, e] of clipped) {
+    const from = Math.max(s, coveredTo + 1);
+    if (e >= from) days += e - from + 1;
+    coveredTo = Math.max(coveredTo, e);
+  }
+  return days;
+}
+
+/** The band for a headcount; no declared facts means the top band (PRODUCT.md §4). */
+export function bandFor(schedule: FeeScheduleVersion, headcount: number | null): FeeBand {
+  const bands = schedule.bands;
+  assert(bands.length > 0, "a fee schedule has bands");
+  if (headcount === null) return bands[bands.length - 1]!;
+  const band = bands.find((b) => headcount >= b.minHeadcount && (b.maxHeadcount === null || headcount <= b.maxHeadcount));
+  // Below the first band (e.g. a headcount of 0) is billed as the first band.
+  return band ?? bands[0]!;
+}
+
+/** annualFee × d ÷ (12 × D), rounded half-up to the minor unit. */
+export function proratedLineMinor(annualFeeMinor: number, days: number, daysInMonth: number): number {
+  assert(days >= 0 && days <= daysInMonth, "days within the month");
+  return toSafeNumber(divideRoundHalfUp(BigInt(annualFeeMinor) * BigInt(days), 12n * BigInt(daysInMonth)));
+}
+
+/** The month's cap: floor(R × capBps ÷ 120000), computed exactly, floored once. */
+export function monthlyCapMinor(annualRevenueMinor: number, capBps: number): number {
+  return toSafeNumber(divideFloor(BigInt(annualRevenueMinor) * BigInt(capBps), 120_000n));
+}
+
+export interface WorkUse {
+  workId: number;
+  workSlug: string;
+  workTitle: string;
+  intervals: DateInterval[];
+}
+
+export interface ComputedLine {
+  kind: "fee" | "revenue_cap";
+  workId: number | null;
+  workSlug: string | null;
+  description: string;
+  amountMinor: number;
+  days: number | null;
+  annualFeeMinor: number | null;
+}
+
+export interface ComputedInvoice {
+  lines: ComputedLine[];
+  totalMinor: number;
+  notes: string[];
+  band: FeeBand;
+}
+
+export function computeMonthlyInvoice(input: { month: string; schedule: FeeScheduleVersion; facts: SizeFactsInForce | null; uses: WorkUse[] }): ComputedInvoice {
+  const { month, schedule, facts } = input;
+  const { days: D, first, last } = monthBounds(month);
+  const band = bandFor(schedule, facts?.headcount ?? null);
+  const notes: string[] = [];
+  if (!facts) notes.push("No size facts were declared: billed at the top headcount band.");
+  const lines: ComputedLine[] = [];
+  for (const use of [...input.uses].sort((a, b) => a.workSlug.localeCompare(b.workSlug))) {
+    const d = daysUsedInMonth(month, use.intervals);
+    if (d === 0) continue;
+    lines.push({
+      kind: "fee",
+      workId: use.workId,
+      workSlug: use.workSlug,
+      description: `Commercial reciprocity license: ${use.workTitle}, ${first} to ${last} (${d}/${D} days)`,
+      amountMinor: proratedLineMinor(band.annualFeeMinor, d, D),
+      days: d,
+      annualFeeMinor: band.annualFeeMinor,
+    });
+  }
+  let total = lines.reduce((s, l) => s + l.amountMinor, 0);
+  if (facts && facts.annualRevenueMinor !== null && schedule.revenueCapBps !== null) {
+    if (facts.revenueCurrency === schedule.currency) {
+      const cap = monthlyCapMinor(facts.annualRevenueMinor, schedule.revenueCapBps);
+      if (total > cap) {
+        lines.push({ kind: "revenue_cap", workId: null, workSlug: null, description: `Revenue cap: ${schedule.revenueCapBps} basis points of declared annual revenue`, amountMinor: cap - total, days: null, annualFeeMinor: null });
+        total = cap;
+      }
+    } else {
+      notes.push(`Annual revenue was declared in ${facts.revenueCurrency}, not ${schedule.currency}: the revenue cap was not applied.`);
+    }
+  }
+  return { lines, totalMinor: total, notes, band };
+}

@@ -1,0 +1,44 @@
+import { desc, eq } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { grants, invoices, organizations, works } from "../db/schema.js";
+import { AppError } from "../shared/errors.js";
+
+function view(r: { grant: typeof grants.$inferSelect; slug: string; number: string | null; orgName: string }) {
+  return {
+    id: r.grant.id,
+    organizationId: r.grant.organizationId,
+    organizationName: r.orgName,
+    workSlug: r.slug,
+    month: r.grant.month,
+    invoiceNumber: r.number,
+    document: r.grant.document,
+    signature: r.grant.signature,
+    algorithm: "Ed25519",
+    keyFingerprint: r.grant.keyFingerprint,
+    publicKeyUrl: "/.well-known/reciprocity-signing-key",
+    issuedAt: r.grant.createdAt,
+  };
+}
+
+const selection = { grant: grants, slug: works.slug, number: invoices.number, orgName: organizations.name };
+
+export function getGrant(db: Db, id: string) {
+  const row = db.select(selection).from(grants).innerJoin(works, eq(works.id, grants.workId)).innerJoin(invoices, eq(invoices.id, grants.invoiceId)).innerJoin(organizations, eq(organizations.id, grants.organizationId)).where(eq(grants.id, id)).get();
+  if (!row) throw new AppError("not_found", "Grant was not found.");
+  return view(row);
+}
+
+export function listGrants(db: Db, organizationId: number) {
+  return db
+    .select(selection)
+    .from(grants)
+    .innerJoin(works, eq(works.id, grants.workId))
+    .innerJoin(invoices, eq(invoices.id, grants.invoiceId))
+    .innerJoin(organizations, eq(organizations.id, grants.organizationId))
+    .where(eq(grants.organizationId, organizationId))
+    .orderBy(desc(grants.month), works.slug)
+    .all()
+    .map(view);
+}
+
+export type GrantView = ReturnType<typeof view>;

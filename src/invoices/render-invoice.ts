@@ -1,0 +1,111 @@
+// Renditions of an invoice: printable HTML (handlebars) and EN 16931 UBL 2.1 following Peppol
+// BIS Billing 3.0, generated and schema-checked by @e-invoice-eu/core.
+import { InvoiceService, type Invoice as EInvoice } from "@e-invoice-eu/core";
+import { AppError } from "../shared/errors.js";
+import { toDecimalString } from "../shared/money.js";
+import { render } from "../templates.js";
+import type { InvoiceView } from "./invoices.queries.js";
+
+export function renderInvoiceHtml(view: InvoiceView, extra: { sellerEmail: string }): string {
+  return render("invoice/invoice.html.hbs", {
+    invoice: view,
+    title: view.number ? `Invoice ${view.number}` : `Held invoice ${view.month}`,
+    sellerEmail: extra.sellerEmail,
+    isHeld: view.status === "held",
+    isVoid: view.status === "void",
+    hasPayments: view.payments.length > 0,
+  });
+}
+
+const silentLogger = { log: () => {}, info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
+let service: InvoiceService | undefined;
+
+export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail: string; buyerEmail: string }): Promise<string> {
+  if (!view.number || !view.issuedOn || !view.dueOn) throw new AppError("invalid_state", "A held invoice has no number yet and no UBL rendition.");
+  const cur = view.currency;
+  const amt = (minor: number) => toDecimalString(minor, cur);
+  const feeLines = view.lines.filter((l) => l.kind === "fee");
+  const allowances = view.lines.filter((l) => l.kind === "revenue_cap");
+  const lineTotal = feeLines.reduce((s, l) => s + l.amount.amountMinor, 0);
+  const allowanceTotal = -allowances.reduce((s, l) => s + l.amount.amountMinor, 0);
+  const total = view.total.amountMinor;
+  const paid = view.paid.amountMinor;
+  const taxCategory = { "cbc:ID": "O", "cac:TaxScheme": { "cbc:ID": "VAT" } };
+  const party = (name: string, country: string, email: string) => ({
+    "cbc:EndpointID": email,
+    "cbc:EndpointID@schemeID": "EM",
+    "cac:PostalAddress": { "cac:Country": { "cbc:IdentificationCode": country } },
+    "cac:PartyLegalEntity": { "cbc:RegistrationName": name },
+  });
+  const doc = {
+    "ubl:Invoice": {
+      "cbc:CustomizationID": "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0",
+      "cbc:ProfileID": "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0",
+      "cbc:ID": view.number,
+      "cbc:IssueDate": view.issuedOn,
+      "cbc:DueDate": view.dueOn,
+      "cbc:InvoiceTypeCode": "380",
+      ...(view.note ? { "cbc:Note": view.note } : {}),
+      "cbc:DocumentCurrencyCode": cur,
+      "cbc:BuyerReference": `organization-${view.organizationId}`,
+      "cac:InvoicePeriod": { "cbc:StartDate": `${view.month}-01`, "cbc:EndDate": lastDay(view.month) },
+      "cac:AccountingSupplierParty": { "cac:Party": party(view.seller.name, view.seller.country, parties.sellerEmail) },
+      "cac:AccountingCustomerParty": { "cac:Party": party(view.buyer.name, view.buyer.country ?? view.seller.country, parties.buyerEmail) },
+      "cac:PaymentMeans": [
+        {
+          "cbc:PaymentMeansCode": view.paymentInstructions?.iban ? "58" : "1",
+          "cbc:PaymentID": view.number,
+          ...(view.paymentInstructions?.iban ? { "cac:PayeeFinancialAccount": { "cbc:ID": view.paymentInstructions.iban.replace(/\s+/g, "") } } : {}),
+        },
+      ],
+      "cac:PaymentTerms": { "cbc:Note": `Due ${view.dueOn}` },
+      ...(allowances.length
+        ? { "cac:AllowanceCharge": allowances.map((a) => ({ "cbc:ChargeIndicator": "false", "cbc:AllowanceChargeReason": a.description, "cbc:Amount": amt(-a.amount.amountMinor), "cbc:Amount@currencyID": cur, "cac:TaxCategory": taxCategory })) }
+        : {}),
+      "cac:TaxTotal": [
+        {
+          "cbc:TaxAmount": amt(0),
+          "cbc:TaxAmount@currencyID": cur,
+          "cac:TaxSubtotal": [
+            {
+              "cbc:TaxableAmount": amt(total),
+              "cbc:TaxableAmount@currencyID": cur,
+              "cbc:TaxAmount": amt(0),
+              "cbc:TaxAmount@currencyID": cur,
+              "cac:TaxCategory": { "cbc:ID": "O", "cbc:TaxExemptionReason": "Not subject to VAT", "cac:TaxScheme": { "cbc:ID": "VAT" } },
+            },
+          ],
+        },
+      ],
+      "cac:LegalMonetaryTotal": {
+        "cbc:LineExtensionAmount": amt(lineTotal),
+        "cbc:LineExtensionAmount@currencyID": cur,
+        "cbc:TaxExclusiveAmount": amt(total),
+        "cbc:TaxExclusiveAmount@currencyID": cur,
+        "cbc:TaxInclusiveAmount": amt(total),
+        "cbc:TaxInclusiveAmount@currencyID": cur,
+        ...(allowanceTotal ? { "cbc:AllowanceTotalAmount": amt(allowanceTotal), "cbc:AllowanceTotalAmount@currencyID": cur } : {}),
+        ...(paid ? { "cbc:PrepaidAmount": amt(paid), "cbc:PrepaidAmount@currencyID": cur } : {}),
+        "cbc:PayableAmount": amt(total - paid),
+        "cbc:PayableAmount@currencyID": cur,
+      },
+      "cac:InvoiceLine": feeLines.map((l, i) => ({
+        "cbc:ID": String(i + 1),
+        "cbc:InvoicedQuantity": "1",
+        "cbc:InvoicedQuantity@unitCode": "C62",
+        "cbc:LineExtensionAmount": amt(l.amount.amountMinor),
+        "cbc:LineExtensionAmount@currencyID": cur,
+        "cac:Item": { "cbc:Description": l.description, "cbc:Name": `Commercial reciprocity license: ${l.workSlug ?? ""}`, "cac:ClassifiedTaxCategory": taxCategory },
+        "cac:Price": { "cbc:PriceAmount": amt(l.amount.amountMinor), "cbc:PriceAmount@currencyID": cur },
+      })),
+    },
+  } as unknown as EInvoice;
+  service ??= new InvoiceService(silentLogger);
+  const xml = await service.generate(doc, { format: "UBL", lang: "en-us", noWarnings: true });
+  return typeof xml === "string" ? xml : Buffer.from(xml).toString("utf8");
+}
+
+function lastDay(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
