@@ -3,10 +3,16 @@ import { Command, CommanderError } from "commander";
 import { ConfigError, loadConfig } from "./config.js";
 import { startServer } from "./server.js";
 import { openDatabase } from "./db/client.js";
+import { checkLedger } from "./ledger/check-ledger.js";
+import { runBilling } from "./billing/run-billing.js";
+import { loadOrCreateSigner } from "./grants/signing-key.js";
+import { systemClock } from "./shared/clock.js";
+import { monthSchema } from "./shared/schemas.js";
+import { formatMoney } from "./shared/money.js";
 
 /** Exit codes: 0 ok, 1 a finding (owed fees, ledger violation), 2 an error. */
 export async function main(argv: string[]): Promise<number> {
-  const exitCode = 0;
+  let exitCode = 0; // commands that report a finding set it to 1
   const program = new Command()
     .name("reciprocity")
     .description("Licensing and reciprocity tracker for peer-production commons")
@@ -37,6 +43,80 @@ export async function main(argv: string[]): Promise<number> {
         await db.$client.backup(file);
         process.stdout.write(`backup written to ${file}\n`);
       } finally {
+        db.$client.close();
+      }
+    });
+
+  program
+    .command("ledger")
+    .description("ledger commands")
+    .command("check")
+    .description("verify every ledger invariant against the database; exit 1 naming the first violation")
+    .action(() => {
+      const config = loadConfig();
+      const db = openDatabase(config.DATABASE_PATH);
+      try {
+        const violations = checkLedger(db);
+        if (violations.length === 0) {
+          process.stdout.write("ledger check: every invariant holds\n");
+          return;
+        }
+        const first = violations[0]!;
+        process.stderr.write(`ledger check failed: ${first.invariant}: ${first.detail}\n`);
+        if (violations.length > 1) process.stderr.write(`(${violations.length - 1} more violation${violations.length > 2 ? "s" : ""})\n`);
+        exitCode = 1;
+      } finally {
+        db.$client.close();
+      }
+    });
+
+  program
+    .command("billing")
+    .description("billing commands")
+    .command("run <month>")
+    .description("run billing for a month (YYYY-MM); idempotent per month")
+    .option("--chunk-size <n>", "organizations per transaction", "500")
+    .action(async (month: string, opts: { chunkSize: string }) => {
+      const parsed = monthSchema.safeParse(month);
+      if (!parsed.success) throw new Error(`month must be YYYY-MM, got ${month}`);
+      const config = loadConfig();
+      const db = openDatabase(config.DATABASE_PATH);
+      const { SingleBar, Presets } = await import("cli-progress");
+      const bar = new SingleBar(
+        { format: "billing {bar} {value}/{total} organizations", stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 },
+        Presets.shades_classic,
+      );
+      try {
+        const result = runBilling(
+          db,
+          {
+            month,
+            actorUserId: null,
+            chunkSize: Math.max(1, Number(opts.chunkSize) || 500),
+            onProgress: (done, total) => {
+              if (done === 0) bar.start(total, 0);
+              else bar.update(done);
+            },
+          },
+          {
+            clock: systemClock,
+            signer: loadOrCreateSigner(config.SIGNING_KEY_PATH),
+            invoicePrefix: config.INVOICE_PREFIX,
+            paymentTermsDays: config.PAYMENT_TERMS_DAYS,
+          },
+        );
+        bar.stop();
+        const byStatus = new Map<string, number>();
+        for (const i of result.invoices) byStatus.set(i.status, (byStatus.get(i.status) ?? 0) + 1);
+        const totals = new Map<string, number>();
+        for (const i of result.invoices)
+          if (i.status !== "held" && i.status !== "void")
+            totals.set(i.total.currency, (totals.get(i.total.currency) ?? 0) + i.total.amountMinor);
+        process.stdout.write(
+          `billing run ${result.runId} for ${month}: ${result.invoicesCreated} new invoice(s); ${result.invoices.length} in the month (${[...byStatus].map(([s, n]) => `${n} ${s}`).join(", ") || "none"}); invoiced ${[...totals].map(([c, n]) => formatMoney(n, c)).join(", ") || "nothing"}\n`,
+        );
+      } finally {
+        bar.stop();
         db.$client.close();
       }
     });

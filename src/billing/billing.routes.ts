@@ -7,9 +7,20 @@ import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import type { SellerDetails } from "../invoices/invoices.queries.js";
 import { listBillingRuns, runBilling } from "./run-billing.js";
 
-export const invoicingDeps = (deps: AppDeps): InvoicingDeps => ({ clock: deps.clock, signer: deps.signer, invoicePrefix: deps.config.INVOICE_PREFIX, paymentTermsDays: deps.config.PAYMENT_TERMS_DAYS });
+export const invoicingDeps = (deps: AppDeps): InvoicingDeps => ({
+  clock: deps.clock,
+  signer: deps.signer,
+  invoicePrefix: deps.config.INVOICE_PREFIX,
+  paymentTermsDays: deps.config.PAYMENT_TERMS_DAYS,
+});
 
-export const sellerOf = (config: Config): SellerDetails => ({ name: config.SELLER_NAME, country: config.SELLER_COUNTRY, address: config.SELLER_ADDRESS, vatId: config.SELLER_VAT_ID, iban: config.SELLER_IBAN });
+export const sellerOf = (config: Config): SellerDetails => ({
+  name: config.SELLER_NAME,
+  country: config.SELLER_COUNTRY,
+  address: config.SELLER_ADDRESS,
+  vatId: config.SELLER_VAT_ID,
+  iban: config.SELLER_IBAN,
+});
 
 const money = z.object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() });
 const runResponse = z
@@ -18,20 +29,42 @@ const runResponse = z
     month: z.string(),
     feeScheduleId: z.number().int(),
     invoicesCreated: z.number().int(),
-    invoices: z.array(z.object({ id: z.number().int(), number: z.string().nullable(), organizationId: z.number().int(), status: z.string(), total: money })),
+    invoices: z.array(
+      z.object({ id: z.number().int(), number: z.string().nullable(), organizationId: z.number().int(), status: z.string(), total: money }),
+    ),
   })
   .meta({ id: "BillingRun" });
 
 export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db } = deps;
   api.route(
-    { method: "post", path: "/billing-runs", tag: "billing", summary: "Run billing for a month; idempotent per month", auth: "treasurer", body: z.strictObject({ month: monthSchema }), responses: { 201: { description: "The run and every invoice of the month", schema: runResponse } } },
+    {
+      method: "post",
+      path: "/billing-runs",
+      tag: "billing",
+      summary: "Run billing for a month; idempotent per month",
+      auth: "treasurer",
+      body: z.strictObject({ month: monthSchema }),
+      responses: { 201: { description: "The run and every invoice of the month", schema: runResponse } },
+    },
     ({ body, user, res }) => {
       res.status(201).json(runBilling(db, { month: body.month, actorUserId: user.id }, invoicingDeps(deps)));
     },
   );
   api.route(
-    { method: "get", path: "/billing-runs", tag: "billing", summary: "Billing runs with their results", auth: "treasurer", responses: { 200: { description: "Runs", schema: z.object({ billingRuns: z.array(z.object({ id: z.number().int(), month: z.string(), status: z.string() }).loose()) }) } } },
+    {
+      method: "get",
+      path: "/billing-runs",
+      tag: "billing",
+      summary: "Billing runs with their results",
+      auth: "treasurer",
+      responses: {
+        200: {
+          description: "Runs",
+          schema: z.object({ billingRuns: z.array(z.object({ id: z.number().int(), month: z.string(), status: z.string() }).loose()) }),
+        },
+      },
+    },
     ({ res }) => {
       res.json({ billingRuns: listBillingRuns(db) });
     },

@@ -38,10 +38,16 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
   const schedule = feeScheduleOn(db, first);
   const startedAt = isoNow(deps.clock);
   const run = inTransaction(db, () =>
-    db.insert(billingRuns).values({ month, feeScheduleId: schedule.id, status: "running", startedBy: options.actorUserId, startedAt }).returning().get(),
+    db
+      .insert(billingRuns)
+      .values({ month, feeScheduleId: schedule.id, status: "running", startedBy: options.actorUserId, startedAt })
+      .returning()
+      .get(),
   );
 
-  const orgs = new Map((db.$client.prepare("select id, name, country, kind, verification_status from organizations").all() as OrgRow[]).map((o) => [o.id, o]));
+  const orgs = new Map(
+    (db.$client.prepare("select id, name, country, kind, verification_status from organizations").all() as OrgRow[]).map((o) => [o.id, o]),
+  );
   const usageRows = db.$client
     .prepare(
       `select u.organization_id as org, u.work_id as workId, w.slug, w.title, u.started_on as startedOn, u.ended_on as endedOn
@@ -53,17 +59,21 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
   const usesByOrg = new Map<number, Map<number, WorkUse>>();
   for (const u of usageRows) {
     let byWork = usesByOrg.get(u.org);
-    if (!byWork) usesByOrg.set(u.org, (byWork = new Map()));
+    if (!byWork) usesByOrg.set(u.org, (byWork = new Map<number, WorkUse>()));
     let use = byWork.get(u.workId);
     if (!use) byWork.set(u.workId, (use = { workId: u.workId, workSlug: u.slug, workTitle: u.title, intervals: [] as DateInterval[] }));
     use.intervals.push({ startedOn: u.startedOn, endedOn: u.endedOn });
   }
   const facts = new Map<number, SizeFactsInForce>();
   const factRows = db.$client
-    .prepare("select organization_id as org, headcount, annual_revenue_minor as rev, revenue_currency as cur from size_facts where effective_on <= ? order by organization_id, effective_on, id")
+    .prepare(
+      "select organization_id as org, headcount, annual_revenue_minor as rev, revenue_currency as cur from size_facts where effective_on <= ? order by organization_id, effective_on, id",
+    )
     .all(first) as { org: number; headcount: number; rev: number | null; cur: string | null }[];
   for (const f of factRows) facts.set(f.org, { headcount: f.headcount, annualRevenueMinor: f.rev, revenueCurrency: f.cur });
-  const invoiced = new Set((db.$client.prepare("select organization_id as org from invoices where month = ?").all(month) as { org: number }[]).map((r) => r.org));
+  const invoiced = new Set(
+    (db.$client.prepare("select organization_id as org from invoices where month = ?").all(month) as { org: number }[]).map((r) => r.org),
+  );
 
   const candidates = [...usesByOrg.keys()]
     .filter((id) => !invoiced.has(id))
@@ -80,7 +90,10 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
     db,
     `insert into invoice_lines (invoice_id, position, kind, work_id, description, amount_minor, days, days_in_month, annual_fee_minor, obligation) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const insertAudit = prepared(db, "insert into audit_log (actor_user_id, action, entity_type, entity_id, before, after, created_at) values (?, ?, 'invoice', ?, null, ?, ?)");
+  const insertAudit = prepared(
+    db,
+    "insert into audit_log (actor_user_id, action, entity_type, entity_id, before, after, created_at) values (?, ?, 'invoice', ?, null, ?, ?)",
+  );
 
   const chunkSize = options.chunkSize ?? 500;
   let created = 0;
@@ -91,16 +104,56 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
       const now = isoNow(deps.clock);
       for (const org of chunk) {
         const obligation = obligationOf("commercial", { kind: org.kind, verificationStatus: org.verification_status });
-        const computed = computeMonthlyInvoice({ month, schedule, facts: facts.get(org.id) ?? null, uses: [...usesByOrg.get(org.id)!.values()] });
+        const computed = computeMonthlyInvoice({
+          month,
+          schedule,
+          facts: facts.get(org.id) ?? null,
+          uses: [...usesByOrg.get(org.id)!.values()],
+        });
         if (computed.lines.length === 0) continue;
         const note = computed.notes.length ? computed.notes.join(" ") : null;
-        const result = insertInvoice.run(org.id, month, schedule.currency, computed.totalMinor, run.id, schedule.id, note, org.name, org.country, now);
+        const result = insertInvoice.run(
+          org.id,
+          month,
+          schedule.currency,
+          computed.totalMinor,
+          run.id,
+          schedule.id,
+          note,
+          org.name,
+          org.country,
+          now,
+        );
         if (result.changes === 0) continue; // invoiced meanwhile by a concurrent run
         const invoiceId = Number(result.lastInsertRowid);
-        computed.lines.forEach((l, i) => insertLine.run(invoiceId, i + 1, l.kind, l.workId, l.description, l.amountMinor, l.days, l.kind === "fee" ? days : null, l.annualFeeMinor, l.kind === "fee" ? obligation : null));
+        computed.lines.forEach((l, i) =>
+          insertLine.run(
+            invoiceId,
+            i + 1,
+            l.kind,
+            l.workId,
+            l.description,
+            l.amountMinor,
+            l.days,
+            l.kind === "fee" ? days : null,
+            l.annualFeeMinor,
+            l.kind === "fee" ? obligation : null,
+          ),
+        );
         let number: string | null = null;
-        if (obligation === "fee") number = issueInvoice(db, { id: invoiceId, organizationId: org.id, month, totalMinor: computed.totalMinor, currency: schedule.currency }, deps);
-        insertAudit.run(options.actorUserId, obligation === "fee" ? "invoice.issued" : "invoice.held", invoiceId, JSON.stringify({ number, month, totalMinor: computed.totalMinor, billingRunId: run.id }), now);
+        if (obligation === "fee")
+          number = issueInvoice(
+            db,
+            { id: invoiceId, organizationId: org.id, month, totalMinor: computed.totalMinor, currency: schedule.currency },
+            deps,
+          );
+        insertAudit.run(
+          options.actorUserId,
+          obligation === "fee" ? "invoice.issued" : "invoice.held",
+          invoiceId,
+          JSON.stringify({ number, month, totalMinor: computed.totalMinor, billingRunId: run.id }),
+          now,
+        );
         created++;
       }
     });
@@ -108,19 +161,35 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
   }
 
   inTransaction(db, () => {
-    db.update(billingRuns).set({ status: "completed", invoicesCreated: created, finishedAt: isoNow(deps.clock) }).where(eq(billingRuns.id, run.id)).run();
+    db.update(billingRuns)
+      .set({ status: "completed", invoicesCreated: created, finishedAt: isoNow(deps.clock) })
+      .where(eq(billingRuns.id, run.id))
+      .run();
   });
   return { runId: run.id, month, feeScheduleId: schedule.id, invoicesCreated: created, invoices: monthInvoices(db, month) };
 }
 
 export function monthInvoices(db: Db, month: string) {
   return db
-    .select({ id: invoices.id, number: invoices.number, organizationId: invoices.organizationId, status: invoices.status, totalMinor: invoices.totalMinor, currency: invoices.currency })
+    .select({
+      id: invoices.id,
+      number: invoices.number,
+      organizationId: invoices.organizationId,
+      status: invoices.status,
+      totalMinor: invoices.totalMinor,
+      currency: invoices.currency,
+    })
     .from(invoices)
     .where(eq(invoices.month, month))
     .orderBy(invoices.organizationId)
     .all()
-    .map((i) => ({ id: i.id, number: i.number, organizationId: i.organizationId, status: i.status, total: moneyJson(i.totalMinor, i.currency) }));
+    .map((i) => ({
+      id: i.id,
+      number: i.number,
+      organizationId: i.organizationId,
+      status: i.status,
+      total: moneyJson(i.totalMinor, i.currency),
+    }));
 }
 
 export function listBillingRuns(db: Db) {

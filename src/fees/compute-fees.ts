@@ -114,7 +114,12 @@ export interface ComputedInvoice {
   band: FeeBand;
 }
 
-export function computeMonthlyInvoice(input: { month: string; schedule: FeeScheduleVersion; facts: SizeFactsInForce | null; uses: WorkUse[] }): ComputedInvoice {
+export function computeMonthlyInvoice(input: {
+  month: string;
+  schedule: FeeScheduleVersion;
+  facts: SizeFactsInForce | null;
+  uses: WorkUse[];
+}): ComputedInvoice {
   const { month, schedule, facts } = input;
   const { days: D, first, last } = monthBounds(month);
   const band = bandFor(schedule, facts?.headcount ?? null);
@@ -139,7 +144,15 @@ export function computeMonthlyInvoice(input: { month: string; schedule: FeeSched
     if (facts.revenueCurrency === schedule.currency) {
       const cap = monthlyCapMinor(facts.annualRevenueMinor, schedule.revenueCapBps);
       if (total > cap) {
-        lines.push({ kind: "revenue_cap", workId: null, workSlug: null, description: `Revenue cap: ${schedule.revenueCapBps} basis points of declared annual revenue`, amountMinor: cap - total, days: null, annualFeeMinor: null });
+        lines.push({
+          kind: "revenue_cap",
+          workId: null,
+          workSlug: null,
+          description: `Revenue cap: ${schedule.revenueCapBps} basis points of declared annual revenue`,
+          amountMinor: cap - total,
+          days: null,
+          annualFeeMinor: null,
+        });
         total = cap;
       }
     } else {

@@ -7,19 +7,37 @@ import type { FeeScheduleVersion } from "./compute-fees.js";
 
 function withBands(db: Db, rows: (typeof feeSchedules.$inferSelect)[]): FeeScheduleVersion[] {
   if (rows.length === 0) return [];
-  const bands = db.select().from(feeBands).where(inArray(feeBands.feeScheduleId, rows.map((r) => r.id))).orderBy(asc(feeBands.minHeadcount)).all();
+  const bands = db
+    .select()
+    .from(feeBands)
+    .where(
+      inArray(
+        feeBands.feeScheduleId,
+        rows.map((r) => r.id),
+      ),
+    )
+    .orderBy(asc(feeBands.minHeadcount))
+    .all();
   return rows.map((r) => ({
     id: r.id,
     effectiveOn: r.effectiveOn,
     currency: r.currency,
     revenueCapBps: r.revenueCapBps,
-    bands: bands.filter((b) => b.feeScheduleId === r.id).map((b) => ({ minHeadcount: b.minHeadcount, maxHeadcount: b.maxHeadcount, annualFeeMinor: b.annualFeeMinor })),
+    bands: bands
+      .filter((b) => b.feeScheduleId === r.id)
+      .map((b) => ({ minHeadcount: b.minHeadcount, maxHeadcount: b.maxHeadcount, annualFeeMinor: b.annualFeeMinor })),
   }));
 }
 
 /** The version in force on `date`: the latest that took effect on or before it. */
 export function feeScheduleOn(db: Db, date: string): FeeScheduleVersion {
-  const row = db.select().from(feeSchedules).where(lte(feeSchedules.effectiveOn, date)).orderBy(desc(feeSchedules.effectiveOn)).limit(1).get();
+  const row = db
+    .select()
+    .from(feeSchedules)
+    .where(lte(feeSchedules.effectiveOn, date))
+    .orderBy(desc(feeSchedules.effectiveOn))
+    .limit(1)
+    .get();
   if (!row) throw new AppError("invalid_state", `No fee schedule is in force on ${date}.`);
   return withBands(db, [row])[0]!;
 }
@@ -45,7 +63,11 @@ export function feeScheduleView(s: FeeScheduleVersion, usedByBillingRun: boolean
     effectiveOn: s.effectiveOn,
     currency: s.currency,
     revenueCapBps: s.revenueCapBps,
-    bands: s.bands.map((b) => ({ minHeadcount: b.minHeadcount, maxHeadcount: b.maxHeadcount, annualFee: moneyJson(b.annualFeeMinor, s.currency) })),
+    bands: s.bands.map((b) => ({
+      minHeadcount: b.minHeadcount,
+      maxHeadcount: b.maxHeadcount,
+      annualFee: moneyJson(b.annualFeeMinor, s.currency),
+    })),
     usedByBillingRun,
   };
 }

@@ -37,14 +37,29 @@ export function registerFeeRoutes(api: ApiRouter, deps: AppDeps): void {
   const tag = "fees";
 
   api.route(
-    { method: "get", path: "/fee-schedules", tag, summary: "Every version of the fee schedule", auth: "treasurer", responses: { 200: { description: "Versions, oldest first", schema: z.object({ feeSchedules: z.array(scheduleResponse) }) } } },
+    {
+      method: "get",
+      path: "/fee-schedules",
+      tag,
+      summary: "Every version of the fee schedule",
+      auth: "treasurer",
+      responses: { 200: { description: "Versions, oldest first", schema: z.object({ feeSchedules: z.array(scheduleResponse) }) } },
+    },
     ({ res }) => {
       res.json({ feeSchedules: listFeeSchedules(db) });
     },
   );
 
   api.route(
-    { method: "post", path: "/fee-schedules", tag, summary: "Add a fee schedule version taking effect on a date", auth: "treasurer", body: createBody, responses: { 201: { description: "The version", schema: scheduleResponse } } },
+    {
+      method: "post",
+      path: "/fee-schedules",
+      tag,
+      summary: "Add a fee schedule version taking effect on a date",
+      auth: "treasurer",
+      body: createBody,
+      responses: { 201: { description: "The version", schema: scheduleResponse } },
+    },
     ({ body, user, res }) => {
       const s = saveFeeSchedule(db, { ...body, actorUserId: user.id }, { clock });
       res.status(201).json(feeScheduleView(s, false));
@@ -52,7 +67,16 @@ export function registerFeeRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.route(
-    { method: "put", path: "/fee-schedules/{id}", tag, summary: "Replace a version no billing run has used (409 otherwise)", auth: "treasurer", params: idParam, body: replaceBody, responses: { 200: { description: "The version", schema: scheduleResponse } } },
+    {
+      method: "put",
+      path: "/fee-schedules/{id}",
+      tag,
+      summary: "Replace a version no billing run has used (409 otherwise)",
+      auth: "treasurer",
+      params: idParam,
+      body: replaceBody,
+      responses: { 200: { description: "The version", schema: scheduleResponse } },
+    },
     ({ params, body, user, res }) => {
       const s = saveFeeSchedule(db, { ...body, effectiveOn: "", replaceId: params.id, actorUserId: user.id }, { clock });
       res.json(feeScheduleView(s, isFeeScheduleUsed(db, s.id)));

@@ -27,12 +27,19 @@ export function createGrantsForInvoice(db: Db, invoice: GrantableInvoice, deps: 
     .where(and(eq(invoiceLines.invoiceId, invoice.id), isNotNull(invoiceLines.workId)))
     .orderBy(invoiceLines.position)
     .all();
-  const pkgs = packagesOf(db, lines.map((l) => l.work.id));
+  const pkgs = packagesOf(
+    db,
+    lines.map((l) => l.work.id),
+  );
   const { first, last } = monthBounds(invoice.month);
   const issuedAt = isoNow(deps.clock);
   let created = 0;
   for (const { work, licensor } of lines) {
-    const existing = db.select({ id: grants.id }).from(grants).where(and(eq(grants.invoiceId, invoice.id), eq(grants.workId, work.id))).get();
+    const existing = db
+      .select({ id: grants.id })
+      .from(grants)
+      .where(and(eq(grants.invoiceId, invoice.id), eq(grants.workId, work.id)))
+      .get();
     if (existing) continue;
     const id = randomUUID();
     const document = render("grant/grant.txt.hbs", {
@@ -51,7 +58,17 @@ export function createGrantsForInvoice(db: Db, invoice: GrantableInvoice, deps: 
       keyFingerprint: deps.signer.fingerprint,
     });
     db.insert(grants)
-      .values({ id, organizationId: org.id, workId: work.id, invoiceId: invoice.id, month: invoice.month, document, signature: deps.signer.sign(document), keyFingerprint: deps.signer.fingerprint, createdAt: issuedAt })
+      .values({
+        id,
+        organizationId: org.id,
+        workId: work.id,
+        invoiceId: invoice.id,
+        month: invoice.month,
+        document,
+        signature: deps.signer.sign(document),
+        keyFingerprint: deps.signer.fingerprint,
+        createdAt: issuedAt,
+      })
       .run();
     created++;
   }

@@ -23,7 +23,14 @@ function view(r: { grant: typeof grants.$inferSelect; slug: string; number: stri
 const selection = { grant: grants, slug: works.slug, number: invoices.number, orgName: organizations.name };
 
 export function getGrant(db: Db, id: string) {
-  const row = db.select(selection).from(grants).innerJoin(works, eq(works.id, grants.workId)).innerJoin(invoices, eq(invoices.id, grants.invoiceId)).innerJoin(organizations, eq(organizations.id, grants.organizationId)).where(eq(grants.id, id)).get();
+  const row = db
+    .select(selection)
+    .from(grants)
+    .innerJoin(works, eq(works.id, grants.workId))
+    .innerJoin(invoices, eq(invoices.id, grants.invoiceId))
+    .innerJoin(organizations, eq(organizations.id, grants.organizationId))
+    .where(eq(grants.id, id))
+    .get();
   if (!row) throw new AppError("not_found", "Grant was not found.");
   return view(row);
 }

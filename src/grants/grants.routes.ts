@@ -6,19 +6,45 @@ import { requireOrganizationAccess } from "../organizations/organizations.querie
 import { getGrant, listGrants } from "./grants.queries.js";
 
 const grantResponse = z
-  .object({ id: z.string(), document: z.string(), signature: z.string(), algorithm: z.literal("Ed25519"), keyFingerprint: z.string(), organizationId: z.number().int(), workSlug: z.string(), month: z.string(), invoiceNumber: z.string().nullable() })
+  .object({
+    id: z.string(),
+    document: z.string(),
+    signature: z.string(),
+    algorithm: z.literal("Ed25519"),
+    keyFingerprint: z.string(),
+    organizationId: z.number().int(),
+    workSlug: z.string(),
+    month: z.string(),
+    invoiceNumber: z.string().nullable(),
+  })
   .loose()
   .meta({ id: "Grant" });
 
 export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {
   api.route(
-    { method: "get", path: "/grants/{id}", tag: "grants", summary: "A signed commercial reciprocity license grant (public)", auth: "public", params: z.object({ id: z.uuid() }), responses: { 200: { description: "The grant", schema: grantResponse } } },
+    {
+      method: "get",
+      path: "/grants/{id}",
+      tag: "grants",
+      summary: "A signed commercial reciprocity license grant (public)",
+      auth: "public",
+      params: z.object({ id: z.uuid() }),
+      responses: { 200: { description: "The grant", schema: grantResponse } },
+    },
     ({ params, res }) => {
       res.json(getGrant(deps.db, params.id));
     },
   );
   api.route(
-    { method: "get", path: "/organizations/{id}/grants", tag: "grants", summary: "The organization's grants", auth: "user", params: idParam, responses: { 200: { description: "Grants", schema: z.object({ grants: z.array(grantResponse) }) } } },
+    {
+      method: "get",
+      path: "/organizations/{id}/grants",
+      tag: "grants",
+      summary: "The organization's grants",
+      auth: "user",
+      params: idParam,
+      responses: { 200: { description: "Grants", schema: z.object({ grants: z.array(grantResponse) }) } },
+    },
     ({ params, user, res }) => {
       requireOrganizationAccess(deps.db, user, params.id);
       res.json({ grants: listGrants(deps.db, params.id) });

@@ -9,22 +9,45 @@ export type Invoice = typeof invoices.$inferSelect;
 
 /** `RCP-2026-000001`, or the numeric id (held invoices have no number yet). */
 export function findInvoice(db: Db, ref: string): Invoice | undefined {
-  return /^\d+$/.test(ref) ? db.select().from(invoices).where(eq(invoices.id, Number(ref))).get() : db.select().from(invoices).where(eq(invoices.number, ref)).get();
+  return /^\d+$/.test(ref)
+    ? db
+        .select()
+        .from(invoices)
+        .where(eq(invoices.id, Number(ref)))
+        .get()
+    : db.select().from(invoices).where(eq(invoices.number, ref)).get();
 }
 
 /** The invoice if the user may see it (the buyer's members and treasurers); 404 otherwise. */
 export function requireInvoiceAccess(db: Db, user: Pick<AuthUser, "id" | "isTreasurer">, ref: string): Invoice {
   const invoice = findInvoice(db, ref);
-  if (invoice && (user.isTreasurer || db.select().from(memberships).where(and(eq(memberships.organizationId, invoice.organizationId), eq(memberships.userId, user.id))).get())) return invoice;
+  if (
+    invoice &&
+    (user.isTreasurer ||
+      db
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.organizationId, invoice.organizationId), eq(memberships.userId, user.id)))
+        .get())
+  )
+    return invoice;
   throw new AppError("not_found", `Invoice ${ref} was not found.`);
 }
 
 export function paidMinor(db: Db, invoiceId: number): number {
-  return db.select({ s: sql<number>`coalesce(sum(${payments.amountMinor}), 0)` }).from(payments).where(eq(payments.invoiceId, invoiceId)).get()!.s;
+  return db
+    .select({ s: sql<number>`coalesce(sum(${payments.amountMinor}), 0)` })
+    .from(payments)
+    .where(eq(payments.invoiceId, invoiceId))
+    .get()!.s;
 }
 
 export function creditedMinor(db: Db, invoiceId: number): number {
-  return db.select({ s: sql<number>`coalesce(sum(${creditNotes.amountMinor}), 0)` }).from(creditNotes).where(eq(creditNotes.invoiceId, invoiceId)).get()!.s;
+  return db
+    .select({ s: sql<number>`coalesce(sum(${creditNotes.amountMinor}), 0)` })
+    .from(creditNotes)
+    .where(eq(creditNotes.invoiceId, invoiceId))
+    .get()!.s;
 }
 
 export function outstandingMinor(db: Db, invoice: Invoice): number {
@@ -80,7 +103,12 @@ export function invoiceView(db: Db, invoice: Invoice, seller: SellerDetails) {
     paymentInstructions:
       invoice.number === null
         ? null
-        : { payee: seller.name, iban: seller.iban || null, reference: invoice.number, text: `Pay ${m(invoice.totalMinor - paid).formatted} to ${seller.name}${seller.iban ? `, IBAN ${seller.iban}` : ""}, quoting ${invoice.number}, by ${invoice.dueOn}.` },
+        : {
+            payee: seller.name,
+            iban: seller.iban || null,
+            reference: invoice.number,
+            text: `Pay ${m(invoice.totalMinor - paid).formatted} to ${seller.name}${seller.iban ? `, IBAN ${seller.iban}` : ""}, quoting ${invoice.number}, by ${invoice.dueOn}.`,
+          },
     payments: pays.map((p) => ({ id: p.id, amount: m(p.amountMinor), paidOn: p.paidOn, reference: p.reference })),
     creditNote: credit ? { reason: credit.reason, amount: m(credit.amountMinor), createdAt: credit.createdAt } : null,
   };
@@ -103,12 +131,25 @@ export function listInvoices(db: Db, user: Pick<AuthUser, "id" | "isTreasurer">,
     f.organizationId ? eq(invoices.organizationId, f.organizationId) : undefined,
   ];
   if (!user.isTreasurer) {
-    conditions.push(inArray(invoices.organizationId, db.select({ id: memberships.organizationId }).from(memberships).where(eq(memberships.userId, user.id))));
+    conditions.push(
+      inArray(
+        invoices.organizationId,
+        db.select({ id: memberships.organizationId }).from(memberships).where(eq(memberships.userId, user.id)),
+      ),
+    );
   }
   const where = and(...conditions);
-  const total = db.select({ n: sql<number>`count(*)` }).from(invoices).where(where).get()!.n;
+  const total = db
+    .select({ n: sql<number>`count(*)` })
+    .from(invoices)
+    .where(where)
+    .get()!.n;
   const rows = db
-    .select({ invoice: invoices, orgName: organizations.name, paid: sql<number>`(select coalesce(sum(amount_minor), 0) from payments p where p.invoice_id = ${invoices.id})` })
+    .select({
+      invoice: invoices,
+      orgName: organizations.name,
+      paid: sql<number>`(select coalesce(sum(amount_minor), 0) from payments p where p.invoice_id = ${invoices.id})`,
+    })
     .from(invoices)
     .innerJoin(organizations, eq(organizations.id, invoices.organizationId))
     .where(where)
@@ -128,7 +169,10 @@ export function listInvoices(db: Db, user: Pick<AuthUser, "id" | "isTreasurer">,
       issuedOn: invoice.issuedOn,
       dueOn: invoice.dueOn,
       total: moneyJson(invoice.totalMinor, invoice.currency),
-      outstanding: moneyJson(invoice.status === "issued" || invoice.status === "partially_paid" ? invoice.totalMinor - paid : 0, invoice.currency),
+      outstanding: moneyJson(
+        invoice.status === "issued" || invoice.status === "partially_paid" ? invoice.totalMinor - paid : 0,
+        invoice.currency,
+      ),
     })),
   };
 }

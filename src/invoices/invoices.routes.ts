@@ -34,7 +34,9 @@ export const invoiceResponse = z
   .meta({ id: "Invoice" });
 
 const paymentBody = z.strictObject({ amount: moneyInputSchema, paidOn: isoDateSchema, reference: z.string().trim().min(1).max(200) });
-const paymentResponse = z.object({ id: z.number().int(), invoiceNumber: z.string(), amount: money, paidOn: z.string(), reference: z.string() }).meta({ id: "Payment" });
+const paymentResponse = z
+  .object({ id: z.number().int(), invoiceNumber: z.string(), amount: money, paidOn: z.string(), reference: z.string() })
+  .meta({ id: "Payment" });
 
 export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -47,8 +49,21 @@ export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "Invoices the caller may see (all, for treasurers), with filters",
       auth: "user",
-      query: z.object({ status: z.enum(INVOICE_STATUSES).optional(), month: monthSchema.optional(), organizationId: z.coerce.number().int().positive().optional(), ...paginationQuery }),
-      responses: { 200: { description: "A page of invoices", schema: z.object({ total: z.number().int(), invoices: z.array(z.object({ number: z.string().nullable(), status: z.string() }).loose()) }) } },
+      query: z.object({
+        status: z.enum(INVOICE_STATUSES).optional(),
+        month: monthSchema.optional(),
+        organizationId: z.coerce.number().int().positive().optional(),
+        ...paginationQuery,
+      }),
+      responses: {
+        200: {
+          description: "A page of invoices",
+          schema: z.object({
+            total: z.number().int(),
+            invoices: z.array(z.object({ number: z.string().nullable(), status: z.string() }).loose()),
+          }),
+        },
+      },
     },
     ({ query, user, res }) => {
       res.json(listInvoices(db, user, query));
@@ -71,8 +86,17 @@ export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
       if (type === "text/html") {
         res.type("html").send(renderInvoiceHtml(view, { sellerEmail: deps.config.SELLER_EMAIL }));
       } else if (type === "application/xml" || type === "text/xml") {
-        const owner = db.select({ email: users.email }).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(and(eq(memberships.organizationId, view.organizationId), eq(memberships.role, "owner"))).orderBy(asc(users.id)).get();
-        const xml = await renderInvoiceUbl(view, { sellerEmail: deps.config.SELLER_EMAIL, buyerEmail: owner?.email ?? deps.config.SELLER_EMAIL });
+        const owner = db
+          .select({ email: users.email })
+          .from(memberships)
+          .innerJoin(users, eq(users.id, memberships.userId))
+          .where(and(eq(memberships.organizationId, view.organizationId), eq(memberships.role, "owner")))
+          .orderBy(asc(users.id))
+          .get();
+        const xml = await renderInvoiceUbl(view, {
+          sellerEmail: deps.config.SELLER_EMAIL,
+          buyerEmail: owner?.email ?? deps.config.SELLER_EMAIL,
+        });
         res.type("application/xml").set("Content-Disposition", `attachment; filename="${view.number}.xml"`).send(xml);
       } else if (type === "application/json") {
         res.json(view);
@@ -98,14 +122,42 @@ export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
       const key = req.get("idempotency-key");
       if (!key || key.length > 200) throw new AppError("bad_request", "An Idempotency-Key header (1 to 200 characters) is required.");
       const invoice = requireInvoiceAccess(db, user, params.number);
-      const { payment, replayed } = recordPayment(db, { invoiceId: invoice.id, amount: body.amount, paidOn: body.paidOn, reference: body.reference, idempotencyKey: key, actorUserId: user.id }, invoicingDeps(deps));
+      const { payment, replayed } = recordPayment(
+        db,
+        {
+          invoiceId: invoice.id,
+          amount: body.amount,
+          paidOn: body.paidOn,
+          reference: body.reference,
+          idempotencyKey: key,
+          actorUserId: user.id,
+        },
+        invoicingDeps(deps),
+      );
       if (replayed) res.set("Idempotent-Replayed", "true");
-      res.status(201).json({ id: payment.id, invoiceNumber: invoice.number, amount: moneyJson(payment.amountMinor, payment.currency), paidOn: payment.paidOn, reference: payment.reference });
+      res
+        .status(201)
+        .json({
+          id: payment.id,
+          invoiceNumber: invoice.number,
+          amount: moneyJson(payment.amountMinor, payment.currency),
+          paidOn: payment.paidOn,
+          reference: payment.reference,
+        });
     },
   );
 
   api.route(
-    { method: "post", path: "/invoices/{number}/void", tag, summary: "Void an invoice with a credit note that reverses its ledger entries", auth: "treasurer", params: numberParam, body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }), responses: { 200: { description: "The void invoice", schema: invoiceResponse } } },
+    {
+      method: "post",
+      path: "/invoices/{number}/void",
+      tag,
+      summary: "Void an invoice with a credit note that reverses its ledger entries",
+      auth: "treasurer",
+      params: numberParam,
+      body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
+      responses: { 200: { description: "The void invoice", schema: invoiceResponse } },
+    },
     ({ params, body, user, res }) => {
       const invoice = requireInvoiceAccess(db, user, params.number);
       const voided = voidInvoice(db, invoice, { reason: body.reason, actorUserId: user.id }, { clock });

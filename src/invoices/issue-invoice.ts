@@ -23,13 +23,23 @@ export function nextInvoiceNumber(db: Db, prefix: string, year: number): string 
 }
 
 /** Issues a held or freshly created invoice. Must run inside a transaction. */
-export function issueInvoice(db: Db, invoice: { id: number; organizationId: number; month: string; totalMinor: number; currency: string }, deps: InvoicingDeps): string {
+export function issueInvoice(
+  db: Db,
+  invoice: { id: number; organizationId: number; month: string; totalMinor: number; currency: string },
+  deps: InvoicingDeps,
+): string {
   const issuedOn = today(deps.clock);
   const number = nextInvoiceNumber(db, deps.invoicePrefix, Number(issuedOn.slice(0, 4)));
   const dueOn = fromDayNumber(dayNumber(issuedOn) + deps.paymentTermsDays);
   // A zero total (revenue cap of nothing) is settled at once.
   const status = invoice.totalMinor === 0 ? "paid" : "issued";
-  const updated = prepared(db, "update invoices set number = ?, status = ?, issued_on = ?, due_on = ? where id = ?").run(number, status, issuedOn, dueOn, invoice.id);
+  const updated = prepared(db, "update invoices set number = ?, status = ?, issued_on = ?, due_on = ? where id = ?").run(
+    number,
+    status,
+    issuedOn,
+    dueOn,
+    invoice.id,
+  );
   assert(updated.changes === 1, "the invoice being issued exists");
   postTransaction(
     db,
@@ -38,10 +48,18 @@ export function issueInvoice(db: Db, invoice: { id: number; organizationId: numb
       description: `Invoice ${number}: reciprocity fees ${invoice.month}`,
       invoiceId: invoice.id,
       effectiveOn: issuedOn,
-      transfers: [{ debitAccount: receivableAccount(invoice.organizationId), creditAccount: FEE_INCOME_ACCOUNT, amountMinor: invoice.totalMinor, currency: invoice.currency }],
+      transfers: [
+        {
+          debitAccount: receivableAccount(invoice.organizationId),
+          creditAccount: FEE_INCOME_ACCOUNT,
+          amountMinor: invoice.totalMinor,
+          currency: invoice.currency,
+        },
+      ],
     },
     isoNow(deps.clock),
   );
-  if (status === "paid") createGrantsForInvoice(db, { id: invoice.id, number, organizationId: invoice.organizationId, month: invoice.month }, deps);
+  if (status === "paid")
+    createGrantsForInvoice(db, { id: invoice.id, number, organizationId: invoice.organizationId, month: invoice.month }, deps);
   return number;
 }

@@ -21,7 +21,8 @@ const silentLogger = { log: () => {}, info: () => {}, warn: () => {}, error: () 
 let service: InvoiceService | undefined;
 
 export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail: string; buyerEmail: string }): Promise<string> {
-  if (!view.number || !view.issuedOn || !view.dueOn) throw new AppError("invalid_state", "A held invoice has no number yet and no UBL rendition.");
+  if (!view.number || !view.issuedOn || !view.dueOn)
+    throw new AppError("invalid_state", "A held invoice has no number yet and no UBL rendition.");
   const cur = view.currency;
   const amt = (minor: number) => toDecimalString(minor, cur);
   const feeLines = view.lines.filter((l) => l.kind === "fee");
@@ -55,12 +56,22 @@ export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail
         {
           "cbc:PaymentMeansCode": view.paymentInstructions?.iban ? "58" : "1",
           "cbc:PaymentID": view.number,
-          ...(view.paymentInstructions?.iban ? { "cac:PayeeFinancialAccount": { "cbc:ID": view.paymentInstructions.iban.replace(/\s+/g, "") } } : {}),
+          ...(view.paymentInstructions?.iban
+            ? { "cac:PayeeFinancialAccount": { "cbc:ID": view.paymentInstructions.iban.replace(/\s+/g, "") } }
+            : {}),
         },
       ],
       "cac:PaymentTerms": { "cbc:Note": `Due ${view.dueOn}` },
       ...(allowances.length
-        ? { "cac:AllowanceCharge": allowances.map((a) => ({ "cbc:ChargeIndicator": "false", "cbc:AllowanceChargeReason": a.description, "cbc:Amount": amt(-a.amount.amountMinor), "cbc:Amount@currencyID": cur, "cac:TaxCategory": taxCategory })) }
+        ? {
+            "cac:AllowanceCharge": allowances.map((a) => ({
+              "cbc:ChargeIndicator": "false",
+              "cbc:AllowanceChargeReason": a.description,
+              "cbc:Amount": amt(-a.amount.amountMinor),
+              "cbc:Amount@currencyID": cur,
+              "cac:TaxCategory": taxCategory,
+            })),
+          }
         : {}),
       "cac:TaxTotal": [
         {
@@ -95,7 +106,11 @@ export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail
         "cbc:InvoicedQuantity@unitCode": "C62",
         "cbc:LineExtensionAmount": amt(l.amount.amountMinor),
         "cbc:LineExtensionAmount@currencyID": cur,
-        "cac:Item": { "cbc:Description": l.description, "cbc:Name": `Commercial reciprocity license: ${l.workSlug ?? ""}`, "cac:ClassifiedTaxCategory": taxCategory },
+        "cac:Item": {
+          "cbc:Description": l.description,
+          "cbc:Name": `Commercial reciprocity license: ${l.workSlug ?? ""}`,
+          "cac:ClassifiedTaxCategory": taxCategory,
+        },
         "cac:Price": { "cbc:PriceAmount": amt(l.amount.amountMinor), "cbc:PriceAmount@currencyID": cur },
       })),
     },

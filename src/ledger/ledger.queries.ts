@@ -28,7 +28,13 @@ export function balancesView(db: Db) {
   const accounts = accountBalances(db).map((a) => {
     const type = accountType(a.account);
     const balance = type === "asset" ? a.debitsMinor - a.creditsMinor : a.creditsMinor - a.debitsMinor;
-    return { account: a.account, type, debits: moneyJson(a.debitsMinor, a.currency), credits: moneyJson(a.creditsMinor, a.currency), balance: moneyJson(balance, a.currency) };
+    return {
+      account: a.account,
+      type,
+      debits: moneyJson(a.debitsMinor, a.currency),
+      credits: moneyJson(a.creditsMinor, a.currency),
+      balance: moneyJson(balance, a.currency),
+    };
   });
   const totals = new Map<string, { debits: number; credits: number }>();
   for (const a of accountBalances(db)) {
@@ -37,7 +43,10 @@ export function balancesView(db: Db) {
     t.credits += a.creditsMinor;
     totals.set(a.currency, t);
   }
-  return { accounts, totals: [...totals].map(([currency, t]) => ({ debits: moneyJson(t.debits, currency), credits: moneyJson(t.credits, currency) })) };
+  return {
+    accounts,
+    totals: [...totals].map(([currency, t]) => ({ debits: moneyJson(t.debits, currency), credits: moneyJson(t.credits, currency) })),
+  };
 }
 
 export function listTransactions(db: Db, q: { before?: number | undefined; limit: number }) {
@@ -48,7 +57,19 @@ export function listTransactions(db: Db, q: { before?: number | undefined; limit
     .orderBy(desc(ledgerTransactions.id))
     .limit(q.limit)
     .all();
-  const transfers = txs.length ? db.select().from(ledgerTransfers).where(inArray(ledgerTransfers.transactionId, txs.map((t) => t.id))).orderBy(ledgerTransfers.id).all() : [];
+  const transfers = txs.length
+    ? db
+        .select()
+        .from(ledgerTransfers)
+        .where(
+          inArray(
+            ledgerTransfers.transactionId,
+            txs.map((t) => t.id),
+          ),
+        )
+        .orderBy(ledgerTransfers.id)
+        .all()
+    : [];
   return {
     transactions: txs.map((t) => ({
       id: t.id,
@@ -60,7 +81,13 @@ export function listTransactions(db: Db, q: { before?: number | undefined; limit
       createdAt: t.createdAt,
       transfers: transfers
         .filter((x) => x.transactionId === t.id)
-        .map((x) => ({ id: x.id, debitAccount: x.debitAccount, creditAccount: x.creditAccount, amount: moneyJson(x.amountMinor, x.currency), reversesTransferId: x.reversesTransferId })),
+        .map((x) => ({
+          id: x.id,
+          debitAccount: x.debitAccount,
+          creditAccount: x.creditAccount,
+          amount: moneyJson(x.amountMinor, x.currency),
+          reversesTransferId: x.reversesTransferId,
+        })),
     })),
   };
 }

@@ -13,7 +13,17 @@ export function registerLedgerRoutes(api: ApiRouter, deps: AppDeps): void {
       tag: "ledger",
       summary: "Debits, credits and balance of every account",
       auth: "treasurer",
-      responses: { 200: { description: "Balances", schema: z.object({ accounts: z.array(z.object({ account: z.string(), type: z.enum(["asset", "income"]), debits: money, credits: money, balance: money })), totals: z.array(z.object({ debits: money, credits: money })) }) } },
+      responses: {
+        200: {
+          description: "Balances",
+          schema: z.object({
+            accounts: z.array(
+              z.object({ account: z.string(), type: z.enum(["asset", "income"]), debits: money, credits: money, balance: money }),
+            ),
+            totals: z.array(z.object({ debits: money, credits: money })),
+          }),
+        },
+      },
     },
     ({ res }) => {
       res.json(balancesView(deps.db));
@@ -26,8 +36,16 @@ export function registerLedgerRoutes(api: ApiRouter, deps: AppDeps): void {
       tag: "ledger",
       summary: "Ledger transactions with their transfers, newest first",
       auth: "treasurer",
-      query: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
-      responses: { 200: { description: "Transactions", schema: z.object({ transactions: z.array(z.object({ id: z.number().int(), code: z.string() }).loose()) }) } },
+      query: z.object({
+        before: z.coerce.number().int().positive().optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      responses: {
+        200: {
+          description: "Transactions",
+          schema: z.object({ transactions: z.array(z.object({ id: z.number().int(), code: z.string() }).loose()) }),
+        },
+      },
     },
     ({ query, res }) => {
       res.json(listTransactions(deps.db, query));

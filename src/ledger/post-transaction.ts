@@ -31,16 +31,16 @@ export function postTransaction(db: Db, input: TransactionInput, createdAt: stri
     assert(t.debitAccount !== t.creditAccount, "a transfer moves between two accounts");
   }
   const txId = Number(
-    prepared(db, "insert into ledger_transactions (code, description, invoice_id, payment_id, effective_on, created_at) values (?, ?, ?, ?, ?, ?)").run(
-      input.code,
-      input.description,
-      input.invoiceId ?? null,
-      input.paymentId ?? null,
-      input.effectiveOn,
-      createdAt,
-    ).lastInsertRowid,
+    prepared(
+      db,
+      "insert into ledger_transactions (code, description, invoice_id, payment_id, effective_on, created_at) values (?, ?, ?, ?, ?, ?)",
+    ).run(input.code, input.description, input.invoiceId ?? null, input.paymentId ?? null, input.effectiveOn, createdAt).lastInsertRowid,
   );
-  const insertTransfer = prepared(db, "insert into ledger_transfers (transaction_id, debit_account, credit_account, amount_minor, currency, reverses_transfer_id, created_at) values (?, ?, ?, ?, ?, ?, ?)");
-  for (const t of transfers) insertTransfer.run(txId, t.debitAccount, t.creditAccount, t.amountMinor, t.currency, t.reversesTransferId ?? null, createdAt);
+  const insertTransfer = prepared(
+    db,
+    "insert into ledger_transfers (transaction_id, debit_account, credit_account, amount_minor, currency, reverses_transfer_id, created_at) values (?, ?, ?, ?, ?, ?, ?)",
+  );
+  for (const t of transfers)
+    insertTransfer.run(txId, t.debitAccount, t.creditAccount, t.amountMinor, t.currency, t.reversesTransferId ?? null, createdAt);
   return txId;
 }

@@ -169,7 +169,8 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
       },
     },
     ({ params, body, user, res }) => {
-      const afterDecision = (organizationId: number, decision: "verified" | "rejected") => settleHeldInvoices(db, organizationId, decision, user.id, invoicingDeps(deps));
+      const afterDecision = (organizationId: number, decision: "verified" | "rejected") =>
+        settleHeldInvoices(db, organizationId, decision, user.id, invoicingDeps(deps));
       res.status(201).json(decideVerification(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock, afterDecision }));
     },
   );

@@ -36,24 +36,43 @@ export function recordPayment(db: Db, input: PaymentInput, deps: InvoicingDeps):
   return inTransaction(db, () => {
     const prior = db.select().from(payments).where(eq(payments.idempotencyKey, input.idempotencyKey)).get();
     if (prior) {
-      if (prior.requestHash !== requestHash) throw new AppError("idempotency_conflict", "This Idempotency-Key was used with a different request.");
+      if (prior.requestHash !== requestHash)
+        throw new AppError("idempotency_conflict", "This Idempotency-Key was used with a different request.");
       return { payment: prior, replayed: true };
     }
     const invoice = db.select().from(invoices).where(eq(invoices.id, input.invoiceId)).get();
     if (!invoice) throw new AppError("not_found", "Invoice was not found.");
-    if (invoice.status !== "issued" && invoice.status !== "partially_paid") throw new AppError("invalid_state", `The invoice is ${invoice.status}; payments are recorded against issued invoices.`);
+    if (invoice.status !== "issued" && invoice.status !== "partially_paid")
+      throw new AppError("invalid_state", `The invoice is ${invoice.status}; payments are recorded against issued invoices.`);
     if (input.amount.currency !== invoice.currency) {
-      throw new AppError("validation_failed", `The invoice is in ${invoice.currency}.`, { errors: [{ path: "/amount/currency", message: `must be ${invoice.currency}` }] });
+      throw new AppError("validation_failed", `The invoice is in ${invoice.currency}.`, {
+        errors: [{ path: "/amount/currency", message: `must be ${invoice.currency}` }],
+      });
     }
     const outstanding = invoice.totalMinor - paidMinor(db, invoice.id) - creditedMinor(db, invoice.id);
     if (input.amount.amountMinor > outstanding) {
-      throw new AppError("overpayment", `The payment exceeds the outstanding ${formatMoney(outstanding, invoice.currency)}.`, { errors: [{ path: "/amount", message: `must not exceed ${formatMoney(outstanding, invoice.currency)}` }] });
+      throw new AppError("overpayment", `The payment exceeds the outstanding ${formatMoney(outstanding, invoice.currency)}.`, {
+        errors: [{ path: "/amount", message: `must not exceed ${formatMoney(outstanding, invoice.currency)}` }],
+      });
     }
-    if (input.amount.amountMinor <= 0) throw new AppError("validation_failed", "A payment must be positive.", { errors: [{ path: "/amount", message: "must be positive" }] });
+    if (input.amount.amountMinor <= 0)
+      throw new AppError("validation_failed", "A payment must be positive.", {
+        errors: [{ path: "/amount", message: "must be positive" }],
+      });
     const now = isoNow(deps.clock);
     const payment = db
       .insert(payments)
-      .values({ invoiceId: invoice.id, amountMinor: input.amount.amountMinor, currency: invoice.currency, paidOn: input.paidOn, reference: input.reference, idempotencyKey: input.idempotencyKey, requestHash, recordedBy: input.actorUserId, createdAt: now })
+      .values({
+        invoiceId: invoice.id,
+        amountMinor: input.amount.amountMinor,
+        currency: invoice.currency,
+        paidOn: input.paidOn,
+        reference: input.reference,
+        idempotencyKey: input.idempotencyKey,
+        requestHash,
+        recordedBy: input.actorUserId,
+        createdAt: now,
+      })
       .returning()
       .get();
     postTransaction(
@@ -64,7 +83,14 @@ export function recordPayment(db: Db, input: PaymentInput, deps: InvoicingDeps):
         invoiceId: invoice.id,
         paymentId: payment.id,
         effectiveOn: input.paidOn,
-        transfers: [{ debitAccount: CASH_ACCOUNT, creditAccount: receivableAccount(invoice.organizationId), amountMinor: payment.amountMinor, currency: invoice.currency }],
+        transfers: [
+          {
+            debitAccount: CASH_ACCOUNT,
+            creditAccount: receivableAccount(invoice.organizationId),
+            amountMinor: payment.amountMinor,
+            currency: invoice.currency,
+          },
+        ],
       },
       now,
     );
@@ -72,7 +98,18 @@ export function recordPayment(db: Db, input: PaymentInput, deps: InvoicingDeps):
     const status = fullyPaid ? "paid" : "partially_paid";
     db.update(invoices).set({ status }).where(eq(invoices.id, invoice.id)).run();
     if (fullyPaid) createGrantsForInvoice(db, invoice, deps);
-    recordAudit(db, { actorUserId: input.actorUserId, action: "payment.recorded", entityType: "invoice", entityId: invoice.id, before: { status: invoice.status }, after: { status, paymentId: payment.id, amountMinor: payment.amountMinor } }, deps.clock);
+    recordAudit(
+      db,
+      {
+        actorUserId: input.actorUserId,
+        action: "payment.recorded",
+        entityType: "invoice",
+        entityId: invoice.id,
+        before: { status: invoice.status },
+        after: { status, paymentId: payment.id, amountMinor: payment.amountMinor },
+      },
+      deps.clock,
+    );
     return { payment, replayed: false };
   });
 }

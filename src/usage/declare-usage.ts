@@ -20,11 +20,25 @@ export function declareUsages(db: Db, org: Organization, inputs: UsageInput[], a
     inputs.map((input, i) => {
       const work = db.select().from(works).where(eq(works.slug, input.workSlug)).get();
       const at = inputs.length > 1 ? `/usages/${i}` : "";
-      if (!work) throw new AppError("validation_failed", `There is no work ${input.workSlug}.`, { errors: [{ path: `${at}/workSlug`, message: "is not a registered work" }] });
-      if (input.endedOn && input.endedOn < input.startedOn) throw new AppError("validation_failed", "A usage cannot end before it starts.", { errors: [{ path: `${at}/endedOn`, message: "must not be before startedOn" }] });
+      if (!work)
+        throw new AppError("validation_failed", `There is no work ${input.workSlug}.`, {
+          errors: [{ path: `${at}/workSlug`, message: "is not a registered work" }],
+        });
+      if (input.endedOn && input.endedOn < input.startedOn)
+        throw new AppError("validation_failed", "A usage cannot end before it starts.", {
+          errors: [{ path: `${at}/endedOn`, message: "must not be before startedOn" }],
+        });
       const row = db
         .insert(usages)
-        .values({ organizationId: org.id, workId: work.id, purpose: input.purpose, startedOn: input.startedOn, endedOn: input.endedOn ?? null, declaredBy: actorUserId, createdAt: isoNow(deps.clock) })
+        .values({
+          organizationId: org.id,
+          workId: work.id,
+          purpose: input.purpose,
+          startedOn: input.startedOn,
+          endedOn: input.endedOn ?? null,
+          declaredBy: actorUserId,
+          createdAt: isoNow(deps.clock),
+        })
         .returning()
         .get();
       recordAudit(db, { actorUserId, action: "usage.declared", entityType: "usage", entityId: row.id, after: row }, deps.clock);
@@ -34,14 +48,37 @@ export function declareUsages(db: Db, org: Organization, inputs: UsageInput[], a
 }
 
 /** Ending a usage is the one change a usage admits; billed months stay billed. */
-export function endUsage(db: Db, org: Organization, input: { usageId: number; endedOn: string; actorUserId: number }, deps: { clock: Clock }) {
+export function endUsage(
+  db: Db,
+  org: Organization,
+  input: { usageId: number; endedOn: string; actorUserId: number },
+  deps: { clock: Clock },
+) {
   return inTransaction(db, () => {
-    const row = db.select().from(usages).where(and(eq(usages.id, input.usageId), eq(usages.organizationId, org.id))).get();
+    const row = db
+      .select()
+      .from(usages)
+      .where(and(eq(usages.id, input.usageId), eq(usages.organizationId, org.id)))
+      .get();
     if (!row) throw new AppError("not_found", "Usage was not found.");
-    if (input.endedOn < row.startedOn) throw new AppError("validation_failed", "A usage cannot end before it starts.", { errors: [{ path: "/endedOn", message: "must not be before startedOn" }] });
+    if (input.endedOn < row.startedOn)
+      throw new AppError("validation_failed", "A usage cannot end before it starts.", {
+        errors: [{ path: "/endedOn", message: "must not be before startedOn" }],
+      });
     if (row.endedOn !== null) throw new AppError("invalid_state", `The usage already ended on ${row.endedOn}.`);
     db.update(usages).set({ endedOn: input.endedOn }).where(eq(usages.id, row.id)).run();
-    recordAudit(db, { actorUserId: input.actorUserId, action: "usage.ended", entityType: "usage", entityId: row.id, before: { endedOn: null }, after: { endedOn: input.endedOn } }, deps.clock);
+    recordAudit(
+      db,
+      {
+        actorUserId: input.actorUserId,
+        action: "usage.ended",
+        entityType: "usage",
+        entityId: row.id,
+        before: { endedOn: null },
+        after: { endedOn: input.endedOn },
+      },
+      deps.clock,
+    );
     const work = db.select().from(works).where(eq(works.id, row.workId)).get()!;
     return usageView({ ...row, endedOn: input.endedOn }, work, org);
   });

@@ -4,7 +4,10 @@ import type { OrganizationKind, UsagePurpose, VerificationStatus } from "../db/s
 export const OBLIGATIONS = ["none", "held", "fee"] as const;
 export type Obligation = (typeof OBLIGATIONS)[number];
 
-export function obligationOf(purpose: UsagePurpose, org: { kind: OrganizationKind; verificationStatus: VerificationStatus | null }): Obligation {
+export function obligationOf(
+  purpose: UsagePurpose,
+  org: { kind: OrganizationKind; verificationStatus: VerificationStatus | null },
+): Obligation {
   if (purpose === "noncommercial") return "none"; // PPL §4(b)
   if (org.kind === "worker_cooperative") {
     if (org.verificationStatus === "verified") return "none"; // PPL §4(c)

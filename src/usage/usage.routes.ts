@@ -11,7 +11,16 @@ export function registerUsageRoutes(api: ApiRouter, deps: AppDeps): void {
   const tag = "usages";
 
   api.route(
-    { method: "post", path: "/organizations/{id}/usages", tag, summary: "Declare that the organization uses a work", auth: "user", params: idParam, body: usageBody, responses: { 201: { description: "The usage with its obligation", schema: usageResponse } } },
+    {
+      method: "post",
+      path: "/organizations/{id}/usages",
+      tag,
+      summary: "Declare that the organization uses a work",
+      auth: "user",
+      params: idParam,
+      body: usageBody,
+      responses: { 201: { description: "The usage with its obligation", schema: usageResponse } },
+    },
     ({ params, body, user, res }) => {
       const org = requireOrganizationAccess(db, user, params.id);
       res.status(201).json(declareUsages(db, org, [body], user.id, { clock })[0]);
@@ -19,14 +28,31 @@ export function registerUsageRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 
   api.route(
-    { method: "get", path: "/organizations/{id}/usages", tag, summary: "The organization's usages with their obligations", auth: "user", params: idParam, responses: { 200: { description: "Usages", schema: z.object({ usages: z.array(usageResponse) }) } } },
+    {
+      method: "get",
+      path: "/organizations/{id}/usages",
+      tag,
+      summary: "The organization's usages with their obligations",
+      auth: "user",
+      params: idParam,
+      responses: { 200: { description: "Usages", schema: z.object({ usages: z.array(usageResponse) }) } },
+    },
     ({ params, user, res }) => {
       res.json({ usages: listUsages(db, requireOrganizationAccess(db, user, params.id)) });
     },
   );
 
   api.route(
-    { method: "post", path: "/organizations/{id}/usages/{usageId}/end", tag, summary: "End a usage on a date", auth: "user", params: usageParams, body: endUsageBody, responses: { 200: { description: "The usage", schema: usageResponse } } },
+    {
+      method: "post",
+      path: "/organizations/{id}/usages/{usageId}/end",
+      tag,
+      summary: "End a usage on a date",
+      auth: "user",
+      params: usageParams,
+      body: endUsageBody,
+      responses: { 200: { description: "The usage", schema: usageResponse } },
+    },
     ({ params, body, user, res }) => {
       const org = requireOrganizationAccess(db, user, params.id);
       res.json(endUsage(db, org, { usageId: params.usageId, endedOn: body.endedOn, actorUserId: user.id }, { clock }));

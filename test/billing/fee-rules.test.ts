@@ -1,6 +1,14 @@
 // The fee rules of PRODUCT.md §4 on their edges.
 import { describe, expect, it } from "vitest";
-import { bandFor, computeMonthlyInvoice, daysUsedInMonth, monthBounds, monthlyCapMinor, proratedLineMinor, type FeeScheduleVersion } from "../../src/fees/compute-fees.js";
+import {
+  bandFor,
+  computeMonthlyInvoice,
+  daysUsedInMonth,
+  monthBounds,
+  monthlyCapMinor,
+  proratedLineMinor,
+  type FeeScheduleVersion,
+} from "../../src/fees/compute-fees.js";
 
 const schedule: FeeScheduleVersion = {
   id: 1,
@@ -16,7 +24,12 @@ const schedule: FeeScheduleVersion = {
   ],
 };
 
-const use = (startedOn: string, endedOn: string | null = null) => ({ workId: 1, workSlug: "w", workTitle: "W", intervals: [{ startedOn, endedOn }] });
+const use = (startedOn: string, endedOn: string | null = null) => ({
+  workId: 1,
+  workSlug: "w",
+  workTitle: "W",
+  intervals: [{ startedOn, endedOn }],
+});
 
 describe("months", () => {
   it.each([
@@ -109,21 +122,46 @@ describe("the revenue cap", () => {
 
   it("exactly reached: no cap line", () => {
     // 3 works × 1000/month = 3000; R such that cap = 3000 → R = 3 600 000
-    const uses = [1, 2, 3].map((i) => ({ workId: i, workSlug: `w${i}`, workTitle: `W${i}`, intervals: [{ startedOn: "2026-01-01", endedOn: null }] }));
-    const inv = computeMonthlyInvoice({ month: "2026-03", schedule, facts: { headcount: 5, annualRevenueMinor: 3_600_000, revenueCurrency: "EUR" }, uses });
+    const uses = [1, 2, 3].map((i) => ({
+      workId: i,
+      workSlug: `w${i}`,
+      workTitle: `W${i}`,
+      intervals: [{ startedOn: "2026-01-01", endedOn: null }],
+    }));
+    const inv = computeMonthlyInvoice({
+      month: "2026-03",
+      schedule,
+      facts: { headcount: 5, annualRevenueMinor: 3_600_000, revenueCurrency: "EUR" },
+      uses,
+    });
     expect(inv.totalMinor).toBe(3_000);
     expect(inv.lines.map((l) => l.kind)).toEqual(["fee", "fee", "fee"]);
   });
 
   it("exceeded: a negative cap line brings the total to the cap", () => {
-    const uses = [1, 2, 3].map((i) => ({ workId: i, workSlug: `w${i}`, workTitle: `W${i}`, intervals: [{ startedOn: "2026-01-01", endedOn: null }] }));
-    const inv = computeMonthlyInvoice({ month: "2026-03", schedule, facts: { headcount: 5, annualRevenueMinor: 3_599_999, revenueCurrency: "EUR" }, uses });
+    const uses = [1, 2, 3].map((i) => ({
+      workId: i,
+      workSlug: `w${i}`,
+      workTitle: `W${i}`,
+      intervals: [{ startedOn: "2026-01-01", endedOn: null }],
+    }));
+    const inv = computeMonthlyInvoice({
+      month: "2026-03",
+      schedule,
+      facts: { headcount: 5, annualRevenueMinor: 3_599_999, revenueCurrency: "EUR" },
+      uses,
+    });
     expect(inv.totalMinor).toBe(2_999);
     expect(inv.lines.at(-1)).toMatchObject({ kind: "revenue_cap", workSlug: null, amountMinor: -1 });
   });
 
   it("is not applied across currencies, and says so", () => {
-    const inv = computeMonthlyInvoice({ month: "2026-03", schedule, facts: { headcount: 5, annualRevenueMinor: 1, revenueCurrency: "USD" }, uses: [use("2026-01-01")] });
+    const inv = computeMonthlyInvoice({
+      month: "2026-03",
+      schedule,
+      facts: { headcount: 5, annualRevenueMinor: 1, revenueCurrency: "USD" },
+      uses: [use("2026-01-01")],
+    });
     expect(inv.totalMinor).toBe(1_000);
     expect(inv.notes[0]).toContain("not applied");
   });

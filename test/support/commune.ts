@@ -1,0 +1,93 @@
+// Builds a small commune through the domain commands, for billing and check tests.
+import type { Db } from "../../src/db/client.js";
+import type { OrganizationKind } from "../../src/db/schema.js";
+import type { AuthUser } from "../../src/http/auth.js";
+import type { Clock } from "../../src/shared/clock.js";
+import { createOrganization } from "../../src/organizations/create-organization.js";
+import { recordSizeFacts } from "../../src/organizations/record-size-facts.js";
+import { decideVerification } from "../../src/organizations/decide-verification.js";
+import { registerWork } from "../../src/works/register-work.js";
+import { declareUsages, type UsageInput } from "../../src/usage/declare-usage.js";
+import { GitHub } from "../../src/github/github-client.js";
+import type { Organization } from "../../src/organizations/organizations.queries.js";
+import type { Harness, TestUser } from "./harness.js";
+import { makeUser } from "./harness.js";
+
+const unusedGitHub = new GitHub({ baseUrl: "http://127.0.0.1:9", timeoutMs: 100, retries: 0 });
+
+export class Commune {
+  readonly treasurer: TestUser;
+  private readonly actor: AuthUser;
+  constructor(
+    private readonly h: Harness,
+    readonly owner: TestUser = makeUser(h),
+  ) {
+    this.treasurer = makeUser(h, { treasurer: true });
+    this.actor = { id: owner.id, email: owner.email, name: "owner", isTreasurer: true, via: "token" };
+  }
+
+  get db(): Db {
+    return this.h.db;
+  }
+  get clock(): Clock {
+    return this.h.clock;
+  }
+
+  org(
+    name: string,
+    kind: OrganizationKind,
+    options: { headcount?: number; revenue?: { amountMinor: number; currency: string }; factsOn?: string; owner?: TestUser } = {},
+  ) {
+    const org = createOrganization(
+      this.db,
+      {
+        name,
+        kind,
+        country: "DE",
+        ownerUserId: (options.owner ?? this.owner).id,
+        cooperative:
+          kind === "worker_cooperative"
+            ? {
+                jurisdiction: "DE",
+                registryNumber: `GnR ${name}`,
+                bylawsUrl: "https://coop.example/bylaws",
+                workerOwnerCount: 5,
+                distributesAllSurplus: true,
+              }
+            : undefined,
+      },
+      { clock: this.clock },
+    );
+    if (options.headcount !== undefined) {
+      recordSizeFacts(
+        this.db,
+        {
+          organizationId: org.id,
+          effectiveOn: options.factsOn ?? "2025-01-01",
+          headcount: options.headcount,
+          annualRevenue: options.revenue,
+          actorUserId: this.owner.id,
+        },
+        { clock: this.clock },
+      );
+    }
+    return org;
+  }
+
+  verify(organizationId: number, decision: "verified" | "rejected") {
+    return decideVerification(this.db, { organizationId, decision, reason: "test", actorUserId: this.treasurer.id }, { clock: this.clock });
+  }
+
+  async work(slug: string, licensorOrganizationId: number) {
+    const { work } = await registerWork(this.db, { packages: [`pkg:npm/${slug}`], licensorOrganizationId, title: slug }, this.actor, {
+      clock: this.clock,
+      github: unusedGitHub,
+      githubApiUrl: "https://api.github.com",
+    });
+    return work;
+  }
+
+  use(org: Organization, usage: UsageInput | UsageInput[]) {
+    return declareUsages(this.db, org, Array.isArray(usage) ? usage : [usage], this.owner.id, { clock: this.clock });
+  }
+}
