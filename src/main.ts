@@ -75,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     .description("billing commands")
     .command("run <month>")
     .description("run billing for a month (YYYY-MM); idempotent per month")
-    .option("--chunk-size <n>", "organizations per transaction", "500")
+    .option("--chunk-size <n>", "organizations per transaction", "2000")
     .action(async (month: string, opts: { chunkSize: string }) => {
       const parsed = monthSchema.safeParse(month);
       if (!parsed.success) throw new Error(`month must be YYYY-MM, got ${month}`);
@@ -92,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
           {
             month,
             actorUserId: null,
-            chunkSize: Math.max(1, Number(opts.chunkSize) || 500),
+            chunkSize: Math.max(1, Number(opts.chunkSize) || 2000),
             onProgress: (done, total) => {
               if (done === 0) bar.start(total, 0);
               else bar.update(done);

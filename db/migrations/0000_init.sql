@@ -13,7 +13,7 @@ CREATE TABLE `api_tokens` (
 CREATE UNIQUE INDEX `api_tokens_secret_hash_unique` ON `api_tokens` (`secret_hash`);--> statement-breakpoint
 CREATE INDEX `api_tokens_user` ON `api_tokens` (`user_id`);--> statement-breakpoint
 CREATE TABLE `audit_log` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`actor_user_id` integer,
 	`action` text NOT NULL,
 	`entity_type` text NOT NULL,
@@ -140,7 +140,7 @@ CREATE TABLE `grants` (
 CREATE UNIQUE INDEX `grants_invoice_work_unique` ON `grants` (`invoice_id`,`work_id`);--> statement-breakpoint
 CREATE INDEX `grants_org` ON `grants` (`organization_id`);--> statement-breakpoint
 CREATE TABLE `invoice_lines` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`invoice_id` integer NOT NULL,
 	`position` integer NOT NULL,
 	`kind` text NOT NULL,
@@ -190,7 +190,7 @@ CREATE UNIQUE INDEX `invoices_org_month_unique` ON `invoices` (`organization_id`
 CREATE UNIQUE INDEX `invoices_number_unique` ON `invoices` (`number`);--> statement-breakpoint
 CREATE INDEX `invoices_status` ON `invoices` (`status`);--> statement-breakpoint
 CREATE TABLE `ledger_transactions` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`code` text NOT NULL,
 	`description` text NOT NULL,
 	`invoice_id` integer,
@@ -202,7 +202,7 @@ CREATE TABLE `ledger_transactions` (
 );
 --> statement-breakpoint
 CREATE TABLE `ledger_transfers` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`transaction_id` integer NOT NULL,
 	`debit_account` text NOT NULL,
 	`credit_account` text NOT NULL,

@@ -13,7 +13,8 @@ import { moneyJson } from "../shared/money.js";
 import { computeMonthlyInvoice, monthBounds, type DateInterval, type SizeFactsInForce, type WorkUse } from "../fees/compute-fees.js";
 import { feeScheduleOn } from "../fees/fee-schedules.queries.js";
 import { obligationOf } from "../usage/obligation.js";
-import { issueInvoice } from "../invoices/issue-invoice.js";
+import { InvoiceNumberer, issuedStatus, issueTerms, recordIssue } from "../invoices/issue-invoice.js";
+import { assert } from "../shared/errors.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 
 export interface BillingRunOptions {
@@ -48,21 +49,30 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
   const orgs = new Map(
     (db.$client.prepare("select id, name, country, kind, verification_status from organizations").all() as OrgRow[]).map((o) => [o.id, o]),
   );
+  const workNames = new Map(
+    (db.$client.prepare("select id, slug, title from works").raw().all() as [number, string, string][]).map(([id, slug, title]) => [
+      id,
+      { slug, title },
+    ]),
+  );
+  // Raw rows (arrays), no join: this query returns one row per usage, the run's largest read.
   const usageRows = db.$client
     .prepare(
-      `select u.organization_id as org, u.work_id as workId, w.slug, w.title, u.started_on as startedOn, u.ended_on as endedOn
-       from usages u join works w on w.id = u.work_id
-       where u.purpose = 'commercial' and u.started_on <= ? and (u.ended_on is null or u.ended_on >= ?)
-       order by u.organization_id, u.work_id`,
+      `select organization_id, work_id, started_on, ended_on from usages
+       where purpose = 'commercial' and started_on <= ? and (ended_on is null or ended_on >= ?)`,
     )
-    .all(last, first) as { org: number; workId: number; slug: string; title: string; startedOn: string; endedOn: string | null }[];
+    .raw()
+    .all(last, first) as [number, number, string, string | null][];
   const usesByOrg = new Map<number, Map<number, WorkUse>>();
-  for (const u of usageRows) {
-    let byWork = usesByOrg.get(u.org);
-    if (!byWork) usesByOrg.set(u.org, (byWork = new Map<number, WorkUse>()));
-    let use = byWork.get(u.workId);
-    if (!use) byWork.set(u.workId, (use = { workId: u.workId, workSlug: u.slug, workTitle: u.title, intervals: [] as DateInterval[] }));
-    use.intervals.push({ startedOn: u.startedOn, endedOn: u.endedOn });
+  for (const [org, workId, startedOn, endedOn] of usageRows) {
+    let byWork = usesByOrg.get(org);
+    if (!byWork) usesByOrg.set(org, (byWork = new Map<number, WorkUse>()));
+    let use = byWork.get(workId);
+    if (!use) {
+      const names = workNames.get(workId)!;
+      byWork.set(workId, (use = { workId, workSlug: names.slug, workTitle: names.title, intervals: [] as DateInterval[] }));
+    }
+    use.intervals.push({ startedOn, endedOn });
   }
   const facts = new Map<number, SizeFactsInForce>();
   const factRows = db.$client
@@ -83,25 +93,28 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
 
   const insertInvoice = prepared(
     db,
-    `insert into invoices (organization_id, month, status, currency, total_minor, billing_run_id, fee_schedule_id, note, buyer_name, buyer_country, created_at)
-     values (?, ?, 'held', ?, ?, ?, ?, ?, ?, ?, ?) on conflict (organization_id, month) do nothing`,
+    `insert into invoices (number, organization_id, month, status, currency, total_minor, issued_on, due_on, billing_run_id, fee_schedule_id, note, buyer_name, buyer_country, created_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (organization_id, month) do nothing`,
   );
   const insertLine = prepared(
     db,
     `insert into invoice_lines (invoice_id, position, kind, work_id, description, amount_minor, days, days_in_month, annual_fee_minor, obligation) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  const selectExisting = prepared(db, "select 1 from invoices where organization_id = ? and month = ?");
   const insertAudit = prepared(
     db,
     "insert into audit_log (actor_user_id, action, entity_type, entity_id, before, after, created_at) values (?, ?, 'invoice', ?, null, ?, ?)",
   );
 
-  const chunkSize = options.chunkSize ?? 500;
+  const chunkSize = options.chunkSize ?? 2000;
   let created = 0;
   options.onProgress?.(0, candidates.length);
   for (let start = 0; start < candidates.length; start += chunkSize) {
     const chunk = candidates.slice(start, start + chunkSize);
     inTransaction(db, () => {
       const now = isoNow(deps.clock);
+      const terms = issueTerms(deps);
+      const numberer = new InvoiceNumberer(db, deps.invoicePrefix, terms.year);
       for (const org of chunk) {
         const obligation = obligationOf("commercial", { kind: org.kind, verificationStatus: org.verification_status });
         const computed = computeMonthlyInvoice({
@@ -111,12 +124,20 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
           uses: [...usesByOrg.get(org.id)!.values()],
         });
         if (computed.lines.length === 0) continue;
+        // Invoiced meanwhile by a concurrent run? Checked before a number is taken.
+        if (selectExisting.get(org.id, month)) continue;
+        const issue = obligation === "fee";
+        const number = issue ? numberer.next() : null;
         const note = computed.notes.length ? computed.notes.join(" ") : null;
         const result = insertInvoice.run(
+          number,
           org.id,
           month,
+          issue ? issuedStatus(computed.totalMinor) : "held",
           schedule.currency,
           computed.totalMinor,
+          issue ? terms.issuedOn : null,
+          issue ? terms.dueOn : null,
           run.id,
           schedule.id,
           note,
@@ -124,7 +145,7 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
           org.country,
           now,
         );
-        if (result.changes === 0) continue; // invoiced meanwhile by a concurrent run
+        assert(result.changes === 1, "the invoice was inserted");
         const invoiceId = Number(result.lastInsertRowid);
         computed.lines.forEach((l, i) =>
           insertLine.run(
@@ -140,22 +161,24 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
             l.kind === "fee" ? obligation : null,
           ),
         );
-        let number: string | null = null;
-        if (obligation === "fee")
-          number = issueInvoice(
+        if (number)
+          recordIssue(
             db,
             { id: invoiceId, organizationId: org.id, month, totalMinor: computed.totalMinor, currency: schedule.currency },
+            number,
+            terms.issuedOn,
             deps,
           );
         insertAudit.run(
           options.actorUserId,
-          obligation === "fee" ? "invoice.issued" : "invoice.held",
+          issue ? "invoice.issued" : "invoice.held",
           invoiceId,
           JSON.stringify({ number, month, totalMinor: computed.totalMinor, billingRunId: run.id }),
           now,
         );
         created++;
       }
+      numberer.flush();
     });
     options.onProgress?.(Math.min(start + chunkSize, candidates.length), candidates.length);
   }

@@ -19,6 +19,8 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // 64 MiB of page cache: a billing run touches several tables and their indexes at once.
+  sqlite.pragma("cache_size = -65536");
   const db: Db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;

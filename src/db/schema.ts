@@ -179,7 +179,9 @@ export const memberships = sqliteTable(
 export const auditLog = sqliteTable(
   "audit_log",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    // Plain rowid keys: append-only rows are never deleted, and AUTOINCREMENT would cost a
+    // sqlite_sequence write on every insert of the busiest tables.
+    id: integer("id").primaryKey(),
     actorUserId: integer("actor_user_id").references(() => users.id),
     action: text("action").notNull(),
     entityType: text("entity_type").notNull(),
@@ -412,7 +414,9 @@ export const invoices = sqliteTable(
 export const invoiceLines = sqliteTable(
   "invoice_lines",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    // Plain rowid keys: append-only rows are never deleted, and AUTOINCREMENT would cost a
+    // sqlite_sequence write on every insert of the busiest tables.
+    id: integer("id").primaryKey(),
     invoiceId: integer("invoice_id")
       .notNull()
       .references(() => invoices.id),
@@ -486,7 +490,9 @@ export const LEDGER_CODES = ["invoice_issued", "payment_received", "invoice_void
 export type LedgerCode = (typeof LEDGER_CODES)[number];
 
 export const ledgerTransactions = sqliteTable("ledger_transactions", {
-  id: integer("id").primaryKey({ autoIncrement: true }),
+  // Plain rowid keys: append-only rows are never deleted, and AUTOINCREMENT would cost a
+  // sqlite_sequence write on every insert of the busiest tables.
+  id: integer("id").primaryKey(),
   code: text("code", { enum: LEDGER_CODES }).notNull(),
   description: text("description").notNull(),
   invoiceId: integer("invoice_id").references(() => invoices.id),
@@ -498,7 +504,9 @@ export const ledgerTransactions = sqliteTable("ledger_transactions", {
 export const ledgerTransfers = sqliteTable(
   "ledger_transfers",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    // Plain rowid keys: append-only rows are never deleted, and AUTOINCREMENT would cost a
+    // sqlite_sequence write on every insert of the busiest tables.
+    id: integer("id").primaryKey(),
     transactionId: integer("transaction_id")
       .notNull()
       .references(() => ledgerTransactions.id),

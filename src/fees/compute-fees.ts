@@ -27,21 +27,46 @@ export interface SizeFactsInForce {
 
 const DAY_MS = 86_400_000;
 
+// Billing converts the same few dates hundreds of thousands of times: conversions are memoised
+// (bounded, since dates are few and the maps are cleared when they grow).
+const MEMO_LIMIT = 50_000;
+const dayNumbers = new Map<string, number>();
+const isoDates = new Map<number, string>();
+const months = new Map<string, { first: string; last: string; days: number }>();
+
 /** Days since 1970-01-01 for an ISO date: whole-day arithmetic with no time zones. */
 export function dayNumber(isoDate: string): number {
-  const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d) / DAY_MS;
+  let n = dayNumbers.get(isoDate);
+  if (n === undefined) {
+    n = Date.UTC(Number(isoDate.slice(0, 4)), Number(isoDate.slice(5, 7)) - 1, Number(isoDate.slice(8, 10))) / DAY_MS;
+    if (dayNumbers.size >= MEMO_LIMIT) dayNumbers.clear();
+    dayNumbers.set(isoDate, n);
+  }
+  return n;
 }
 
 export function fromDayNumber(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let s = isoDates.get(day);
+  if (s === undefined) {
+    s = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (isoDates.size >= MEMO_LIMIT) isoDates.clear();
+    isoDates.set(day, s);
+  }
+  return s;
 }
 
 export function monthBounds(month: string): { first: string; last: string; days: number } {
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  const firstDay = Date.UTC(y, m - 1, 1) / DAY_MS;
-  const nextFirst = Date.UTC(y, m, 1) / DAY_MS;
-  return { first: fromDayNumber(firstDay), last: fromDayNumber(nextFirst - 1), days: nextFirst - firstDay };
+  let bounds = months.get(month);
+  if (!bounds) {
+    const y = Number(month.slice(0, 4));
+    const m = Number(month.slice(5, 7));
+    const firstDay = Date.UTC(y, m - 1, 1) / DAY_MS;
+    const nextFirst = Date.UTC(y, m, 1) / DAY_MS;
+    bounds = { first: fromDayNumber(firstDay), last: fromDayNumber(nextFirst - 1), days: nextFirst - firstDay };
+    if (months.size >= MEMO_LIMIT) months.clear();
+    months.set(month, bounds);
+  }
+  return bounds;
 }
 
 export interface DateInterval {
@@ -126,7 +151,8 @@ export function computeMonthlyInvoice(input: {
   const notes: string[] = [];
   if (!facts) notes.push("No size facts were declared: billed at the top headcount band.");
   const lines: ComputedLine[] = [];
-  for (const use of [...input.uses].sort((a, b) => a.workSlug.localeCompare(b.workSlug))) {
+  // Code-point order: stable across runtimes and far cheaper than localeCompare on the hot path.
+  for (const use of [...input.uses].sort((a, b) => (a.workSlug < b.workSlug ? -1 : a.workSlug > b.workSlug ? 1 : 0))) {
     const d = daysUsedInMonth(month, use.intervals);
     if (d === 0) continue;
     lines.push({

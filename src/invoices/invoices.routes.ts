@@ -135,15 +135,13 @@ export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
         invoicingDeps(deps),
       );
       if (replayed) res.set("Idempotent-Replayed", "true");
-      res
-        .status(201)
-        .json({
-          id: payment.id,
-          invoiceNumber: invoice.number,
-          amount: moneyJson(payment.amountMinor, payment.currency),
-          paidOn: payment.paidOn,
-          reference: payment.reference,
-        });
+      res.status(201).json({
+        id: payment.id,
+        invoiceNumber: invoice.number,
+        amount: moneyJson(payment.amountMinor, payment.currency),
+        paidOn: payment.paidOn,
+        reference: payment.reference,
+      });
     },
   );
 

@@ -38,20 +38,13 @@ const CHECKS: Check[] = [
   },
   {
     invariant: "each receivable equals issued totals minus payments minus credits",
-    sql: `with expected as (
-            select 'receivable:' || i.organization_id as account, i.currency,
-                   sum(i.total_minor) - coalesce(sum((select sum(amount_minor) from payments p where p.invoice_id = i.id)), 0)
-                     - coalesce(sum((select sum(amount_minor) from credit_notes c where c.invoice_id = i.id)), 0) as amount
-            from invoices i where i.number is not null group by i.organization_id, i.currency
-          ), actual as (
-            select account, currency, sum(amount) as amount from (
-              select debit_account as account, currency, amount_minor as amount from ledger_transfers where debit_account like 'receivable:%'
-              union all select credit_account, currency, -amount_minor from ledger_transfers where credit_account like 'receivable:%'
-            ) group by account, currency
-          )
-          select coalesce(e.account, a.account) as account, coalesce(e.amount, 0) as expected, coalesce(a.amount, 0) as actual
-          from expected e full outer join actual a on a.account = e.account and a.currency = e.currency
-          where coalesce(e.amount, 0) <> coalesce(a.amount, 0)`,
+    sql: `select account, sum(expected) as expected, sum(actual) as actual from (
+            select 'receivable:' || i.organization_id as account, i.currency, i.total_minor as expected, 0 as actual from invoices i where i.number is not null
+            union all select 'receivable:' || i.organization_id, i.currency, -p.amount_minor, 0 from payments p join invoices i on i.id = p.invoice_id
+            union all select 'receivable:' || i.organization_id, i.currency, -c.amount_minor, 0 from credit_notes c join invoices i on i.id = c.invoice_id
+            union all select debit_account, currency, 0, amount_minor from ledger_transfers where debit_account like 'receivable:%'
+            union all select credit_account, currency, 0, -amount_minor from ledger_transfers where credit_account like 'receivable:%'
+          ) group by account, currency having sum(expected) <> sum(actual)`,
     describe: (r) => `${String(r.account)} is ${String(r.actual)} in the ledger but invoices say ${String(r.expected)}`,
   },
   {
@@ -64,20 +57,23 @@ const CHECKS: Check[] = [
   },
   {
     invariant: "every payment has exactly one ledger transaction",
-    sql: "select p.id, (select count(*) from ledger_transactions t where t.payment_id = p.id) as n from payments p where (select count(*) from ledger_transactions t where t.payment_id = p.id) <> 1",
+    sql: `select p.id, coalesce(t.n, 0) as n from payments p left join (select payment_id, count(*) as n from ledger_transactions where payment_id is not null group by payment_id) t on t.payment_id = p.id
+          where coalesce(t.n, 0) <> 1`,
     describe: (r) => `payment ${String(r.id)} has ${String(r.n)} ledger transactions`,
   },
   {
     invariant: "invoice status agrees with payments",
-    sql: `select i.number, i.status, i.total_minor, coalesce((select sum(amount_minor) from payments p where p.invoice_id = i.id), 0) as paid from invoices i
-          where (i.status = 'paid' and coalesce((select sum(amount_minor) from payments p where p.invoice_id = i.id), 0) <> i.total_minor)
-             or (i.status = 'partially_paid' and coalesce((select sum(amount_minor) from payments p where p.invoice_id = i.id), 0) not between 1 and i.total_minor - 1)
-             or (i.status in ('issued', 'held') and exists (select 1 from payments p where p.invoice_id = i.id))`,
+    sql: `select i.number, i.status, i.total_minor, coalesce(p.paid, 0) as paid from invoices i
+          left join (select invoice_id, sum(amount_minor) as paid from payments group by invoice_id) p on p.invoice_id = i.id
+          where (i.status = 'paid' and coalesce(p.paid, 0) <> i.total_minor)
+             or (i.status = 'partially_paid' and coalesce(p.paid, 0) not between 1 and i.total_minor - 1)
+             or (i.status in ('issued', 'held') and coalesce(p.paid, 0) > 0)`,
     describe: (r) => `invoice ${String(r.number)} is ${String(r.status)} with ${String(r.paid)} paid of ${String(r.total_minor)}`,
   },
   {
     invariant: "invoice totals equal the sum of their lines",
-    sql: "select i.id, i.number from invoices i where i.total_minor <> coalesce((select sum(amount_minor) from invoice_lines l where l.invoice_id = i.id), 0)",
+    sql: `select i.id, i.number from invoices i left join (select invoice_id, sum(amount_minor) as s from invoice_lines group by invoice_id) l on l.invoice_id = i.id
+          where i.total_minor <> coalesce(l.s, 0)`,
     describe: (r) => `invoice ${String(r.number ?? r.id)} total differs from its lines`,
   },
   {
