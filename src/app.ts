@@ -19,6 +19,7 @@ import { registerWebhookRoutes } from "./github/webhooks.routes.js";
 import type { GitHub } from "./github/github-client.js";
 import type { Signer } from "./grants/signing-key.js";
 import { registerUsageRoutes } from "./usage/usage.routes.js";
+import { registerCheckRoutes } from "./checks/checks.routes.js";
 import { registerFeeRoutes } from "./fees/fees.routes.js";
 import { registerBillingRoutes } from "./billing/billing.routes.js";
 import { registerInvoiceRoutes } from "./invoices/invoices.routes.js";
@@ -69,13 +70,17 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const apiRouter = express.Router();
-  apiRouter.use(express.json({ limit: JSON_BODY_LIMIT, type: ["application/json", "application/*+json"] }));
-  const api = new ApiRouter(apiRouter, "/api/v1");
+  const api = new ApiRouter(
+    apiRouter,
+    "/api/v1",
+    express.json({ limit: JSON_BODY_LIMIT, type: ["application/json", "application/*+json"] }),
+  );
   registerAccountRoutes(api, deps);
   registerOrganizationRoutes(api, deps);
   registerAuditRoutes(api, deps);
   registerWorkRoutes(api, deps);
   registerUsageRoutes(api, deps);
+  registerCheckRoutes(api, deps);
   registerFeeRoutes(api, deps);
   registerBillingRoutes(api, deps);
   registerInvoiceRoutes(api, deps);

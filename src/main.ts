@@ -9,6 +9,7 @@ import { loadOrCreateSigner } from "./grants/signing-key.js";
 import { systemClock } from "./shared/clock.js";
 import { monthSchema } from "./shared/schemas.js";
 import { formatMoney } from "./shared/money.js";
+import { checkCommand, type CheckCommandOptions } from "./checks/check-command.js";
 
 /** Exit codes: 0 ok, 1 a finding (owed fees, ledger violation), 2 an error. */
 export async function main(argv: string[]): Promise<number> {
@@ -119,6 +120,33 @@ export async function main(argv: string[]): Promise<number> {
         bar.stop();
         db.$client.close();
       }
+    });
+
+  program
+    .command("check <file>")
+    .description(
+      "check a lockfile or SBOM against a server; exit 0 when nothing is owed or unlicensed, 1 when commercial obligations are unmet, 2 on error",
+    )
+    .option("--server <url>", "the reciprocity server", process.env.RECIPROCITY_SERVER ?? "http://127.0.0.1:3000")
+    .option("--token <token>", "API token (or RECIPROCITY_TOKEN)", process.env.RECIPROCITY_TOKEN)
+    .option("--organization <id>", "price the check for this organization")
+    .option("--json", "print the report as JSON")
+    .action(async (file: string, opts: CheckCommandOptions) => {
+      exitCode = await checkCommand(file, opts, { stdout: process.stdout, stderr: process.stderr });
+    });
+
+  program
+    .command("license <work-slug>")
+    .description("print the work's LICENSE text")
+    .option("--server <url>", "the reciprocity server", process.env.RECIPROCITY_SERVER ?? "http://127.0.0.1:3000")
+    .option("--format <format>", "text, markdown or html", "text")
+    .action(async (slug: string, opts: { server: string; format: string }) => {
+      const url = new URL(`/api/v1/works/${encodeURIComponent(slug)}/license`, opts.server);
+      url.searchParams.set("format", opts.format);
+      const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+      const text = await res.text();
+      if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
+      process.stdout.write(text);
     });
 
   try {

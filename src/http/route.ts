@@ -57,6 +57,8 @@ export class ApiRouter {
   constructor(
     readonly router: Router,
     readonly prefix: string,
+    /** Parses JSON bodies; only routes that declare a JSON body get it, so uploads stay raw. */
+    private readonly jsonParser: RequestHandler,
   ) {}
 
   route<A extends AuthMode, P extends z.ZodType = z.ZodObject, Q extends z.ZodType = z.ZodObject, B extends z.ZodType = z.ZodUnknown>(
@@ -87,7 +89,7 @@ export class ApiRouter {
       const ctx = { params: params.data, query, body, user, req, res } as Ctx<A, z.output<P>, z.output<Q>, z.output<B>>;
       await handler(ctx);
     };
-    this.router[spec.method](expressPath, ...(spec.before ?? []), run);
+    this.router[spec.method](expressPath, ...(spec.body ? [this.jsonParser] : []), ...(spec.before ?? []), run);
   }
 }
 

@@ -1,0 +1,121 @@
+import express, { type RequestHandler } from "express";
+import { rateLimit } from "express-rate-limit";
+import { z } from "zod";
+import type { AppDeps } from "../app.js";
+import { USAGE_PURPOSES } from "../db/schema.js";
+import { AppError } from "../shared/errors.js";
+import { today } from "../shared/clock.js";
+import { isoDateSchema } from "../shared/schemas.js";
+import type { ApiRouter } from "../http/route.js";
+import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
+import { usageResponse } from "../usage/usage.schemas.js";
+import { readLockfile } from "./readers/read-lockfile.js";
+import { runCheck } from "./run-check.js";
+import { openUsageWorkIds, saveCheck, usagesFromCheck } from "./save-check.js";
+
+const money = z.object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() });
+export const checkReportResponse = z
+  .object({
+    format: z.enum(["npm", "yarn", "yarn-berry", "pnpm", "cyclonedx", "spdx"]),
+    componentCount: z.number().int(),
+    unidentifiedCount: z.number().int(),
+    organizationId: z.number().int().nullable(),
+    checkId: z.number().int().nullable(),
+    matches: z.array(
+      z.object({
+        purl: z.string(),
+        work: z.object({ slug: z.string(), title: z.string(), license: z.string() }),
+        obligation: z.enum(["none", "held", "fee", "unpriced"]),
+        licenseChoice: z.enum(["ppl", "non_ppl_alternative", "undeclared"]),
+        declaredLicense: z.string().nullable(),
+        annualFee: money.optional(),
+        declaredUsage: z.boolean().optional(),
+      }),
+    ),
+    totals: z
+      .object({
+        matches: z.number().int(),
+        works: z.number().int(),
+        worksWithObligation: z.number().int(),
+        worksWithoutDeclaredUsage: z.number().int(),
+        annualFee: money.optional(),
+      })
+      .loose(),
+  })
+  .loose()
+  .meta({ id: "CheckReport" });
+
+export function registerCheckRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock, config } = deps;
+  // Anonymous checks are rate-limited per client address; signed-in callers are not.
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.CHECK_RATE_LIMIT_PER_MINUTE,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    skip: (req) => Boolean(req.auth),
+    handler: (_req, _res, next) =>
+      next(
+        new AppError(
+          "rate_limited",
+          `Anonymous checks are limited to ${config.CHECK_RATE_LIMIT_PER_MINUTE} a minute; sign in or send an API token for more.`,
+        ),
+      ),
+  });
+  // Any media type: lockfiles arrive as JSON, YAML or plain text. gzip is inflated, and the
+  // limit applies to the inflated size, so a compressed bomb stops at the limit.
+  const rawBody: RequestHandler = express.raw({ type: () => true, limit: config.MAX_UPLOAD_BYTES, inflate: true });
+
+  api.route(
+    {
+      method: "post",
+      path: "/checks",
+      tag: "checks",
+      summary: "Check a lockfile or SBOM against the registry; ?organizationId= prices it for that organization",
+      auth: "optional",
+      query: z.object({ organizationId: z.coerce.number().int().positive().optional() }),
+      rawBody: {
+        contentTypes: ["application/json", "application/yaml", "text/plain", "application/octet-stream"],
+        description: "The lockfile or SBOM, as is (Content-Encoding: gzip accepted)",
+      },
+      before: [limiter, rawBody],
+      responses: { 200: { description: "The check report", schema: checkReportResponse } },
+    },
+    ({ query, user, req, res }) => {
+      let organization = null;
+      if (query.organizationId !== undefined) {
+        if (!user) throw new AppError("unauthenticated", "Sign in or send a token to check for an organization.");
+        organization = requireOrganizationAccess(db, user, query.organizationId);
+      }
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const read = readLockfile(body);
+      const declaredWorkIds = organization ? openUsageWorkIds(db, organization.id, "commercial", today(clock)) : undefined;
+      const report = runCheck(db, read, { organization, declaredWorkIds }, { clock });
+      const checkId = organization ? saveCheck(db, report, user?.id ?? null, { clock }) : null;
+      const { matchedWorkIds: _ids, ...shown } = report;
+      res.json({ ...shown, checkId });
+    },
+  );
+
+  api.route(
+    {
+      method: "post",
+      path: "/organizations/{id}/checks/{checkId}/usages",
+      tag: "checks",
+      summary: "Turn a check into usage declarations for every matched work not yet declared",
+      auth: "user",
+      params: z.object({ id: z.coerce.number().int().positive(), checkId: z.coerce.number().int().positive() }),
+      body: z.strictObject({ purpose: z.enum(USAGE_PURPOSES), startedOn: isoDateSchema }),
+      responses: {
+        201: {
+          description: "The usages declared",
+          schema: z.object({ created: z.array(usageResponse), alreadyDeclared: z.number().int() }),
+        },
+      },
+    },
+    ({ params, body, user, res }) => {
+      const org = requireOrganizationAccess(db, user, params.id);
+      res.status(201).json(usagesFromCheck(db, org, { checkId: params.checkId, ...body, actorUserId: user.id }, { clock }));
+    },
+  );
+}

@@ -1,0 +1,76 @@
+// What every reader produces: components as normalised purls, each distinct purl once.
+import { AppError } from "../../shared/errors.js";
+import { fromParts, npmPurl, parsePurl, type ParsedPurl } from "../../purl/purl.js";
+
+export const LOCKFILE_FORMATS = ["npm", "yarn", "yarn-berry", "pnpm", "cyclonedx", "spdx"] as const;
+export type LockfileFormat = (typeof LOCKFILE_FORMATS)[number];
+
+export interface Component {
+  purl: ParsedPurl;
+  /** The declared SPDX license expression, when the file carries one. */
+  license: string | null;
+}
+
+/** Limits on hostile input: a component list, a name and a nesting depth that no real file reaches. */
+export const MAX_COMPONENTS = 1_000_000;
+export const MAX_NAME_LENGTH = 512;
+export const MAX_DEPTH = 256;
+
+export class ComponentSet {
+  private readonly byPurl = new Map<string, Component>();
+  unidentified = 0;
+
+  add(purl: ParsedPurl | null, license: string | null = null): void {
+    if (!purl) {
+      this.unidentified++;
+      return;
+    }
+    const existing = this.byPurl.get(purl.full);
+    if (existing) {
+      if (!existing.license && license) existing.license = license;
+      return;
+    }
+    if (this.byPurl.size >= MAX_COMPONENTS)
+      throw new AppError("payload_too_large", `The file lists more than ${MAX_COMPONENTS} components.`);
+    this.byPurl.set(purl.full, { purl, license });
+  }
+
+  get components(): Component[] {
+    return [...this.byPurl.values()];
+  }
+}
+
+const GITHUB_URL =
+  /^(?:git\+)?(?:https?|ssh|git)?(?::\/\/)?(?:git@)?github\.com[/:]([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?(?:#(.+))?$/;
+const CODELOAD = /^https?:\/\/codeload\.github\.com\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/tar\.gz\/(.+)$/;
+const GITHUB_SHORTHAND = /^(?:github:)?([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?(?:#(.+))?$/;
+
+/** A git dependency hosted on GitHub as pkg:github/owner/repo@ref; null when it is not one. */
+export function githubPurl(spec: string, allowShorthand = false): ParsedPurl | null {
+  const m =
+    GITHUB_URL.exec(spec) ?? CODELOAD.exec(spec) ?? (allowShorthand || spec.startsWith("github:") ? GITHUB_SHORTHAND.exec(spec) : null);
+  if (!m) return null;
+  const ref = m[3] ? m[3].replace(/^commit=/, "").replace(/^semver:/, "") : null;
+  return fromParts("github", m[1]!, m[2]!, ref || null);
+}
+
+export function safeNpmPurl(name: string, version: string | null): ParsedPurl | null {
+  if (!name || name.length > MAX_NAME_LENGTH || (version !== null && version.length > MAX_NAME_LENGTH)) return null;
+  try {
+    return npmPurl(name, version);
+  } catch {
+    return null;
+  }
+}
+
+export function safeParsePurl(s: string): ParsedPurl | null {
+  if (s.length > 4 * MAX_NAME_LENGTH) return null;
+  const p = parsePurl(s);
+  return typeof p === "string" ? null : p;
+}
+
+export function declaredLicense(value: unknown): string | null {
+  if (typeof value === "string" && value.length > 0 && value.length <= MAX_NAME_LENGTH && value !== "NOASSERTION" && value !== "NONE")
+    return value;
+  return null;
+}
