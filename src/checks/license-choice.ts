@@ -17,7 +17,7 @@ export function licenseChoice(expression: string | null): LicenseChoice {
   if (!expression) return "undeclared";
   let tree: Node;
   try {
-    tree = parse(expression) as Node;
+    tree = parse(expression);
   } catch {
     // Free text (e.g. "SEE LICENSE IN …"): it declares nothing we can rely on.
     return "undeclared";

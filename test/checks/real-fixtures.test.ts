@@ -16,7 +16,7 @@ const enc = (s: string) => encodeURIComponent(s).replace(/%3A/g, ":");
 function npm(name: string, version: string): string {
   const lower = name.toLowerCase();
   const [scope, bare] = lower.startsWith("@") ? lower.split("/") : [null, lower];
-  return `pkg:npm/${scope ? `%40${scope.slice(1)}/` : ""}${enc(bare!)}@${enc(version)}`;
+  return `pkg:npm/${scope ? `%40${scope.slice(1)}/` : ""}${enc(bare)}@${enc(version)}`;
 }
 const stripQualifiers = (purl: string) => purl.replace(/[?#].*$/, "");
 

@@ -103,10 +103,11 @@ function parsePnpm(text: string): Record<string, unknown> {
   } catch (err) {
     throw invalid("a pnpm lockfile", err instanceof Error ? err.message.slice(0, 200) : "YAML error");
   }
-  if (!isObject(doc) || doc.lockfileVersion === undefined) throw unsupported("The YAML document is not a pnpm lockfile.");
-  const version = Number.parseFloat(String(doc.lockfileVersion));
-  if (!(version >= 5.4 && version < 10))
-    throw unsupported(`pnpm lockfile version ${String(doc.lockfileVersion)} is not supported (6 to 9 are).`);
+  const declared = isObject(doc) ? doc.lockfileVersion : undefined;
+  if (!isObject(doc) || (typeof declared !== "string" && typeof declared !== "number"))
+    throw unsupported("The YAML document is not a pnpm lockfile.");
+  const version = Number.parseFloat(String(declared));
+  if (!(version >= 5.4 && version < 10)) throw unsupported(`pnpm lockfile version ${declared} is not supported (6 to 9 are).`);
   return doc;
 }
 

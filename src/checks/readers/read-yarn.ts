@@ -19,7 +19,8 @@ export function readYarnClassic(doc: Record<string, unknown>, set: ComponentSet)
     if (!raw || typeof raw !== "object") continue;
     const entry = raw as YarnEntry;
     const first = key.split(",")[0]!.trim().replace(/^"|"$/g, "");
-    let [name, range] = splitDescriptor(first);
+    const [descriptorName, range] = splitDescriptor(first);
+    let name = descriptorName;
     const version = typeof entry.version === "string" ? entry.version : null;
     const resolved = typeof entry.resolved === "string" ? entry.resolved : "";
     if (range.startsWith("npm:")) name = splitDescriptor(range.slice(4))[0]; // alias@npm:real@range
