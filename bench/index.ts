@@ -1,7 +1,9 @@
 // `npm run bench`: performance targets, measured and printed as figures and ratios.
 import { benchBilling, type BenchResult } from "./billing.bench.js";
+import { benchCheck } from "./check.bench.js";
 
 const results: BenchResult[] = [];
+results.push(benchCheck({ packages: 20_000, works: 100_000, rounds: 7 }));
 results.push(benchBilling({ orgs: Number(process.env.BENCH_ORGS ?? 10_000), usagesPerOrg: 20 }));
 
 for (const r of results) {

@@ -2,6 +2,7 @@
 // (PRODUCT.md §3, §8). Lookups go by the versionless purl through the unique index, in batches.
 import semver from "semver";
 import type { Db } from "../db/client.js";
+import { prepared } from "../db/prepared.js";
 import { today, type Clock } from "../shared/clock.js";
 import { moneyJson, type Money } from "../shared/money.js";
 import { bandFor, type FeeScheduleVersion } from "../fees/compute-fees.js";
@@ -29,12 +30,11 @@ function lookup(db: Db, bases: string[]): Map<string, RegistryEntry> {
   const found = new Map<string, RegistryEntry>();
   for (let i = 0; i < bases.length; i += BATCH) {
     const batch = bases.slice(i, i + BATCH);
-    const rows = db.$client
-      .prepare(
-        `select p.purl, w.id as workId, w.slug, w.title, w.license_state as licenseState, w.license_spdx_id as licenseSpdxId, w.version_range as versionRange
-         from work_packages p join works w on w.id = p.work_id where p.purl in (${batch.map(() => "?").join(",")})`,
-      )
-      .all(...batch) as RegistryEntry[];
+    const rows = prepared(
+      db,
+      `select p.purl, w.id as workId, w.slug, w.title, w.license_state as licenseState, w.license_spdx_id as licenseSpdxId, w.version_range as versionRange
+       from work_packages p join works w on w.id = p.work_id where p.purl in (${batch.map(() => "?").join(",")})`,
+    ).all(...batch) as RegistryEntry[];
     for (const r of rows) found.set(r.purl, r);
   }
   return found;

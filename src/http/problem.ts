@@ -61,6 +61,13 @@ export function toAppError(err: unknown): AppError | undefined {
     case "request.size.invalid":
       return new AppError("bad_request", e.message ?? "The request body could not be read.");
     default:
+      // Other client errors raised while reading a body (e.g. a corrupt gzip stream).
+      if (typeof e.status === "number" && e.status >= 400 && e.status < 500) {
+        return new AppError(
+          e.status === 413 ? "payload_too_large" : e.status === 415 ? "unsupported_media_type" : "bad_request",
+          `The request body could not be read: ${e.message ?? "error"}.`,
+        );
+      }
       return undefined;
   }
 }
