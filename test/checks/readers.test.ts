@@ -3,6 +3,9 @@ import { describe, expect, it } from "vitest";
 import { readLockfile } from "../../src/checks/readers/read-lockfile.js";
 import { AppError } from "../../src/shared/errors.js";
 import { licenseChoice } from "../../src/checks/license-choice.js";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { npmPurl, npmPurlByLibrary } from "../../src/purl/purl.js";
 
 const purls = (text: string) =>
   readLockfile(text)
@@ -264,10 +267,7 @@ describe("declared license expressions", () => {
 });
 
 describe("the npm purl fast path", () => {
-  it("builds exactly what packageurl-js builds, on every npm name and version of the real lockfiles", async () => {
-    const { npmPurl, npmPurlByLibrary } = await import("../../src/purl/purl.js");
-    const { existsSync, readFileSync } = await import("node:fs");
-    const { join } = await import("node:path");
+  it("builds exactly what packageurl-js builds, on every npm name and version of the real lockfiles", () => {
     const file = join(import.meta.dirname, "../../../shared/fixtures/real/npm-cli.package-lock.json");
     const names: [string, string][] = [
       ["@Scope/Pkg", "1.0.0+build.5"],
