@@ -18,6 +18,9 @@ import { registerWorkRoutes } from "./works/works.routes.js";
 import { registerWebhookRoutes } from "./github/webhooks.routes.js";
 import type { GitHub } from "./github/github-client.js";
 import type { Signer } from "./grants/signing-key.js";
+import cookieParser from "cookie-parser";
+import { registerWebRoutes, renderErrorPage } from "./web/web.routes.js";
+import { SESSION_COOKIE, userForSession } from "./web/sessions.js";
 import { registerUsageRoutes } from "./usage/usage.routes.js";
 import { registerCheckRoutes } from "./checks/checks.routes.js";
 import { registerFeeRoutes } from "./fees/fees.routes.js";
@@ -61,7 +64,12 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(helmet());
   registerWebhookRoutes(app, deps);
-  app.use(authenticate(deps.db, deps.clock));
+  app.use(cookieParser());
+  app.use(
+    authenticate(deps.db, deps.clock, (req) =>
+      userForSession(deps.db, (req.cookies as Record<string, string | undefined>)[SESSION_COOKIE], deps.clock),
+    ),
+  );
 
   registerSigningKeyRoute(app, deps);
   app.get("/healthz", (_req, res) => {
@@ -92,8 +100,9 @@ export function createApp(deps: AppDeps): Express {
     res.json(openapi);
   });
   app.use("/api/v1", apiRouter);
+  registerWebRoutes(app, deps);
 
   app.use(notFoundHandler);
-  app.use(errorHandler());
+  app.use(errorHandler(renderErrorPage));
   return app;
 }

@@ -1,5 +1,5 @@
 // Handlebars, strict and logic-less: TypeScript builds the view model, helpers only format.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Handlebars from "handlebars";
@@ -8,11 +8,23 @@ export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), ".
 
 const engine = Handlebars.create();
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
+let partialsRegistered = false;
+
+/** Partials live in templates/partials; `{{> name}}` includes templates/partials/name.hbs. */
+function registerPartials(): void {
+  if (partialsRegistered) return;
+  const dir = join(TEMPLATES_DIR, "partials");
+  for (const file of readdirSync(dir)) {
+    if (file.endsWith(".hbs")) engine.registerPartial(file.replace(/\.hbs$/, ""), readFileSync(join(dir, file), "utf8"));
+  }
+  partialsRegistered = true;
+}
 
 /** Renders `templates/<name>`; `.txt`/`.md` templates are not HTML-escaped. */
 export function render(name: string, view: object): string {
   let template = compiled.get(name);
   if (!template) {
+    registerPartials();
     const source = readFileSync(join(TEMPLATES_DIR, name), "utf8");
     const isHtml = name.endsWith(".html.hbs") || name.endsWith(".svg.hbs") || name.endsWith(".xml.hbs");
     template = engine.compile(source, { strict: true, noEscape: !isHtml });

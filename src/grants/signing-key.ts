@@ -1,5 +1,5 @@
 // The commune's Ed25519 key: grants are signed with it, anyone verifies them with the public key.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 
@@ -7,6 +7,8 @@ export interface Signer {
   publicKeyPem: string;
   fingerprint: string;
   sign(document: string): string;
+  /** A secret for another purpose (CSRF, cookies) derived from the private key, so one key file serves. */
+  deriveSecret(label: string): string;
 }
 
 export function signerFromPrivateKey(privateKey: KeyObject): Signer {
@@ -17,6 +19,10 @@ export function signerFromPrivateKey(privateKey: KeyObject): Signer {
     publicKeyPem,
     fingerprint: `SHA256:${createHash("sha256").update(der).digest("base64url")}`,
     sign: (document) => sign(null, Buffer.from(document, "utf8"), privateKey).toString("base64"),
+    deriveSecret: (label) =>
+      createHmac("sha256", privateKey.export({ type: "pkcs8", format: "der" }))
+        .update(label)
+        .digest("base64url"),
   };
 }
 

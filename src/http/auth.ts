@@ -1,5 +1,5 @@
 // Who is calling: a bearer token for the API, a session cookie for the web pages.
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import type { Db } from "../db/client.js";
 import type { Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
@@ -22,7 +22,8 @@ declare module "express-serve-static-core" {
 export function authenticate(
   db: Db,
   clock: Clock,
-  sessionUser?: (cookieHeader: string | undefined) => Omit<AuthUser, "via"> | null,
+  /** The web session cookie, read by cookie-parser; bearer tokens take precedence. */
+  sessionUser?: (req: Request) => Omit<AuthUser, "via"> | null,
 ): RequestHandler {
   return (req, _res, next) => {
     const header = req.get("authorization");
@@ -45,7 +46,7 @@ export function authenticate(
       next();
       return;
     }
-    const fromSession = sessionUser?.(req.get("cookie"));
+    const fromSession = sessionUser?.(req);
     req.auth = fromSession ? { ...fromSession, via: "session" } : null;
     next();
   };

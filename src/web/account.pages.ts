@@ -1,0 +1,96 @@
+import type { Express } from "express";
+import { z } from "zod";
+import type { AppDeps } from "../app.js";
+import { AppError } from "../shared/errors.js";
+import { findUserByEmail } from "../accounts/create-user.js";
+import { verifyPassword } from "../accounts/passwords.js";
+import { createApiToken, listApiTokens, revokeApiToken } from "../accounts/tokens.js";
+import { createWebSession, destroyWebSession, SESSION_COOKIE, SESSION_DAYS } from "./sessions.js";
+import { emptyForm, formBody } from "./forms.js";
+import { redirectWithNotice, renderPage } from "./render.js";
+import { requireSignedIn } from "./web.routes.js";
+
+// A stored hash to compare against when the email is unknown, so both paths take the same time.
+const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+export function registerAccountPages(app: Express, deps: AppDeps): void {
+  const { db, clock, config } = deps;
+  const secure = (config.PUBLIC_URL ?? "").startsWith("https:");
+
+  const safeNext = (next: unknown) => (typeof next === "string" && /^\/(?!\/)[\w\-/.?=&%]*$/.test(next) ? next : "/");
+
+  app.get("/login", (req, res) => {
+    renderPage(req, res, "login", { form: emptyForm(), next: safeNext(req.query.next) }, { title: "Sign in" });
+  });
+
+  app.post("/login", async (req, res) => {
+    const body = z
+      .object({ email: z.string().max(254).default(""), password: z.string().max(200).default(""), next: z.string().optional() })
+      .parse(formBody(req));
+    const user = body.email ? findUserByEmail(db, body.email) : undefined;
+    const ok = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !user.passwordHash || !ok) {
+      const form = { values: { email: body.email }, errors: [], fieldErrors: {}, summary: "The email or password is not right." };
+      renderPage(req, res, "login", { form, next: safeNext(body.next) }, { title: "Sign in", status: 401 });
+      return;
+    }
+    const secret = createWebSession(db, user.id, clock);
+    res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: SESSION_DAYS * 86_400_000 });
+    res.redirect(303, safeNext(body.next));
+  });
+
+  app.post("/logout", (req, res) => {
+    destroyWebSession(db, (req.cookies as Record<string, string | undefined>)[SESSION_COOKIE]);
+    res.clearCookie(SESSION_COOKIE, { path: "/" });
+    res.redirect(303, "/");
+  });
+
+  app.get("/tokens", (req, res) => {
+    const user = requireSignedIn(req);
+    renderPage(
+      req,
+      res,
+      "tokens",
+      { tokens: listApiTokens(db, user.id).map((t) => ({ ...t, active: !t.revokedAt })), created: null, form: emptyForm() },
+      { title: "API tokens" },
+    );
+  });
+
+  app.post("/tokens", (req, res) => {
+    const user = requireSignedIn(req);
+    const name = String(formBody(req).name ?? "").trim();
+    if (!name || name.length > 100) {
+      const form = {
+        values: { name },
+        errors: [],
+        fieldErrors: { name: "Give the token a name (up to 100 characters)." },
+        summary: "Please correct the fields marked below.",
+      };
+      renderPage(
+        req,
+        res,
+        "tokens",
+        { tokens: listApiTokens(db, user.id).map((t) => ({ ...t, active: !t.revokedAt })), created: null, form },
+        { title: "API tokens", status: 422 },
+      );
+      return;
+    }
+    const created = createApiToken(db, { userId: user.id, name, actorUserId: user.id }, { clock });
+    res.set("Cache-Control", "no-store");
+    renderPage(
+      req,
+      res,
+      "tokens",
+      { tokens: listApiTokens(db, user.id).map((t) => ({ ...t, active: !t.revokedAt })), created, form: emptyForm() },
+      { title: "API tokens" },
+    );
+  });
+
+  app.post("/tokens/:id/revoke", (req, res) => {
+    const user = requireSignedIn(req);
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id)) throw new AppError("not_found", "Token was not found.");
+    revokeApiToken(db, { userId: user.id, tokenId: id, actorUserId: user.id }, { clock });
+    redirectWithNotice(res, "/tokens", "The token was revoked.");
+  });
+}

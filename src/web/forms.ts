@@ -1,0 +1,42 @@
+// Form helpers: validation failures become a re-rendered form that keeps what the user typed.
+import type { Request } from "express";
+import { z } from "zod";
+import { AppError, type FieldError } from "../shared/errors.js";
+import { fieldErrors } from "../http/route.js";
+
+export interface FormState {
+  values: Record<string, unknown>;
+  errors: FieldError[];
+  fieldErrors: Record<string, string>;
+  summary: string | null;
+}
+
+export const emptyForm = (values: Record<string, unknown> = {}): FormState => ({ values, errors: [], fieldErrors: {}, summary: null });
+
+export function formFromError(values: Record<string, unknown>, err: unknown): FormState {
+  if (!(err instanceof AppError) || (err.status >= 500 && err.code !== "github_unavailable" && err.code !== "github_rate_limited"))
+    throw err;
+  const errors = err.errors ?? [];
+  const byField: Record<string, string> = {};
+  for (const e of errors) {
+    const key = e.path.replace(/^\//, "").split("/")[0] ?? "";
+    byField[key || "form"] ??= e.message;
+  }
+  return { values, errors, fieldErrors: byField, summary: err.message };
+}
+
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success)
+    throw new AppError("validation_failed", "Please correct the fields marked below.", { errors: fieldErrors(parsed.error) });
+  return parsed.data;
+}
+
+export const formBody = (req: Request): Record<string, unknown> =>
+  req.body && typeof req.body === "object" ? (req.body as Record<string, unknown>) : {};
+
+/** Empty form fields arrive as ""; treat them as absent. */
+export const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));

@@ -1,0 +1,193 @@
+import type { Express } from "express";
+import { z } from "zod";
+import type { AppDeps } from "../app.js";
+import { and, asc, eq } from "drizzle-orm";
+import { memberships, ORGANIZATION_KINDS, USAGE_PURPOSES, users } from "../db/schema.js";
+import { AppError } from "../shared/errors.js";
+import { isoDateSchema, moneyInputSchema } from "../shared/schemas.js";
+import { today } from "../shared/clock.js";
+import { createOrganization } from "../organizations/create-organization.js";
+import { recordSizeFacts } from "../organizations/record-size-facts.js";
+import { listOrganizationsFor, organizationView, requireOrganizationAccess } from "../organizations/organizations.queries.js";
+import { listUsages } from "../usage/usage.queries.js";
+import { listInvoices, invoiceView, requireInvoiceAccess } from "../invoices/invoices.queries.js";
+import { renderInvoiceHtml, renderInvoiceUbl } from "../invoices/render-invoice.js";
+import { sellerOf } from "../billing/billing.routes.js";
+import { listGrants } from "../grants/grants.queries.js";
+import { usagesFromCheck } from "../checks/save-check.js";
+import { cooperativeEvidenceBody } from "../organizations/organizations.schemas.js";
+import { emptyForm, formBody, formFromError, optionalText, parseForm, type FormState } from "./forms.js";
+import { redirectWithNotice, renderPage } from "./render.js";
+import { requireSignedIn } from "./web.routes.js";
+
+const orgForm = z.object({
+  name: z.string().trim().min(1, "is required").max(200),
+  kind: z.enum(ORGANIZATION_KINDS, { error: "choose a kind" }),
+  country: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Z]{2}$/, "must be two capital letters, e.g. DE")
+      .optional(),
+  ),
+  githubLogins: optionalText,
+  jurisdiction: optionalText,
+  registryNumber: optionalText,
+  bylawsUrl: optionalText,
+  workerOwnerCount: optionalText,
+  distributesAllSurplus: z.string().optional(),
+});
+
+const factsForm = z.object({
+  effectiveOn: isoDateSchema,
+  headcount: z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(0, "must not be negative")
+    .max(10_000_000),
+  revenue: optionalText,
+  currency: z.string().default("EUR"),
+});
+
+export function registerOrganizationPages(app: Express, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const kinds = (selected: unknown) => ORGANIZATION_KINDS.map((k) => ({ value: k, label: k.replace("_", " "), selected: k === selected }));
+
+  const listPage = (
+    req: Parameters<Parameters<Express["get"]>[1]>[0],
+    res: Parameters<Parameters<Express["get"]>[1]>[1],
+    form: FormState,
+    status = 200,
+  ) => {
+    const user = requireSignedIn(req);
+    const orgs = listOrganizationsFor(db, user).map((o) => ({ ...o, kindLabel: o.kind.replace("_", " ") }));
+    renderPage(
+      req,
+      res,
+      "organizations",
+      { organizations: orgs, form, kinds: kinds(form.values.kind) },
+      { title: "Organizations", status },
+    );
+  };
+
+  app.get("/organizations", (req, res) => listPage(req, res, emptyForm()));
+
+  app.post("/organizations", (req, res) => {
+    const user = requireSignedIn(req);
+    const values = formBody(req);
+    try {
+      const f = parseForm(orgForm, values);
+      const cooperative =
+        f.kind === "worker_cooperative"
+          ? parseForm(cooperativeEvidenceBody, {
+              jurisdiction: f.jurisdiction ?? "",
+              registryNumber: f.registryNumber ?? "",
+              bylawsUrl: f.bylawsUrl ?? "",
+              workerOwnerCount: Number(f.workerOwnerCount ?? 0),
+              distributesAllSurplus: f.distributesAllSurplus === "yes",
+            })
+          : undefined;
+      const logins = (f.githubLogins ?? "").split(/[\s,]+/).filter(Boolean);
+      const org = createOrganization(
+        db,
+        { name: f.name, kind: f.kind, country: f.country, githubLogins: logins, cooperative, ownerUserId: user.id },
+        { clock },
+      );
+      redirectWithNotice(res, `/organizations/${org.id}`, `${org.name} was created.`);
+    } catch (err) {
+      listPage(req, res, formFromError(values, err), 422);
+    }
+  });
+
+  const orgPage = (
+    req: Parameters<Parameters<Express["get"]>[1]>[0],
+    res: Parameters<Parameters<Express["get"]>[1]>[1],
+    factsFormState: FormState,
+    status = 200,
+  ) => {
+    const user = requireSignedIn(req);
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id)) throw new AppError("not_found", "Organization was not found.");
+    const org = requireOrganizationAccess(db, user, id);
+    const view = organizationView(db, org, today(clock));
+    renderPage(
+      req,
+      res,
+      "organization",
+      {
+        org: { ...view, kindLabel: view.kind.replace("_", " "), isCooperative: view.kind === "worker_cooperative" },
+        usages: listUsages(db, org),
+        invoices: listInvoices(db, user, { organizationId: org.id, limit: 100, offset: 0 }).invoices,
+        grants: listGrants(db, org.id),
+        factsForm: factsFormState,
+        purposes: USAGE_PURPOSES,
+      },
+      { title: view.name, status },
+    );
+  };
+
+  app.get("/organizations/:id", (req, res) => orgPage(req, res, emptyForm({ effectiveOn: today(clock), currency: "EUR" })));
+
+  app.post("/organizations/:id/facts", (req, res) => {
+    const user = requireSignedIn(req);
+    const id = Number(req.params.id);
+    requireOrganizationAccess(db, user, id);
+    const values = formBody(req);
+    try {
+      const f = parseForm(factsForm, values);
+      const annualRevenue = f.revenue
+        ? parseForm(moneyInputSchema, { amount: f.revenue.replace(/[\s,]/g, ""), currency: f.currency })
+        : undefined;
+      recordSizeFacts(
+        db,
+        { organizationId: id, effectiveOn: f.effectiveOn, headcount: f.headcount, annualRevenue, actorUserId: user.id },
+        { clock },
+      );
+      redirectWithNotice(res, `/organizations/${id}`, "The size facts were recorded.");
+    } catch (err) {
+      orgPage(req, res, formFromError(values, err), 422);
+    }
+  });
+
+  app.post("/organizations/:id/checks/:checkId/usages", (req, res) => {
+    const user = requireSignedIn(req);
+    const id = Number(req.params.id);
+    const org = requireOrganizationAccess(db, user, id);
+    const f = parseForm(z.object({ purpose: z.enum(USAGE_PURPOSES), startedOn: isoDateSchema }), formBody(req));
+    const result = usagesFromCheck(
+      db,
+      org,
+      { checkId: Number(req.params.checkId), purpose: f.purpose, startedOn: f.startedOn, actorUserId: user.id },
+      { clock },
+    );
+    redirectWithNotice(
+      res,
+      `/organizations/${id}`,
+      `${result.created.length} usage(s) declared${result.alreadyDeclared ? `; ${result.alreadyDeclared} already declared` : ""}.`,
+    );
+  });
+
+  app.get(/^\/invoices\/([A-Z0-9]{2,10}-\d{4}-\d{6}|\d{1,15})\.xml$/, async (req, res) => {
+    const user = requireSignedIn(req);
+    const ref = (req.params as Record<string, string>)[0]!;
+    const view = invoiceView(db, requireInvoiceAccess(db, user, ref), sellerOf(deps.config));
+    const owner = db
+      .select({ email: users.email })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.organizationId, view.organizationId), eq(memberships.role, "owner")))
+      .orderBy(asc(users.id))
+      .get();
+    const xml = await renderInvoiceUbl(view, {
+      sellerEmail: deps.config.SELLER_EMAIL,
+      buyerEmail: owner?.email ?? deps.config.SELLER_EMAIL,
+    });
+    res.type("application/xml").set("Content-Disposition", `attachment; filename="${view.number}.xml"`).send(xml);
+  });
+
+  app.get(/^\/invoices\/([A-Z0-9]{2,10}-\d{4}-\d{6}|\d{1,15})$/, (req, res) => {
+    const user = requireSignedIn(req);
+    const ref = (req.params as Record<string, string>)[0]!;
+    const view = invoiceView(db, requireInvoiceAccess(db, user, ref), sellerOf(deps.config));
+    res.type("html").send(renderInvoiceHtml(view, { sellerEmail: deps.config.SELLER_EMAIL }));
+  });
+}

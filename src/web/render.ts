@@ -1,0 +1,35 @@
+// Rendering a page: the page template inside the layout, with the signed-in user and a CSRF token.
+import type { Request, Response } from "express";
+import { render } from "../templates.js";
+
+export interface PageOptions {
+  title: string;
+  status?: number;
+  notice?: string | undefined;
+}
+
+export function renderPage(req: Request, res: Response, page: string, view: object, options: PageOptions): void {
+  const body = render(`pages/${page}.html.hbs`, { ...view, csrfToken: csrfTokenOf(req, res), user: req.auth ?? null });
+  const html = render("layouts/main.html.hbs", {
+    title: options.title,
+    body,
+    user: req.auth ?? null,
+    csrfToken: csrfTokenOf(req, res),
+    notice: options.notice ?? (typeof req.query.notice === "string" ? req.query.notice.slice(0, 300) : null),
+  });
+  res
+    .status(options.status ?? 200)
+    .type("html")
+    .send(html);
+}
+
+function csrfTokenOf(req: Request, res: Response): string {
+  return req.csrfToken ? req.csrfToken() : "";
+}
+
+/** Redirect after a successful form post (POST/redirect/GET), with a one-line notice. */
+export function redirectWithNotice(res: Response, path: string, notice: string): void {
+  const url = new URL(path, "http://x");
+  url.searchParams.set("notice", notice);
+  res.redirect(303, url.pathname + url.search);
+}

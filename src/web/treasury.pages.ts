@@ -1,0 +1,143 @@
+import type { Express, Request, Response } from "express";
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { AppDeps } from "../app.js";
+import { AppError } from "../shared/errors.js";
+import { today } from "../shared/clock.js";
+import { INVOICE_STATUSES } from "../db/schema.js";
+import { isoDateSchema, monthSchema, moneyInputSchema } from "../shared/schemas.js";
+import { verificationQueue } from "../organizations/organizations.queries.js";
+import { decideVerification } from "../organizations/decide-verification.js";
+import { settleHeldInvoices } from "../billing/settle-held-invoices.js";
+import { invoicingDeps } from "../billing/billing.routes.js";
+import { listBillingRuns, runBilling } from "../billing/run-billing.js";
+import { listInvoices, requireInvoiceAccess } from "../invoices/invoices.queries.js";
+import { recordPayment } from "../payments/record-payment.js";
+import { voidInvoice } from "../invoices/void-invoice.js";
+import { listAudit } from "../audit/audit.queries.js";
+import { feeScheduleOn } from "../fees/fee-schedules.queries.js";
+import { flowsChart, fundBalances, monthlyFlows, receivablesByAge } from "../treasury/dashboard.queries.js";
+import { formBody, parseForm } from "./forms.js";
+import { redirectWithNotice, renderPage } from "./render.js";
+import { requireSignedIn } from "./web.routes.js";
+
+function requireTreasurer(req: Request) {
+  const user = requireSignedIn(req);
+  // Not a treasurer: the page does not exist for them.
+  if (!user.isTreasurer) throw new AppError("not_found", "No such page.");
+  return user;
+}
+
+/** A refused action (overpayment, a decided cooperative …) comes back as a notice, not an error page. */
+function attempt(res: Response, action: () => void): void {
+  try {
+    action();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    const details = err.errors?.map((e) => `${e.path.replace(/^\//, "") || "form"} ${e.message}`).join("; ");
+    redirectWithNotice(res, "/treasury", `Not done: ${err.message}${details ? ` (${details})` : ""}`);
+  }
+}
+
+export function registerTreasuryPages(app: Express, deps: AppDeps): void {
+  const { db, clock } = deps;
+
+  app.get("/treasury", (req, res) => {
+    requireTreasurer(req);
+    const day = today(clock);
+    const q = z
+      .object({ status: z.enum(INVOICE_STATUSES).optional().catch(undefined), month: monthSchema.optional().catch(undefined) })
+      .parse({ status: req.query.status || undefined, month: req.query.month || undefined });
+    const currency = feeScheduleOn(db, day).currency;
+    const invoices = listInvoices(db, { id: 0, isTreasurer: true }, { status: q.status, month: q.month, limit: 100, offset: 0 });
+    renderPage(
+      req,
+      res,
+      "treasury",
+      {
+        balances: fundBalances(db),
+        receivables: receivablesByAge(db, day),
+        chart: flowsChart(monthlyFlows(db, day), currency),
+        queue: verificationQueue(db),
+        runs: listBillingRuns(db).reverse().slice(0, 12),
+        lastMonth: new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 2, 1)).toISOString().slice(0, 7),
+        invoices: invoices.invoices.map((i) => ({
+          ...i,
+          payable: i.status === "issued" || i.status === "partially_paid",
+          voidable: i.status === "issued" || i.status === "held",
+          ref: i.number ?? String(i.id),
+          paymentKey: randomUUID(),
+        })),
+        invoiceTotal: invoices.total,
+        statuses: INVOICE_STATUSES.map((s) => ({ value: s, selected: s === q.status })),
+        filterMonth: q.month ?? "",
+        today: day,
+        audit: listAudit(db, { limit: 30 }).map((a) => ({ ...a, actorEmail: a.actor?.email ?? "system" })),
+      },
+      { title: "Treasury" },
+    );
+  });
+
+  app.post("/treasury/verification/:id", (req, res) => {
+    const user = requireTreasurer(req);
+    attempt(res, () => {
+      const f = parseForm(
+        z.object({ decision: z.enum(["verified", "rejected"]), reason: z.string().trim().min(1, "give a reason").max(2000) }),
+        formBody(req),
+      );
+      const id = Number(req.params.id);
+      decideVerification(
+        db,
+        { organizationId: id, decision: f.decision, reason: f.reason, actorUserId: user.id },
+        { clock, afterDecision: (orgId, d) => settleHeldInvoices(db, orgId, d, user.id, invoicingDeps(deps)) },
+      );
+      redirectWithNotice(res, "/treasury", `The cooperative was ${f.decision}.`);
+    });
+  });
+
+  app.post("/treasury/billing-runs", (req, res) => {
+    const user = requireTreasurer(req);
+    attempt(res, () => {
+      const f = parseForm(z.object({ month: monthSchema }), formBody(req));
+      const result = runBilling(db, { month: f.month, actorUserId: user.id }, invoicingDeps(deps));
+      redirectWithNotice(
+        res,
+        "/treasury",
+        `Billing ${f.month}: ${result.invoicesCreated} new invoice(s), ${result.invoices.length} in the month.`,
+      );
+    });
+  });
+
+  app.post("/treasury/invoices/:ref/payments", (req, res) => {
+    const user = requireTreasurer(req);
+    attempt(res, () => {
+      const invoice = requireInvoiceAccess(db, user, String(req.params.ref));
+      const f = parseForm(
+        z.object({
+          amount: z.string().trim().min(1, "is required"),
+          paidOn: isoDateSchema,
+          reference: z.string().trim().min(1, "is required").max(200),
+          idempotencyKey: z.string().min(8).max(200),
+        }),
+        formBody(req),
+      );
+      const amount = parseForm(moneyInputSchema, { amount: f.amount.replace(/[\s,]/g, ""), currency: invoice.currency });
+      recordPayment(
+        db,
+        { invoiceId: invoice.id, amount, paidOn: f.paidOn, reference: f.reference, idempotencyKey: f.idempotencyKey, actorUserId: user.id },
+        invoicingDeps(deps),
+      );
+      redirectWithNotice(res, "/treasury", `Payment of ${invoice.currency} ${f.amount} recorded against ${invoice.number}.`);
+    });
+  });
+
+  app.post("/treasury/invoices/:ref/void", (req, res) => {
+    const user = requireTreasurer(req);
+    attempt(res, () => {
+      const invoice = requireInvoiceAccess(db, user, String(req.params.ref));
+      const f = parseForm(z.object({ reason: z.string().trim().min(1, "give a reason").max(2000) }), formBody(req));
+      voidInvoice(db, invoice, { reason: f.reason, actorUserId: user.id }, { clock });
+      redirectWithNotice(res, "/treasury", `Invoice ${invoice.number ?? invoice.id} was voided.`);
+    });
+  });
+}

@@ -1,0 +1,18 @@
+// Progressive enhancement only: every page works without this file.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const source = document.getElementById(button.getAttribute("data-copy"));
+  if (!source || !navigator.clipboard) return;
+  navigator.clipboard.writeText(source.textContent.trim()).then(
+    () => {
+      button.textContent = "Copied";
+    },
+    () => {},
+  );
+});
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const question = form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) event.preventDefault();
+});
