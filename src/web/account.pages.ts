@@ -6,7 +6,7 @@ import { findUserByEmail } from "../accounts/create-user.js";
 import { verifyPassword } from "../accounts/passwords.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "../accounts/tokens.js";
 import { createWebSession, destroyWebSession, SESSION_COOKIE, SESSION_DAYS } from "./sessions.js";
-import { emptyForm, formBody } from "./forms.js";
+import { emptyForm, formBody, textField } from "./forms.js";
 import { redirectWithNotice, renderPage } from "./render.js";
 import { requireSignedIn } from "./web.routes.js";
 
@@ -58,7 +58,7 @@ export function registerAccountPages(app: Express, deps: AppDeps): void {
 
   app.post("/tokens", (req, res) => {
     const user = requireSignedIn(req);
-    const name = String(formBody(req).name ?? "").trim();
+    const name = textField(req, "name");
     if (!name || name.length > 100) {
       const form = {
         values: { name },

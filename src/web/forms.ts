@@ -40,3 +40,9 @@ export const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+/** A single text field of a urlencoded form ("" when absent or not text). */
+export const textField = (req: Request, name: string): string => {
+  const v = formBody(req)[name];
+  return typeof v === "string" ? v.trim() : "";
+};

@@ -9,7 +9,7 @@ import { openLicensePullRequest } from "../works/open-license-pull-request.js";
 import { discoverForks } from "../works/discover-forks.js";
 import { baseUrlOf } from "../works/works.routes.js";
 import { listOrganizationsFor } from "../organizations/organizations.queries.js";
-import { emptyForm, formBody, formFromError, optionalText, parseForm, type FormState } from "./forms.js";
+import { emptyForm, formBody, formFromError, optionalText, parseForm, textField, type FormState } from "./forms.js";
 import { redirectWithNotice, renderPage } from "./render.js";
 import { requireSignedIn } from "./web.routes.js";
 
@@ -34,7 +34,7 @@ export function registerMaintainerPages(app: Express, deps: AppDeps): void {
     const organizations = listOrganizationsFor(db, user).map((o) => ({
       id: o.id,
       name: o.name,
-      selected: String(o.id) === String(form.values.licensorOrganizationId ?? ""),
+      selected: String(o.id) === (typeof form.values.licensorOrganizationId === "string" ? form.values.licensorOrganizationId : ""),
     }));
     // The GitHub token is never sent back to the browser.
     renderPage(
@@ -89,7 +89,7 @@ export function registerMaintainerPages(app: Express, deps: AppDeps): void {
 
   app.post("/works/:slug/pull-request", async (req, res) => {
     const { user, work } = maintained(req);
-    const token = String(formBody(req).githubToken ?? "").trim();
+    const token = textField(req, "githubToken");
     if (!token) {
       redirectWithNotice(res, `/works/${work.slug}`, "Give a GitHub token with write access to open the pull request.");
       return;

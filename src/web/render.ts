@@ -9,12 +9,12 @@ export interface PageOptions {
 }
 
 export function renderPage(req: Request, res: Response, page: string, view: object, options: PageOptions): void {
-  const body = render(`pages/${page}.html.hbs`, { ...view, csrfToken: csrfTokenOf(req, res), user: req.auth ?? null });
+  const body = render(`pages/${page}.html.hbs`, { ...view, csrfToken: csrfTokenOf(req), user: req.auth ?? null });
   const html = render("layouts/main.html.hbs", {
     title: options.title,
     body,
     user: req.auth ?? null,
-    csrfToken: csrfTokenOf(req, res),
+    csrfToken: csrfTokenOf(req),
     notice: options.notice ?? (typeof req.query.notice === "string" ? req.query.notice.slice(0, 300) : null),
   });
   res
@@ -23,7 +23,7 @@ export function renderPage(req: Request, res: Response, page: string, view: obje
     .send(html);
 }
 
-function csrfTokenOf(req: Request, res: Response): string {
+function csrfTokenOf(req: Request): string {
   return req.csrfToken ? req.csrfToken() : "";
 }
 
