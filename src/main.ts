@@ -35,6 +35,38 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command("demo")
+    .description("fill the database with a demo commune (once), print the demo accounts, and start the server")
+    .option("--no-serve", "only seed the database")
+    .action(async (opts: { serve: boolean }) => {
+      const config = loadConfig();
+      const db = openDatabase(config.DATABASE_PATH);
+      const { seedDemo, DEMO_ACCOUNTS } = await import("./demo/seed-demo.js");
+      const { GitHub } = await import("./github/github-client.js");
+      const outcome = await seedDemo(db, {
+        clock: systemClock,
+        signer: loadOrCreateSigner(config.SIGNING_KEY_PATH),
+        github: new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: config.GITHUB_TIMEOUT_MS, retries: config.GITHUB_RETRIES }),
+        invoicePrefix: config.INVOICE_PREFIX,
+        paymentTermsDays: config.PAYMENT_TERMS_DAYS,
+      });
+      db.$client.close();
+      process.stdout.write(
+        `${outcome === "seeded" ? "Demo commune created" : "The database already has works; the demo was not added again"} in ${config.DATABASE_PATH}.\nSign in with:\n`,
+      );
+      for (const a of DEMO_ACCOUNTS) process.stdout.write(`  ${a.role.padEnd(16)} ${a.email}  /  ${a.password}\n`);
+      if (!opts.serve) return;
+      const running = await startServer(config);
+      process.stdout.write(`Open ${running.url}\n`);
+      const stop = () => {
+        void running.close().then(() => process.exit(0));
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      await new Promise(() => {});
+    });
+
+  program
     .command("backup <file>")
     .description("write a consistent online backup of the database to <file>")
     .action(async (file: string) => {

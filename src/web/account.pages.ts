@@ -6,7 +6,7 @@ import { findUserByEmail } from "../accounts/create-user.js";
 import { verifyPassword } from "../accounts/passwords.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "../accounts/tokens.js";
 import { createWebSession, destroyWebSession, SESSION_COOKIE, SESSION_DAYS } from "./sessions.js";
-import { emptyForm, formBody, textField } from "./forms.js";
+import { emptyForm, formBody, formFromError, textField } from "./forms.js";
 import { redirectWithNotice, renderPage } from "./render.js";
 import { requireSignedIn } from "./web.routes.js";
 
@@ -30,7 +30,7 @@ export function registerAccountPages(app: Express, deps: AppDeps): void {
     const user = body.email ? findUserByEmail(db, body.email) : undefined;
     const ok = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.passwordHash || !ok) {
-      const form = { values: { email: body.email }, errors: [], fieldErrors: {}, summary: "The email or password is not right." };
+      const form = { ...emptyForm({ email: body.email }), summary: "The email or password is not right." };
       renderPage(req, res, "login", { form, next: safeNext(body.next) }, { title: "Sign in", status: 401 });
       return;
     }
@@ -60,12 +60,12 @@ export function registerAccountPages(app: Express, deps: AppDeps): void {
     const user = requireSignedIn(req);
     const name = textField(req, "name");
     if (!name || name.length > 100) {
-      const form = {
-        values: { name },
-        errors: [],
-        fieldErrors: { name: "Give the token a name (up to 100 characters)." },
-        summary: "Please correct the fields marked below.",
-      };
+      const form = formFromError(
+        { name },
+        new AppError("validation_failed", "Please correct the fields marked below.", {
+          errors: [{ path: "/name", message: "give the token a name (up to 100 characters)" }],
+        }),
+      );
       renderPage(
         req,
         res,

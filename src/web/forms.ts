@@ -11,7 +11,23 @@ export interface FormState {
   summary: string | null;
 }
 
-export const emptyForm = (values: Record<string, unknown> = {}): FormState => ({ values, errors: [], fieldErrors: {}, summary: null });
+/**
+ * Templates are strict: a missing property is an error. Form values and field errors are read
+ * for every field of a form, so unknown keys read as "" (nothing typed, no error).
+ */
+function lenient<T extends object>(record: T): T {
+  return new Proxy(record, {
+    has: () => true,
+    get: (target, key) => (typeof key === "string" ? ((target as Record<string, unknown>)[key] ?? "") : undefined),
+  });
+}
+
+export const emptyForm = (values: Record<string, unknown> = {}): FormState => ({
+  values: lenient({ ...values }),
+  errors: [],
+  fieldErrors: lenient({}),
+  summary: null,
+});
 
 export function formFromError(values: Record<string, unknown>, err: unknown): FormState {
   if (!(err instanceof AppError) || (err.status >= 500 && err.code !== "github_unavailable" && err.code !== "github_rate_limited"))
@@ -22,7 +38,7 @@ export function formFromError(values: Record<string, unknown>, err: unknown): Fo
     const key = e.path.replace(/^\//, "").split("/")[0] ?? "";
     byField[key || "form"] ??= e.message;
   }
-  return { values, errors, fieldErrors: byField, summary: err.message };
+  return { values: lenient({ ...values }), errors, fieldErrors: lenient(byField), summary: err.message };
 }
 
 export function parseForm<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {

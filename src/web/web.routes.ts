@@ -54,6 +54,9 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   const csrfInvalid = new AppError("forbidden", "The form has expired or did not come from this site. Reload the page and try again.");
   const validate: RequestHandler = (req, _res, next) => next(validateRequest(req) ? undefined : csrfInvalid);
 
+  app.get("/favicon.ico", (_req, res) => {
+    res.type("image/svg+xml").set("Cache-Control", "public, max-age=86400").sendFile(join(TEMPLATES_DIR, "../static/favicon.svg"));
+  });
   app.use("/static", express.static(join(TEMPLATES_DIR, "../static"), { maxAge: "1h", index: false }));
   const web = express.Router();
   web.use(browserId);
