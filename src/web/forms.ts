@@ -16,9 +16,13 @@ export interface FormState {
  * for every field of a form, so unknown keys read as "" (nothing typed, no error).
  */
 function lenient<T extends object>(record: T): T {
+  const read = (target: T, key: string | symbol) =>
+    typeof key === "string" ? ((target as Record<string, unknown>)[key] ?? "") : undefined;
   return new Proxy(record, {
     has: () => true,
-    get: (target, key) => (typeof key === "string" ? ((target as Record<string, unknown>)[key] ?? "") : undefined),
+    get: read,
+    // Handlebars only reads own properties: every field name is one.
+    getOwnPropertyDescriptor: (target, key) => ({ value: read(target, key), writable: true, enumerable: true, configurable: true }),
   });
 }
 

@@ -37,13 +37,8 @@ export function registerMaintainerPages(app: Express, deps: AppDeps): void {
       selected: String(o.id) === (typeof form.values.licensorOrganizationId === "string" ? form.values.licensorOrganizationId : ""),
     }));
     // The GitHub token is never sent back to the browser.
-    renderPage(
-      req,
-      res,
-      "work-new",
-      { form: { ...form, values: { ...form.values, githubToken: "" } }, organizations },
-      { title: "Register a work", status },
-    );
+    form.values.githubToken = "";
+    renderPage(req, res, "work-new", { form, organizations }, { title: "Register a work", status });
   };
 
   app.get("/works/new", (req, res) => formPage(req, res, emptyForm()));

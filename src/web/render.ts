@@ -23,8 +23,13 @@ export function renderPage(req: Request, res: Response, page: string, view: obje
     .send(html);
 }
 
+/** One token per response: each generation sets the cookie anew, so the page must use one. */
 function csrfTokenOf(req: Request): string {
-  return req.csrfToken ? req.csrfToken() : "";
+  const locals = req.res?.locals as { csrfToken?: string } | undefined;
+  if (locals?.csrfToken !== undefined) return locals.csrfToken;
+  const token = req.csrfToken ? req.csrfToken() : "";
+  if (locals) locals.csrfToken = token;
+  return token;
 }
 
 /** Redirect after a successful form post (POST/redirect/GET), with a one-line notice. */

@@ -65,10 +65,11 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
     doubleCsrfProtection(req, res, (err?: unknown) => next(err ? csrfInvalid : undefined));
   });
   app.use(web);
+  // Maintainer pages first: /works/new must not be read as the work with slug "new".
+  registerMaintainerPages(web as unknown as Express, deps);
   registerPublicPages(web as unknown as Express, deps, { validate });
   registerAccountPages(web as unknown as Express, deps);
   registerOrganizationPages(web as unknown as Express, deps);
-  registerMaintainerPages(web as unknown as Express, deps);
   registerTreasuryPages(web as unknown as Express, deps);
 }
 

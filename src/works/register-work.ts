@@ -215,8 +215,11 @@ function assertUnclaimed(db: Db, repositoryKey: string | undefined, purls: strin
   }
 }
 
+/** Slugs that name pages rather than works. */
+const RESERVED_SLUGS = new Set(["new"]);
+
 function uniqueSlug(db: Db, base: string): string {
-  for (let n = 1; ; n++) {
+  for (let n = RESERVED_SLUGS.has(base) ? 2 : 1; ; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
     if (!db.select({ id: works.id }).from(works).where(eq(works.slug, candidate)).get()) return candidate;
   }
