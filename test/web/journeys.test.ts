@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The main journey of each user group, in a real browser against the real app over HTTP.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
