@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // The main journey of each user group, in a real browser against the real app over HTTP.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
