@@ -1,6 +1,6 @@
 // The command line: `reciprocity <command>`. Every command has --help.
 import { Command, CommanderError } from "commander";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
 import { startServer } from "./server.js";
 import { openDatabase } from "./db/client.js";
 import { checkLedger } from "./ledger/check-ledger.js";
@@ -10,6 +10,18 @@ import { systemClock } from "./shared/clock.js";
 import { monthSchema } from "./shared/schemas.js";
 import { formatMoney } from "./shared/money.js";
 import { checkCommand, type CheckCommandOptions } from "./checks/check-command.js";
+
+/** Serves until SIGINT or SIGTERM, then closes the server and the database. */
+async function serveUntilSignal(config: Config): Promise<never> {
+  const running = await startServer(config);
+  process.stdout.write(`reciprocity is serving ${running.url}\n`);
+  const stop = () => {
+    void running.close().then(() => process.exit(0));
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return new Promise<never>(() => {});
+}
 
 /** Exit codes: 0 ok, 1 a finding (owed fees, ledger violation), 2 an error. */
 export async function main(argv: string[]): Promise<number> {
@@ -24,14 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     .command("serve")
     .description("start the HTTP server (same as npm start); configured by environment variables, see README")
     .action(async () => {
-      const config = loadConfig();
-      const running = await startServer(config);
-      const stop = () => {
-        void running.close().then(() => process.exit(0));
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      await new Promise(() => {});
+      await serveUntilSignal(loadConfig());
     });
 
   program
@@ -55,15 +60,7 @@ export async function main(argv: string[]): Promise<number> {
         `${outcome === "seeded" ? "Demo commune created" : "The database already has works; the demo was not added again"} in ${config.DATABASE_PATH}.\nSign in with:\n`,
       );
       for (const a of DEMO_ACCOUNTS) process.stdout.write(`  ${a.role.padEnd(16)} ${a.email}  /  ${a.password}\n`);
-      if (!opts.serve) return;
-      const running = await startServer(config);
-      process.stdout.write(`Open ${running.url}\n`);
-      const stop = () => {
-        void running.close().then(() => process.exit(0));
-      };
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      await new Promise(() => {});
+      if (opts.serve) await serveUntilSignal(config);
     });
 
   program

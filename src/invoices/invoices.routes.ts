@@ -1,16 +1,15 @@
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
 import { AppError } from "../shared/errors.js";
-import { INVOICE_STATUSES, memberships, users } from "../db/schema.js";
+import { INVOICE_STATUSES } from "../db/schema.js";
 import type { ApiRouter } from "../http/route.js";
 import { isoDateSchema, monthSchema, moneyInputSchema, paginationQuery } from "../shared/schemas.js";
 import { moneyJson } from "../shared/money.js";
 import { recordPayment } from "../payments/record-payment.js";
 import { invoicingDeps, sellerOf } from "../billing/billing.routes.js";
 import { invoiceView, listInvoices, requireInvoiceAccess } from "./invoices.queries.js";
-import { renderInvoiceHtml, renderInvoiceUbl } from "./render-invoice.js";
+import { invoiceUblFor, renderInvoiceHtml } from "./render-invoice.js";
 import { voidInvoice } from "./void-invoice.js";
-import { and, asc, eq } from "drizzle-orm";
 
 const numberParam = z.object({ number: z.string().regex(/^([A-Z0-9]{2,10}-\d{4}-\d{6}|\d{1,15})$/) });
 const money = z.object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() });
@@ -86,17 +85,7 @@ export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
       if (type === "text/html") {
         res.type("html").send(renderInvoiceHtml(view, { sellerEmail: deps.config.SELLER_EMAIL }));
       } else if (type === "application/xml" || type === "text/xml") {
-        const owner = db
-          .select({ email: users.email })
-          .from(memberships)
-          .innerJoin(users, eq(users.id, memberships.userId))
-          .where(and(eq(memberships.organizationId, view.organizationId), eq(memberships.role, "owner")))
-          .orderBy(asc(users.id))
-          .get();
-        const xml = await renderInvoiceUbl(view, {
-          sellerEmail: deps.config.SELLER_EMAIL,
-          buyerEmail: owner?.email ?? deps.config.SELLER_EMAIL,
-        });
+        const xml = await invoiceUblFor(db, view, deps.config.SELLER_EMAIL);
         res.type("application/xml").set("Content-Disposition", `attachment; filename="${view.number}.xml"`).send(xml);
       } else if (type === "application/json") {
         res.json(view);

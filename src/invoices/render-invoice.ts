@@ -4,7 +4,22 @@ import { InvoiceService, type Invoice as EInvoice } from "@e-invoice-eu/core";
 import { AppError } from "../shared/errors.js";
 import { toDecimalString } from "../shared/money.js";
 import { render } from "../templates.js";
+import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { memberships, users } from "../db/schema.js";
 import type { InvoiceView } from "./invoices.queries.js";
+
+/** The UBL of an invoice, with the buyer's first owner as its electronic address. */
+export async function invoiceUblFor(db: Db, view: InvoiceView, sellerEmail: string): Promise<string> {
+  const owner = db
+    .select({ email: users.email })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.organizationId, view.organizationId), eq(memberships.role, "owner")))
+    .orderBy(asc(users.id))
+    .get();
+  return renderInvoiceUbl(view, { sellerEmail, buyerEmail: owner?.email ?? sellerEmail });
+}
 
 export function renderInvoiceHtml(view: InvoiceView, extra: { sellerEmail: string }): string {
   return render("invoice/invoice.html.hbs", {

@@ -1,8 +1,7 @@
 import type { Express } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
-import { and, asc, eq } from "drizzle-orm";
-import { memberships, ORGANIZATION_KINDS, USAGE_PURPOSES, users } from "../db/schema.js";
+import { ORGANIZATION_KINDS, USAGE_PURPOSES } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
 import { isoDateSchema, moneyInputSchema } from "../shared/schemas.js";
 import { today } from "../shared/clock.js";
@@ -11,7 +10,7 @@ import { recordSizeFacts } from "../organizations/record-size-facts.js";
 import { listOrganizationsFor, organizationView, requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { listUsages } from "../usage/usage.queries.js";
 import { listInvoices, invoiceView, requireInvoiceAccess } from "../invoices/invoices.queries.js";
-import { renderInvoiceHtml, renderInvoiceUbl } from "../invoices/render-invoice.js";
+import { invoiceUblFor, renderInvoiceHtml } from "../invoices/render-invoice.js";
 import { sellerOf } from "../billing/billing.routes.js";
 import { listGrants } from "../grants/grants.queries.js";
 import { usagesFromCheck } from "../checks/save-check.js";
@@ -170,17 +169,7 @@ export function registerOrganizationPages(app: Express, deps: AppDeps): void {
     const user = requireSignedIn(req);
     const ref = (req.params as Record<string, string>)[0]!;
     const view = invoiceView(db, requireInvoiceAccess(db, user, ref), sellerOf(deps.config));
-    const owner = db
-      .select({ email: users.email })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(and(eq(memberships.organizationId, view.organizationId), eq(memberships.role, "owner")))
-      .orderBy(asc(users.id))
-      .get();
-    const xml = await renderInvoiceUbl(view, {
-      sellerEmail: deps.config.SELLER_EMAIL,
-      buyerEmail: owner?.email ?? deps.config.SELLER_EMAIL,
-    });
+    const xml = await invoiceUblFor(db, view, deps.config.SELLER_EMAIL);
     res.type("application/xml").set("Content-Disposition", `attachment; filename="${view.number}.xml"`).send(xml);
   });
 
