@@ -4,7 +4,9 @@ import { benchCheck } from "./check.bench.js";
 
 const results: BenchResult[] = [];
 results.push(benchCheck({ packages: 20_000, works: 100_000, rounds: 7 }));
-results.push(benchBilling({ orgs: Number(process.env.BENCH_ORGS ?? 10_000), usagesPerOrg: 20 }));
+results.push(
+  benchBilling({ orgs: Number(process.env.BENCH_ORGS ?? 10_000), usagesPerOrg: 20, rounds: Number(process.env.BENCH_ROUNDS ?? 3) }),
+);
 
 for (const r of results) {
   process.stdout.write(r.lines.join("\n") + "\n\n");

@@ -96,11 +96,11 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
     `insert into invoices (number, organization_id, month, status, currency, total_minor, issued_on, due_on, billing_run_id, fee_schedule_id, note, buyer_name, buyer_country, created_at)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (organization_id, month) do nothing`,
   );
-  const insertLine = prepared(
-    db,
-    `insert into invoice_lines (invoice_id, position, kind, work_id, description, amount_minor, days, days_in_month, annual_fee_minor, obligation) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const selectExisting = prepared(db, "select 1 from invoices where organization_id = ? and month = ?");
+  const insertLines = (count: number) =>
+    prepared(
+      db,
+      `insert into invoice_lines (invoice_id, position, kind, work_id, description, amount_minor, days, days_in_month, annual_fee_minor, obligation) values ${Array.from({ length: count }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+    );
   const insertAudit = prepared(
     db,
     "insert into audit_log (actor_user_id, action, entity_type, entity_id, before, after, created_at) values (?, ?, 'invoice', ?, null, ?, ?)",
@@ -115,6 +115,17 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
       const now = isoNow(deps.clock);
       const terms = issueTerms(deps);
       const numberer = new InvoiceNumberer(db, deps.invoicePrefix, terms.year);
+      // Invoiced meanwhile by a concurrent run? Read once per chunk: the write lock is held from
+      // here to the commit, so no other run can add one in between.
+      const taken = new Set(
+        (
+          db.$client
+            .prepare(
+              `select organization_id as org from invoices where month = ? and organization_id in (${chunk.map(() => "?").join(",")})`,
+            )
+            .all(month, ...chunk.map((o) => o.id)) as { org: number }[]
+        ).map((r) => r.org),
+      );
       for (const org of chunk) {
         const obligation = obligationOf("commercial", { kind: org.kind, verificationStatus: org.verification_status });
         const computed = computeMonthlyInvoice({
@@ -124,8 +135,7 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
           uses: [...usesByOrg.get(org.id)!.values()],
         });
         if (computed.lines.length === 0) continue;
-        // Invoiced meanwhile by a concurrent run? Checked before a number is taken.
-        if (selectExisting.get(org.id, month)) continue;
+        if (taken.has(org.id)) continue;
         const issue = obligation === "fee";
         const number = issue ? numberer.next() : null;
         const note = computed.notes.length ? computed.notes.join(" ") : null;
@@ -147,8 +157,10 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
         );
         assert(result.changes === 1, "the invoice was inserted");
         const invoiceId = Number(result.lastInsertRowid);
+        // All lines of an invoice in one multi-row statement (cached per line count).
+        const lineValues: unknown[] = [];
         computed.lines.forEach((l, i) =>
-          insertLine.run(
+          lineValues.push(
             invoiceId,
             i + 1,
             l.kind,
@@ -161,6 +173,7 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
             l.kind === "fee" ? obligation : null,
           ),
         );
+        insertLines(computed.lines.length).run(...lineValues);
         if (number)
           recordIssue(
             db,
