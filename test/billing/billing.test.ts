@@ -400,6 +400,76 @@ describe("fee schedules", () => {
   });
 });
 
+describe("a zero-decimal currency", () => {
+  it("bills in whole yen, rounded half-up per line", async () => {
+    await api(h)
+      .post("/api/v1/fee-schedules")
+      .set(c.treasurer.auth)
+      .send({
+        effectiveOn: "2026-01-01",
+        currency: "JPY",
+        revenueCapBps: null,
+        bands: [{ minHeadcount: 1, maxHeadcount: null, annualFee: { amount: "100000", currency: "JPY" } }],
+      })
+      .expect(201);
+    const licensor = c.org("Commons", "nonprofit");
+    const w = await c.work("tool", licensor.id);
+    const firm = c.org("Tokyo KK", "commercial", { headcount: 3 });
+    c.use(firm, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-03-22" });
+    const run = await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month: "2026-03" });
+    // 100000 × 10 / (12 × 31) = 2688.17 → 2688
+    expect(run.body.invoices[0].total).toEqual({ amountMinor: 2688, currency: "JPY", formatted: "JPY 2,688" });
+    const pay = await api(h)
+      .post("/api/v1/invoices/RCP-2026-000001/payments")
+      .set(c.treasurer.auth)
+      .set("Idempotency-Key", "yen")
+      .send({ amount: { amount: "2688.5", currency: "JPY" }, paidOn: "2026-04-03", reference: "x" });
+    expect(pay.status).toBe(422);
+    await api(h)
+      .post("/api/v1/invoices/RCP-2026-000001/payments")
+      .set(c.treasurer.auth)
+      .set("Idempotency-Key", "yen2")
+      .send({ amount: { amount: "2688", currency: "JPY" }, paidOn: "2026-04-03", reference: "x" })
+      .expect(201);
+    expect(checkLedger(h.db)).toEqual([]);
+  });
+});
+
+describe("billing runs", () => {
+  it("are for treasurers; held invoices are addressed by id and can be voided", async () => {
+    const licensor = c.org("Commons", "nonprofit");
+    const w = await c.work("tool", licensor.id);
+    const coop = c.org("Pending", "worker_cooperative", { headcount: 3 });
+    c.use(coop, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
+    await api(h).post("/api/v1/billing-runs").set(c.owner.auth).send({ month: "2026-03" }).expect(403);
+    const bad = await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month: "2026-13" });
+    expect(bad.status).toBe(422);
+    const run = await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month: "2026-03" }).expect(201);
+    const held = run.body.invoices[0];
+    expect(held).toMatchObject({ number: null, status: "held" });
+    const runs = await api(h).get("/api/v1/billing-runs").set(c.treasurer.auth).expect(200);
+    expect(runs.body.billingRuns).toEqual([expect.objectContaining({ month: "2026-03", status: "completed", invoicesCreated: 1 })]);
+    expect((await api(h).get(`/api/v1/invoices/${held.id}`).set(c.owner.auth).expect(200)).body).toMatchObject({
+      status: "held",
+      paymentInstructions: null,
+    });
+    const ubl = await api(h).get(`/api/v1/invoices/${held.id}`).set(c.owner.auth).set("Accept", "application/xml");
+    expect(ubl.status).toBe(409);
+    await api(h)
+      .post(`/api/v1/invoices/${held.id}/payments`)
+      .set(c.treasurer.auth)
+      .set("Idempotency-Key", "h")
+      .send({ amount: { amount: "1.00", currency: "EUR" }, paidOn: "2026-04-03", reference: "x" })
+      .expect(409);
+    const voided = await api(h)
+      .post(`/api/v1/invoices/${held.id}/void`)
+      .set(c.treasurer.auth)
+      .send({ reason: "Cooperative under review elsewhere" });
+    expect(voided.body).toMatchObject({ status: "void", number: null });
+    expect(checkLedger(h.db)).toEqual([]);
+  });
+});
+
 describe("usages", () => {
   it("carry the obligation of PRODUCT.md §3", async () => {
     const licensor = c.org("Commons", "nonprofit");

@@ -112,6 +112,48 @@ describe("organizations", () => {
     ]);
   });
 
+  it("owners replace their GitHub logins; a login taken elsewhere is refused; members cannot", async () => {
+    const owner = makeUser(h);
+    const member = makeUser(h);
+    const org = (
+      await api(h)
+        .post("/api/v1/organizations")
+        .set(owner.auth)
+        .send({ name: "Acme", kind: "commercial", githubLogins: ["acme"] })
+    ).body;
+    await api(h)
+      .post("/api/v1/organizations")
+      .set(owner.auth)
+      .send({ name: "Other", kind: "commercial", githubLogins: ["taken"] })
+      .expect(201);
+    await api(h).post(`/api/v1/organizations/${org.id}/members`).set(owner.auth).send({ userId: member.id, role: "member" }).expect(201);
+    const res = await api(h)
+      .put(`/api/v1/organizations/${org.id}/github-logins`)
+      .set(owner.auth)
+      .send({ logins: ["Acme-Labs", "acme"] });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ githubLogins: ["acme", "acme-labs"] });
+    const before = dumpDatabase(h.db);
+    expect(
+      (
+        await api(h)
+          .put(`/api/v1/organizations/${org.id}/github-logins`)
+          .set(owner.auth)
+          .send({ logins: ["taken"] })
+      ).status,
+    ).toBe(409);
+    expect((await api(h).put(`/api/v1/organizations/${org.id}/github-logins`).set(member.auth).send({ logins: [] })).status).toBe(403);
+    expect(
+      (
+        await api(h)
+          .put(`/api/v1/organizations/${org.id}/github-logins`)
+          .set(owner.auth)
+          .send({ logins: ["not a login!"] })
+      ).status,
+    ).toBe(422);
+    expect(dumpDatabase(h.db)).toBe(before);
+  });
+
   it("size facts are versioned by effective date; the current one is in force today", async () => {
     const u = makeUser(h);
     const org = (await api(h).post("/api/v1/organizations").set(u.auth).send({ name: "Acme", kind: "commercial" })).body;
