@@ -7,6 +7,7 @@ import { closeDatabase, openDatabase, type Db } from "../src/db/client.js";
 import { runBilling } from "../src/billing/run-billing.js";
 import { loadOrCreateSigner } from "../src/grants/signing-key.js";
 import { checkLedger } from "../src/ledger/check-ledger.js";
+import { BENCH_NOW, seedWorks } from "./seed.js";
 
 export interface BenchResult {
   name: string;
@@ -17,14 +18,9 @@ export interface BenchResult {
 
 function seed(db: Db, orgs: number, usagesPerOrg: number): void {
   const c = db.$client;
-  const now = "2026-01-01T00:00:00.000Z";
+  const now = BENCH_NOW;
   c.transaction(() => {
-    c.prepare("insert into users (email, name, is_treasurer, created_at) values ('bench@example.org', 'Bench', 1, ?)").run(now);
-    c.prepare("insert into organizations (name, kind, created_at) values ('Commons', 'nonprofit', ?)").run(now);
-    const work = c.prepare(
-      "insert into works (slug, title, licensor_organization_id, verification, license_state, registered_by, created_at, updated_at) values (?, ?, 1, 'unverified', 'unknown', 1, ?, ?)",
-    );
-    for (let w = 0; w < usagesPerOrg; w++) work.run(`work-${w}`, `Work ${w}`, now, now);
+    seedWorks(db, usagesPerOrg);
     const org = c.prepare("insert into organizations (name, kind, country, created_at) values (?, 'commercial', 'DE', ?)");
     const facts = c.prepare(
       "insert into size_facts (organization_id, effective_on, headcount, annual_revenue_minor, revenue_currency, created_at) values (?, '2025-01-01', ?, ?, ?, ?)",

@@ -7,6 +7,7 @@ import { closeDatabase, openDatabase } from "../src/db/client.js";
 import { readLockfile } from "../src/checks/readers/read-lockfile.js";
 import { runCheck } from "../src/checks/run-check.js";
 import type { BenchResult } from "./billing.bench.js";
+import { seedWorks } from "./seed.js";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -18,19 +19,8 @@ export function benchCheck(options: { packages: number; works: number; rounds: n
   try {
     const db = openDatabase(join(dir, "bench.sqlite"));
     const c = db.$client;
-    const now = "2026-01-01T00:00:00.000Z";
-    c.transaction(() => {
-      c.prepare("insert into users (email, name, is_treasurer, created_at) values ('bench@example.org', 'Bench', 1, ?)").run(now);
-      c.prepare("insert into organizations (name, kind, created_at) values ('Commons', 'nonprofit', ?)").run(now);
-      const work = c.prepare(
-        "insert into works (slug, title, licensor_organization_id, verification, license_state, registered_by, created_at, updated_at) values (?, ?, 1, 'unverified', 'unknown', 1, ?, ?)",
-      );
-      const pkg = c.prepare("insert into work_packages (work_id, purl, type, namespace, name) values (?, ?, 'npm', null, ?)");
-      for (let i = 0; i < options.works; i++) {
-        const id = Number(work.run(`work-${i}`, `Work ${i}`, now, now).lastInsertRowid);
-        pkg.run(id, `pkg:npm/commons-pkg-${i}`, `commons-pkg-${i}`);
-      }
-    })();
+    const pkg = c.prepare("insert into work_packages (work_id, purl, type, namespace, name) values (?, ?, 'npm', null, ?)");
+    c.transaction(() => seedWorks(db, options.works, (id, i) => pkg.run(id, `pkg:npm/commons-pkg-${i}`, `commons-pkg-${i}`)))();
     // One package in ten is a registered work; the rest are ordinary dependencies, some scoped.
     const packages: Record<string, object> = { "": { name: "app", version: "1.0.0" } };
     for (let i = 0; i < options.packages; i++) {

@@ -1,4 +1,4 @@
-import type { Express } from "express";
+import type { Express, Request, Response } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
 import { AppError } from "../shared/errors.js";
@@ -24,12 +24,7 @@ const registerForm = z.object({
 export function registerMaintainerPages(app: Express, deps: AppDeps): void {
   const { db, clock, github, config } = deps;
 
-  const formPage = (
-    req: Parameters<Parameters<Express["get"]>[1]>[0],
-    res: Parameters<Parameters<Express["get"]>[1]>[1],
-    form: FormState,
-    status = 200,
-  ) => {
+  const formPage = (req: Request, res: Response, form: FormState, status = 200) => {
     const user = requireSignedIn(req);
     const organizations = listOrganizationsFor(db, user).map((o) => ({
       id: o.id,
@@ -74,7 +69,7 @@ export function registerMaintainerPages(app: Express, deps: AppDeps): void {
     }
   });
 
-  const maintained = (req: Parameters<Parameters<Express["get"]>[1]>[0]) => {
+  const maintained = (req: Request) => {
     const user = requireSignedIn(req);
     const work = getWorkBySlug(db, String(req.params.slug));
     if (!user.isTreasurer && !isMaintainer(db, work.id, user.id))

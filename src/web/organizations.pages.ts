@@ -1,4 +1,4 @@
-import type { Express } from "express";
+import type { Express, Request, Response } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
 import { ORGANIZATION_KINDS, USAGE_PURPOSES } from "../db/schema.js";
@@ -51,12 +51,7 @@ export function registerOrganizationPages(app: Express, deps: AppDeps): void {
   const { db, clock } = deps;
   const kinds = (selected: unknown) => ORGANIZATION_KINDS.map((k) => ({ value: k, label: k.replace("_", " "), selected: k === selected }));
 
-  const listPage = (
-    req: Parameters<Parameters<Express["get"]>[1]>[0],
-    res: Parameters<Parameters<Express["get"]>[1]>[1],
-    form: FormState,
-    status = 200,
-  ) => {
+  const listPage = (req: Request, res: Response, form: FormState, status = 200) => {
     const user = requireSignedIn(req);
     const orgs = listOrganizationsFor(db, user).map((o) => ({ ...o, kindLabel: o.kind.replace("_", " ") }));
     renderPage(
@@ -97,12 +92,7 @@ export function registerOrganizationPages(app: Express, deps: AppDeps): void {
     }
   });
 
-  const orgPage = (
-    req: Parameters<Parameters<Express["get"]>[1]>[0],
-    res: Parameters<Parameters<Express["get"]>[1]>[1],
-    factsFormState: FormState,
-    status = 200,
-  ) => {
+  const orgPage = (req: Request, res: Response, factsFormState: FormState, status = 200) => {
     const user = requireSignedIn(req);
     const id = Number(req.params.id);
     if (!Number.isSafeInteger(id)) throw new AppError("not_found", "Organization was not found.");
