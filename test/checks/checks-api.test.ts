@@ -185,9 +185,9 @@ describe("reciprocity check (CLI)", () => {
     await new Promise((r) => server.close(r));
   });
 
-  function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  function run(args: string[], command = "check"): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(root, "bin/reciprocity.js"), "check", ...args, "--server", url], {
+      const child = spawn(process.execPath, [join(root, "bin/reciprocity.js"), command, ...args, "--server", url], {
         cwd: root,
         stdio: ["ignore", "pipe", "pipe"],
       });
@@ -226,5 +226,15 @@ describe("reciprocity check (CLI)", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("unsupported_lockfile");
     expect((await run([join(tempDir(), "missing.json")])).code).toBe(2);
+  });
+
+  it("reciprocity license prints a work's LICENSE", async () => {
+    const printed = await run(["ledger-tool"], "license");
+    expect(printed.code, printed.stderr).toBe(0);
+    expect(printed.stdout).toContain("ledger-tool\nCopyright (c) 2026 Commons");
+    expect(printed.stdout).toContain("Peer Production License");
+    const missing = await run(["no-such-work"], "license");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("404");
   });
 });

@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "../support/harness.js";
+import { openDatabase } from "../../src/db/client.js";
 
 const root = join(import.meta.dirname, "../..");
 
@@ -75,5 +76,24 @@ describe("the server process", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("Invalid configuration");
     expect(result.stderr).toContain("PORT");
+  });
+
+  it("reciprocity backup writes a consistent copy of the database", async () => {
+    const dir = tempDir();
+    const source = join(dir, "live.sqlite");
+    const db = openDatabase(source);
+    db.$client.prepare("insert into users (email, name, is_treasurer, created_at) values ('a@example.org', 'A', 1, 'now')").run();
+    db.$client.close();
+    const target = join(dir, "backup.sqlite");
+    const result = spawnSync(process.execPath, [join(root, "bin/reciprocity.js"), "backup", target], {
+      cwd: root,
+      env: { ...process.env, DATABASE_PATH: source },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const copy = openDatabase(target, { migrate: false });
+    expect(copy.$client.prepare("select email from users").all()).toEqual([{ email: "a@example.org" }]);
+    copy.$client.close();
   });
 });

@@ -1,0 +1,31 @@
+// Unknown errors: a generic 500 problem whose error id is in the log, never a stack trace.
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import request from "supertest";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { makeHarness, makeUser } from "../support/harness.js";
+
+describe("an unexpected failure", () => {
+  it("is a 500 problem with an error id that the log names, and no internals", async () => {
+    const h = makeHarness();
+    const user = makeUser(h);
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = createApp({ ...h.deps, logger: pino({ level: "error" }, sink) });
+    h.db.$client.close(); // every query now throws inside the server
+    const res = await request(app).get("/api/v1/users/me").set(user.auth);
+    expect(res.status).toBe(500);
+    expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ status: 500, code: "internal", errorId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(res.body.detail).toContain(res.body.errorId);
+    expect(JSON.stringify(res.body)).not.toMatch(/database|sqlite|\.ts:/i);
+    const logged = lines.map((l) => JSON.parse(l) as { errorId?: string; msg: string; err?: { message: string } });
+    expect(logged).toContainEqual(expect.objectContaining({ errorId: res.body.errorId, msg: "unhandled error" }));
+  });
+});
