@@ -83,8 +83,7 @@ export function runCheck(
     const entry = registry.get(c.purl.base);
     if (!entry || !inRange(c.purl.version, entry.versionRange)) continue;
     const choice = licenseChoice(c.license);
-    let obligation: CheckObligation = choice === "non_ppl_alternative" ? "none" : org ? orgObligation! : "unpriced";
-    if (!org && choice === "non_ppl_alternative") obligation = "none";
+    const obligation: CheckObligation = choice === "non_ppl_alternative" ? "none" : org ? orgObligation! : "unpriced";
     const match: CheckMatch & { workId: number } = {
       workId: entry.workId,
       purl: c.purl.full,

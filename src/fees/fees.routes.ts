@@ -5,10 +5,13 @@ import { currencySchema, isoDateSchema, moneyInputSchema } from "../shared/schem
 import { feeScheduleView, isFeeScheduleUsed, listFeeSchedules } from "./fee-schedules.queries.js";
 import { saveFeeSchedule } from "./save-fee-schedule.js";
 
+/** An annual fee per work above 10^12 minor units would let totals leave the safe-integer range. */
+export const MAX_ANNUAL_FEE_MINOR = 1_000_000_000_000;
+
 const bandBody = z.strictObject({
-  minHeadcount: z.number().int().min(0),
-  maxHeadcount: z.number().int().min(0).nullable(),
-  annualFee: moneyInputSchema,
+  minHeadcount: z.number().int().min(0).max(10_000_000),
+  maxHeadcount: z.number().int().min(0).max(10_000_000).nullable(),
+  annualFee: moneyInputSchema.refine((m) => m.amountMinor <= MAX_ANNUAL_FEE_MINOR, "is larger than the commune allows"),
 });
 
 const scheduleContent = {

@@ -8,6 +8,7 @@ const TITLES: Record<number, string> = {
   401: "Unauthorized",
   403: "Forbidden",
   404: "Not Found",
+  406: "Not Acceptable",
   409: "Conflict",
   413: "Content Too Large",
   415: "Unsupported Media Type",

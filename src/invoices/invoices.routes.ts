@@ -90,7 +90,7 @@ export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
       } else if (type === "application/json") {
         res.json(view);
       } else {
-        throw new AppError("bad_request", "Accept application/json, text/html or application/xml.");
+        throw new AppError("not_acceptable", "This invoice is available as application/json, text/html or application/xml.");
       }
     },
   );

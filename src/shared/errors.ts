@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   github_permission_denied: 403,
   github_token_invalid: 403,
   not_found: 404,
+  not_acceptable: 406,
   conflict: 409,
   email_taken: 409,
   already_member: 409,

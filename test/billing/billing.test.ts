@@ -455,6 +455,7 @@ describe("billing runs", () => {
     });
     const ubl = await api(h).get(`/api/v1/invoices/${held.id}`).set(c.owner.auth).set("Accept", "application/xml");
     expect(ubl.status).toBe(409);
+    expect((await api(h).get(`/api/v1/invoices/${held.id}`).set(c.owner.auth).set("Accept", "image/png")).status).toBe(406);
     await api(h)
       .post(`/api/v1/invoices/${held.id}/payments`)
       .set(c.treasurer.auth)
