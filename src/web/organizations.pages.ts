@@ -1,13 +1,16 @@
 import type { Express, Request, Response } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
-import { ORGANIZATION_KINDS, USAGE_PURPOSES } from "../db/schema.js";
+import { MEMBER_ROLES, ORGANIZATION_KINDS, USAGE_PURPOSES } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
 import { isoDateSchema, moneyInputSchema } from "../shared/schemas.js";
 import { today } from "../shared/clock.js";
 import { createOrganization } from "../organizations/create-organization.js";
 import { recordSizeFacts } from "../organizations/record-size-facts.js";
-import { listOrganizationsFor, organizationView, requireOrganizationAccess } from "../organizations/organizations.queries.js";
+import { listOrganizationsFor, membershipOf, organizationView, requireOrganizationAccess } from "../organizations/organizations.queries.js";
+import { addMember } from "../organizations/add-member.js";
+import { submitCooperativeEvidence } from "../organizations/submit-cooperative-evidence.js";
+import { findUserByEmail } from "../accounts/create-user.js";
 import { listUsages } from "../usage/usage.queries.js";
 import { listInvoices, invoiceView, requireInvoiceAccess } from "../invoices/invoices.queries.js";
 import { invoiceUblFor, renderInvoiceHtml } from "../invoices/render-invoice.js";
@@ -92,7 +95,13 @@ export function registerOrganizationPages(app: Express, deps: AppDeps): void {
     }
   });
 
-  const orgPage = (req: Request, res: Response, factsFormState: FormState, status = 200) => {
+  const orgPage = (
+    req: Request,
+    res: Response,
+    factsFormState: FormState,
+    status = 200,
+    memberFormState: FormState = emptyForm({ role: "member" }),
+  ) => {
     const user = requireSignedIn(req);
     const id = Number(req.params.id);
     if (!Number.isSafeInteger(id)) throw new AppError("not_found", "Organization was not found.");
@@ -108,7 +117,13 @@ export function registerOrganizationPages(app: Express, deps: AppDeps): void {
         invoices: listInvoices(db, user, { organizationId: org.id, limit: 100, offset: 0 }).invoices,
         grants: listGrants(db, org.id),
         factsForm: factsFormState,
+        memberForm: memberFormState,
         purposes: USAGE_PURPOSES,
+        canManage: user.isTreasurer || membershipOf(db, org.id, user.id) === "owner",
+        canResubmit:
+          view.kind === "worker_cooperative" &&
+          view.verificationStatus === "rejected" &&
+          (user.isTreasurer || membershipOf(db, org.id, user.id) === "owner"),
       },
       { title: view.name, status },
     );
@@ -135,6 +150,47 @@ export function registerOrganizationPages(app: Express, deps: AppDeps): void {
     } catch (err) {
       orgPage(req, res, formFromError(values, err), 422);
     }
+  });
+
+  app.post("/organizations/:id/members", (req, res) => {
+    const user = requireSignedIn(req);
+    const id = Number(req.params.id);
+    requireOrganizationAccess(db, user, id, "owner");
+    const values = formBody(req);
+    try {
+      const f = parseForm(z.object({ email: z.string().trim().min(1, "is required").max(254), role: z.enum(MEMBER_ROLES) }), values);
+      const member = findUserByEmail(db, f.email);
+      if (!member)
+        throw new AppError("validation_failed", "Please correct the fields marked below.", {
+          errors: [{ path: "/email", message: "has no account here; a treasurer creates accounts" }],
+        });
+      addMember(db, { organizationId: id, userId: member.id, role: f.role, actorUserId: user.id }, { clock });
+      redirectWithNotice(res, `/organizations/${id}`, `${member.name} was added as ${f.role}.`);
+    } catch (err) {
+      orgPage(
+        req,
+        res,
+        emptyForm({ effectiveOn: today(clock), currency: "EUR" }),
+        err instanceof AppError ? err.status : 500,
+        formFromError(values, err),
+      );
+    }
+  });
+
+  app.post("/organizations/:id/cooperative-evidence", (req, res) => {
+    const user = requireSignedIn(req);
+    const id = Number(req.params.id);
+    const org = requireOrganizationAccess(db, user, id, "owner");
+    const v = formBody(req);
+    const evidence = parseForm(cooperativeEvidenceBody, {
+      jurisdiction: typeof v.jurisdiction === "string" ? v.jurisdiction : "",
+      registryNumber: typeof v.registryNumber === "string" ? v.registryNumber : "",
+      bylawsUrl: typeof v.bylawsUrl === "string" ? v.bylawsUrl : "",
+      workerOwnerCount: Number(v.workerOwnerCount ?? 0),
+      distributesAllSurplus: v.distributesAllSurplus === "yes",
+    });
+    submitCooperativeEvidence(db, org, { ...evidence, actorUserId: user.id }, { clock });
+    redirectWithNotice(res, `/organizations/${id}`, "The new evidence was submitted; the cooperative is back in the verification queue.");
   });
 
   app.post("/organizations/:id/checks/:checkId/usages", (req, res) => {

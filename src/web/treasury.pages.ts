@@ -18,6 +18,9 @@ import { listAudit } from "../audit/audit.queries.js";
 import { feeScheduleOn } from "../fees/fee-schedules.queries.js";
 import { flowsChart, fundBalances, monthlyFlows, receivablesByAge } from "../treasury/dashboard.queries.js";
 import { formBody, parseForm } from "./forms.js";
+import { createUserBody } from "../accounts/accounts.schemas.js";
+import { createUser } from "../accounts/create-user.js";
+import { hashPassword } from "../accounts/passwords.js";
 import { redirectWithNotice, renderPage } from "./render.js";
 import { requireSignedIn } from "./web.routes.js";
 
@@ -93,6 +96,29 @@ export function registerTreasuryPages(app: Express, deps: AppDeps): void {
       );
       redirectWithNotice(res, "/treasury", `The cooperative was ${f.decision}.`);
     });
+  });
+
+  app.post("/treasury/users", async (req, res) => {
+    const user = requireTreasurer(req);
+    const values = formBody(req);
+    let passwordHash: string | null = null;
+    try {
+      const f = parseForm(createUserBody, {
+        email: values.email,
+        name: values.name,
+        ...(values.password ? { password: values.password } : {}),
+      });
+      passwordHash = f.password ? await hashPassword(f.password) : null;
+      const created = createUser(db, { email: f.email, name: f.name, passwordHash, actorUserId: user.id }, { clock });
+      redirectWithNotice(res, "/treasury", `Account ${created.email} was created.`);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      redirectWithNotice(
+        res,
+        "/treasury",
+        `Not done: ${err.message}${err.errors ? ` (${err.errors.map((e) => `${e.path.replace(/^\//, "")} ${e.message}`).join("; ")})` : ""}`,
+      );
+    }
   });
 
   app.post("/treasury/billing-runs", (req, res) => {

@@ -330,6 +330,39 @@ describe.skipIf(!chromiumPresent)("a treasurer", () => {
     expect(await page.locator("p.muted", { hasText: "invoice(s)" }).textContent()).toBe("1 invoice(s).");
   });
 
+  it("creates an account, adds it to an organization, and takes a rejected cooperative's new evidence", async () => {
+    const { acme } = await seedBilling();
+    const coop = c.org("Rejected Coop", "worker_cooperative", { owner: treasurer });
+    c.verify(coop.id, "rejected");
+    const { page } = tab;
+    await signIn(page, base, treasurer.email, PASSWORD);
+    await page.goto(base + "/treasury");
+    await page.getByLabel("Email").fill("newbie@example.org");
+    await page.getByLabel("Name").fill("New Bie");
+    await page.getByLabel(/Password/).fill("a good long password");
+    await page.getByRole("button", { name: "Create account" }).click();
+    expect(await page.getByRole("status").textContent()).toContain("Account newbie@example.org was created.");
+
+    await page.goto(`${base}/organizations/${acme.id}`);
+    await page.getByLabel("Their email").fill("nobody@example.org");
+    await page.getByRole("button", { name: "Add member" }).click();
+    expect(await page.getByRole("alert").textContent()).toContain("has no account here");
+    expect(await page.getByLabel("Their email").inputValue()).toBe("nobody@example.org");
+    await page.getByLabel("Their email").fill("newbie@example.org");
+    await page.getByRole("button", { name: "Add member" }).click();
+    expect(await page.getByRole("status").textContent()).toContain("New Bie was added as member.");
+
+    await page.goto(`${base}/organizations/${coop.id}`);
+    await page.getByLabel("Jurisdiction").fill("NL");
+    await page.getByLabel("Registry number").fill("KvK 42");
+    await page.getByLabel("Bylaws URL").fill("https://coop.example/bylaws-2");
+    await page.getByLabel("Number of worker-owners").fill("6");
+    await page.getByRole("button", { name: "Resubmit evidence" }).click();
+    expect(await page.getByRole("status").textContent()).toContain("back in the verification queue");
+    await page.goto(base + "/treasury");
+    expect(await page.getByRole("row", { name: /Rejected Coop/ }).count()).toBe(1);
+  });
+
   it("reads well on a phone", async () => {
     await tab.context.close();
     tab = await openTab(browser, { viewport: { width: 390, height: 844 } });
