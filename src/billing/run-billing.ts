@@ -185,7 +185,7 @@ export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDe
         insertAudit.run(
           options.actorUserId,
           issue ? "invoice.issued" : "invoice.held",
-          invoiceId,
+          String(invoiceId), // a text column: a bound JS number would be stored as "4.0"
           JSON.stringify({ number, month, totalMinor: computed.totalMinor, billingRunId: run.id }),
           now,
         );

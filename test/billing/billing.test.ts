@@ -447,6 +447,8 @@ describe("billing runs", () => {
     const run = await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month: "2026-03" }).expect(201);
     const held = run.body.invoices[0];
     expect(held).toMatchObject({ number: null, status: "held" });
+    const audit = await api(h).get(`/api/v1/audit-log?entityType=invoice&entityId=${held.id}`).set(c.treasurer.auth).expect(200);
+    expect(audit.body.entries).toEqual([expect.objectContaining({ action: "invoice.held", entityId: String(held.id) })]);
     const runs = await api(h).get("/api/v1/billing-runs").set(c.treasurer.auth).expect(200);
     expect(runs.body.billingRuns).toEqual([expect.objectContaining({ month: "2026-03", status: "completed", invoicesCreated: 1 })]);
     expect((await api(h).get(`/api/v1/invoices/${held.id}`).set(c.owner.auth).expect(200)).body).toMatchObject({
