@@ -1,4 +1,4 @@
-import type { Express } from "express";
+import type { Router } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
 import { AppError } from "../shared/errors.js";
@@ -13,7 +13,7 @@ import { requireSignedIn } from "./web.routes.js";
 // A stored hash to compare against when the email is unknown, so both paths take the same time.
 const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-export function registerAccountPages(app: Express, deps: AppDeps): void {
+export function registerAccountPages(app: Router, deps: AppDeps): void {
   const { db, clock, config } = deps;
   const secure = (config.PUBLIC_URL ?? "").startsWith("https:");
 

@@ -1,4 +1,4 @@
-import type { Express, Request, Response } from "express";
+import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
 import { AppError } from "../shared/errors.js";
@@ -21,7 +21,7 @@ const registerForm = z.object({
   githubToken: optionalText,
 });
 
-export function registerMaintainerPages(app: Express, deps: AppDeps): void {
+export function registerMaintainerPages(app: Router, deps: AppDeps): void {
   const { db, clock, github, config } = deps;
 
   const formPage = (req: Request, res: Response, form: FormState, status = 200) => {

@@ -1,4 +1,4 @@
-import type { Express, Request, Response } from "express";
+import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
 import { MEMBER_ROLES, ORGANIZATION_KINDS, USAGE_PURPOSES } from "../db/schema.js";
@@ -50,7 +50,7 @@ const factsForm = z.object({
   currency: z.string().default("EUR"),
 });
 
-export function registerOrganizationPages(app: Express, deps: AppDeps): void {
+export function registerOrganizationPages(app: Router, deps: AppDeps): void {
   const { db, clock } = deps;
   const kinds = (selected: unknown) => ORGANIZATION_KINDS.map((k) => ({ value: k, label: k.replace("_", " "), selected: k === selected }));
 

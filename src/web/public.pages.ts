@@ -1,4 +1,4 @@
-import type { Express, RequestHandler } from "express";
+import type { RequestHandler, Router } from "express";
 import multer from "multer";
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
@@ -18,7 +18,7 @@ import { renderPage } from "./render.js";
 
 const PAGE_SIZE = 20;
 
-export function registerPublicPages(app: Express, deps: AppDeps, csrf: { validate: RequestHandler }): void {
+export function registerPublicPages(app: Router, deps: AppDeps, csrf: { validate: RequestHandler }): void {
   const { db, clock, config } = deps;
 
   app.get("/", (req, res) => {

@@ -1,4 +1,4 @@
-import type { Express, Request, Response } from "express";
+import type { Request, Response, Router } from "express";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
@@ -42,7 +42,7 @@ function attempt(res: Response, action: () => void): void {
   }
 }
 
-export function registerTreasuryPages(app: Express, deps: AppDeps): void {
+export function registerTreasuryPages(app: Router, deps: AppDeps): void {
   const { db, clock } = deps;
 
   app.get("/treasury", (req, res) => {

@@ -66,11 +66,11 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   });
   app.use(web);
   // Maintainer pages first: /works/new must not be read as the work with slug "new".
-  registerMaintainerPages(web as unknown as Express, deps);
-  registerPublicPages(web as unknown as Express, deps, { validate });
-  registerAccountPages(web as unknown as Express, deps);
-  registerOrganizationPages(web as unknown as Express, deps);
-  registerTreasuryPages(web as unknown as Express, deps);
+  registerMaintainerPages(web, deps);
+  registerPublicPages(web, deps, { validate });
+  registerAccountPages(web, deps);
+  registerOrganizationPages(web, deps);
+  registerTreasuryPages(web, deps);
 }
 
 /** Errors on web pages: a page, not JSON; "sign in" sends the browser to the sign-in form. */
