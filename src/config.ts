@@ -33,6 +33,7 @@ export const configSchema = z
     SELLER_IBAN: z.string().default(""),
     SELLER_EMAIL: z.email().default("fund@reciprocity.invalid"),
     CHECK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
     MAX_UPLOAD_BYTES: z.coerce
       .number()
       .int()

@@ -1,5 +1,6 @@
 import type { Router } from "express";
 import { z } from "zod";
+import { rateLimit } from "express-rate-limit";
 import type { AppDeps } from "../app.js";
 import { AppError } from "../shared/errors.js";
 import { findUserByEmail } from "../accounts/create-user.js";
@@ -23,7 +24,17 @@ export function registerAccountPages(app: Router, deps: AppDeps): void {
     renderPage(req, res, "login", { form: emptyForm(), next: safeNext(req.query.next) }, { title: "Sign in" });
   });
 
-  app.post("/login", async (req, res) => {
+  // Password guessing is slowed per client address; a successful sign-in does not count.
+  const loginLimiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,
+    skipSuccessfulRequests: true,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new AppError("rate_limited", "Too many sign-in attempts from here. Wait a minute and try again.")),
+  });
+
+  app.post("/login", loginLimiter, async (req, res) => {
     const body = z
       .object({ email: z.string().max(254).default(""), password: z.string().max(200).default(""), next: z.string().optional() })
       .parse(formBody(req));

@@ -1,0 +1,75 @@
+// Sessions, CSRF and sign-in limits, over HTTP without a browser.
+import request from "supertest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { webSessions } from "../../src/db/schema.js";
+import { makeHarness, makeUser, passwordHashFor, type Harness, type TestUser } from "../support/harness.js";
+
+let h: Harness;
+let user: TestUser;
+beforeEach(async () => {
+  h = makeHarness({ LOGIN_RATE_LIMIT_PER_MINUTE: 3 });
+  user = makeUser(h, { passwordHash: await passwordHashFor("a long password") });
+});
+afterEach(() => h.close());
+
+async function formToken(agent: ReturnType<typeof request.agent>, path = "/login"): Promise<string> {
+  const page = await agent.get(path).expect(200);
+  const m = /name="_csrf" value="([^"]+)"/.exec(page.text);
+  expect(m).not.toBeNull();
+  return m![1]!;
+}
+
+describe("web sessions", () => {
+  it("refuse a form without its CSRF token, sign in with an HttpOnly SameSite cookie, and sign out for good", async () => {
+    const agent = request.agent(h.app);
+    const forged = await agent.post("/login").type("form").send({ email: user.email, password: "a long password" });
+    expect(forged.status).toBe(403);
+    expect(forged.text).toContain("did not come from this site");
+
+    const token = await formToken(agent);
+    const ok = await agent
+      .post("/login")
+      .type("form")
+      .send({ _csrf: token, email: user.email, password: "a long password", next: "/tokens" });
+    expect(ok.status, ok.text.slice(0, 3000)).toBe(303);
+    expect(ok.headers.location).toBe("/tokens");
+    const cookie = (ok.headers["set-cookie"] as unknown as string[]).find((c) => c.startsWith("rcp_session="))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(h.db.select().from(webSessions).all()).toHaveLength(1);
+    expect((await agent.get("/tokens")).status).toBe(200);
+
+    const logoutToken = await formToken(agent, "/tokens");
+    await agent.post("/logout").type("form").send({ _csrf: logoutToken }).expect(303);
+    expect(h.db.select().from(webSessions).all()).toHaveLength(0);
+    const after = await agent.get("/tokens").set("Accept", "text/html");
+    expect(after.status).toBe(303);
+    expect(after.headers.location).toBe("/login?next=%2Ftokens");
+  });
+
+  it("an open redirect through ?next is refused", async () => {
+    const agent = request.agent(h.app);
+    const token = await formToken(agent);
+    const res = await agent
+      .post("/login")
+      .type("form")
+      .send({ _csrf: token, email: user.email, password: "a long password", next: "//evil.example/" });
+    expect(res.headers.location).toBe("/");
+  });
+
+  it("slow down password guessing: after the limit, a 429 page", async () => {
+    const agent = request.agent(h.app);
+    const token = await formToken(agent);
+    for (let i = 0; i < 3; i++) {
+      const wrong = await agent.post("/login").type("form").send({ _csrf: token, email: user.email, password: "wrong" });
+      expect(wrong.status).toBe(401);
+    }
+    const limited = await agent
+      .post("/login")
+      .type("form")
+      .set("Accept", "text/html")
+      .send({ _csrf: token, email: user.email, password: "a long password" });
+    expect(limited.status).toBe(429);
+    expect(limited.text).toContain("Too many sign-in attempts");
+  });
+});
