@@ -16,6 +16,8 @@ export interface FakeRepo {
   branches: Record<string, { sha: string; files: Record<string, string> }>;
   forks: { owner: string; name: string }[];
   pulls: { number: number; head: string; base: string; title: string; body: string; state: "open" | "closed" }[];
+  /** Some GitHub Enterprise versions and fine-grained tokens leave `permissions` out. */
+  omitPermissions?: boolean;
 }
 
 export type FailureMode = "server_error" | "rate_limit" | "slow";
@@ -72,6 +74,7 @@ export class FakeGitHub {
       branches: { [options.defaultBranch ?? "main"]: { sha: sha(JSON.stringify(files)), files: { ...files } } },
       forks: options.forks ?? [],
       pulls: options.pulls ?? [],
+      omitPermissions: options.omitPermissions ?? false,
     };
     this.repos.set(`${owner}/${name}`.toLowerCase(), repo);
     return repo;
@@ -105,7 +108,7 @@ export class FakeGitHub {
       description: repo.description,
       default_branch: repo.defaultBranch,
       private: false,
-      ...(login
+      ...(login && !repo.omitPermissions
         ? {
             permissions: {
               admin: perm === "admin",

@@ -193,6 +193,19 @@ describe("registering a GitHub repository end to end", () => {
   });
 });
 
+describe("control proof without a permissions field", () => {
+  it("asks the collaborator-permission endpoint: maintain passes, write does not", async () => {
+    fake.addUser("wes", "ghp_writer_token_value_9999");
+    fake.addRepo("coop-dev", "quiet", { omitPermissions: true, collaborators: { ada: "maintain", wes: "write" } });
+    const refused = await register({ repository: "https://github.com/coop-dev/quiet", githubToken: "ghp_writer_token_value_9999" });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe("github_permission_denied");
+    const ok = await register({ repository: "https://github.com/coop-dev/quiet", githubToken: MAINTAINER_TOKEN });
+    expect(ok.status).toBe(201);
+    expect(fake.requests.some((r) => r.path === "/repos/coop-dev/quiet/collaborators/ada/permission")).toBe(true);
+  });
+});
+
 describe("GitHub failures save nothing", () => {
   const cases: [string, () => void, Record<string, unknown>, number, string][] = [
     ["read-only permission", () => addLedgerRepo(), { githubToken: READONLY_TOKEN }, 403, "github_permission_denied"],
