@@ -62,7 +62,15 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
-  app.use(helmet());
+  // Served over plain HTTP (the default), asking browsers to upgrade requests or to remember HTTPS
+  // would break the pages for anyone not on localhost; both are on when PUBLIC_URL is https.
+  const https = (deps.config.PUBLIC_URL ?? "").startsWith("https:");
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+      strictTransportSecurity: https,
+    }),
+  );
   registerWebhookRoutes(app, deps);
   app.use(cookieParser());
   app.use(

@@ -22,3 +22,19 @@ describe("OpenAPI", () => {
     expect(create.responses.default.content["application/problem+json"]).toBeDefined();
   });
 });
+
+describe("security headers", () => {
+  it("do not ask browsers to upgrade to HTTPS when served over HTTP, and do when PUBLIC_URL is https", async () => {
+    const plain = makeHarness();
+    const res = await api(plain).get("/healthz");
+    expect(res.headers["content-security-policy"]).not.toContain("upgrade-insecure-requests");
+    expect(res.headers["strict-transport-security"]).toBeUndefined();
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    plain.close();
+    const secure = makeHarness({ PUBLIC_URL: "https://commune.example" });
+    const res2 = await api(secure).get("/healthz");
+    expect(res2.headers["content-security-policy"]).toContain("upgrade-insecure-requests");
+    expect(res2.headers["strict-transport-security"]).toContain("max-age=");
+    secure.close();
+  });
+});
