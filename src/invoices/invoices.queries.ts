@@ -100,21 +100,23 @@ export function invoiceView(db: Db, invoice: Invoice, seller: SellerDetails) {
     credited: m(credit?.amountMinor ?? 0),
     outstanding: m(invoice.status === "held" || invoice.status === "void" ? 0 : invoice.totalMinor - paid - (credit?.amountMinor ?? 0)),
     note: invoice.note,
-    paymentInstructions:
-      invoice.number === null
-        ? null
-        : {
-            payee: seller.name,
-            iban: seller.iban || null,
-            reference: invoice.number,
-            text: `Pay ${m(invoice.totalMinor - paid).formatted} to ${seller.name}${seller.iban ? `, IBAN ${seller.iban}` : ""}, quoting ${invoice.number}, by ${invoice.dueOn}.`,
-          },
+    paymentInstructions: paymentInstructions(invoice, paid, credit?.amountMinor ?? 0, seller),
     payments: pays.map((p) => ({ id: p.id, amount: m(p.amountMinor), paidOn: p.paidOn, reference: p.reference })),
     creditNote: credit ? { reason: credit.reason, amount: m(credit.amountMinor), createdAt: credit.createdAt } : null,
   };
 }
 
 export type InvoiceView = ReturnType<typeof invoiceView>;
+
+function paymentInstructions(invoice: Invoice, paidMinor: number, creditedMinor: number, seller: SellerDetails) {
+  if (invoice.number === null || invoice.status === "void") return null;
+  const due = invoice.totalMinor - paidMinor - creditedMinor;
+  const text =
+    due <= 0
+      ? `Paid in full. Thank you.`
+      : `Pay ${moneyJson(due, invoice.currency).formatted} to ${seller.name}${seller.iban ? `, IBAN ${seller.iban}` : ""}, quoting ${invoice.number}, by ${invoice.dueOn}.`;
+  return { payee: seller.name, iban: seller.iban || null, reference: invoice.number, text };
+}
 
 export interface InvoiceFilter {
   status?: InvoiceStatus | undefined;

@@ -123,7 +123,12 @@ describe("a billing story", () => {
     expect(over.body.code).toBe("overpayment");
     await pay("21.94", "k3").expect(201);
     const paid = (await api(h).get("/api/v1/invoices/RCP-2026-000001").set(c.owner.auth)).body;
-    expect(paid).toMatchObject({ status: "paid", paid: { amountMinor: 4_194 }, outstanding: { amountMinor: 0 } });
+    expect(paid).toMatchObject({
+      status: "paid",
+      paid: { amountMinor: 4_194 },
+      outstanding: { amountMinor: 0 },
+      paymentInstructions: { text: "Paid in full. Thank you." },
+    });
 
     const grants = (await api(h).get(`/api/v1/organizations/${acme.id}/grants`).set(c.owner.auth).expect(200)).body.grants;
     expect(grants.map((g: { workSlug: string; month: string }) => [g.workSlug, g.month])).toEqual([
