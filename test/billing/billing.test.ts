@@ -116,6 +116,9 @@ describe("a billing story", () => {
     expect((await api(h).get("/api/v1/invoices/RCP-2026-000001").set(c.owner.auth)).body).toMatchObject({
       status: "partially_paid",
       outstanding: { amountMinor: 2_194 },
+      paymentInstructions: {
+        text: "Pay EUR 21.94 to Commune Fund, IBAN DE89 3704 0044 0532 0130 00, quoting RCP-2026-000001, by 2026-05-02.",
+      },
     });
     expect((await api(h).get(`/api/v1/organizations/${acme.id}/grants`).set(c.owner.auth)).body.grants).toEqual([]);
     const over = await pay("21.95", "k2");
