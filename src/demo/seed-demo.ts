@@ -121,33 +121,25 @@ export async function seedDemo(
     );
   }
 
+  const facts = (organizationId: number, headcount: number, revenueMinor: number | null, actorUserId: number) =>
+    recordSizeFacts(
+      db,
+      {
+        organizationId,
+        effectiveOn: `${start}-01`,
+        headcount,
+        annualRevenue: revenueMinor === null ? undefined : { amountMinor: revenueMinor, currency: "EUR" },
+        actorUserId,
+      },
+      { clock },
+    );
   const acme = org("Acme Analytics GmbH", "commercial", company.id, "DE", ["acme-analytics"]);
-  recordSizeFacts(
-    db,
-    {
-      organizationId: acme.id,
-      effectiveOn: `${start}-01`,
-      headcount: 35,
-      annualRevenue: { amountMinor: 420_000_000, currency: "EUR" },
-      actorUserId: company.id,
-    },
-    { clock },
-  );
+  facts(acme.id, 35, 420_000_000, company.id);
   const globex = org("Globex Ltd", "commercial", treasurer.id, "GB");
-  recordSizeFacts(
-    db,
-    {
-      organizationId: globex.id,
-      effectiveOn: `${start}-01`,
-      headcount: 420,
-      annualRevenue: { amountMinor: 9_000_000_000, currency: "EUR" },
-      actorUserId: treasurer.id,
-    },
-    { clock },
-  );
+  facts(globex.id, 420, 9_000_000_000, treasurer.id);
   const initech = org("Initech", "commercial", treasurer.id, "US");
   const bakery = org("Riverside Bakery Cooperative", "worker_cooperative", treasurer.id, "NL", [], 9);
-  recordSizeFacts(db, { organizationId: bakery.id, effectiveOn: `${start}-01`, headcount: 9, actorUserId: treasurer.id }, { clock });
+  facts(bakery.id, 9, null, treasurer.id);
   const fairbnb = org("Fairbnb Cooperative", "worker_cooperative", treasurer.id, "IT", [], 22);
   decideVerification(
     db,
