@@ -466,7 +466,9 @@ describe("license texts (golden files)", () => {
     it(`renders ${format} as pinned`, () => {
       const file = join(import.meta.dirname, "../golden", `license.${ext}`);
       const actual = renderLicense(view, format);
-      if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
+      // Golden files change only on purpose: UPDATE_GOLDEN=1 npm test rewrites them.
+      if (process.env.UPDATE_GOLDEN) writeFileSync(file, actual);
+      expect(existsSync(file), `${file} is missing; run with UPDATE_GOLDEN=1`).toBe(true);
       expect(actual).toBe(readFileSync(file, "utf8"));
     });
   }
