@@ -32,5 +32,3 @@ export function render(name: string, view: object): string {
   }
   return template(view);
 }
-
-export { engine as handlebars };

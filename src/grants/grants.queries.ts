@@ -47,5 +47,3 @@ export function listGrants(db: Db, organizationId: number) {
     .all()
     .map(view);
 }
-
-export type GrantView = ReturnType<typeof view>;

@@ -1,7 +1,7 @@
 // The one place where errors become HTTP: RFC 9457 problem+json with a stable `code`.
 import { randomUUID } from "node:crypto";
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
-import { AppError, ERROR_STATUS, type ErrorCode, type FieldError } from "../shared/errors.js";
+import { AppError, type ErrorCode, type FieldError } from "../shared/errors.js";
 
 const TITLES: Record<number, string> = {
   400: "Bad Request",
@@ -113,5 +113,3 @@ function wantsHtml(req: Request): boolean {
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError("not_found", `No resource at ${req.method} ${req.path}.`));
 };
-
-export const statusOf = (code: ErrorCode): number => ERROR_STATUS[code];

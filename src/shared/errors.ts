@@ -55,12 +55,6 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string): AppError => new AppError("not_found", `${what} was not found.`);
-
-export function validationError(errors: FieldError[], detail = "The request is not valid."): AppError {
-  return new AppError("validation_failed", detail, { errors });
-}
-
 /** Crash on a broken invariant: this is a bug, not bad input. */
 export function assert(condition: unknown, message: string): asserts condition {
   if (!condition) throw new Error(`invariant violated: ${message}`);

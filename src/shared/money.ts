@@ -9,11 +9,6 @@ export interface Money {
   currency: string;
 }
 
-export function money(amountMinor: number, currency: string): Money {
-  assertSafeMinor(amountMinor);
-  return { amountMinor, currency };
-}
-
 export function assertSafeMinor(amountMinor: number): void {
   assert(Number.isSafeInteger(amountMinor), `amount ${amountMinor} is not a safe integer`);
 }

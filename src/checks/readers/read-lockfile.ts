@@ -3,7 +3,7 @@
 import { parseSyml } from "@yarnpkg/parsers";
 import { parseAllDocuments } from "yaml";
 import { AppError } from "../../shared/errors.js";
-import { ComponentSet, LOCKFILE_FORMATS, type Component, type LockfileFormat } from "./component.js";
+import { ComponentSet, type Component, type LockfileFormat } from "./component.js";
 import { readNpm } from "./read-npm.js";
 import { readPnpm } from "./read-pnpm.js";
 import { readCycloneDx, readSpdx } from "./read-sbom.js";
@@ -110,5 +110,3 @@ function parsePnpm(text: string): Record<string, unknown> {
   if (!(version >= 5.4 && version < 10)) throw unsupported(`pnpm lockfile version ${declared} is not supported (6 to 9 are).`);
   return doc;
 }
-
-export { LOCKFILE_FORMATS };
