@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AppDeps } from "../app.js";
 import type { Config } from "../config.js";
 import type { ApiRouter } from "../http/route.js";
-import { monthSchema } from "../shared/schemas.js";
+import { monthSchema, moneyOutputSchema } from "../shared/schemas.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import type { SellerDetails } from "../invoices/invoices.queries.js";
 import { listBillingRuns, runBilling } from "./run-billing.js";
@@ -22,7 +22,6 @@ export const sellerOf = (config: Config): SellerDetails => ({
   iban: config.SELLER_IBAN,
 });
 
-const money = z.object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() });
 const runResponse = z
   .object({
     runId: z.number().int(),
@@ -30,7 +29,13 @@ const runResponse = z
     feeScheduleId: z.number().int(),
     invoicesCreated: z.number().int(),
     invoices: z.array(
-      z.object({ id: z.number().int(), number: z.string().nullable(), organizationId: z.number().int(), status: z.string(), total: money }),
+      z.object({
+        id: z.number().int(),
+        number: z.string().nullable(),
+        organizationId: z.number().int(),
+        status: z.string(),
+        total: moneyOutputSchema,
+      }),
     ),
   })
   .meta({ id: "BillingRun" });

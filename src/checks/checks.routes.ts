@@ -5,7 +5,7 @@ import type { AppDeps } from "../app.js";
 import { USAGE_PURPOSES } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
 import { today } from "../shared/clock.js";
-import { isoDateSchema } from "../shared/schemas.js";
+import { isoDateSchema, moneyOutputSchema } from "../shared/schemas.js";
 import type { ApiRouter } from "../http/route.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { usageResponse } from "../usage/usage.schemas.js";
@@ -13,7 +13,6 @@ import { readLockfile } from "./readers/read-lockfile.js";
 import { runCheck } from "./run-check.js";
 import { openUsageWorkIds, saveCheck, usagesFromCheck } from "./save-check.js";
 
-const money = z.object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() });
 export const checkReportResponse = z
   .object({
     format: z.enum(["npm", "yarn", "yarn-berry", "pnpm", "cyclonedx", "spdx"]),
@@ -28,7 +27,7 @@ export const checkReportResponse = z
         obligation: z.enum(["none", "held", "fee", "unpriced"]),
         licenseChoice: z.enum(["ppl", "non_ppl_alternative", "undeclared"]),
         declaredLicense: z.string().nullable(),
-        annualFee: money.optional(),
+        annualFee: moneyOutputSchema.optional(),
         declaredUsage: z.boolean().optional(),
       }),
     ),
@@ -38,7 +37,7 @@ export const checkReportResponse = z
         works: z.number().int(),
         worksWithObligation: z.number().int(),
         worksWithoutDeclaredUsage: z.number().int(),
-        annualFee: money.optional(),
+        annualFee: moneyOutputSchema.optional(),
       })
       .loose(),
   })

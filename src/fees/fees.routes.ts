@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
 import { idParam, type ApiRouter } from "../http/route.js";
-import { currencySchema, isoDateSchema, moneyInputSchema } from "../shared/schemas.js";
+import { currencySchema, isoDateSchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
 import { feeScheduleView, isFeeScheduleUsed, listFeeSchedules } from "./fee-schedules.queries.js";
 import { saveFeeSchedule } from "./save-fee-schedule.js";
 
@@ -23,14 +23,13 @@ const scheduleContent = {
 const createBody = z.strictObject({ effectiveOn: isoDateSchema, ...scheduleContent });
 const replaceBody = z.strictObject(scheduleContent);
 
-const money = z.object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() });
 const scheduleResponse = z
   .object({
     id: z.number().int(),
     effectiveOn: z.string(),
     currency: z.string(),
     revenueCapBps: z.number().int().nullable(),
-    bands: z.array(z.object({ minHeadcount: z.number().int(), maxHeadcount: z.number().int().nullable(), annualFee: money })),
+    bands: z.array(z.object({ minHeadcount: z.number().int(), maxHeadcount: z.number().int().nullable(), annualFee: moneyOutputSchema })),
     usedByBillingRun: z.boolean(),
   })
   .meta({ id: "FeeSchedule" });

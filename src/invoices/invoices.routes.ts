@@ -3,7 +3,7 @@ import type { AppDeps } from "../app.js";
 import { AppError } from "../shared/errors.js";
 import { INVOICE_STATUSES } from "../db/schema.js";
 import type { ApiRouter } from "../http/route.js";
-import { isoDateSchema, monthSchema, moneyInputSchema, paginationQuery } from "../shared/schemas.js";
+import { isoDateSchema, monthSchema, moneyInputSchema, moneyOutputSchema, paginationQuery } from "../shared/schemas.js";
 import { moneyJson } from "../shared/money.js";
 import { recordPayment } from "../payments/record-payment.js";
 import { invoicingDeps, sellerOf } from "../billing/billing.routes.js";
@@ -12,7 +12,6 @@ import { invoiceUblFor, renderInvoiceHtml } from "./render-invoice.js";
 import { voidInvoice } from "./void-invoice.js";
 
 const numberParam = z.object({ number: z.string().regex(/^([A-Z0-9]{2,10}-\d{4}-\d{6}|\d{1,15})$/) });
-const money = z.object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() });
 
 export const invoiceResponse = z
   .object({
@@ -24,17 +23,17 @@ export const invoiceResponse = z
     issuedOn: z.string().nullable(),
     dueOn: z.string().nullable(),
     currency: z.string(),
-    lines: z.array(z.object({ workSlug: z.string().nullable(), kind: z.string(), description: z.string(), amount: money })),
-    total: money,
-    paid: money,
-    outstanding: money,
+    lines: z.array(z.object({ workSlug: z.string().nullable(), kind: z.string(), description: z.string(), amount: moneyOutputSchema })),
+    total: moneyOutputSchema,
+    paid: moneyOutputSchema,
+    outstanding: moneyOutputSchema,
   })
   .loose()
   .meta({ id: "Invoice" });
 
 const paymentBody = z.strictObject({ amount: moneyInputSchema, paidOn: isoDateSchema, reference: z.string().trim().min(1).max(200) });
 const paymentResponse = z
-  .object({ id: z.number().int(), invoiceNumber: z.string(), amount: money, paidOn: z.string(), reference: z.string() })
+  .object({ id: z.number().int(), invoiceNumber: z.string(), amount: moneyOutputSchema, paidOn: z.string(), reference: z.string() })
   .meta({ id: "Payment" });
 
 export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {

@@ -1,9 +1,8 @@
 import { z } from "zod";
+import { moneyOutputSchema } from "../shared/schemas.js";
 import type { AppDeps } from "../app.js";
 import type { ApiRouter } from "../http/route.js";
 import { balancesView, listTransactions } from "./ledger.queries.js";
-
-const money = z.object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() });
 
 export function registerLedgerRoutes(api: ApiRouter, deps: AppDeps): void {
   api.route(
@@ -18,9 +17,15 @@ export function registerLedgerRoutes(api: ApiRouter, deps: AppDeps): void {
           description: "Balances",
           schema: z.object({
             accounts: z.array(
-              z.object({ account: z.string(), type: z.enum(["asset", "income"]), debits: money, credits: money, balance: money }),
+              z.object({
+                account: z.string(),
+                type: z.enum(["asset", "income"]),
+                debits: moneyOutputSchema,
+                credits: moneyOutputSchema,
+                balance: moneyOutputSchema,
+              }),
             ),
-            totals: z.array(z.object({ debits: money, credits: money })),
+            totals: z.array(z.object({ debits: moneyOutputSchema, credits: moneyOutputSchema })),
           }),
         },
       },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MEMBER_ROLES, ORGANIZATION_KINDS } from "../db/schema.js";
-import { isoDateSchema, moneyInputSchema } from "../shared/schemas.js";
+import { isoDateSchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
 
 const githubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "is not a GitHub login");
 
@@ -41,12 +41,11 @@ export const verificationBody = z.strictObject({
 
 export const githubLoginsBody = z.strictObject({ logins: z.array(githubLogin).max(100) });
 
-const money = z.object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() });
 const sizeFactsView = z.object({
   id: z.number().int(),
   effectiveOn: z.string(),
   headcount: z.number().int(),
-  annualRevenue: money.nullable(),
+  annualRevenue: moneyOutputSchema.nullable(),
   recordedAt: z.string(),
 });
 

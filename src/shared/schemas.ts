@@ -55,11 +55,10 @@ export const moneyInputSchema = z
     return { amountMinor: parsed, currency: v.currency };
   });
 
-export const moneyOutputSchema = z.object({
-  amountMinor: z.number().int(),
-  currency: z.string(),
-  formatted: z.string().optional(),
-});
+/** Money on output: what `moneyJson` produces. */
+export const moneyOutputSchema = z
+  .object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() })
+  .meta({ id: "Money" });
 
 export const paginationQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
