@@ -50,9 +50,13 @@ export function creditedMinor(db: Db, invoiceId: number): number {
     .get()!.s;
 }
 
+/** What is still owed: nothing on a held or void invoice, else the total less payments and credits. */
+export function outstandingOf(invoice: Pick<Invoice, "status" | "totalMinor">, paid: number, credited: number): number {
+  return invoice.status === "held" || invoice.status === "void" ? 0 : invoice.totalMinor - paid - credited;
+}
+
 export function outstandingMinor(db: Db, invoice: Invoice): number {
-  if (invoice.status === "held" || invoice.status === "void") return 0;
-  return invoice.totalMinor - paidMinor(db, invoice.id) - creditedMinor(db, invoice.id);
+  return outstandingOf(invoice, paidMinor(db, invoice.id), creditedMinor(db, invoice.id));
 }
 
 export interface SellerDetails {
@@ -98,7 +102,7 @@ export function invoiceView(db: Db, invoice: Invoice, seller: SellerDetails) {
     total: m(invoice.totalMinor),
     paid: m(paid),
     credited: m(credit?.amountMinor ?? 0),
-    outstanding: m(invoice.status === "held" || invoice.status === "void" ? 0 : invoice.totalMinor - paid - (credit?.amountMinor ?? 0)),
+    outstanding: m(outstandingOf(invoice, paid, credit?.amountMinor ?? 0)),
     note: invoice.note,
     paymentInstructions: paymentInstructions(invoice, paid, credit?.amountMinor ?? 0, seller),
     payments: pays.map((p) => ({ id: p.id, amount: m(p.amountMinor), paidOn: p.paidOn, reference: p.reference })),
@@ -110,7 +114,7 @@ export type InvoiceView = ReturnType<typeof invoiceView>;
 
 function paymentInstructions(invoice: Invoice, paidMinor: number, creditedMinor: number, seller: SellerDetails) {
   if (invoice.number === null || invoice.status === "void") return null;
-  const due = invoice.totalMinor - paidMinor - creditedMinor;
+  const due = outstandingOf(invoice, paidMinor, creditedMinor);
   const text =
     due <= 0
       ? `Paid in full. Thank you.`
@@ -171,10 +175,8 @@ export function listInvoices(db: Db, user: Pick<AuthUser, "id" | "isTreasurer">,
       issuedOn: invoice.issuedOn,
       dueOn: invoice.dueOn,
       total: moneyJson(invoice.totalMinor, invoice.currency),
-      outstanding: moneyJson(
-        invoice.status === "issued" || invoice.status === "partially_paid" ? invoice.totalMinor - paid : 0,
-        invoice.currency,
-      ),
+      // Credits exist only on void invoices, which owe nothing.
+      outstanding: moneyJson(outstandingOf(invoice, paid, 0), invoice.currency),
     })),
   };
 }

@@ -25,7 +25,8 @@ export function accountBalances(db: Db): AccountBalance[] {
 }
 
 export function balancesView(db: Db) {
-  const accounts = accountBalances(db).map((a) => {
+  const balances = accountBalances(db);
+  const accounts = balances.map((a) => {
     const type = accountType(a.account);
     const balance = type === "asset" ? a.debitsMinor - a.creditsMinor : a.creditsMinor - a.debitsMinor;
     return {
@@ -37,7 +38,7 @@ export function balancesView(db: Db) {
     };
   });
   const totals = new Map<string, { debits: number; credits: number }>();
-  for (const a of accountBalances(db)) {
+  for (const a of balances) {
     const t = totals.get(a.currency) ?? { debits: 0, credits: 0 };
     t.debits += a.debitsMinor;
     t.credits += a.creditsMinor;

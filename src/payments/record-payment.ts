@@ -13,7 +13,7 @@ import { postTransaction } from "../ledger/post-transaction.js";
 import { CASH_ACCOUNT, receivableAccount } from "../ledger/accounts.js";
 import { createGrantsForInvoice } from "../grants/create-grants.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
-import { creditedMinor, paidMinor } from "../invoices/invoices.queries.js";
+import { outstandingMinor } from "../invoices/invoices.queries.js";
 
 export interface PaymentInput {
   invoiceId: number;
@@ -49,7 +49,7 @@ export function recordPayment(db: Db, input: PaymentInput, deps: InvoicingDeps):
         errors: [{ path: "/amount/currency", message: `must be ${invoice.currency}` }],
       });
     }
-    const outstanding = invoice.totalMinor - paidMinor(db, invoice.id) - creditedMinor(db, invoice.id);
+    const outstanding = outstandingMinor(db, invoice);
     if (input.amount.amountMinor > outstanding) {
       throw new AppError("overpayment", `The payment exceeds the outstanding ${formatMoney(outstanding, invoice.currency)}.`, {
         errors: [{ path: "/amount", message: `must not exceed ${formatMoney(outstanding, invoice.currency)}` }],
