@@ -20,30 +20,22 @@ function view(r: { grant: typeof grants.$inferSelect; slug: string; number: stri
   };
 }
 
-const selection = { grant: grants, slug: works.slug, number: invoices.number, orgName: organizations.name };
-
-export function getGrant(db: Db, id: string) {
-  const row = db
-    .select(selection)
+/** Grants with the work, invoice and organization they name. */
+function grantRows(db: Db) {
+  return db
+    .select({ grant: grants, slug: works.slug, number: invoices.number, orgName: organizations.name })
     .from(grants)
     .innerJoin(works, eq(works.id, grants.workId))
     .innerJoin(invoices, eq(invoices.id, grants.invoiceId))
-    .innerJoin(organizations, eq(organizations.id, grants.organizationId))
-    .where(eq(grants.id, id))
-    .get();
+    .innerJoin(organizations, eq(organizations.id, grants.organizationId));
+}
+
+export function getGrant(db: Db, id: string) {
+  const row = grantRows(db).where(eq(grants.id, id)).get();
   if (!row) throw new AppError("not_found", "Grant was not found.");
   return view(row);
 }
 
 export function listGrants(db: Db, organizationId: number) {
-  return db
-    .select(selection)
-    .from(grants)
-    .innerJoin(works, eq(works.id, grants.workId))
-    .innerJoin(invoices, eq(invoices.id, grants.invoiceId))
-    .innerJoin(organizations, eq(organizations.id, grants.organizationId))
-    .where(eq(grants.organizationId, organizationId))
-    .orderBy(desc(grants.month), works.slug)
-    .all()
-    .map(view);
+  return grantRows(db).where(eq(grants.organizationId, organizationId)).orderBy(desc(grants.month), works.slug).all().map(view);
 }

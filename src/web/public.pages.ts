@@ -6,10 +6,9 @@ import { AppError } from "../shared/errors.js";
 import { today } from "../shared/clock.js";
 import { getGrant } from "../grants/grants.queries.js";
 import { verifySignature } from "../grants/signing-key.js";
-import { getWorkBySlug, isMaintainer, licensorName, listWorks, viewWork } from "../works/works.queries.js";
+import { getWorkBySlug, isMaintainer, listWorks, viewWork, workLicense } from "../works/works.queries.js";
 import { listForks } from "../works/discover-forks.js";
 import { baseUrlOf } from "../works/works.routes.js";
-import { renderLicense } from "../licenses/render-license.js";
 import { readLockfile } from "../checks/readers/read-lockfile.js";
 import { runCheck } from "../checks/run-check.js";
 import { openUsageWorkIds, saveCheck } from "../checks/save-check.js";
@@ -54,16 +53,7 @@ export function registerPublicPages(app: Router, deps: AppDeps, csrf: { validate
     const base = baseUrlOf(req, config.PUBLIC_URL);
     const view = viewWork(db, work, base);
     const canMaintain = Boolean(req.auth && (req.auth.isTreasurer || isMaintainer(db, work.id, req.auth.id)));
-    const licenseText = renderLicense(
-      {
-        title: work.title,
-        licensorName: licensorName(db, work.licensorOrganizationId),
-        year: Number(work.createdAt.slice(0, 4)),
-        versionRange: work.versionRange,
-        workUrl: `${base}/works/${work.slug}`,
-      },
-      "text",
-    );
+    const licenseText = workLicense(db, work, `${base}/works/${work.slug}`, "text");
     renderPage(
       req,
       res,

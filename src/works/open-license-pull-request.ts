@@ -4,8 +4,7 @@ import { AppError } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { AuthUser } from "../http/auth.js";
 import { LICENSE_BRANCH, type GitHub, type PullRequestInfo } from "../github/github-client.js";
-import { renderLicense } from "../licenses/render-license.js";
-import { isMaintainer, licensorName, type Work } from "./works.queries.js";
+import { isMaintainer, type Work, workLicense } from "./works.queries.js";
 
 /** Opens (once) the pull request that adds the generated LICENSE; a second call returns it. */
 export async function openLicensePullRequest(
@@ -23,16 +22,7 @@ export async function openLicensePullRequest(
   const [owner, repo] = work.repositoryFullName.split("/") as [string, string];
   const existing = await deps.github.findOpenPullRequest(owner, repo, LICENSE_BRANCH, input.githubToken);
   if (existing) return { pullRequest: existing, created: false };
-  const licenseText = renderLicense(
-    {
-      title: work.title,
-      licensorName: licensorName(db, work.licensorOrganizationId),
-      year: Number(work.createdAt.slice(0, 4)),
-      versionRange: work.versionRange,
-      workUrl: input.workUrl,
-    },
-    "text",
-  );
+  const licenseText = workLicense(db, work, input.workUrl, "text");
   const pullRequest = await deps.github.openLicensePullRequest(
     {
       owner,

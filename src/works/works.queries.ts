@@ -2,6 +2,7 @@ import { and, asc, count, eq, inArray, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { organizations, workMaintainers, workPackages, works } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
+import { renderLicense, type LicenseFormat } from "../licenses/render-license.js";
 
 export type Work = typeof works.$inferSelect;
 
@@ -63,6 +64,20 @@ export function workView(work: Work, packages: string[], licensorName: string, b
 }
 
 export type WorkView = ReturnType<typeof workView>;
+
+/** A work's LICENSE: the header names the work, its licensor and the year it was registered. */
+export function workLicense(db: Db, work: Work, workUrl: string, format: LicenseFormat): string {
+  return renderLicense(
+    {
+      title: work.title,
+      licensorName: licensorName(db, work.licensorOrganizationId),
+      year: Number(work.createdAt.slice(0, 4)),
+      versionRange: work.versionRange,
+      workUrl,
+    },
+    format,
+  );
+}
 
 export function licensorName(db: Db, organizationId: number): string {
   return db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, organizationId)).get()?.name ?? "";

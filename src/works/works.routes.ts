@@ -3,12 +3,12 @@ import { z } from "zod";
 import type { AppDeps } from "../app.js";
 import { AppError } from "../shared/errors.js";
 import type { ApiRouter } from "../http/route.js";
-import { LICENSE_MEDIA_TYPES, renderLicense } from "../licenses/render-license.js";
+import { LICENSE_MEDIA_TYPES } from "../licenses/render-license.js";
 import { renderBadge } from "./badge.js";
 import { discoverForks, listForks, unattributedForkOwners } from "./discover-forks.js";
 import { openLicensePullRequest } from "./open-license-pull-request.js";
 import { registerWork } from "./register-work.js";
-import { getWorkBySlug, isMaintainer, licensorName, listWorks, viewWork } from "./works.queries.js";
+import { getWorkBySlug, isMaintainer, listWorks, viewWork, workLicense } from "./works.queries.js";
 import {
   forksResponse,
   licenseQuery,
@@ -97,16 +97,7 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     ({ params, query, req, res }) => {
       const work = getWorkBySlug(db, params.slug);
-      const text = renderLicense(
-        {
-          title: work.title,
-          licensorName: licensorName(db, work.licensorOrganizationId),
-          year: Number(work.createdAt.slice(0, 4)),
-          versionRange: work.versionRange,
-          workUrl: `${base(req)}/works/${work.slug}`,
-        },
-        query.format,
-      );
+      const text = workLicense(db, work, `${base(req)}/works/${work.slug}`, query.format);
       res.set("Cache-Control", "public, max-age=300").type(LICENSE_MEDIA_TYPES[query.format]).send(text);
     },
   );
