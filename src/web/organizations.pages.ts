@@ -19,7 +19,7 @@ import { listGrants } from "../grants/grants.queries.js";
 import { usagesFromCheck } from "../checks/save-check.js";
 import { cooperativeEvidenceBody } from "../organizations/organizations.schemas.js";
 import { emptyForm, formBody, formFromError, optionalText, parseForm, type FormState } from "./forms.js";
-import { redirectWithNotice, renderPage } from "./render.js";
+import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { requireSignedIn } from "./web.routes.js";
 
 const orgForm = z.object({
@@ -50,6 +50,18 @@ const factsForm = z.object({
   currency: z.string().default("EUR"),
 });
 
+/** Cooperative evidence from the organization and resubmission forms (the checkbox sends "yes"). */
+function evidenceFromForm(v: Record<string, unknown>) {
+  const text = (name: string) => (typeof v[name] === "string" ? v[name].trim() : "");
+  return parseForm(cooperativeEvidenceBody, {
+    jurisdiction: text("jurisdiction"),
+    registryNumber: text("registryNumber"),
+    bylawsUrl: text("bylawsUrl"),
+    workerOwnerCount: Number(text("workerOwnerCount") || 0),
+    distributesAllSurplus: v.distributesAllSurplus === "yes",
+  });
+}
+
 export function registerOrganizationPages(app: Router, deps: AppDeps): void {
   const { db, clock } = deps;
   const kinds = (selected: unknown) => ORGANIZATION_KINDS.map((k) => ({ value: k, label: k.replace("_", " "), selected: k === selected }));
@@ -73,16 +85,7 @@ export function registerOrganizationPages(app: Router, deps: AppDeps): void {
     const values = formBody(req);
     try {
       const f = parseForm(orgForm, values);
-      const cooperative =
-        f.kind === "worker_cooperative"
-          ? parseForm(cooperativeEvidenceBody, {
-              jurisdiction: f.jurisdiction ?? "",
-              registryNumber: f.registryNumber ?? "",
-              bylawsUrl: f.bylawsUrl ?? "",
-              workerOwnerCount: Number(f.workerOwnerCount ?? 0),
-              distributesAllSurplus: f.distributesAllSurplus === "yes",
-            })
-          : undefined;
+      const cooperative = f.kind === "worker_cooperative" ? evidenceFromForm(values) : undefined;
       const logins = (f.githubLogins ?? "").split(/[\s,]+/).filter(Boolean);
       const org = createOrganization(
         db,
@@ -181,16 +184,10 @@ export function registerOrganizationPages(app: Router, deps: AppDeps): void {
     const user = requireSignedIn(req);
     const id = Number(req.params.id);
     const org = requireOrganizationAccess(db, user, id, "owner");
-    const v = formBody(req);
-    const evidence = parseForm(cooperativeEvidenceBody, {
-      jurisdiction: typeof v.jurisdiction === "string" ? v.jurisdiction : "",
-      registryNumber: typeof v.registryNumber === "string" ? v.registryNumber : "",
-      bylawsUrl: typeof v.bylawsUrl === "string" ? v.bylawsUrl : "",
-      workerOwnerCount: Number(v.workerOwnerCount ?? 0),
-      distributesAllSurplus: v.distributesAllSurplus === "yes",
+    return attempt(res, `/organizations/${id}`, "The evidence was not submitted", () => {
+      submitCooperativeEvidence(db, org, { ...evidenceFromForm(formBody(req)), actorUserId: user.id }, { clock });
+      redirectWithNotice(res, `/organizations/${id}`, "The new evidence was submitted; the cooperative is back in the verification queue.");
     });
-    submitCooperativeEvidence(db, org, { ...evidence, actorUserId: user.id }, { clock });
-    redirectWithNotice(res, `/organizations/${id}`, "The new evidence was submitted; the cooperative is back in the verification queue.");
   });
 
   app.post("/organizations/:id/checks/:checkId/usages", (req, res) => {

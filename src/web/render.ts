@@ -1,6 +1,7 @@
 // Rendering a page: the page template inside the layout, with the signed-in user and a CSRF token.
 import type { Request, Response } from "express";
 import { render } from "../templates.js";
+import { AppError } from "../shared/errors.js";
 
 export interface PageOptions {
   title: string;
@@ -37,4 +38,18 @@ export function redirectWithNotice(res: Response, path: string, notice: string):
   const url = new URL(path, "http://x");
   url.searchParams.set("notice", notice);
   res.redirect(303, url.pathname + url.search);
+}
+
+/**
+ * A refused form action (an overpayment, a decided cooperative …) shown as a notice on the page
+ * the user came from, with the fields at fault; anything else is a real error and goes on.
+ */
+export async function attempt(res: Response, backTo: string, prefix: string, action: () => void | Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status >= 500) throw err;
+    const details = err.errors?.map((e) => `${e.path.replace(/^\//, "") || "form"} ${e.message}`).join("; ");
+    redirectWithNotice(res, backTo, `${prefix}: ${err.message}${details ? ` (${details})` : ""}`);
+  }
 }

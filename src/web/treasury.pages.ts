@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from "express";
+import type { Request, Router } from "express";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AppDeps } from "../app.js";
@@ -21,7 +21,7 @@ import { formBody, parseForm } from "./forms.js";
 import { createUserBody } from "../accounts/accounts.schemas.js";
 import { createUser } from "../accounts/create-user.js";
 import { hashPassword } from "../accounts/passwords.js";
-import { redirectWithNotice, renderPage } from "./render.js";
+import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { requireSignedIn } from "./web.routes.js";
 
 function requireTreasurer(req: Request) {
@@ -29,17 +29,6 @@ function requireTreasurer(req: Request) {
   // Not a treasurer: the page does not exist for them.
   if (!user.isTreasurer) throw new AppError("not_found", "No such page.");
   return user;
-}
-
-/** A refused action (overpayment, a decided cooperative …) comes back as a notice, not an error page. */
-function attempt(res: Response, action: () => void): void {
-  try {
-    action();
-  } catch (err) {
-    if (!(err instanceof AppError) || err.status >= 500) throw err;
-    const details = err.errors?.map((e) => `${e.path.replace(/^\//, "") || "form"} ${e.message}`).join("; ");
-    redirectWithNotice(res, "/treasury", `Not done: ${err.message}${details ? ` (${details})` : ""}`);
-  }
 }
 
 export function registerTreasuryPages(app: Router, deps: AppDeps): void {
@@ -83,7 +72,7 @@ export function registerTreasuryPages(app: Router, deps: AppDeps): void {
 
   app.post("/treasury/verification/:id", (req, res) => {
     const user = requireTreasurer(req);
-    attempt(res, () => {
+    return attempt(res, "/treasury", "Not done", () => {
       const f = parseForm(
         z.object({ decision: z.enum(["verified", "rejected"]), reason: z.string().trim().min(1, "give a reason").max(2000) }),
         formBody(req),
@@ -98,32 +87,24 @@ export function registerTreasuryPages(app: Router, deps: AppDeps): void {
     });
   });
 
-  app.post("/treasury/users", async (req, res) => {
+  app.post("/treasury/users", (req, res) => {
     const user = requireTreasurer(req);
     const values = formBody(req);
-    let passwordHash: string | null = null;
-    try {
+    return attempt(res, "/treasury", "Not done", async () => {
       const f = parseForm(createUserBody, {
         email: values.email,
         name: values.name,
         ...(values.password ? { password: values.password } : {}),
       });
-      passwordHash = f.password ? await hashPassword(f.password) : null;
+      const passwordHash = f.password ? await hashPassword(f.password) : null;
       const created = createUser(db, { email: f.email, name: f.name, passwordHash, actorUserId: user.id }, { clock });
       redirectWithNotice(res, "/treasury", `Account ${created.email} was created.`);
-    } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      redirectWithNotice(
-        res,
-        "/treasury",
-        `Not done: ${err.message}${err.errors ? ` (${err.errors.map((e) => `${e.path.replace(/^\//, "")} ${e.message}`).join("; ")})` : ""}`,
-      );
-    }
+    });
   });
 
   app.post("/treasury/billing-runs", (req, res) => {
     const user = requireTreasurer(req);
-    attempt(res, () => {
+    return attempt(res, "/treasury", "Not done", () => {
       const f = parseForm(z.object({ month: monthSchema }), formBody(req));
       const result = runBilling(db, { month: f.month, actorUserId: user.id }, invoicingDeps(deps));
       redirectWithNotice(
@@ -136,7 +117,7 @@ export function registerTreasuryPages(app: Router, deps: AppDeps): void {
 
   app.post("/treasury/invoices/:ref/payments", (req, res) => {
     const user = requireTreasurer(req);
-    attempt(res, () => {
+    return attempt(res, "/treasury", "Not done", () => {
       const invoice = requireInvoiceAccess(db, user, String(req.params.ref));
       const f = parseForm(
         z.object({
@@ -159,7 +140,7 @@ export function registerTreasuryPages(app: Router, deps: AppDeps): void {
 
   app.post("/treasury/invoices/:ref/void", (req, res) => {
     const user = requireTreasurer(req);
-    attempt(res, () => {
+    return attempt(res, "/treasury", "Not done", () => {
       const invoice = requireInvoiceAccess(db, user, String(req.params.ref));
       const f = parseForm(z.object({ reason: z.string().trim().min(1, "give a reason").max(2000) }), formBody(req));
       voidInvoice(db, invoice, { reason: f.reason, actorUserId: user.id }, { clock });

@@ -13,6 +13,7 @@ import { renderLicense } from "../../src/licenses/render-license.js";
 import { runBilling } from "../../src/billing/run-billing.js";
 import { recordPayment } from "../../src/payments/record-payment.js";
 import { findInvoice } from "../../src/invoices/invoices.queries.js";
+import { getOrganizationRow } from "../../src/organizations/organizations.queries.js";
 import { chromiumPresent, CHROMIUM, launch, openTab, serve, signIn, type Tab } from "./browser.js";
 
 if (!chromiumPresent) console.warn(`NOTICE: ${CHROMIUM} is missing; run scripts/install-system-deps.sh. The browser tests are skipped.`);
@@ -307,7 +308,7 @@ describe.skipIf(!chromiumPresent)("a treasurer", () => {
       .getByRole("button", { name: "Verify" })
       .click();
     expect(await page.getByRole("status").textContent()).toContain("The cooperative was verified.");
-    expect(pending.id).toBeGreaterThan(0);
+    expect(getOrganizationRow(h.db, pending.id)!.verificationStatus).toBe("verified");
 
     await page.getByLabel("Month", { exact: true }).fill("2026-02");
     await page.getByRole("button", { name: "Run billing" }).click();
