@@ -112,6 +112,10 @@ describe("proration and rounding", () => {
   });
 });
 
+/** Three works used all through March: 3 × 1000 minor units at the first band. */
+const threeWorksAllMonth = () =>
+  [1, 2, 3].map((i) => ({ workId: i, workSlug: `w${i}`, workTitle: `W${i}`, intervals: [{ startedOn: "2026-01-01", endedOn: null }] }));
+
 describe("the revenue cap", () => {
   it("is floor(R × bps / 120000)", () => {
     expect(monthlyCapMinor(12_000_000, 100)).toBe(10_000);
@@ -122,12 +126,7 @@ describe("the revenue cap", () => {
 
   it("exactly reached: no cap line", () => {
     // 3 works × 1000/month = 3000; R such that cap = 3000 → R = 3 600 000
-    const uses = [1, 2, 3].map((i) => ({
-      workId: i,
-      workSlug: `w${i}`,
-      workTitle: `W${i}`,
-      intervals: [{ startedOn: "2026-01-01", endedOn: null }],
-    }));
+    const uses = threeWorksAllMonth();
     const inv = computeMonthlyInvoice({
       month: "2026-03",
       schedule,
@@ -139,12 +138,7 @@ describe("the revenue cap", () => {
   });
 
   it("exceeded: a negative cap line brings the total to the cap", () => {
-    const uses = [1, 2, 3].map((i) => ({
-      workId: i,
-      workSlug: `w${i}`,
-      workTitle: `W${i}`,
-      intervals: [{ startedOn: "2026-01-01", endedOn: null }],
-    }));
+    const uses = threeWorksAllMonth();
     const inv = computeMonthlyInvoice({
       month: "2026-03",
       schedule,
