@@ -140,8 +140,9 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
     },
     ({ params, body, user, res }) => {
       const org = requireOrganizationAccess(db, user, params.id, "owner");
+      // New evidence puts the cooperative back in the queue: the view shows it pending.
       submitCooperativeEvidence(db, org, { ...body, actorUserId: user.id }, { clock });
-      res.status(201).json(organizationView(db, requireOrganizationAccess(db, user, params.id), today(clock)));
+      res.status(201).json(organizationView(db, { ...org, verificationStatus: "pending" }, today(clock)));
     },
   );
 
