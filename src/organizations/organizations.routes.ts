@@ -140,9 +140,8 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
     },
     ({ params, body, user, res }) => {
       const org = requireOrganizationAccess(db, user, params.id, "owner");
-      // New evidence puts the cooperative back in the queue: the view shows it pending.
-      submitCooperativeEvidence(db, org, { ...body, actorUserId: user.id }, { clock });
-      res.status(201).json(organizationView(db, { ...org, verificationStatus: "pending" }, today(clock)));
+      const { organization } = submitCooperativeEvidence(db, org, { ...body, actorUserId: user.id }, { clock });
+      res.status(201).json(organizationView(db, organization, today(clock)));
     },
   );
 

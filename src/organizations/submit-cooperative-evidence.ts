@@ -8,7 +8,7 @@ import { recordAudit } from "../audit/record-audit.js";
 import type { CooperativeEvidenceInput } from "./create-organization.js";
 import type { Organization } from "./organizations.queries.js";
 
-/** New evidence puts a pending or rejected cooperative (back) in the verification queue. */
+/** New evidence puts a pending or rejected cooperative (back) in the verification queue; returns both. */
 export function submitCooperativeEvidence(
   db: Db,
   org: Organization,
@@ -37,6 +37,6 @@ export function submitCooperativeEvidence(
       },
       deps.clock,
     );
-    return row;
+    return { evidence: row, organization: { ...org, verificationStatus: "pending" as const } };
   });
 }
