@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# System packages the test suite needs: Debian's chromium for the browser tests.
-# Idempotent: does nothing when chromium is already there.
+# System packages the test suite needs, from Debian: chromium (browser tests) and postgresql
+# (the suite's second engine; the tests start a throwaway cluster with its initdb and pg_ctl).
+# Idempotent: installs only what is missing. Without root it says what is missing and stops.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then exit 0; fi
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "chromium is missing; install Debian's chromium package (apt-get install chromium) or run as root" >&2
+  echo "missing system packages: ${missing[*]} (install them with apt-get, or run as root)" >&2
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq chromium >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
