@@ -1,36 +1,71 @@
-// Opening the database: pragmas set explicitly, migrations applied, one drizzle handle.
-import { mkdirSync } from "node:fs";
+// Opening the database: SQLite (the embedded default) or PostgreSQL (`DATABASE_URL=postgres://…`),
+// migrations applied, one drizzle handle typed once for both engines.
+//
+// Domain code sees `Db`: drizzle's PostgreSQL query builder. On SQLite the same calls run on drizzle's
+// SQLite driver over the tables `schema.sqlite.ts` derives from the same schema, so every query the
+// domain writes is one both engines accept. Writes happen only inside `await db.transaction(async (tx) => …)`:
+// on SQLite the handle outside a transaction is a read-only connection (a stray write fails loudly), and a
+// transaction is `BEGIN IMMEDIATE` on the one writer connection, behind an async mutex so that awaiting inside
+// it never lets another request's statements join it. On PostgreSQL a transaction is a pooled connection;
+// the guarantees SQLite gets from its single writer come from row locks (`lockForUpdate`) and unique keys.
+import { mkdirSync, chmodSync, existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import type { PgDatabase } from "drizzle-orm/pg-core";
+import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
 import * as schema from "./schema.js";
+import { openPostgres } from "./postgres.js";
+import { isSqliteHandle, openSqlite } from "./sqlite.js";
 
-export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+export type Schema = typeof schema;
+/** The handle every domain function takes: the database, or a transaction of it. */
+export type Db = PgDatabase<NodePgQueryResultHKT, Schema>;
+export type Engine = "sqlite" | "postgres";
 
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), "../../db/migrations");
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const MIGRATIONS_FOLDERS: Record<Engine, string> = {
+  sqlite: resolve(ROOT, "db/migrations/sqlite"),
+  postgres: resolve(ROOT, "db/migrations/postgres"),
+};
 
-export function openDatabase(path: string, options: { migrate?: boolean } = {}): Db {
-  if (path !== ":memory:") mkdirSync(dirname(resolve(path)), { recursive: true });
-  const sqlite = new Database(path);
-  sqlite.pragma("journal_mode = WAL");
-  // FULL: a committed payment or invoice survives power loss, not only a process crash.
-  sqlite.pragma("synchronous = FULL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
-  // 64 MiB of page cache: a billing run touches several tables and their indexes at once.
-  sqlite.pragma("cache_size = -65536");
-  const db: Db = drizzle(sqlite, { schema });
-  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  return db;
+export interface Database {
+  db: Db;
+  engine: Engine;
+  /** SQLite only: the file, for backups. */
+  path?: string;
+  close(): Promise<void>;
+  /** SQLite only: a consistent online copy of the database file. */
+  backup(file: string): Promise<void>;
 }
 
-export function closeDatabase(db: Db): void {
-  if (db.$client.open) db.$client.close();
+export interface DatabaseLocation {
+  /** `postgres://…` selects PostgreSQL. */
+  url?: string | undefined;
+  /** The SQLite file (or `:memory:`) when no url is given. */
+  path: string;
 }
 
-/** A synchronous transaction: better-sqlite3 cannot await inside one, and neither may we. */
-export function inTransaction<T>(db: Db, fn: (tx: Db) => T): T {
-  return db.$client.transaction(() => fn(db)).immediate();
+export async function openDatabase(location: DatabaseLocation, options: { migrate?: boolean } = {}): Promise<Database> {
+  const migrate = options.migrate !== false;
+  if (location.url) {
+    const opened = await openPostgres(location.url, { migrate, migrationsFolder: MIGRATIONS_FOLDERS.postgres });
+    return { ...opened, engine: "postgres", backup: () => Promise.reject(new Error("backups of PostgreSQL are pg_dump's job")) };
+  }
+  const path = location.path;
+  if (path !== ":memory:") {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    const created = !existsSync(path);
+    const opened = openSqlite(path, { migrate, migrationsFolder: MIGRATIONS_FOLDERS.sqlite });
+    // Invoices, sessions and the fund's books: readable by the service account only.
+    if (created) for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+    return { ...opened, engine: "sqlite", path };
+  }
+  const opened = openSqlite(path, { migrate, migrationsFolder: MIGRATIONS_FOLDERS.sqlite });
+  engines.set(opened.db, "sqlite");
+  return { ...opened, engine: "sqlite", path };
+}
+
+/** Which engine a handle (or a transaction of it) runs on. */
+export function engineOf(db: Db): Engine {
+  return isSqliteHandle(db) ? "sqlite" : "postgres";
 }

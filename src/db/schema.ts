@@ -1,27 +1,45 @@
-// The whole data model. Dates are ISO `YYYY-MM-DD` text, instants ISO-8601 UTC text, money
-// integer minor units with a currency code beside it: portable to PostgreSQL through drizzle.
+// The whole data model, written once for PostgreSQL; `schema.sqlite.ts` derives the SQLite tables from
+// it. Dates are ISO `YYYY-MM-DD` text and instants ISO-8601 UTC text on both engines (they sort and
+// compare the same way as text); money is integer minor units (bigint on PostgreSQL) with a currency
+// code beside it; ids are identity columns.
 import { sql } from "drizzle-orm";
-import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { bigint, check, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { MEMBER_ROLES, ORGANIZATION_KINDS, VERIFICATION_DECISIONS, VERIFICATION_STATUSES } from "../organizations/vocabulary.js";
+import { LICENSE_STATES, WORK_VERIFICATIONS } from "../works/vocabulary.js";
+import { USAGE_PURPOSES } from "../usage/vocabulary.js";
+import { BILLING_RUN_STATUSES } from "../billing/vocabulary.js";
+import { INVOICE_LINE_KINDS, INVOICE_STATUSES, LINE_OBLIGATIONS } from "../invoices/vocabulary.js";
+import { LEDGER_CODES } from "../ledger/vocabulary.js";
 
 const createdAt = () => text("created_at").notNull();
 
-export const users = sqliteTable(
+/**
+ * A yes/no column that both engines read and write the same way: sent as 1 or 0 (PostgreSQL's
+ * boolean input accepts both; SQLite stores the integer), read back as a JavaScript boolean.
+ */
+const flag = customType<{ data: boolean; driverData: boolean | number }>({
+  dataType: () => "boolean",
+  toDriver: (value) => (value ? 1 : 0),
+  fromDriver: (value) => value === true || value === 1,
+});
+
+export const users = pgTable(
   "users",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     email: text("email").notNull(),
     name: text("name").notNull(),
     passwordHash: text("password_hash"),
-    isTreasurer: integer("is_treasurer", { mode: "boolean" }).notNull().default(false),
+    isTreasurer: flag("is_treasurer").notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_unique").on(t.email)],
 );
 
-export const apiTokens = sqliteTable(
+export const apiTokens = pgTable(
   "api_tokens",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     userId: integer("user_id")
       .notNull()
       .references(() => users.id),
@@ -37,7 +55,14 @@ export const apiTokens = sqliteTable(
   (t) => [uniqueIndex("api_tokens_secret_hash_unique").on(t.secretHash), index("api_tokens_user").on(t.userId)],
 );
 
-export const webSessions = sqliteTable(
+/** Fixed-window request counters shared by every server process (rate limits). */
+export const rateLimitCounters = pgTable("rate_limit_counters", {
+  key: text("key").primaryKey(),
+  hits: integer("hits").notNull(),
+  windowEndsAt: text("window_ends_at").notNull(),
+});
+
+export const webSessions = pgTable(
   "web_sessions",
   {
     /** SHA-256 of the cookie value. */
@@ -51,15 +76,11 @@ export const webSessions = sqliteTable(
   (t) => [index("web_sessions_user").on(t.userId)],
 );
 
-export const ORGANIZATION_KINDS = ["worker_cooperative", "commercial", "nonprofit", "individual", "public_body"] as const;
-export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
-export const VERIFICATION_STATUSES = ["pending", "verified", "rejected"] as const;
-export type VerificationStatus = (typeof VERIFICATION_STATUSES)[number];
 
-export const organizations = sqliteTable(
+export const organizations = pgTable(
   "organizations",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     name: text("name").notNull(),
     kind: text("kind", { enum: ORGANIZATION_KINDS }).notNull(),
     country: text("country"),
@@ -76,10 +97,10 @@ export const organizations = sqliteTable(
   ],
 );
 
-export const cooperativeEvidence = sqliteTable(
+export const cooperativeEvidence = pgTable(
   "cooperative_evidence",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     organizationId: integer("organization_id")
       .notNull()
       .references(() => organizations.id),
@@ -87,7 +108,7 @@ export const cooperativeEvidence = sqliteTable(
     registryNumber: text("registry_number").notNull(),
     bylawsUrl: text("bylaws_url").notNull(),
     workerOwnerCount: integer("worker_owner_count").notNull(),
-    distributesAllSurplus: integer("distributes_all_surplus", { mode: "boolean" }).notNull(),
+    distributesAllSurplus: flag("distributes_all_surplus").notNull(),
     submittedBy: integer("submitted_by").references(() => users.id),
     createdAt: createdAt(),
   },
@@ -97,15 +118,15 @@ export const cooperativeEvidence = sqliteTable(
   ],
 );
 
-export const verificationDecisions = sqliteTable(
+export const verificationDecisions = pgTable(
   "verification_decisions",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     organizationId: integer("organization_id")
       .notNull()
       .references(() => organizations.id),
     evidenceId: integer("evidence_id").references(() => cooperativeEvidence.id),
-    decision: text("decision", { enum: ["verified", "rejected"] }).notNull(),
+    decision: text("decision", { enum: VERIFICATION_DECISIONS }).notNull(),
     reason: text("reason").notNull(),
     decidedBy: integer("decided_by")
       .notNull()
@@ -118,16 +139,16 @@ export const verificationDecisions = sqliteTable(
   ],
 );
 
-export const sizeFacts = sqliteTable(
+export const sizeFacts = pgTable(
   "size_facts",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     organizationId: integer("organization_id")
       .notNull()
       .references(() => organizations.id),
     effectiveOn: text("effective_on").notNull(),
     headcount: integer("headcount").notNull(),
-    annualRevenueMinor: integer("annual_revenue_minor"),
+    annualRevenueMinor: bigint("annual_revenue_minor", { mode: "number" }),
     revenueCurrency: text("revenue_currency"),
     recordedBy: integer("recorded_by").references(() => users.id),
     createdAt: createdAt(),
@@ -142,7 +163,7 @@ export const sizeFacts = sqliteTable(
   ],
 );
 
-export const githubLogins = sqliteTable(
+export const githubLogins = pgTable(
   "github_logins",
   {
     /** Lower-cased: GitHub logins are case-insensitive. */
@@ -154,10 +175,8 @@ export const githubLogins = sqliteTable(
   (t) => [index("github_logins_org").on(t.organizationId)],
 );
 
-export const MEMBER_ROLES = ["owner", "member"] as const;
-export type MemberRole = (typeof MEMBER_ROLES)[number];
 
-export const memberships = sqliteTable(
+export const memberships = pgTable(
   "memberships",
   {
     organizationId: integer("organization_id")
@@ -176,12 +195,10 @@ export const memberships = sqliteTable(
   ],
 );
 
-export const auditLog = sqliteTable(
+export const auditLog = pgTable(
   "audit_log",
   {
-    // Plain rowid keys: append-only rows are never deleted, and AUTOINCREMENT would cost a
-    // sqlite_sequence write on every insert of the busiest tables.
-    id: integer("id").primaryKey(),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     actorUserId: integer("actor_user_id").references(() => users.id),
     action: text("action").notNull(),
     entityType: text("entity_type").notNull(),
@@ -196,19 +213,16 @@ export const auditLog = sqliteTable(
 // ---------------------------------------------------------------------------------------------
 // Works
 
-export const WORK_VERIFICATIONS = ["verified", "unverified"] as const;
-export const LICENSE_STATES = ["ppl", "other", "missing", "unknown"] as const;
-export type LicenseState = (typeof LICENSE_STATES)[number];
 
-export const works = sqliteTable(
+export const works = pgTable(
   "works",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     slug: text("slug").notNull(),
     title: text("title").notNull(),
     description: text("description"),
     /** GitHub's numeric repository id: survives renames and transfers. */
-    repositoryGithubId: integer("repository_github_id"),
+    repositoryGithubId: bigint("repository_github_id", { mode: "number" }),
     /** `owner/name` as GitHub spells it; compared lower-cased through `repositoryKey`. */
     repositoryFullName: text("repository_full_name"),
     repositoryKey: text("repository_key"),
@@ -240,10 +254,10 @@ export const works = sqliteTable(
   ],
 );
 
-export const workPackages = sqliteTable(
+export const workPackages = pgTable(
   "work_packages",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     workId: integer("work_id")
       .notNull()
       .references(() => works.id),
@@ -256,7 +270,7 @@ export const workPackages = sqliteTable(
   (t) => [uniqueIndex("work_packages_purl_unique").on(t.purl), index("work_packages_work").on(t.workId)],
 );
 
-export const workMaintainers = sqliteTable(
+export const workMaintainers = pgTable(
   "work_maintainers",
   {
     workId: integer("work_id")
@@ -269,17 +283,17 @@ export const workMaintainers = sqliteTable(
   (t) => [primaryKey({ columns: [t.workId, t.userId] })],
 );
 
-export const webhookDeliveries = sqliteTable("webhook_deliveries", {
+export const webhookDeliveries = pgTable("webhook_deliveries", {
   deliveryId: text("delivery_id").primaryKey(),
   event: text("event").notNull(),
   outcome: text("outcome").notNull(),
   createdAt: createdAt(),
 });
 
-export const forkSightings = sqliteTable(
+export const forkSightings = pgTable(
   "fork_sightings",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     workId: integer("work_id")
       .notNull()
       .references(() => works.id),
@@ -294,13 +308,11 @@ export const forkSightings = sqliteTable(
 // ---------------------------------------------------------------------------------------------
 // Usage, fees, billing
 
-export const USAGE_PURPOSES = ["commercial", "noncommercial"] as const;
-export type UsagePurpose = (typeof USAGE_PURPOSES)[number];
 
-export const usages = sqliteTable(
+export const usages = pgTable(
   "usages",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     organizationId: integer("organization_id")
       .notNull()
       .references(() => organizations.id),
@@ -320,10 +332,10 @@ export const usages = sqliteTable(
   ],
 );
 
-export const feeSchedules = sqliteTable(
+export const feeSchedules = pgTable(
   "fee_schedules",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     effectiveOn: text("effective_on").notNull(),
     currency: text("currency").notNull(),
     revenueCapBps: integer("revenue_cap_bps"),
@@ -336,30 +348,30 @@ export const feeSchedules = sqliteTable(
   ],
 );
 
-export const feeBands = sqliteTable(
+export const feeBands = pgTable(
   "fee_bands",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     feeScheduleId: integer("fee_schedule_id")
       .notNull()
       .references(() => feeSchedules.id),
     minHeadcount: integer("min_headcount").notNull(),
     /** Inclusive; null for the open top band. */
     maxHeadcount: integer("max_headcount"),
-    annualFeeMinor: integer("annual_fee_minor").notNull(),
+    annualFeeMinor: bigint("annual_fee_minor", { mode: "number" }).notNull(),
   },
   (t) => [uniqueIndex("fee_bands_unique").on(t.feeScheduleId, t.minHeadcount), check("fee_bands_fee_check", sql`${t.annualFeeMinor} >= 0`)],
 );
 
-export const billingRuns = sqliteTable(
+export const billingRuns = pgTable(
   "billing_runs",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     month: text("month").notNull(),
     feeScheduleId: integer("fee_schedule_id")
       .notNull()
       .references(() => feeSchedules.id),
-    status: text("status", { enum: ["running", "completed"] }).notNull(),
+    status: text("status", { enum: BILLING_RUN_STATUSES }).notNull(),
     invoicesCreated: integer("invoices_created").notNull().default(0),
     startedBy: integer("started_by").references(() => users.id),
     startedAt: text("started_at").notNull(),
@@ -368,13 +380,11 @@ export const billingRuns = sqliteTable(
   (t) => [index("billing_runs_month").on(t.month)],
 );
 
-export const INVOICE_STATUSES = ["held", "issued", "partially_paid", "paid", "void"] as const;
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
-export const invoices = sqliteTable(
+export const invoices = pgTable(
   "invoices",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     /** Assigned at issue, in the same transaction as the ledger entries; null while held. */
     number: text("number"),
     organizationId: integer("organization_id")
@@ -383,7 +393,7 @@ export const invoices = sqliteTable(
     month: text("month").notNull(),
     status: text("status", { enum: INVOICE_STATUSES }).notNull(),
     currency: text("currency").notNull(),
-    totalMinor: integer("total_minor").notNull(),
+    totalMinor: bigint("total_minor", { mode: "number" }).notNull(),
     issuedOn: text("issued_on"),
     dueOn: text("due_on"),
     billingRunId: integer("billing_run_id").references(() => billingRuns.id),
@@ -411,24 +421,22 @@ export const invoices = sqliteTable(
   ],
 );
 
-export const invoiceLines = sqliteTable(
+export const invoiceLines = pgTable(
   "invoice_lines",
   {
-    // Plain rowid keys: append-only rows are never deleted, and AUTOINCREMENT would cost a
-    // sqlite_sequence write on every insert of the busiest tables.
-    id: integer("id").primaryKey(),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     invoiceId: integer("invoice_id")
       .notNull()
       .references(() => invoices.id),
     position: integer("position").notNull(),
-    kind: text("kind", { enum: ["fee", "revenue_cap"] }).notNull(),
+    kind: text("kind", { enum: INVOICE_LINE_KINDS }).notNull(),
     workId: integer("work_id").references(() => works.id),
     description: text("description").notNull(),
-    amountMinor: integer("amount_minor").notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
     days: integer("days"),
     daysInMonth: integer("days_in_month"),
-    annualFeeMinor: integer("annual_fee_minor"),
-    obligation: text("obligation", { enum: ["fee", "held"] }),
+    annualFeeMinor: bigint("annual_fee_minor", { mode: "number" }),
+    obligation: text("obligation", { enum: LINE_OBLIGATIONS }),
   },
   (t) => [
     uniqueIndex("invoice_lines_position_unique").on(t.invoiceId, t.position),
@@ -439,34 +447,34 @@ export const invoiceLines = sqliteTable(
   ],
 );
 
-export const invoiceNumberSequences = sqliteTable("invoice_number_sequences", {
+export const invoiceNumberSequences = pgTable("invoice_number_sequences", {
   year: integer("year").primaryKey(),
   lastNumber: integer("last_number").notNull(),
 });
 
-export const creditNotes = sqliteTable(
+export const creditNotes = pgTable(
   "credit_notes",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     invoiceId: integer("invoice_id")
       .notNull()
       .references(() => invoices.id),
     reason: text("reason").notNull(),
-    amountMinor: integer("amount_minor").notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
     createdBy: integer("created_by").references(() => users.id),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("credit_notes_invoice_unique").on(t.invoiceId)],
 );
 
-export const payments = sqliteTable(
+export const payments = pgTable(
   "payments",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     invoiceId: integer("invoice_id")
       .notNull()
       .references(() => invoices.id),
-    amountMinor: integer("amount_minor").notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
     currency: text("currency").notNull(),
     paidOn: text("paid_on").notNull(),
     reference: text("reference").notNull(),
@@ -486,13 +494,9 @@ export const payments = sqliteTable(
 // ---------------------------------------------------------------------------------------------
 // Ledger: append-only. Triggers in the migrations refuse UPDATE and DELETE.
 
-export const LEDGER_CODES = ["invoice_issued", "payment_received", "invoice_voided"] as const;
-export type LedgerCode = (typeof LEDGER_CODES)[number];
 
-export const ledgerTransactions = sqliteTable("ledger_transactions", {
-  // Plain rowid keys: append-only rows are never deleted, and AUTOINCREMENT would cost a
-  // sqlite_sequence write on every insert of the busiest tables.
-  id: integer("id").primaryKey(),
+export const ledgerTransactions = pgTable("ledger_transactions", {
+  id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
   code: text("code", { enum: LEDGER_CODES }).notNull(),
   description: text("description").notNull(),
   invoiceId: integer("invoice_id").references(() => invoices.id),
@@ -501,18 +505,16 @@ export const ledgerTransactions = sqliteTable("ledger_transactions", {
   createdAt: createdAt(),
 });
 
-export const ledgerTransfers = sqliteTable(
+export const ledgerTransfers = pgTable(
   "ledger_transfers",
   {
-    // Plain rowid keys: append-only rows are never deleted, and AUTOINCREMENT would cost a
-    // sqlite_sequence write on every insert of the busiest tables.
-    id: integer("id").primaryKey(),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     transactionId: integer("transaction_id")
       .notNull()
       .references(() => ledgerTransactions.id),
     debitAccount: text("debit_account").notNull(),
     creditAccount: text("credit_account").notNull(),
-    amountMinor: integer("amount_minor").notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
     currency: text("currency").notNull(),
     /** The transfer this one reverses, if it is a correction. */
     reversesTransferId: integer("reverses_transfer_id"),
@@ -531,7 +533,7 @@ export const ledgerTransfers = sqliteTable(
 // ---------------------------------------------------------------------------------------------
 // Grants
 
-export const grants = sqliteTable(
+export const grants = pgTable(
   "grants",
   {
     id: text("id").primaryKey(),
@@ -556,10 +558,10 @@ export const grants = sqliteTable(
 // ---------------------------------------------------------------------------------------------
 // Checks: kept so a member can turn a check into usage declarations.
 
-export const checks = sqliteTable(
+export const checks = pgTable(
   "checks",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
     organizationId: integer("organization_id").references(() => organizations.id),
     format: text("format").notNull(),
     componentCount: integer("component_count").notNull(),

@@ -1,0 +1,94 @@
+// SQLite through better-sqlite3: one writer connection, used only inside transactions, and one read-only
+// connection for everything else. The only module (with client.ts) that knows better-sqlite3 exists.
+import Database from "better-sqlite3";
+import { drizzle } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { Mutex } from "./mutex.js";
+import type { Db } from "./client.js";
+
+const SQLITE_MARK = Symbol.for("reciprocity.sqlite");
+
+export function isSqliteHandle(db: Db): boolean {
+  return (db as unknown as Record<symbol, unknown>)[SQLITE_MARK] === true;
+}
+
+function setPragmas(connection: Database.Database): void {
+  connection.pragma("journal_mode = WAL");
+  // FULL: a committed payment or invoice survives power loss, not only a process crash.
+  connection.pragma("synchronous = FULL");
+  connection.pragma("foreign_keys = ON");
+  // Another process holding the write lock is waited for, up to five seconds.
+  connection.pragma("busy_timeout = 5000");
+  // 64 MiB of page cache: a billing run touches several tables and their indexes at once.
+  connection.pragma("cache_size = -65536");
+}
+
+type TransactionFn = <T>(fn: (tx: Db) => Promise<T>) => Promise<T>;
+
+export function openSqlite(
+  path: string,
+  options: { migrate: boolean; migrationsFolder: string },
+): { db: Db; close(): Promise<void>; backup(file: string): Promise<void> } {
+  const writer = new Database(path);
+  setPragmas(writer);
+  const writerDb = drizzle({ client: writer });
+  if (options.migrate) migrate(writerDb, { migrationsFolder: options.migrationsFolder });
+  // An in-memory database has no second connection: reads share the writer (tests of pure logic only).
+  const reader = path === ":memory:" ? writer : new Database(path, { readonly: true });
+  if (reader !== writer) reader.pragma("busy_timeout = 5000");
+  const readerDb = drizzle({ client: reader });
+
+  const mutex = new Mutex();
+  let savepoints = 0;
+  // Inside a transaction the handle is the writer; a nested transaction is a savepoint.
+  const nested: TransactionFn = async (fn) => {
+    const name = `sp${++savepoints}`;
+    writer.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await fn(writerDb as unknown as Db);
+      writer.exec(`RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      writer.exec(`ROLLBACK TO ${name}`);
+      writer.exec(`RELEASE ${name}`);
+      throw error;
+    }
+  };
+  const outer: TransactionFn = async (fn) => {
+    const release = await mutex.acquire();
+    try {
+      writer.exec("BEGIN IMMEDIATE");
+      try {
+        const result = await fn(writerDb as unknown as Db);
+        writer.exec("COMMIT");
+        return result;
+      } catch (error) {
+        if (writer.inTransaction) writer.exec("ROLLBACK");
+        throw error;
+      }
+    } finally {
+      release();
+    }
+  };
+  for (const [handle, transaction] of [
+    [writerDb, nested],
+    [readerDb, outer],
+  ] as const) {
+    Object.defineProperty(handle, SQLITE_MARK, { value: true });
+    Object.defineProperty(handle, "transaction", { value: transaction });
+  }
+
+  return {
+    db: readerDb as unknown as Db,
+    close: async () => {
+      // Waits for a transaction in flight, then closes both connections.
+      const release = await mutex.acquire();
+      if (reader.open && reader !== writer) reader.close();
+      if (writer.open) writer.close();
+      release();
+    },
+    backup: async (file) => {
+      await writer.backup(file);
+    },
+  };
+}
