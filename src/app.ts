@@ -2,11 +2,9 @@
 import express, { type Express } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
-import type { Logger } from "pino";
 import { randomUUID } from "node:crypto";
-import type { Config } from "./config.js";
-import type { Db } from "./db/client.js";
-import type { Clock } from "./shared/clock.js";
+import { queryRows } from "./db/sql.js";
+import { sql } from "drizzle-orm";
 import { ApiRouter } from "./http/route.js";
 import { authenticate } from "./http/auth.js";
 import { errorHandler, notFoundHandler } from "./http/problem.js";
@@ -16,8 +14,7 @@ import { registerOrganizationRoutes } from "./organizations/organizations.routes
 import { registerAuditRoutes } from "./audit/audit.routes.js";
 import { registerWorkRoutes } from "./works/works.routes.js";
 import { registerWebhookRoutes } from "./github/webhooks.routes.js";
-import type { GitHub } from "./github/github-client.js";
-import type { Signer } from "./grants/signing-key.js";
+import type { AppDeps } from "./deps.js";
 import cookieParser from "cookie-parser";
 import { registerWebRoutes, renderErrorPage } from "./web/web.routes.js";
 import { SESSION_COOKIE, userForSession } from "./web/sessions.js";
@@ -29,15 +26,6 @@ import { registerInvoiceRoutes } from "./invoices/invoices.routes.js";
 import { registerLedgerRoutes } from "./ledger/ledger.routes.js";
 import { registerGrantRoutes, registerSigningKeyRoute } from "./grants/grants.routes.js";
 
-export interface AppDeps {
-  db: Db;
-  config: Config;
-  clock: Clock;
-  logger: Logger;
-  github: GitHub;
-  signer: Signer;
-}
-
 export const VERSION = "0.1.0";
 /** JSON request bodies: generous for an API that takes lists, small enough to refuse abuse. */
 export const JSON_BODY_LIMIT = "1mb";
@@ -45,7 +33,8 @@ export const JSON_BODY_LIMIT = "1mb";
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", "loopback");
+  // X-Forwarded-* are believed only from the proxies TRUST_PROXY names (express's syntax).
+  app.set("trust proxy", trustProxySetting(deps.config.TRUST_PROXY));
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -80,8 +69,8 @@ export function createApp(deps: AppDeps): Express {
   );
 
   registerSigningKeyRoute(app, deps);
-  app.get("/healthz", (_req, res) => {
-    deps.db.$client.prepare("select 1").get();
+  app.get("/healthz", async (_req, res) => {
+    await queryRows(deps.db, sql`select 1 as ok`);
     res.json({ status: "ok" });
   });
 
@@ -113,4 +102,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(renderErrorPage));
   return app;
+}
+
+/** `TRUST_PROXY`: unset believes no proxy; `true`, a hop count, or addresses/subnets as express takes them. */
+function trustProxySetting(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === "false") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }

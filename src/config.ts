@@ -11,6 +11,15 @@ export const configSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().min(1).default("127.0.0.1"),
     DATABASE_PATH: z.string().min(1).default("./data/reciprocity.sqlite"),
+    /** `postgres://…` selects PostgreSQL; without it, SQLite at DATABASE_PATH. */
+    DATABASE_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+        .optional(),
+    ),
+    /** Several instances behind one database list their hosts' proxies here; off by default. */
+    TRUST_PROXY: optionalString,
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     PUBLIC_URL: z.url().optional(),
     BOOTSTRAP_TREASURER_EMAIL: optionalString.pipe(z.email().optional()),
@@ -21,6 +30,8 @@ export const configSchema = z
     GITHUB_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
     GITHUB_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     SIGNING_KEY_PATH: z.string().min(1).default("./data/signing-key.pem"),
+    /** The Ed25519 private key as PEM: used instead of SIGNING_KEY_PATH, so several instances share one key. */
+    SIGNING_KEY: optionalString,
     INVOICE_PREFIX: z
       .string()
       .regex(/^[A-Z0-9]{2,10}$/, "2 to 10 capital letters or digits")

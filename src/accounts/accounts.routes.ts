@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import type { AuthUser } from "../http/auth.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import type { ApiRouter } from "../http/route.js";
 import { listAudit } from "./audit.queries.js";
 

@@ -1,7 +1,7 @@
 import express, { type RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { USAGE_PURPOSES } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
 import { today } from "../shared/clock.js";

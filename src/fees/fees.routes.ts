@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { currencySchema, isoDateSchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
 import { feeScheduleView, isFeeScheduleUsed, listFeeSchedules } from "./fee-schedules.queries.js";

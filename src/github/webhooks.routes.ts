@@ -1,6 +1,6 @@
 import express, { type Express } from "express";
 import { Webhooks } from "@octokit/webhooks";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import { githubWebHost } from "../works/parse-repository.js";
 import { handleWebhook } from "./handle-webhook.js";

@@ -1,6 +1,6 @@
 import type { Express } from "express";
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { getGrant, listGrants } from "./grants.queries.js";

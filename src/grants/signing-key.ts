@@ -41,3 +41,11 @@ export function loadOrCreateSigner(path: string): Signer {
 export function verifySignature(publicKeyPem: string, document: string, signatureBase64: string): boolean {
   return verify(null, Buffer.from(document, "utf8"), createPublicKey(publicKeyPem), Buffer.from(signatureBase64, "base64"));
 }
+
+/** `SIGNING_KEY` (PEM) when set, so several instances sign with one key; else the key file. */
+export function signerFromConfig(config: { SIGNING_KEY?: string | undefined; SIGNING_KEY_PATH: string }): Signer {
+  if (config.SIGNING_KEY === undefined) return loadOrCreateSigner(config.SIGNING_KEY_PATH);
+  const key = createPrivateKey(config.SIGNING_KEY.replace(/\\n/g, "\n"));
+  if (key.asymmetricKeyType !== "ed25519") throw new Error("SIGNING_KEY is not an Ed25519 private key");
+  return signerFromPrivateKey(key);
+}

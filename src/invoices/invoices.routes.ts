@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import { INVOICE_STATUSES } from "../db/schema.js";
 import type { ApiRouter } from "../http/route.js";

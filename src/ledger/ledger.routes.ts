@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { moneyOutputSchema } from "../shared/schemas.js";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import type { ApiRouter } from "../http/route.js";
 import { balancesView, listTransactions } from "./ledger.queries.js";
 

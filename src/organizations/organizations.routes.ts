@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { today } from "../shared/clock.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { addMember } from "./add-member.js";

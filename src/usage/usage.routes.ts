@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { declareUsages, endUsage } from "./declare-usage.js";

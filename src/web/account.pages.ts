@@ -1,7 +1,7 @@
 import type { Router } from "express";
 import { z } from "zod";
 import { rateLimit } from "express-rate-limit";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import { findUserByEmail } from "../accounts/create-user.js";
 import { verifyPassword } from "../accounts/passwords.js";

@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from "express";
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import { registerWork } from "../works/register-work.js";
 import { registerWorkBody } from "../works/works.schemas.js";

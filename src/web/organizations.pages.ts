@@ -1,6 +1,6 @@
 import type { Request, Response, Router } from "express";
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { MEMBER_ROLES, ORGANIZATION_KINDS, USAGE_PURPOSES } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
 import { isoDateSchema, moneyInputSchema } from "../shared/schemas.js";

@@ -1,7 +1,7 @@
 import type { RequestHandler, Router } from "express";
 import multer from "multer";
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import { today } from "../shared/clock.js";
 import { getGrant } from "../grants/grants.queries.js";

@@ -1,7 +1,7 @@
 import type { Request, Router } from "express";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import { today } from "../shared/clock.js";
 import { INVOICE_STATUSES } from "../db/schema.js";

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import express, { type Express, type Request, type RequestHandler } from "express";
 import { doubleCsrf } from "csrf-csrf";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import type { AuthUser } from "../http/auth.js";
 import type { ProblemRenderer } from "../http/problem.js";

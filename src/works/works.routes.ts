@@ -1,6 +1,6 @@
 import type { Request } from "express";
 import { z } from "zod";
-import type { AppDeps } from "../app.js";
+import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import type { ApiRouter } from "../http/route.js";
 import { LICENSE_MEDIA_TYPES } from "../licenses/render-license.js";

@@ -1,0 +1,47 @@
+// The composition root: everything the server, the CLI and the tests share, built in one place.
+// Nothing in the features imports this module's functions; route and page modules take `AppDeps`.
+import { pino, type Logger } from "pino";
+import type { Config } from "./config.js";
+import { openDatabase, type Database, type Db } from "./db/client.js";
+import { systemClock, type Clock } from "./shared/clock.js";
+import { GitHub } from "./github/github-client.js";
+import { signerFromConfig, type Signer } from "./grants/signing-key.js";
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  github: GitHub;
+  signer: Signer;
+}
+
+export interface Built {
+  deps: AppDeps;
+  database: Database;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.LOG_LEVEL, redact: ["req.headers.authorization", "req.headers.cookie", "githubToken"] });
+}
+
+/** Opens the database (migrating it) and builds every shared service from the configuration. */
+export async function buildDeps(
+  config: Config,
+  overrides: { clock?: Clock; logger?: Logger; github?: GitHub; migrate?: boolean } = {},
+): Promise<Built> {
+  const database = await openDatabase({ url: config.DATABASE_URL, path: config.DATABASE_PATH }, { migrate: overrides.migrate });
+  const github =
+    overrides.github ??
+    new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: config.GITHUB_TIMEOUT_MS, retries: config.GITHUB_RETRIES });
+  const deps: AppDeps = {
+    db: database.db,
+    config,
+    clock: overrides.clock ?? systemClock,
+    logger: overrides.logger ?? createLogger(config),
+    github,
+    signer: signerFromConfig(config),
+  };
+  return { deps, database, close: () => database.close() };
+}
