@@ -30,5 +30,48 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
+  {
+    // Domain code is plain async functions over the database: it knows nothing of HTTP, pages or the
+    // composition root. Documents (invoices, licenses, grants) render through src/templates.ts.
+    files: ["src/**/*.ts"],
+    ignores: ["src/http/**", "src/web/**", "src/**/*.routes.ts", "src/app.ts", "src/server.ts", "src/main.ts", "src/deps.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "express", message: "domain code does not know HTTP: take plain arguments and an Actor" },
+            { name: "handlebars", message: "render documents through src/templates.ts" },
+            { name: "better-sqlite3", message: "only src/db/ knows the engine" },
+            { name: "pg", message: "only src/db/ knows the engine" },
+          ],
+          patterns: [
+            {
+              group: ["**/http/*", "**/web/*", "**/*.routes.js", "**/app.js", "**/deps.js"],
+              message: "domain code may not import HTTP, pages, routes or the composition root",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Outside src/db/ the engines' own APIs are off limits: raw SQL goes through src/db/sql.ts.
+    files: ["src/**/*.ts"],
+    ignores: ["src/db/**"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[property.name='$client']",
+          message: "no driver API outside src/db/: use the query builder or src/db/sql.ts",
+        },
+        {
+          selector: "CallExpression[callee.property.name='execute'][arguments.length=1]",
+          message: "raw SQL goes through queryRows/execute of src/db/sql.ts",
+        },
+      ],
+    },
+  },
   { files: ["bin/*.js", "eslint.config.js"], ...tseslint.configs.disableTypeChecked },
 );

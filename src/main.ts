@@ -1,18 +1,23 @@
 // The command line: `reciprocity <command>`. Every command has --help.
 import { Command, CommanderError } from "commander";
+// Each command imports what it needs when it runs, so `reciprocity check` starts without the server.
 import { ConfigError, loadConfig, type Config } from "./config.js";
-import { startServer } from "./server.js";
-import { openDatabase } from "./db/client.js";
-import { checkLedger } from "./ledger/check-ledger.js";
-import { runBilling } from "./billing/run-billing.js";
-import { loadOrCreateSigner } from "./grants/signing-key.js";
-import { systemClock } from "./shared/clock.js";
-import { monthSchema } from "./shared/schemas.js";
-import { formatMoney } from "./shared/money.js";
-import { checkCommand, type CheckCommandOptions } from "./checks/check-command.js";
+import type { CheckCommandOptions } from "./checks/check-command.js";
+
+/** Opens the configured database (SQLite or PostgreSQL) for one command, and closes it after. */
+async function withDeps<T>(fn: (deps: import("./deps.js").AppDeps) => Promise<T>): Promise<T> {
+  const { buildDeps } = await import("./deps.js");
+  const built = await buildDeps(loadConfig());
+  try {
+    return await fn(built.deps);
+  } finally {
+    await built.close();
+  }
+}
 
 /** Serves until SIGINT or SIGTERM, then closes the server and the database. */
 async function serveUntilSignal(config: Config): Promise<never> {
+  const { startServer } = await import("./server.js");
   const running = await startServer(config);
   process.stdout.write(`reciprocity is serving ${running.url}\n`);
   const stop = () => {
@@ -45,19 +50,18 @@ export async function main(argv: string[]): Promise<number> {
     .option("--no-serve", "only seed the database")
     .action(async (opts: { serve: boolean }) => {
       const config = loadConfig();
-      const db = openDatabase(config.DATABASE_PATH);
       const { seedDemo, DEMO_ACCOUNTS } = await import("./demo/seed-demo.js");
-      const { GitHub } = await import("./github/github-client.js");
-      const outcome = await seedDemo(db, {
-        clock: systemClock,
-        signer: loadOrCreateSigner(config.SIGNING_KEY_PATH),
-        github: new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: config.GITHUB_TIMEOUT_MS, retries: config.GITHUB_RETRIES }),
-        invoicePrefix: config.INVOICE_PREFIX,
-        paymentTermsDays: config.PAYMENT_TERMS_DAYS,
-      });
-      db.$client.close();
+      const outcome = await withDeps((deps) =>
+        seedDemo(deps.db, {
+          clock: deps.clock,
+          signer: deps.signer,
+          github: deps.github,
+          invoicePrefix: config.INVOICE_PREFIX,
+          paymentTermsDays: config.PAYMENT_TERMS_DAYS,
+        }),
+      );
       process.stdout.write(
-        `${outcome === "seeded" ? "Demo commune created" : "The database already has works; the demo was not added again"} in ${config.DATABASE_PATH}.\nSign in with:\n`,
+        `${outcome === "seeded" ? "Demo commune created" : "The database already has works; the demo was not added again"} in ${config.DATABASE_URL ? "the PostgreSQL database" : config.DATABASE_PATH}.\nSign in with:\n`,
       );
       for (const a of DEMO_ACCOUNTS) process.stdout.write(`  ${a.role.padEnd(16)} ${a.email}  /  ${a.password}\n`);
       if (opts.serve) await serveUntilSignal(config);
@@ -65,15 +69,16 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command("backup <file>")
-    .description("write a consistent online backup of the database to <file>")
+    .description("write a consistent online backup of the SQLite database to <file> (PostgreSQL: use pg_dump)")
     .action(async (file: string) => {
       const config = loadConfig();
-      const db = openDatabase(config.DATABASE_PATH);
+      const { openDatabase } = await import("./db/client.js");
+      const database = await openDatabase({ url: config.DATABASE_URL, path: config.DATABASE_PATH });
       try {
-        await db.$client.backup(file);
+        await database.backup(file);
         process.stdout.write(`backup written to ${file}\n`);
       } finally {
-        db.$client.close();
+        await database.close();
       }
     });
 
@@ -82,22 +87,17 @@ export async function main(argv: string[]): Promise<number> {
     .description("ledger commands")
     .command("check")
     .description("verify every ledger invariant against the database; exit 1 naming the first violation")
-    .action(() => {
-      const config = loadConfig();
-      const db = openDatabase(config.DATABASE_PATH);
-      try {
-        const violations = checkLedger(db);
-        if (violations.length === 0) {
-          process.stdout.write("ledger check: every invariant holds\n");
-          return;
-        }
-        const first = violations[0]!;
-        process.stderr.write(`ledger check failed: ${first.invariant}: ${first.detail}\n`);
-        if (violations.length > 1) process.stderr.write(`(${violations.length - 1} more violation${violations.length > 2 ? "s" : ""})\n`);
-        exitCode = 1;
-      } finally {
-        db.$client.close();
+    .action(async () => {
+      const { checkLedger } = await import("./ledger/check-ledger.js");
+      const violations = await withDeps((deps) => checkLedger(deps.db));
+      if (violations.length === 0) {
+        process.stdout.write("ledger check: every invariant holds\n");
+        return;
       }
+      const first = violations[0]!;
+      process.stderr.write(`ledger check failed: ${first.invariant}: ${first.detail}\n`);
+      if (violations.length > 1) process.stderr.write(`(${violations.length - 1} more violation${violations.length > 2 ? "s" : ""})\n`);
+      exitCode = 1;
     });
 
   program
@@ -107,33 +107,35 @@ export async function main(argv: string[]): Promise<number> {
     .description("run billing for a month (YYYY-MM); idempotent per month")
     .option("--chunk-size <n>", "organizations per transaction", "2000")
     .action(async (month: string, opts: { chunkSize: string }) => {
-      const parsed = monthSchema.safeParse(month);
-      if (!parsed.success) throw new Error(`month must be YYYY-MM, got ${month}`);
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`month must be YYYY-MM, got ${month}`);
       const config = loadConfig();
-      const db = openDatabase(config.DATABASE_PATH);
+      const { runBilling } = await import("./billing/run-billing.js");
+      const { formatMoney } = await import("./shared/money.js");
       const { SingleBar, Presets } = await import("cli-progress");
       const bar = new SingleBar(
         { format: "billing {bar} {value}/{total} organizations", stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 },
         Presets.shades_classic,
       );
       try {
-        const result = runBilling(
-          db,
-          {
-            month,
-            actorUserId: null,
-            chunkSize: Math.max(1, Number(opts.chunkSize) || 2000),
-            onProgress: (done, total) => {
-              if (done === 0) bar.start(total, 0);
-              else bar.update(done);
+        const result = await withDeps((deps) =>
+          runBilling(
+            deps.db,
+            {
+              month,
+              actorUserId: null,
+              chunkSize: Math.max(1, Number(opts.chunkSize) || 2000),
+              onProgress: (done, total) => {
+                if (done === 0) bar.start(total, 0);
+                else bar.update(done);
+              },
             },
-          },
-          {
-            clock: systemClock,
-            signer: loadOrCreateSigner(config.SIGNING_KEY_PATH),
-            invoicePrefix: config.INVOICE_PREFIX,
-            paymentTermsDays: config.PAYMENT_TERMS_DAYS,
-          },
+            {
+              clock: deps.clock,
+              signer: deps.signer,
+              invoicePrefix: config.INVOICE_PREFIX,
+              paymentTermsDays: config.PAYMENT_TERMS_DAYS,
+            },
+          ),
         );
         bar.stop();
         const byStatus = new Map<string, number>();
@@ -147,7 +149,6 @@ export async function main(argv: string[]): Promise<number> {
         );
       } finally {
         bar.stop();
-        db.$client.close();
       }
     });
 
@@ -161,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--organization <id>", "price the check for this organization")
     .option("--json", "print the report as JSON")
     .action(async (file: string, opts: CheckCommandOptions) => {
+      const { checkCommand } = await import("./checks/check-command.js");
       exitCode = await checkCommand(file, opts, { stdout: process.stdout, stderr: process.stderr });
     });
 

@@ -8,19 +8,14 @@
 // transaction is `BEGIN IMMEDIATE` on the one writer connection, behind an async mutex so that awaiting inside
 // it never lets another request's statements join it. On PostgreSQL a transaction is a pooled connection;
 // the guarantees SQLite gets from its single writer come from row locks (`lockForUpdate`) and unique keys.
-import { mkdirSync, chmodSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { PgDatabase } from "drizzle-orm/pg-core";
-import type { NodePgQueryResultHKT } from "drizzle-orm/node-postgres";
-import * as schema from "./schema.js";
 import { openPostgres } from "./postgres.js";
-import { isSqliteHandle, openSqlite } from "./sqlite.js";
+import { openSqlite } from "./sqlite.js";
+import type { Db, Engine } from "./handle.js";
 
-export type Schema = typeof schema;
-/** The handle every domain function takes: the database, or a transaction of it. */
-export type Db = PgDatabase<NodePgQueryResultHKT, Schema>;
-export type Engine = "sqlite" | "postgres";
+export { engineOf, type Db, type Engine, type Schema } from "./handle.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const MIGRATIONS_FOLDERS: Record<Engine, string> = {
@@ -52,20 +47,12 @@ export async function openDatabase(location: DatabaseLocation, options: { migrat
     return { ...opened, engine: "postgres", backup: () => Promise.reject(new Error("backups of PostgreSQL are pg_dump's job")) };
   }
   const path = location.path;
-  if (path !== ":memory:") {
+  if (path !== ":memory:" && !existsSync(path)) {
     mkdirSync(dirname(resolve(path)), { recursive: true });
-    const created = !existsSync(path);
-    const opened = openSqlite(path, { migrate, migrationsFolder: MIGRATIONS_FOLDERS.sqlite });
-    // Invoices, sessions and the fund's books: readable by the service account only.
-    if (created) for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
-    return { ...opened, engine: "sqlite", path };
+    // Invoices, sessions and the fund's books: readable by the service account only. An empty file is an
+    // empty SQLite database, and SQLite gives its -wal and -shm files the database file's mode.
+    writeFileSync(path, "", { mode: 0o600, flag: "wx" });
   }
   const opened = openSqlite(path, { migrate, migrationsFolder: MIGRATIONS_FOLDERS.sqlite });
-  engines.set(opened.db, "sqlite");
   return { ...opened, engine: "sqlite", path };
-}
-
-/** Which engine a handle (or a transaction of it) runs on. */
-export function engineOf(db: Db): Engine {
-  return isSqliteHandle(db) ? "sqlite" : "postgres";
 }

@@ -4,7 +4,7 @@ import pg from "pg";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { migrate } from "drizzle-orm/node-postgres/migrator";
 import * as schema from "./schema.js";
-import type { Db } from "./client.js";
+import type { Db } from "./handle.js";
 
 /** An arbitrary, fixed advisory-lock key: "reciprocity migrations". */
 const MIGRATION_LOCK = 7_263_011;

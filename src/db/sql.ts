@@ -1,7 +1,7 @@
 // Raw SQL that both engines run, through drizzle `sql` templates only, and the few places where the
 // engines differ in what they need to be told (row locks) or how they say no (unique violations).
 import { sql, type SQL } from "drizzle-orm";
-import { engineOf, type Db } from "./client.js";
+import { engineOf, type Db } from "./handle.js";
 
 interface RawRunner {
   all(query: SQL): unknown[];

@@ -4,13 +4,7 @@ import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { Mutex } from "./mutex.js";
-import type { Db } from "./client.js";
-
-const SQLITE_MARK = Symbol.for("reciprocity.sqlite");
-
-export function isSqliteHandle(db: Db): boolean {
-  return (db as unknown as Record<symbol, unknown>)[SQLITE_MARK] === true;
-}
+import { SQLITE_MARK, type Db } from "./handle.js";
 
 function setPragmas(connection: Database.Database): void {
   connection.pragma("journal_mode = WAL");

@@ -1,67 +1,144 @@
-// The committed migrations must produce exactly the drizzle schema, and keep the ledger append-only.
+// The committed migrations of each engine must produce exactly the schema; the two engines' schemas must
+// have the same tables, columns, keys, indexes and constraints; the append-only tables refuse changes.
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateSQLiteDrizzleJson, generateSQLiteMigration } from "drizzle-kit/api";
-import * as schema from "../../src/db/schema.js";
-import { MIGRATIONS_FOLDER, openDatabase } from "../../src/db/client.js";
-import { freshDatabasePath } from "../support/harness.js";
+import { sql } from "drizzle-orm";
+import { generateDrizzleJson, generateMigration, generateSQLiteDrizzleJson, generateSQLiteMigration } from "drizzle-kit/api";
+import * as pgSchema from "../../src/db/schema.js";
+import { sqliteSchema } from "../../src/db/schema.sqlite.js";
+import { MIGRATIONS_FOLDERS, type Db } from "../../src/db/client.js";
+import { execute, queryRows } from "../../src/db/sql.js";
+import { freshDatabase, tableNames, testEngine } from "../support/harness.js";
+
+function lastSnapshot(folder: string): Record<string, unknown> {
+  const metaDir = join(folder, "meta");
+  const snapshots = readdirSync(metaDir)
+    .filter((f) => f.endsWith("_snapshot.json"))
+    .sort();
+  return JSON.parse(readFileSync(join(metaDir, snapshots.at(-1)!), "utf8")) as Record<string, unknown>;
+}
+
+interface TableShape {
+  columns: Record<string, { notNull: boolean; primaryKey: boolean }>;
+  indexes: Record<string, { columns: string[]; unique: boolean }>;
+  foreignKeys: Record<string, { from: string[]; to: string; toColumns: string[] }>;
+  primaryKeys: string[][];
+  checks: Record<string, string>;
+}
+
+type Snapshot = { tables: Record<string, Record<string, Record<string, Record<string, unknown>>>> };
+
+/** What both engines must agree on, read from a drizzle-kit snapshot of either dialect. */
+function shapes(snapshot: Snapshot): Record<string, TableShape> {
+  const out: Record<string, TableShape> = {};
+  for (const table of Object.values(snapshot.tables)) {
+    const name = table.name as unknown as string;
+    out[name] = {
+      columns: Object.fromEntries(
+        Object.values(table.columns!).map((c) => [c.name, { notNull: Boolean(c.notNull), primaryKey: Boolean(c.primaryKey) }]),
+      ),
+      indexes: Object.fromEntries(
+        Object.values(table.indexes!).map((i) => [
+          i.name,
+          {
+            columns: (i.columns as (string | { expression: string })[]).map((c) => (typeof c === "string" ? c : c.expression)),
+            unique: Boolean(i.isUnique),
+          },
+        ]),
+      ),
+      foreignKeys: Object.fromEntries(
+        Object.values(table.foreignKeys!).map((f) => [
+          f.name,
+          { from: f.columnsFrom as string[], to: f.tableTo as string, toColumns: f.columnsTo as string[] },
+        ]),
+      ),
+      primaryKeys: Object.values(table.compositePrimaryKeys!).map((p) =>
+        typeof p === "string" ? (p as string).split(";")[0]!.split(",") : (p.columns as string[]),
+      ),
+      checks: Object.fromEntries(Object.values(table.checkConstraints!).map((c) => [c.name, String(c.value)])),
+    };
+  }
+  return out;
+}
 
 describe("schema and migrations", () => {
-  it("agree: generating a migration from the last snapshot yields nothing", async () => {
-    const metaDir = join(MIGRATIONS_FOLDER, "meta");
-    const snapshots = readdirSync(metaDir)
-      .filter((f) => f.endsWith("_snapshot.json"))
-      .sort();
-    const last = JSON.parse(readFileSync(join(metaDir, snapshots.at(-1)!), "utf8"));
-    const current = await generateSQLiteDrizzleJson(schema);
-    const statements = await generateSQLiteMigration(last, current);
-    expect(statements, "run `npm run db:generate` and commit the migration").toEqual([]);
+  it("agree on SQLite: generating a migration from the last snapshot yields nothing", async () => {
+    const current = await generateSQLiteDrizzleJson(sqliteSchema);
+    const statements = await generateSQLiteMigration(lastSnapshot(MIGRATIONS_FOLDERS.sqlite) as never, current);
+    expect(statements, "run `npm run db:generate` and commit the migrations").toEqual([]);
   });
 
-  it("opens with the pragmas set", () => {
-    const db = openDatabase(freshDatabasePath());
-    expect(db.$client.pragma("journal_mode", { simple: true })).toBe("wal");
-    expect(db.$client.pragma("synchronous", { simple: true })).toBe(2);
-    expect(db.$client.pragma("foreign_keys", { simple: true })).toBe(1);
-    expect(db.$client.pragma("busy_timeout", { simple: true })).toBe(5000);
-    db.$client.close();
+  it("agree on PostgreSQL: generating a migration from the last snapshot yields nothing", async () => {
+    const current = generateDrizzleJson(pgSchema);
+    const statements = await generateMigration(lastSnapshot(MIGRATIONS_FOLDERS.postgres) as never, current);
+    expect(statements, "run `npm run db:generate` and commit the migrations").toEqual([]);
   });
 
-  it("refuses UPDATE and DELETE on ledger rows and the audit log", () => {
-    const db = openDatabase(freshDatabasePath());
-    const c = db.$client;
-    c.prepare(
-      "insert into ledger_transactions (code, description, effective_on, created_at) values ('invoice_issued', 't', '2026-01-01', 'now')",
-    ).run();
-    c.prepare(
-      "insert into ledger_transfers (transaction_id, debit_account, credit_account, amount_minor, currency, created_at) values (1, 'a', 'b', 5, 'EUR', 'now')",
-    ).run();
-    expect(() => c.prepare("update ledger_transfers set amount_minor = 6").run()).toThrow(/append-only/);
-    expect(() => c.prepare("delete from ledger_transfers").run()).toThrow(/append-only/);
-    expect(() => c.prepare("update ledger_transactions set description = 'x'").run()).toThrow(/append-only/);
-    expect(() =>
-      c
-        .prepare(
-          "insert into ledger_transfers (transaction_id, debit_account, credit_account, amount_minor, currency, created_at) values (1, 'a', 'b', -5, 'EUR', 'now')",
-        )
-        .run(),
-    ).toThrow(/CHECK/);
-    c.prepare("insert into audit_log (action, entity_type, entity_id, created_at) values ('x', 'y', '1', 'now')").run();
-    expect(() => c.prepare("delete from audit_log").run()).toThrow(/append-only/);
-    c.close();
-  });
-
-  it("enforces constraints in the schema", () => {
-    const db = openDatabase(freshDatabasePath());
-    const c = db.$client;
-    expect(() => c.prepare("insert into organizations (name, kind, created_at) values ('x', 'megacorp', 'now')").run()).toThrow(/CHECK/);
-    expect(() => c.prepare("insert into organizations (name, kind, created_at) values ('x', 'worker_cooperative', 'now')").run()).toThrow(
-      /CHECK/,
+  it("the two engines have the same tables, columns, keys, indexes and constraints", async () => {
+    const sqlite = shapes((await generateSQLiteDrizzleJson(sqliteSchema)) as unknown as Snapshot);
+    const postgres = shapes(generateDrizzleJson(pgSchema) as unknown as Snapshot);
+    expect(Object.keys(sqlite).sort()).toEqual(Object.keys(postgres).sort());
+    for (const name of Object.keys(postgres)) expect(sqlite[name], name).toEqual(postgres[name]);
+    // And the committed snapshots (what the migrations build) agree as well.
+    expect(shapes(lastSnapshot(MIGRATIONS_FOLDERS.sqlite) as unknown as Snapshot)).toEqual(
+      shapes(lastSnapshot(MIGRATIONS_FOLDERS.postgres) as unknown as Snapshot),
     );
-    expect(() =>
-      c.prepare("insert into memberships (organization_id, user_id, role, created_at) values (99, 99, 'owner', 'now')").run(),
-    ).toThrow(/FOREIGN KEY/);
-    c.close();
+  });
+
+  it(`the migrated ${testEngine()} database has every table of the schema`, async () => {
+    const database = await freshDatabase();
+    try {
+      const expected = Object.keys(shapes(generateDrizzleJson(pgSchema) as unknown as Snapshot)).sort();
+      expect(await tableNames(database.db)).toEqual(expected);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("refuses UPDATE and DELETE on ledger rows, payments and the audit log", async () => {
+    const database = await freshDatabase();
+    const db = database.db;
+    const attempt = (query: ReturnType<typeof sql>) => db.transaction((tx: Db) => execute(tx, query));
+    try {
+      await attempt(
+        sql`insert into ledger_transactions (code, description, effective_on, created_at) values ('invoice_issued', 't', '2026-01-01', 'now')`,
+      );
+      const [tx] = await queryRows<{ id: number }>(db, sql`select id from ledger_transactions`);
+      await attempt(
+        sql`insert into ledger_transfers (transaction_id, debit_account, credit_account, amount_minor, currency, created_at) values (${tx!.id}, 'a', 'b', 5, 'EUR', 'now')`,
+      );
+      await expect(attempt(sql`update ledger_transfers set amount_minor = 6`)).rejects.toThrow(/append-only/);
+      await expect(attempt(sql`delete from ledger_transfers`)).rejects.toThrow(/append-only/);
+      await expect(attempt(sql`update ledger_transactions set description = 'x'`)).rejects.toThrow(/append-only/);
+      await expect(
+        attempt(
+          sql`insert into ledger_transfers (transaction_id, debit_account, credit_account, amount_minor, currency, created_at) values (${tx!.id}, 'a', 'b', -5, 'EUR', 'now')`,
+        ),
+      ).rejects.toThrow(/CHECK|check constraint/);
+      await attempt(sql`insert into audit_log (action, entity_type, entity_id, created_at) values ('x', 'y', '1', 'now')`);
+      await expect(attempt(sql`delete from audit_log`)).rejects.toThrow(/append-only/);
+      await expect(attempt(sql`update payments set reference = 'x'`)).resolves.toBeUndefined(); // no rows: nothing to refuse
+    } finally {
+      await database.close();
+    }
+  });
+
+  it("enforces constraints in the schema", async () => {
+    const database = await freshDatabase();
+    const attempt = (query: ReturnType<typeof sql>) => database.db.transaction((tx: Db) => execute(tx, query));
+    try {
+      await expect(attempt(sql`insert into organizations (name, kind, created_at) values ('x', 'megacorp', 'now')`)).rejects.toThrow(
+        /CHECK|check constraint/,
+      );
+      await expect(
+        attempt(sql`insert into organizations (name, kind, created_at) values ('x', 'worker_cooperative', 'now')`),
+      ).rejects.toThrow(/CHECK|check constraint/);
+      await expect(
+        attempt(sql`insert into memberships (organization_id, user_id, role, created_at) values (99, 99, 'owner', 'now')`),
+      ).rejects.toThrow(/FOREIGN KEY|foreign key/);
+    } finally {
+      await database.close();
+    }
   });
 });

@@ -1,20 +1,26 @@
-// The test harness: a real SQLite file copied from the migrated base, the real express app,
-// a clock the test controls, and helpers that create records through the domain commands.
+// The test harness: a real database of the project's engine (a SQLite file copied from the migrated base,
+// or a PostgreSQL database created from the migrated template), the real express app, a clock the test
+// controls, and helpers that create records through the domain commands.
 import { copyFileSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
+import { randomBytes } from "node:crypto";
 import { inject } from "vitest";
 import { pino } from "pino";
+import pg from "pg";
 import request from "supertest";
+import { sql } from "drizzle-orm";
 import type { Express } from "express";
-import { createApp, type AppDeps } from "../../src/app.js";
+import { createApp } from "../../src/app.js";
+import type { AppDeps } from "../../src/deps.js";
 import { testConfig, type Config } from "../../src/config.js";
-import { closeDatabase, openDatabase, type Db } from "../../src/db/client.js";
+import { engineOf, openDatabase, type Database, type Db, type Engine } from "../../src/db/client.js";
+import { queryRows, toInt } from "../../src/db/sql.js";
 import type { Clock } from "../../src/shared/clock.js";
 import { createUser } from "../../src/accounts/create-user.js";
 import { createApiToken } from "../../src/accounts/tokens.js";
 import { hashPassword } from "../../src/accounts/passwords.js";
 import { GitHub } from "../../src/github/github-client.js";
-import { loadOrCreateSigner } from "../../src/grants/signing-key.js";
+import { signerFromConfig } from "../../src/grants/signing-key.js";
 
 export class TestClock implements Clock {
   constructor(private current: Date = new Date("2026-03-15T10:00:00Z")) {}
@@ -26,31 +32,66 @@ export class TestClock implements Clock {
   }
 }
 
+export const testEngine = (): Engine => inject("engine");
+
 export function tempDir(): string {
   return mkdtempSync(join(inject("tmpRoot"), "t-"));
 }
 
-export function freshDatabasePath(): string {
+/**
+ * A fresh, migrated database of the project's engine, as the settings a server process would be given:
+ * `{ DATABASE_PATH }` for SQLite, `{ DATABASE_URL }` for PostgreSQL.
+ */
+export async function freshDatabaseSettings(): Promise<{ DATABASE_PATH: string; DATABASE_URL?: string }> {
   const path = join(tempDir(), "test.sqlite");
-  copyFileSync(inject("baseDbPath"), path);
-  return path;
+  if (testEngine() === "sqlite") {
+    copyFileSync(inject("baseDbPath"), path);
+    return { DATABASE_PATH: path };
+  }
+  const name = `t_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: inject("pgAdminUrl") });
+  await admin.connect();
+  try {
+    // Copying a template needs it to be idle: another file's copy may hold it for a moment.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`create database ${name} template ${inject("pgTemplate")}`);
+        break;
+      } catch (error) {
+        if (attempt >= 50 || !/being accessed by other users/.test(String(error))) throw error;
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 100));
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(inject("pgAdminUrl"));
+  url.pathname = `/${name}`;
+  return { DATABASE_PATH: path, DATABASE_URL: url.href };
+}
+
+/** A fresh database of the project's engine, opened (its migrations are already applied). */
+export async function freshDatabase(): Promise<Database> {
+  const settings = await freshDatabaseSettings();
+  return openDatabase({ url: settings.DATABASE_URL, path: settings.DATABASE_PATH });
 }
 
 export interface Harness {
   app: Express;
   db: Db;
+  database: Database;
   clock: TestClock;
   config: Config;
   deps: AppDeps;
-  close(): void;
+  close(): Promise<void>;
 }
 
-export function makeHarness(overrides: Partial<Config> = {}): Harness {
+export async function makeHarness(overrides: Partial<Config> = {}): Promise<Harness> {
   const dir = tempDir();
-  const path = join(dir, "test.sqlite");
-  copyFileSync(inject("baseDbPath"), path);
-  const config = testConfig({ DATABASE_PATH: path, SIGNING_KEY_PATH: join(dir, "signing-key.pem"), ...overrides });
-  const db = openDatabase(path);
+  const settings = await freshDatabaseSettings();
+  const config = testConfig({ ...settings, SIGNING_KEY_PATH: join(dir, "signing-key.pem"), ...overrides });
+  const database = await openDatabase({ url: config.DATABASE_URL, path: config.DATABASE_PATH });
+  const db = database.db;
   const clock = new TestClock();
   const github = new GitHub({
     baseUrl: config.GITHUB_API_URL,
@@ -58,10 +99,10 @@ export function makeHarness(overrides: Partial<Config> = {}): Harness {
     retries: config.GITHUB_RETRIES,
     retryBaseMs: 5,
   });
-  const signer = loadOrCreateSigner(config.SIGNING_KEY_PATH);
+  const signer = signerFromConfig(config);
   const deps: AppDeps = { db, config, clock, logger: pino({ level: "silent" }), github, signer };
   const app = createApp(deps);
-  return { app, db, clock, config, deps, close: () => closeDatabase(db) };
+  return { app, db, database, clock, config, deps, close: () => database.close() };
 }
 
 let counter = 0;
@@ -73,10 +114,13 @@ export interface TestUser {
   auth: { Authorization: string };
 }
 
-export function makeUser(h: Harness, options: { treasurer?: boolean; name?: string; passwordHash?: string | null } = {}): TestUser {
+export async function makeUser(
+  h: Harness,
+  options: { treasurer?: boolean; name?: string; passwordHash?: string | null } = {},
+): Promise<TestUser> {
   counter += 1;
   const email = `user${counter}-${Date.now()}@example.org`;
-  const user = createUser(
+  const user = await createUser(
     h.db,
     {
       email,
@@ -87,7 +131,7 @@ export function makeUser(h: Harness, options: { treasurer?: boolean; name?: stri
     },
     { clock: h.clock },
   );
-  const { secret } = createApiToken(h.db, { userId: user.id, name: "test", actorUserId: null }, { clock: h.clock });
+  const { secret } = await createApiToken(h.db, { userId: user.id, name: "test", actorUserId: null }, { clock: h.clock });
   return { id: user.id, email, token: secret, auth: { Authorization: `Bearer ${secret}` } };
 }
 
@@ -95,25 +139,38 @@ export const passwordHashFor = (password: string) => hashPassword(password);
 
 export const api = (h: Harness) => request(h.app);
 
+/** The application's tables (not the migration journal), on either engine. */
+export async function tableNames(db: Db): Promise<string[]> {
+  const rows =
+    engineOf(db) === "sqlite"
+      ? await queryRows<{ name: string }>(
+          db,
+          sql`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name`,
+        )
+      : await queryRows<{ name: string }>(
+          db,
+          sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`,
+        );
+  return rows.map((r) => r.name);
+}
+
 /** Row counts of every table: "the database is unchanged" means this snapshot is equal. */
-export function tableCounts(db: Db): Record<string, number> {
-  const tables = db.$client
-    .prepare(
-      "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name",
-    )
-    .all() as { name: string }[];
-  return Object.fromEntries(
-    tables.map(({ name }) => [name, (db.$client.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n]),
-  );
+export async function tableCounts(db: Db): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const name of await tableNames(db)) {
+    const [row] = await queryRows<{ n: unknown }>(db, sql`select count(*) as n from ${sql.identifier(name)}`);
+    counts[name] = toInt(row?.n);
+  }
+  return counts;
 }
 
 /** A full dump of every row, for stronger "nothing changed" checks. */
-export function dumpDatabase(db: Db, options: { ignore?: string[] } = { ignore: ["api_tokens"] }): string {
+export async function dumpDatabase(db: Db, options: { ignore?: string[] } = { ignore: ["api_tokens"] }): Promise<string> {
   const ignored = new Set(options.ignore ?? []);
-  const tables = (
-    db.$client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as {
-      name: string;
-    }[]
-  ).filter((t) => !ignored.has(t.name));
-  return JSON.stringify(tables.map(({ name }) => [name, db.$client.prepare(`select * from "${name}"`).all()]));
+  const dump: [string, unknown[]][] = [];
+  for (const name of await tableNames(db)) {
+    if (ignored.has(name)) continue;
+    dump.push([name, await queryRows(db, sql`select * from ${sql.identifier(name)} order by 1`)]);
+  }
+  return JSON.stringify(dump);
 }
