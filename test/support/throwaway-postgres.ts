@@ -32,7 +32,8 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
+/** `durable`: keep fsync and synchronous commits on (benchmarks); tests turn them off for speed. */
+export async function startThrowawayPostgres(options: { durable?: boolean } = {}): Promise<ThrowawayPostgres> {
   const bin = binDir();
   const root = mkdtempSync(join(tmpdir(), "reciprocity-pg-"));
   const data = join(root, "data");
@@ -56,9 +57,7 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
       `port = ${port}`,
       "listen_addresses = '127.0.0.1'",
       `unix_socket_directories = '${root}'`,
-      "fsync = off",
-      "synchronous_commit = off",
-      "full_page_writes = off",
+      ...(options.durable ? [] : ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]),
       "max_connections = 300",
       "shared_buffers = 128MB",
       "",
