@@ -1,7 +1,7 @@
 // Builds a small commune through the domain commands, for billing and check tests.
 import type { Db } from "../../src/db/client.js";
-import type { OrganizationKind } from "../../src/db/schema.js";
-import type { AuthUser } from "../../src/http/auth.js";
+import type { OrganizationKind } from "../../src/organizations/vocabulary.js";
+import type { Actor } from "../../src/shared/actor.js";
 import type { Clock } from "../../src/shared/clock.js";
 import { createOrganization } from "../../src/organizations/create-organization.js";
 import { recordSizeFacts } from "../../src/organizations/record-size-facts.js";
@@ -16,14 +16,18 @@ import { makeUser } from "./harness.js";
 const unusedGitHub = new GitHub({ baseUrl: "http://127.0.0.1:9", timeoutMs: 100, retries: 0 });
 
 export class Commune {
-  readonly treasurer: TestUser;
-  private readonly actor: AuthUser;
-  constructor(
+  private readonly actor: Actor;
+  private constructor(
     private readonly h: Harness,
-    readonly owner: TestUser = makeUser(h),
+    readonly owner: TestUser,
+    readonly treasurer: TestUser,
   ) {
-    this.treasurer = makeUser(h, { treasurer: true });
-    this.actor = { id: owner.id, email: owner.email, name: "owner", isTreasurer: true, via: "token" };
+    this.actor = { id: owner.id, isTreasurer: true };
+  }
+
+  /** A commune whose organizations belong to `owner` (a new user when not given), with a treasurer. */
+  static async create(h: Harness, owner?: TestUser): Promise<Commune> {
+    return new Commune(h, owner ?? (await makeUser(h)), await makeUser(h, { treasurer: true }));
   }
 
   get db(): Db {
@@ -33,12 +37,12 @@ export class Commune {
     return this.h.clock;
   }
 
-  org(
+  async org(
     name: string,
     kind: OrganizationKind,
     options: { headcount?: number; revenue?: { amountMinor: number; currency: string }; factsOn?: string; owner?: TestUser } = {},
   ) {
-    const org = createOrganization(
+    const org = await createOrganization(
       this.db,
       {
         name,
@@ -59,7 +63,7 @@ export class Commune {
       { clock: this.clock },
     );
     if (options.headcount !== undefined) {
-      recordSizeFacts(
+      await recordSizeFacts(
         this.db,
         {
           organizationId: org.id,
@@ -74,7 +78,7 @@ export class Commune {
     return org;
   }
 
-  verify(organizationId: number, decision: "verified" | "rejected") {
+  async verify(organizationId: number, decision: "verified" | "rejected") {
     return decideVerification(this.db, { organizationId, decision, reason: "test", actorUserId: this.treasurer.id }, { clock: this.clock });
   }
 
@@ -87,7 +91,7 @@ export class Commune {
     return work;
   }
 
-  use(org: Organization, usage: UsageInput | UsageInput[]) {
+  async use(org: Organization, usage: UsageInput | UsageInput[]) {
     return declareUsages(this.db, org, Array.isArray(usage) ? usage : [usage], this.owner.id, { clock: this.clock });
   }
 }
