@@ -1,15 +1,15 @@
 // The committed migrations of each engine must produce exactly the schema; the two engines' schemas must
 // have the same tables, columns, keys, indexes and constraints; the append-only tables refuse changes.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { generateDrizzleJson, generateMigration, generateSQLiteDrizzleJson, generateSQLiteMigration } from "drizzle-kit/api";
 import * as pgSchema from "../../src/db/schema.js";
 import { sqliteSchema } from "../../src/db/schema.sqlite.js";
-import { MIGRATIONS_FOLDERS, type Db } from "../../src/db/client.js";
+import { MIGRATIONS_FOLDERS, openDatabase, type Db } from "../../src/db/client.js";
 import { execute, queryRows } from "../../src/db/sql.js";
-import { freshDatabase, tableNames, testEngine } from "../support/harness.js";
+import { freshDatabase, tableNames, tempDir, testEngine } from "../support/harness.js";
 
 function lastSnapshot(folder: string): Record<string, unknown> {
   const metaDir = join(folder, "meta");
@@ -62,6 +62,18 @@ function shapes(snapshot: Snapshot): Record<string, TableShape> {
   return out;
 }
 
+/** The messages of an error and its causes: drizzle wraps the driver's error on PostgreSQL. */
+async function failure(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    const parts: string[] = [];
+    for (let e: unknown = error; e instanceof Error; e = e.cause) parts.push(e.message);
+    return parts.join(" | ");
+  }
+  throw new Error("expected the statement to be refused");
+}
+
 describe("schema and migrations", () => {
   it("agree on SQLite: generating a migration from the last snapshot yields nothing", async () => {
     const current = await generateSQLiteDrizzleJson(sqliteSchema);
@@ -96,6 +108,25 @@ describe("schema and migrations", () => {
     }
   });
 
+  it("opens SQLite with the pragmas set on its writer connection, and a read-only connection beside it", async () => {
+    const path = join(tempDir(), "pragmas.sqlite");
+    const database = await openDatabase({ path });
+    try {
+      const pragma = (name: string) =>
+        database.db.transaction(
+          async (tx) => Object.values((await queryRows<Record<string, unknown>>(tx, sql.raw(`pragma ${name}`)))[0]!)[0],
+        );
+      expect(await pragma("journal_mode")).toBe("wal");
+      expect(await pragma("synchronous")).toBe(2);
+      expect(await pragma("foreign_keys")).toBe(1);
+      expect(await pragma("busy_timeout")).toBe(5000);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(await failure(execute(database.db, sql`insert into rate_limit_counters values ('k', 1, 'x')`))).toMatch(/readonly/);
+    } finally {
+      await database.close();
+    }
+  });
+
   it("refuses UPDATE and DELETE on ledger rows, payments and the audit log", async () => {
     const database = await freshDatabase();
     const db = database.db;
@@ -108,16 +139,18 @@ describe("schema and migrations", () => {
       await attempt(
         sql`insert into ledger_transfers (transaction_id, debit_account, credit_account, amount_minor, currency, created_at) values (${tx!.id}, 'a', 'b', 5, 'EUR', 'now')`,
       );
-      await expect(attempt(sql`update ledger_transfers set amount_minor = 6`)).rejects.toThrow(/append-only/);
-      await expect(attempt(sql`delete from ledger_transfers`)).rejects.toThrow(/append-only/);
-      await expect(attempt(sql`update ledger_transactions set description = 'x'`)).rejects.toThrow(/append-only/);
-      await expect(
-        attempt(
-          sql`insert into ledger_transfers (transaction_id, debit_account, credit_account, amount_minor, currency, created_at) values (${tx!.id}, 'a', 'b', -5, 'EUR', 'now')`,
+      expect(await failure(attempt(sql`update ledger_transfers set amount_minor = 6`))).toMatch(/append-only/);
+      expect(await failure(attempt(sql`delete from ledger_transfers`))).toMatch(/append-only/);
+      expect(await failure(attempt(sql`update ledger_transactions set description = 'x'`))).toMatch(/append-only/);
+      expect(
+        await failure(
+          attempt(
+            sql`insert into ledger_transfers (transaction_id, debit_account, credit_account, amount_minor, currency, created_at) values (${tx!.id}, 'a', 'b', -5, 'EUR', 'now')`,
+          ),
         ),
-      ).rejects.toThrow(/CHECK|check constraint/);
+      ).toMatch(/CHECK|check constraint/);
       await attempt(sql`insert into audit_log (action, entity_type, entity_id, created_at) values ('x', 'y', '1', 'now')`);
-      await expect(attempt(sql`delete from audit_log`)).rejects.toThrow(/append-only/);
+      expect(await failure(attempt(sql`delete from audit_log`))).toMatch(/append-only/);
       await expect(attempt(sql`update payments set reference = 'x'`)).resolves.toBeUndefined(); // no rows: nothing to refuse
     } finally {
       await database.close();
@@ -128,15 +161,15 @@ describe("schema and migrations", () => {
     const database = await freshDatabase();
     const attempt = (query: ReturnType<typeof sql>) => database.db.transaction((tx: Db) => execute(tx, query));
     try {
-      await expect(attempt(sql`insert into organizations (name, kind, created_at) values ('x', 'megacorp', 'now')`)).rejects.toThrow(
+      expect(await failure(attempt(sql`insert into organizations (name, kind, created_at) values ('x', 'megacorp', 'now')`))).toMatch(
         /CHECK|check constraint/,
       );
-      await expect(
-        attempt(sql`insert into organizations (name, kind, created_at) values ('x', 'worker_cooperative', 'now')`),
-      ).rejects.toThrow(/CHECK|check constraint/);
-      await expect(
-        attempt(sql`insert into memberships (organization_id, user_id, role, created_at) values (99, 99, 'owner', 'now')`),
-      ).rejects.toThrow(/FOREIGN KEY|foreign key/);
+      expect(
+        await failure(attempt(sql`insert into organizations (name, kind, created_at) values ('x', 'worker_cooperative', 'now')`)),
+      ).toMatch(/CHECK|check constraint/);
+      expect(
+        await failure(attempt(sql`insert into memberships (organization_id, user_id, role, created_at) values (99, 99, 'owner', 'now')`)),
+      ).toMatch(/FOREIGN KEY|foreign key/);
     } finally {
       await database.close();
     }
