@@ -79,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
     apiRouter,
     "/api/v1",
     express.json({ limit: JSON_BODY_LIMIT, type: ["application/json", "application/*+json"] }),
+    deps.config.CHECK_RESPONSES,
   );
   registerAccountRoutes(api, deps);
   registerOrganizationRoutes(api, deps);

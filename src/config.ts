@@ -45,6 +45,11 @@ export const configSchema = z
     SELLER_EMAIL: z.email().default("fund@reciprocity.invalid"),
     CHECK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+    /** Hold every 2xx API body to its declared response schema (on in tests; costs a parse per response). */
+    CHECK_RESPONSES: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
     MAX_UPLOAD_BYTES: z.coerce
       .number()
       .int()
@@ -77,5 +82,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...configSchema.parse({ LOG_LEVEL: "silent" }), ...overrides };
+  return { ...configSchema.parse({ LOG_LEVEL: "silent", CHECK_RESPONSES: "true" }), ...overrides };
 }

@@ -59,6 +59,8 @@ export class ApiRouter {
     readonly prefix: string,
     /** Parses JSON bodies; only routes that declare a JSON body get it, so uploads stay raw. */
     private readonly jsonParser: RequestHandler,
+    /** Hold every 2xx JSON body to its declared schema, exactly (the test suite turns this on). */
+    private readonly checkResponses = false,
   ) {}
 
   route<A extends AuthMode, P extends z.ZodType = z.ZodObject, Q extends z.ZodType = z.ZodObject, B extends z.ZodType = z.ZodUnknown>(
@@ -87,10 +89,49 @@ export class ApiRouter {
         body = parseOrThrow(spec.body, req.body, "body", "The request body is not valid.");
       }
       const ctx = { params: params.data, query, body, user, req, res } as Ctx<A, z.output<P>, z.output<Q>, z.output<B>>;
+      if (this.checkResponses) checkResponseBodies(spec, res);
       await handler(ctx);
     };
     this.router[spec.method](expressPath, ...(spec.body ? [this.jsonParser] : []), ...(spec.before ?? []), run);
   }
+}
+
+/**
+ * Wraps `res.json` so a 2xx body that its declared schema refuses, or that carries fields the schema does not
+ * declare, is a programmer error: it is reported and answered with a 500 instead of being sent.
+ */
+function checkResponseBodies(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, res: Response): void {
+  const send = res.json.bind(res);
+  res.json = (body: unknown) => {
+    const declared = spec.responses[res.statusCode];
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      const problem = !declared?.schema ? "no schema is declared for this status" : responseMismatch(declared.schema, body);
+      if (problem) {
+        const message = `response of ${spec.method.toUpperCase()} ${spec.path} (${res.statusCode}) does not match its declared schema: ${problem}`;
+        console.error(message);
+        res.status(500);
+        return send({ type: "about:blank", title: "Internal Server Error", status: 500, code: "internal", detail: message });
+      }
+    }
+    return send(body);
+  };
+}
+
+function responseMismatch(schema: z.ZodType, body: unknown): string | null {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+  // Parsing strips fields the schema does not name: an exact schema leaves the body as it was.
+  const extra = extraFields(JSON.parse(JSON.stringify(body)) as unknown, JSON.parse(JSON.stringify(parsed.data)) as unknown, "");
+  return extra.length > 0 ? `undeclared fields ${extra.join(", ")}` : null;
+}
+
+function extraFields(sent: unknown, declared: unknown, path: string): string[] {
+  if (Array.isArray(sent) && Array.isArray(declared)) return sent.flatMap((v, i) => extraFields(v, declared[i], `${path}[${i}]`));
+  if (!sent || typeof sent !== "object" || !declared || typeof declared !== "object") return [];
+  const known = declared as Record<string, unknown>;
+  return Object.entries(sent).flatMap(([k, v]) =>
+    k in known ? extraFields(v, known[k], `${path}.${k}`) : [`${path}.${k}`.replace(/^\./, "")],
+  );
 }
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, where: "body" | "query", detail: string): z.output<S> {
@@ -109,4 +150,6 @@ export function fieldErrors(error: z.ZodError, root = ""): FieldError[] {
   );
 }
 
-export const idParam = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+/** Ids are 32-bit on both engines: a larger number names nothing (404), it is not a database error. */
+export const MAX_ID = 2_147_483_647;
+export const idParam = z.object({ id: z.coerce.number().int().positive().max(MAX_ID) });
