@@ -16,7 +16,7 @@ import {
   type SQLiteColumnBuilderBase,
   type SQLiteTableWithColumns,
 } from "drizzle-orm/sqlite-core";
-import { getTableColumns, type SQL } from "drizzle-orm";
+import { getTableColumns } from "drizzle-orm";
 import * as pg from "./schema.js";
 
 /**
@@ -63,7 +63,7 @@ function toSqlite(table: PgTable): AnySqliteTable {
   if (existing) return existing;
   const config = getTableConfig(table);
   const columns = Object.fromEntries(
-    Object.entries(getTableColumns(table)).map(([key, column]) => [key, sqliteColumn(config.name, column as PgColumn)]),
+    Object.entries(getTableColumns(table)).map(([key, column]) => [key, sqliteColumn(config.name, column)]),
   );
   // Columns are matched by their database name, so the extra config can name them on the new table
   // (`t` there is the new table's column map; a foreign table is read with getTableColumns).
@@ -72,25 +72,27 @@ function toSqlite(table: PgTable): AnySqliteTable {
     if (!found) throw new Error(`${config.name}: no column ${c.name}`);
     return found;
   };
-  const result: AnySqliteTable = sqliteTable(config.name, columns, (t) => [
-    ...config.primaryKeys.map((pk) =>
-      primaryKey({ name: pk.name, columns: pk.columns.map((c) => byName(t, c)) as [never, ...never[]] }),
-    ),
-    ...config.indexes.map((ix) => {
-      const cols = ix.config.columns.map((c) => byName(t, c as { name: string })) as [never, ...never[]];
-      return (ix.config.unique ? uniqueIndex(ix.config.name!) : index(ix.config.name!)).on(...cols);
-    }),
-    ...config.checks.map((c) => check(c.name, c.value as SQL)),
-    ...config.foreignKeys.map((fk) => {
-      const ref = fk.reference();
-      const target = ref.foreignTable === table ? t : getTableColumns(toSqlite(ref.foreignTable));
-      return foreignKey({
-        name: fk.getName(),
-        columns: ref.columns.map((c) => byName(t, c)) as [never, ...never[]],
-        foreignColumns: ref.foreignColumns.map((c) => byName(target, c)) as [never, ...never[]],
-      });
-    }),
-  ]);
+  const result: AnySqliteTable = sqliteTable(config.name, columns, (self) => {
+    const t = self as Record<string, { name: string }>;
+    return [
+      ...config.primaryKeys.map((pk) => primaryKey({ name: pk.name, columns: pk.columns.map((c) => byName(t, c)) as [never, ...never[]] })),
+      ...config.indexes.map((ix) => {
+        const cols = ix.config.columns.map((c) => byName(t, c as { name: string })) as [never, ...never[]];
+        return (ix.config.unique ? uniqueIndex(ix.config.name!) : index(ix.config.name!)).on(...cols);
+      }),
+      ...config.checks.map((c) => check(c.name, c.value)),
+      ...config.foreignKeys.map((fk) => {
+        const ref = fk.reference();
+        const target: Record<string, { name: string }> =
+          ref.foreignTable === table ? t : (getTableColumns(toSqlite(ref.foreignTable)) as Record<string, { name: string }>);
+        return foreignKey({
+          name: fk.getName(),
+          columns: ref.columns.map((c) => byName(t, c)) as [never, ...never[]],
+          foreignColumns: ref.foreignColumns.map((c) => byName(target, c)) as [never, ...never[]],
+        });
+      }),
+    ];
+  });
   converted.set(table, result);
   return result;
 }

@@ -76,7 +76,6 @@ export const webSessions = pgTable(
   (t) => [index("web_sessions_user").on(t.userId)],
 );
 
-
 export const organizations = pgTable(
   "organizations",
   {
@@ -175,7 +174,6 @@ export const githubLogins = pgTable(
   (t) => [index("github_logins_org").on(t.organizationId)],
 );
 
-
 export const memberships = pgTable(
   "memberships",
   {
@@ -212,7 +210,6 @@ export const auditLog = pgTable(
 
 // ---------------------------------------------------------------------------------------------
 // Works
-
 
 export const works = pgTable(
   "works",
@@ -308,7 +305,6 @@ export const forkSightings = pgTable(
 // ---------------------------------------------------------------------------------------------
 // Usage, fees, billing
 
-
 export const usages = pgTable(
   "usages",
   {
@@ -379,7 +375,6 @@ export const billingRuns = pgTable(
   },
   (t) => [index("billing_runs_month").on(t.month)],
 );
-
 
 export const invoices = pgTable(
   "invoices",
@@ -493,7 +488,6 @@ export const payments = pgTable(
 
 // ---------------------------------------------------------------------------------------------
 // Ledger: append-only. Triggers in the migrations refuse UPDATE and DELETE.
-
 
 export const ledgerTransactions = pgTable("ledger_transactions", {
   id: integer("id").primaryKey().generatedByDefaultAsIdentity(),

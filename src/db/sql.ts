@@ -40,7 +40,7 @@ export function toInt(value: unknown): number {
   if (typeof value === "bigint") return Number(value);
   if (typeof value === "string" && /^-?\d+$/.test(value)) return Number(value);
   if (value === null || value === undefined) return 0;
-  throw new TypeError(`not an integer: ${String(value)}`);
+  throw new TypeError(`not an integer: ${JSON.stringify(value)}`);
 }
 
 /** A unique (or primary) key refused the row, on either engine. */
