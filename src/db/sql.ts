@@ -1,6 +1,6 @@
 // Raw SQL that both engines run, through drizzle `sql` templates only, and the few places where the
 // engines differ in what they need to be told (row locks) or how they say no (unique violations).
-import { sql, type SQL } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { engineOf, type Db } from "./handle.js";
 
 interface RawRunner {
@@ -50,4 +50,15 @@ export function isUniqueViolation(error: unknown): boolean {
     if (code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return true;
   }
   return false;
+}
+
+/**
+ * `column` is one of `values`, as ONE bound parameter on either engine (PostgreSQL: a text array, which
+ * node-postgres escapes; SQLite: a JSON array read by json_each), so a list of any length neither hits the
+ * engines' parameter limits nor costs a parameter per value.
+ */
+export function isOneOf(db: Db, column: SQLWrapper, values: readonly string[]): SQL {
+  return engineOf(db) === "postgres"
+    ? sql`${column} = any(${sql.param(values)}::text[])`
+    : sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
 }

@@ -29,7 +29,10 @@ export function openSqlite(
   if (options.migrate) migrate(writerDb, { migrationsFolder: options.migrationsFolder });
   // An in-memory database has no second connection: reads share the writer (tests of pure logic only).
   const reader = path === ":memory:" ? writer : new Database(path, { readonly: true });
-  if (reader !== writer) reader.pragma("busy_timeout = 5000");
+  if (reader !== writer) {
+    reader.pragma("busy_timeout = 5000");
+    reader.pragma("cache_size = -65536");
+  }
   const readerDb = drizzle({ client: reader });
 
   const mutex = new Mutex();
