@@ -13,7 +13,8 @@ export async function openPostgres(
   url: string,
   options: { migrate: boolean; migrationsFolder: string; poolSize?: number },
 ): Promise<{ db: Db; close(): Promise<void> }> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: "reciprocity" });
+  // allowExitOnIdle: idle connections do not keep a finished CLI command or test worker alive.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, application_name: "reciprocity", allowExitOnIdle: true });
   // An idle connection dropped by the server must not crash the process; the next query reconnects.
   pool.on("error", () => {});
   const db = drizzle({ client: pool, schema });

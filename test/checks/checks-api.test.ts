@@ -3,9 +3,11 @@ import { createServer, type Server } from "node:http";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api, dumpDatabase, makeHarness, makeUser, tempDir, type Harness, type TestUser } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
+import { execute } from "../../src/db/sql.js";
 
 const root = join(import.meta.dirname, "../..");
 let h: Harness;
@@ -28,17 +30,19 @@ const lockfile = (extra: Record<string, object> = {}) =>
   });
 
 beforeEach(async () => {
-  h = makeHarness({ CHECK_RATE_LIMIT_PER_MINUTE: 3, MAX_UPLOAD_BYTES: 2 * 1024 * 1024 });
-  c = new Commune(h);
-  const licensor = c.org("Commons", "nonprofit");
+  h = await makeHarness({ CHECK_RATE_LIMIT_PER_MINUTE: 3, MAX_UPLOAD_BYTES: 2 * 1024 * 1024 });
+  c = await Commune.create(h);
+  const licensor = await c.org("Commons", "nonprofit");
   await c.work("ledger-tool", licensor.id);
   await c.work("left-pad", licensor.id);
   const old = await c.work("old-lib", licensor.id);
-  h.db.$client.prepare("update works set version_range = '>=2.0.0' where id = ?").run(old.id);
-  firmOwner = makeUser(h);
-  firmId = c.org("Acme", "commercial", { headcount: 20, owner: firmOwner }).id;
+  await h.db.transaction(async (tx) => execute(tx, sql`update works set version_range = '>=2.0.0' where id = ${old.id}`));
+  firmOwner = await makeUser(h);
+  firmId = (await c.org("Acme", "commercial", { headcount: 20, owner: firmOwner })).id;
 });
-afterEach(() => h.close());
+afterEach(async () => {
+  await h.close();
+});
 
 const post = (body: string | Buffer, query = "", user?: TestUser) => {
   const req = api(h).post(`/api/v1/checks${query}`).set("content-type", "application/json");
@@ -114,14 +118,14 @@ describe("POST /checks", () => {
   });
 
   it("a pending cooperative is held, a verified one owes nothing", async () => {
-    const pending = c.org("Pending Coop", "worker_cooperative", { owner: firmOwner });
+    const pending = await c.org("Pending Coop", "worker_cooperative", { owner: firmOwner });
     expect((await post(lockfile(), `?organizationId=${pending.id}`, firmOwner)).body.matches[0].obligation).toBe("held");
-    c.verify(pending.id, "verified");
+    await c.verify(pending.id, "verified");
     expect((await post(lockfile(), `?organizationId=${pending.id}`, firmOwner)).body.matches[0].obligation).toBe("none");
   });
 
   it("another organization's pricing is not for strangers", async () => {
-    const stranger = makeUser(h);
+    const stranger = await makeUser(h);
     expect((await post(lockfile(), `?organizationId=${firmId}`, stranger)).status).toBe(404);
     expect((await post(lockfile(), `?organizationId=${firmId}`)).status).toBe(401);
   });
@@ -134,7 +138,7 @@ describe("POST /checks", () => {
       .send(gzipSync(lockfile()));
     expect(gz.status).toBe(200);
     expect(gz.body.matches).toHaveLength(2);
-    const before = dumpDatabase(h.db);
+    const before = await dumpDatabase(h.db);
     const unknown = await api(h).post("/api/v1/checks").set(firmOwner.auth).set("content-type", "text/plain").send("just some text");
     expect(unknown.status).toBe(415);
     expect(unknown.body.code).toBe("unsupported_lockfile");
@@ -159,7 +163,7 @@ describe("POST /checks", () => {
       .set("content-encoding", "gzip")
       .send(Buffer.from("not gzip at all"));
     expect(corrupt.status).toBe(400);
-    expect(dumpDatabase(h.db)).toBe(before);
+    expect(await dumpDatabase(h.db)).toBe(before);
   });
 
   it("rate-limits anonymous checks, not signed-in ones", async () => {

@@ -1,42 +1,44 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { apiTokens, auditLog, users } from "../../src/db/schema.js";
 import { bootstrapTreasurer } from "../../src/accounts/bootstrap-treasurer.js";
 import { verifyPassword } from "../../src/accounts/passwords.js";
 import { api, dumpDatabase, makeHarness, makeUser, type Harness } from "../support/harness.js";
 
 let h: Harness;
-beforeEach(() => {
-  h = makeHarness();
+beforeEach(async () => {
+  h = await makeHarness();
 });
-afterEach(() => h.close());
+afterEach(async () => {
+  await h.close();
+});
 
 describe("users", () => {
   it("a treasurer creates a user, with the password hashed", async () => {
-    const t = makeUser(h, { treasurer: true });
+    const t = await makeUser(h, { treasurer: true });
     const res = await api(h).post("/api/v1/users").set(t.auth).send({ email: "Ada@Example.org", name: "Ada", password: "correct horse" });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ email: "ada@example.org", name: "Ada", isTreasurer: false });
-    const row = h.db.select().from(users).where(eq(users.id, res.body.id)).get()!;
-    expect(row.passwordHash).toMatch(/^scrypt\$/);
-    expect(await verifyPassword("correct horse", row.passwordHash!)).toBe(true);
-    expect(await verifyPassword("wrong", row.passwordHash!)).toBe(false);
-    const audit = h.db.select().from(auditLog).where(eq(auditLog.action, "user.created")).all();
+    const [row] = await h.db.select().from(users).where(eq(users.id, res.body.id));
+    expect(row!.passwordHash).toMatch(/^scrypt\$/);
+    expect(await verifyPassword("correct horse", row!.passwordHash!)).toBe(true);
+    expect(await verifyPassword("wrong", row!.passwordHash!)).toBe(false);
+    const audit = await h.db.select().from(auditLog).where(eq(auditLog.action, "user.created")).orderBy(asc(auditLog.id));
     expect(audit.at(-1)).toMatchObject({ actorUserId: t.id, entityId: String(res.body.id) });
   });
 
   it("refuses a duplicate email with 409 and changes nothing", async () => {
-    const t = makeUser(h, { treasurer: true });
+    const t = await makeUser(h, { treasurer: true });
     await api(h).post("/api/v1/users").set(t.auth).send({ email: "bo@example.org", name: "Bo" }).expect(201);
-    const before = dumpDatabase(h.db);
+    const before = await dumpDatabase(h.db);
     const res = await api(h).post("/api/v1/users").set(t.auth).send({ email: "BO@example.org", name: "Bo again" });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe("email_taken");
-    expect(dumpDatabase(h.db)).toBe(before);
+    expect(await dumpDatabase(h.db)).toBe(before);
   });
 
   it("is refused to a non-treasurer (403) and to an anonymous caller (401)", async () => {
-    const u = makeUser(h);
+    const u = await makeUser(h);
     const forbidden = await api(h).post("/api/v1/users").set(u.auth).send({ email: "x@example.org", name: "X" });
     expect(forbidden.status).toBe(403);
     expect(forbidden.headers["content-type"]).toMatch(/^application\/problem\+json/);
@@ -58,19 +60,20 @@ describe("users", () => {
 
 describe("API tokens", () => {
   it("are shown once, stored as SHA-256, record their last use and can be revoked", async () => {
-    const u = makeUser(h);
+    const u = await makeUser(h);
     const created = await api(h).post(`/api/v1/users/${u.id}/tokens`).set(u.auth).send({ name: "ci" });
     expect(created.status).toBe(201);
     const secret: string = created.body.secret;
     expect(secret).toMatch(/^rcp_[A-Za-z0-9_-]{43}$/);
-    const stored = h.db.select().from(apiTokens).where(eq(apiTokens.id, created.body.id)).get()!;
-    expect(stored.secretHash).toMatch(/^[0-9a-f]{64}$/);
+    const [stored] = await h.db.select().from(apiTokens).where(eq(apiTokens.id, created.body.id));
+    expect(stored!.secretHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(stored)).not.toContain(secret.slice(10));
-    expect(stored.lastUsedAt).toBeNull();
+    expect(stored!.lastUsedAt).toBeNull();
 
     h.clock.set("2026-03-15T11:00:00Z");
     await api(h).get("/api/v1/users/me").set("Authorization", `Bearer ${secret}`).expect(200);
-    expect(h.db.select().from(apiTokens).where(eq(apiTokens.id, created.body.id)).get()!.lastUsedAt).toBe("2026-03-15T11:00:00.000Z");
+    const [used] = await h.db.select().from(apiTokens).where(eq(apiTokens.id, created.body.id));
+    expect(used!.lastUsedAt).toBe("2026-03-15T11:00:00.000Z");
 
     const list = await api(h).get(`/api/v1/users/${u.id}/tokens`).set(u.auth).expect(200);
     expect(list.body.tokens.map((t: { name: string }) => t.name)).toEqual(["test", "ci"]);
@@ -82,9 +85,9 @@ describe("API tokens", () => {
   });
 
   it("cannot be made for another user unless by a treasurer; the answer does not reveal the user", async () => {
-    const a = makeUser(h);
-    const b = makeUser(h);
-    const t = makeUser(h, { treasurer: true });
+    const a = await makeUser(h);
+    const b = await makeUser(h);
+    const t = await makeUser(h, { treasurer: true });
     const res = await api(h).post(`/api/v1/users/${b.id}/tokens`).set(a.auth).send({});
     expect(res.status).toBe(404);
     await api(h).post(`/api/v1/users/${b.id}/tokens`).set(t.auth).send({ name: "for b" }).expect(201);
@@ -97,7 +100,7 @@ describe("bootstrap treasurer", () => {
     const input = { email: "Treasurer@Commune.example", password: "a long password", token: "rcp_bootstrap_secret_1234567890" };
     expect(await bootstrapTreasurer(h.db, input, { clock: h.clock })).toBe("created");
     expect(await bootstrapTreasurer(h.db, input, { clock: h.clock })).toBe("exists");
-    const treasurers = h.db.select().from(users).where(eq(users.isTreasurer, true)).all();
+    const treasurers = await h.db.select().from(users).where(eq(users.isTreasurer, true));
     expect(treasurers).toHaveLength(1);
     expect(treasurers[0]!.email).toBe("treasurer@commune.example");
     expect(await verifyPassword("a long password", treasurers[0]!.passwordHash!)).toBe(true);
@@ -109,6 +112,6 @@ describe("bootstrap treasurer", () => {
     expect(await bootstrapTreasurer(h.db, { email: undefined, password: undefined, token: undefined }, { clock: h.clock })).toBe(
       "not_configured",
     );
-    expect(h.db.select().from(users).all()).toHaveLength(0);
+    expect(await h.db.select().from(users)).toHaveLength(0);
   });
 });

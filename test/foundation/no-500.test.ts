@@ -9,17 +9,19 @@ let treasurer: TestUser;
 const routes: { method: "post" | "put" | "delete"; path: string }[] = [];
 
 beforeAll(async () => {
-  h = makeHarness();
-  treasurer = makeUser(h, { treasurer: true });
-  const c = new Commune(h, treasurer);
-  const licensor = c.org("Commons", "worker_cooperative");
+  h = await makeHarness();
+  treasurer = await makeUser(h, { treasurer: true });
+  const c = await Commune.create(h, treasurer);
+  const licensor = await c.org("Commons", "worker_cooperative");
   await c.work("tool", licensor.id);
   const doc = (await api(h).get("/api/v1/openapi.json")).body as { paths: Record<string, Record<string, unknown>> };
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const method of Object.keys(ops)) if (method === "post" || method === "put" || method === "delete") routes.push({ method, path });
   }
 });
-afterAll(() => h.close());
+afterAll(async () => {
+  await h.close();
+});
 
 describe("random request bodies", () => {
   it("never get a 500 from any write route", async () => {

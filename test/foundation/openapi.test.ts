@@ -2,10 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api, makeHarness, type Harness } from "../support/harness.js";
 
 let h: Harness;
-beforeEach(() => {
-  h = makeHarness();
+beforeEach(async () => {
+  h = await makeHarness();
 });
-afterEach(() => h.close());
+afterEach(async () => {
+  await h.close();
+});
 
 describe("OpenAPI", () => {
   it("publishes a 3.1 document built from the request schemas", async () => {
@@ -25,16 +27,16 @@ describe("OpenAPI", () => {
 
 describe("security headers", () => {
   it("do not ask browsers to upgrade to HTTPS when served over HTTP, and do when PUBLIC_URL is https", async () => {
-    const plain = makeHarness();
+    const plain = await makeHarness();
     const res = await api(plain).get("/healthz");
     expect(res.headers["content-security-policy"]).not.toContain("upgrade-insecure-requests");
     expect(res.headers["strict-transport-security"]).toBeUndefined();
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
-    plain.close();
-    const secure = makeHarness({ PUBLIC_URL: "https://commune.example" });
+    await plain.close();
+    const secure = await makeHarness({ PUBLIC_URL: "https://commune.example" });
     const res2 = await api(secure).get("/healthz");
     expect(res2.headers["content-security-policy"]).toContain("upgrade-insecure-requests");
     expect(res2.headers["strict-transport-security"]).toContain("max-age=");
-    secure.close();
+    await secure.close();
   });
 });

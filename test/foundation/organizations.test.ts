@@ -1,13 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { auditLog, sizeFacts } from "../../src/db/schema.js";
 import { api, dumpDatabase, makeHarness, makeUser, type Harness } from "../support/harness.js";
 
 let h: Harness;
-beforeEach(() => {
-  h = makeHarness();
+beforeEach(async () => {
+  h = await makeHarness();
 });
-afterEach(() => h.close());
+afterEach(async () => {
+  await h.close();
+});
 
 const evidence = {
   jurisdiction: "ES-CT",
@@ -19,7 +21,7 @@ const evidence = {
 
 describe("organizations", () => {
   it("are created in each of the five kinds; the caller becomes owner", async () => {
-    const u = makeUser(h);
+    const u = await makeUser(h);
     for (const kind of ["commercial", "nonprofit", "individual", "public_body"]) {
       const res = await api(h)
         .post("/api/v1/organizations")
@@ -43,36 +45,36 @@ describe("organizations", () => {
   });
 
   it("a worker cooperative must bring evidence; other kinds must not", async () => {
-    const u = makeUser(h);
-    const before = dumpDatabase(h.db);
+    const u = await makeUser(h);
+    const before = await dumpDatabase(h.db);
     const a = await api(h).post("/api/v1/organizations").set(u.auth).send({ name: "C", kind: "worker_cooperative" });
     expect(a.status).toBe(422);
     expect(a.body.errors).toEqual([{ path: "/cooperative", message: expect.any(String) }]);
     const b = await api(h).post("/api/v1/organizations").set(u.auth).send({ name: "F", kind: "commercial", cooperative: evidence });
     expect(b.status).toBe(422);
-    expect(dumpDatabase(h.db)).toBe(before);
+    expect(await dumpDatabase(h.db)).toBe(before);
   });
 
   it("a GitHub login belongs to one organization", async () => {
-    const u = makeUser(h);
+    const u = await makeUser(h);
     await api(h)
       .post("/api/v1/organizations")
       .set(u.auth)
       .send({ name: "A", kind: "commercial", githubLogins: ["acme"] })
       .expect(201);
-    const before = dumpDatabase(h.db);
+    const before = await dumpDatabase(h.db);
     const res = await api(h)
       .post("/api/v1/organizations")
       .set(u.auth)
       .send({ name: "B", kind: "commercial", githubLogins: ["ACME"] });
     expect(res.status).toBe(409);
-    expect(dumpDatabase(h.db)).toBe(before);
+    expect(await dumpDatabase(h.db)).toBe(before);
   });
 
   it("is hidden (404) from non-members, visible to members and treasurers", async () => {
-    const owner = makeUser(h);
-    const stranger = makeUser(h);
-    const treasurer = makeUser(h, { treasurer: true });
+    const owner = await makeUser(h);
+    const stranger = await makeUser(h);
+    const treasurer = await makeUser(h, { treasurer: true });
     const org = (await api(h).post("/api/v1/organizations").set(owner.auth).send({ name: "Acme", kind: "commercial" })).body;
     const hidden = await api(h).get(`/api/v1/organizations/${org.id}`).set(stranger.auth);
     expect(hidden.status).toBe(404);
@@ -91,9 +93,9 @@ describe("organizations", () => {
   });
 
   it("owners add members; members cannot add members", async () => {
-    const owner = makeUser(h);
-    const member = makeUser(h);
-    const third = makeUser(h);
+    const owner = await makeUser(h);
+    const member = await makeUser(h);
+    const third = await makeUser(h);
     const org = (await api(h).post("/api/v1/organizations").set(owner.auth).send({ name: "Acme", kind: "commercial" })).body;
     await api(h).post(`/api/v1/organizations/${org.id}/members`).set(owner.auth).send({ userId: member.id, role: "member" }).expect(201);
     const refused = await api(h)
@@ -113,8 +115,8 @@ describe("organizations", () => {
   });
 
   it("owners replace their GitHub logins; a login taken elsewhere is refused; members cannot", async () => {
-    const owner = makeUser(h);
-    const member = makeUser(h);
+    const owner = await makeUser(h);
+    const member = await makeUser(h);
     const org = (
       await api(h)
         .post("/api/v1/organizations")
@@ -133,7 +135,7 @@ describe("organizations", () => {
       .send({ logins: ["Acme-Labs", "acme"] });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ githubLogins: ["acme", "acme-labs"] });
-    const before = dumpDatabase(h.db);
+    const before = await dumpDatabase(h.db);
     expect(
       (
         await api(h)
@@ -151,11 +153,11 @@ describe("organizations", () => {
           .send({ logins: ["not a login!"] })
       ).status,
     ).toBe(422);
-    expect(dumpDatabase(h.db)).toBe(before);
+    expect(await dumpDatabase(h.db)).toBe(before);
   });
 
   it("size facts are versioned by effective date; the current one is in force today", async () => {
-    const u = makeUser(h);
+    const u = await makeUser(h);
     const org = (await api(h).post("/api/v1/organizations").set(u.auth).send({ name: "Acme", kind: "commercial" })).body;
     const f1 = await api(h)
       .post(`/api/v1/organizations/${org.id}/facts`)
@@ -176,14 +178,14 @@ describe("organizations", () => {
       annualRevenue: { amountMinor: 123, currency: "JPY" },
     });
     expect(view.sizeFactsHistory.map((f: { effectiveOn: string }) => f.effectiveOn)).toEqual(["2026-06-01", "2026-03-01", "2025-01-01"]);
-    expect(h.db.select().from(sizeFacts).all()).toHaveLength(3);
+    expect(await h.db.select().from(sizeFacts)).toHaveLength(3);
   });
 });
 
 describe("cooperative verification", () => {
   async function makeCoop() {
-    const owner = makeUser(h);
-    const treasurer = makeUser(h, { treasurer: true });
+    const owner = await makeUser(h);
+    const treasurer = await makeUser(h, { treasurer: true });
     const org = (
       await api(h).post("/api/v1/organizations").set(owner.auth).send({ name: "Coop", kind: "worker_cooperative", cooperative: evidence })
     ).body;
@@ -212,12 +214,13 @@ describe("cooperative verification", () => {
       .set(treasurer.auth)
       .send({ decision: "rejected", reason: "changed my mind" });
     expect(again.status).toBe(409);
-    const audit = h.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.entityType, "organization"), eq(auditLog.entityId, String(org.id))))
-      .all()
-      .map((a) => a.action);
+    const audit = (
+      await h.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.entityType, "organization"), eq(auditLog.entityId, String(org.id))))
+        .orderBy(asc(auditLog.id))
+    ).map((a) => a.action);
     expect(audit).toEqual(["organization.created", "organization.verified"]);
     const log = await api(h).get(`/api/v1/audit-log?entityType=organization&entityId=${org.id}`).set(treasurer.auth).expect(200);
     expect(log.body.entries[0]).toMatchObject({
@@ -253,8 +256,8 @@ describe("cooperative verification", () => {
   });
 
   it("only cooperatives are verified", async () => {
-    const owner = makeUser(h);
-    const treasurer = makeUser(h, { treasurer: true });
+    const owner = await makeUser(h);
+    const treasurer = await makeUser(h, { treasurer: true });
     const org = (await api(h).post("/api/v1/organizations").set(owner.auth).send({ name: "Firm", kind: "commercial" })).body;
     const res = await api(h)
       .post(`/api/v1/organizations/${org.id}/verification`)

@@ -8,14 +8,17 @@ let orgId: number;
 let before: string;
 
 beforeEach(async () => {
-  h = makeHarness();
-  u = makeUser(h);
+  h = await makeHarness();
+  u = await makeUser(h);
   orgId = (await api(h).post("/api/v1/organizations").set(u.auth).send({ name: "Acme", kind: "commercial" })).body.id;
-  before = dumpDatabase(h.db);
+  before = await dumpDatabase(h.db);
 });
-afterEach(() => {
-  expect(dumpDatabase(h.db)).toBe(before);
-  h.close();
+afterEach(async () => {
+  try {
+    expect(await dumpDatabase(h.db)).toBe(before);
+  } finally {
+    await h.close();
+  }
 });
 
 function expectProblem(

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Server } from "node:http";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
+import { eq } from "drizzle-orm";
 import { makeHarness, makeUser, passwordHashFor, tempDir, type Harness, type TestUser } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
 import { FakeGitHub } from "../support/fake-github.js";
@@ -14,6 +15,7 @@ import { runBilling } from "../../src/billing/run-billing.js";
 import { recordPayment } from "../../src/payments/record-payment.js";
 import { findInvoice } from "../../src/invoices/invoices.queries.js";
 import { getOrganizationRow } from "../../src/organizations/organizations.queries.js";
+import { grants } from "../../src/db/schema.js";
 import { chromiumPresent, CHROMIUM, launch, openTab, serve, signIn, type Tab } from "./browser.js";
 
 // In CI a missing browser fails the run; elsewhere the browser tests skip with a notice.
@@ -45,13 +47,13 @@ afterAll(async () => {
 beforeEach(async () => {
   if (!chromiumPresent) return;
   fake.repos.clear();
-  h = makeHarness({ GITHUB_API_URL: fake.url, GITHUB_RETRIES: 0, SELLER_IBAN: "DE89 3704 0044 0532 0130 00" });
+  h = await makeHarness({ GITHUB_API_URL: fake.url, GITHUB_RETRIES: 0, SELLER_IBAN: "DE89 3704 0044 0532 0130 00" });
   h.clock.set("2026-04-02T09:00:00Z");
   const hash = await passwordHashFor(PASSWORD);
-  treasurer = makeUser(h, { treasurer: true, name: "Tess Treasurer", passwordHash: hash });
-  company = makeUser(h, { name: "Cora Company", passwordHash: hash });
-  maintainer = makeUser(h, { name: "Mai Maintainer", passwordHash: hash });
-  c = new Commune(h, maintainer);
+  treasurer = await makeUser(h, { treasurer: true, name: "Tess Treasurer", passwordHash: hash });
+  company = await makeUser(h, { name: "Cora Company", passwordHash: hash });
+  maintainer = await makeUser(h, { name: "Mai Maintainer", passwordHash: hash });
+  c = await Commune.create(h, maintainer);
   ({ server, url: base } = await serve(h.app));
   tab = await openTab(browser);
 });
@@ -62,26 +64,26 @@ afterEach(async (ctx) => {
   await tab.context.close();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
-  h.close();
+  await h.close();
   expect(tab.consoleErrors, "console errors in the browser").toEqual([]);
 });
 
 async function seedBilling() {
-  const licensor = c.org("Commons Coop", "worker_cooperative");
-  c.verify(licensor.id, "verified");
+  const licensor = await c.org("Commons Coop", "worker_cooperative");
+  await c.verify(licensor.id, "verified");
   const w = await c.work("ledger-tool", licensor.id);
-  const acme = c.org("Acme GmbH", "commercial", { headcount: 20, owner: company });
-  c.use(acme, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
-  const other = c.org("Other Corp", "commercial", { headcount: 5, owner: treasurer });
-  c.use(other, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
+  const acme = await c.org("Acme GmbH", "commercial", { headcount: 20, owner: company });
+  await c.use(acme, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
+  const other = await c.org("Other Corp", "commercial", { headcount: 5, owner: treasurer });
+  await c.use(other, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
   const deps = { clock: h.clock, signer: h.deps.signer, invoicePrefix: "RCP", paymentTermsDays: 30 };
-  runBilling(h.db, { month: "2026-03", actorUserId: treasurer.id }, deps);
+  await runBilling(h.db, { month: "2026-03", actorUserId: treasurer.id }, deps);
   return { acme, other, work: w, deps };
 }
 
 describe.skipIf(!chromiumPresent)("the public", () => {
   it("browses the registry, searches, reads a work's license and badge, checks a lockfile anonymously", async () => {
-    const licensor = c.org("Commons Coop", "worker_cooperative");
+    const licensor = await c.org("Commons Coop", "worker_cooperative");
     await c.work("ledger-tool", licensor.id);
     await c.work("mutual-aid-maps", licensor.id);
     const { page } = tab;
@@ -116,9 +118,9 @@ describe.skipIf(!chromiumPresent)("the public", () => {
 
   it("verifies a grant on its public page", async () => {
     const { acme, deps } = await seedBilling();
-    const invoice = findInvoice(h.db, "RCP-2026-000001")!;
+    const invoice = (await findInvoice(h.db, "RCP-2026-000001"))!;
     expect(invoice.organizationId).toBe(acme.id);
-    recordPayment(
+    await recordPayment(
       h.db,
       {
         invoiceId: invoice.id,
@@ -130,7 +132,8 @@ describe.skipIf(!chromiumPresent)("the public", () => {
       },
       deps,
     );
-    const grantId = (h.db.$client.prepare("select id from grants").get() as { id: string }).id;
+    const [grant] = await h.db.select({ id: grants.id }).from(grants).where(eq(grants.invoiceId, invoice.id));
+    const grantId = grant!.id;
     await tab.page.goto(`${base}/grants/${grantId}`);
     expect(await tab.page.getByRole("status").textContent()).toContain("Valid.");
     expect(await tab.page.locator("#grant-document").textContent()).toContain("Licensee:     Acme GmbH");
@@ -260,7 +263,7 @@ describe.skipIf(!chromiumPresent)("a company", () => {
     expect(await page.getByRole("status").textContent()).toContain("recorded");
     expect(await page.locator("table").first().textContent()).toContain("EUR 1,250,000.00");
 
-    const w2 = await c.work("commons-ui", c.org("Second Coop", "nonprofit").id);
+    const w2 = await c.work("commons-ui", (await c.org("Second Coop", "nonprofit")).id);
     const file = join(tempDir(), "yarn.lock");
     writeFileSync(file, `# yarn lockfile v1\n\n\n${w2.slug}@^1.0.0:\n  version "1.4.0"\n\nleft-pad@^1:\n  version "1.3.0"\n`);
     await page.getByRole("link", { name: /Check a lockfile for/ }).click();
@@ -294,7 +297,7 @@ describe.skipIf(!chromiumPresent)("a company", () => {
 describe.skipIf(!chromiumPresent)("a treasurer", () => {
   it("sees the fund, verifies a cooperative, runs billing, records a payment and reads the audit log", async () => {
     await seedBilling();
-    const pending = c.org("Bakery Coop", "worker_cooperative", { headcount: 4 });
+    const pending = await c.org("Bakery Coop", "worker_cooperative", { headcount: 4 });
     const { page } = tab;
     await signIn(page, base, treasurer.email, PASSWORD);
     await page.goto(base + "/treasury");
@@ -310,7 +313,7 @@ describe.skipIf(!chromiumPresent)("a treasurer", () => {
       .getByRole("button", { name: "Verify" })
       .click();
     expect(await page.getByRole("status").textContent()).toContain("The cooperative was verified.");
-    expect(getOrganizationRow(h.db, pending.id)!.verificationStatus).toBe("verified");
+    expect((await getOrganizationRow(h.db, pending.id))!.verificationStatus).toBe("verified");
 
     await page.getByLabel("Month", { exact: true }).fill("2026-02");
     await page.getByRole("button", { name: "Run billing" }).click();
@@ -335,8 +338,8 @@ describe.skipIf(!chromiumPresent)("a treasurer", () => {
 
   it("creates an account, adds it to an organization, and takes a rejected cooperative's new evidence", async () => {
     const { acme } = await seedBilling();
-    const coop = c.org("Rejected Coop", "worker_cooperative", { owner: treasurer });
-    c.verify(coop.id, "rejected");
+    const coop = await c.org("Rejected Coop", "worker_cooperative", { owner: treasurer });
+    await c.verify(coop.id, "rejected");
     const { page } = tab;
     await signIn(page, base, treasurer.email, PASSWORD);
     await page.goto(base + "/treasury");

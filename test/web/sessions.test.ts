@@ -7,10 +7,12 @@ import { makeHarness, makeUser, passwordHashFor, type Harness, type TestUser } f
 let h: Harness;
 let user: TestUser;
 beforeEach(async () => {
-  h = makeHarness({ LOGIN_RATE_LIMIT_PER_MINUTE: 3 });
-  user = makeUser(h, { passwordHash: await passwordHashFor("a long password") });
+  h = await makeHarness({ LOGIN_RATE_LIMIT_PER_MINUTE: 3 });
+  user = await makeUser(h, { passwordHash: await passwordHashFor("a long password") });
 });
-afterEach(() => h.close());
+afterEach(async () => {
+  await h.close();
+});
 
 async function formToken(agent: ReturnType<typeof request.agent>, path = "/login"): Promise<string> {
   const page = await agent.get(path).expect(200);
@@ -36,12 +38,12 @@ describe("web sessions", () => {
     const cookie = (ok.headers["set-cookie"] as unknown as string[]).find((c) => c.startsWith("rcp_session="))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
-    expect(h.db.select().from(webSessions).all()).toHaveLength(1);
+    expect(await h.db.select().from(webSessions)).toHaveLength(1);
     expect((await agent.get("/tokens")).status).toBe(200);
 
     const logoutToken = await formToken(agent, "/tokens");
     await agent.post("/logout").type("form").send({ _csrf: logoutToken }).expect(303);
-    expect(h.db.select().from(webSessions).all()).toHaveLength(0);
+    expect(await h.db.select().from(webSessions)).toHaveLength(0);
     const after = await agent.get("/tokens").set("Accept", "text/html");
     expect(after.status).toBe(303);
     expect(after.headers.location).toBe("/login?next=%2Ftokens");

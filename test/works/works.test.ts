@@ -28,14 +28,14 @@ beforeEach(async () => {
   fake.requests.length = 0;
   fake.addUser("ada", MAINTAINER_TOKEN);
   fake.addUser("reader", READONLY_TOKEN);
-  h = makeHarness({
+  h = await makeHarness({
     GITHUB_API_URL: fake.url,
     GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET,
     PUBLIC_URL: "https://commune.example",
     GITHUB_TIMEOUT_MS: 500,
     GITHUB_RETRIES: 1,
   });
-  maintainer = makeUser(h);
+  maintainer = await makeUser(h);
   licensorId = (
     await api(h)
       .post("/api/v1/organizations")
@@ -53,7 +53,9 @@ beforeEach(async () => {
       })
   ).body.id;
 });
-afterEach(() => h.close());
+afterEach(async () => {
+  await h.close();
+});
 
 const pplFile = () =>
   renderLicense(
@@ -134,7 +136,7 @@ describe("registering a GitHub repository end to end", () => {
     expect(res.body.licenseCheck.similarityBps).toBeGreaterThanOrEqual(9000);
     // The token was used and never kept.
     expect(fake.requests.some((r) => r.authorization === `token ${MAINTAINER_TOKEN}`)).toBe(true);
-    expect(dumpDatabase(h.db, { ignore: [] })).not.toContain(MAINTAINER_TOKEN);
+    expect(await dumpDatabase(h.db, { ignore: [] })).not.toContain(MAINTAINER_TOKEN);
 
     const text = await api(h).get("/api/v1/works/ledger-tool/license").expect(200);
     expect(text.headers["content-type"]).toMatch(/^text\/plain/);
@@ -167,7 +169,7 @@ describe("registering a GitHub repository end to end", () => {
     expect(again.body).toMatchObject({ created: false, pullRequest: { number: 1 } });
     expect(repo.pulls).toHaveLength(1);
 
-    const stranger = makeUser(h);
+    const stranger = await makeUser(h);
     await api(h)
       .post("/api/v1/works/ledger-tool/license-pull-request")
       .set(stranger.auth)
@@ -230,14 +232,14 @@ describe("GitHub failures save nothing", () => {
   for (const [name, arrange, body, status, code] of cases) {
     it(name, async () => {
       arrange();
-      const before = dumpDatabase(h.db);
+      const before = await dumpDatabase(h.db);
       const res = await register({ repository: "https://github.com/coop-dev/ledger-tool", ...body });
       expect(res.status).toBe(status);
       expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
       expect(res.body.code).toBe(code);
       expect(JSON.stringify(res.body)).not.toContain(String(body.githubToken));
       if (code === "github_rate_limited") expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
-      expect(dumpDatabase(h.db)).toBe(before);
+      expect(await dumpDatabase(h.db)).toBe(before);
     });
   }
 
@@ -267,25 +269,25 @@ describe("bad input", () => {
   ];
   for (const [name, body, path] of bad) {
     it(name, async () => {
-      const before = dumpDatabase(h.db);
+      const before = await dumpDatabase(h.db);
       const res = await register(body);
       expect(res.status).toBe(422);
       expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ path })]));
-      expect(dumpDatabase(h.db)).toBe(before);
+      expect(await dumpDatabase(h.db)).toBe(before);
     });
   }
 
   it("duplicate registration and a purl claimed by another work are 409", async () => {
     addLedgerRepo();
     await register({ repository: "https://github.com/coop-dev/ledger-tool", githubToken: MAINTAINER_TOKEN }).expect(201);
-    const before = dumpDatabase(h.db);
+    const before = await dumpDatabase(h.db);
     const dup = await register({ repository: "https://github.com/COOP-DEV/Ledger-Tool", githubToken: MAINTAINER_TOKEN });
     expect(dup.status).toBe(409);
     expect(dup.body.code).toBe("duplicate_work");
     const purl = await register({ packages: ["pkg:github/coop-dev/ledger-tool"] });
     expect(purl.status).toBe(409);
     expect(purl.body.code).toBe("purl_taken");
-    expect(dumpDatabase(h.db)).toBe(before);
+    expect(await dumpDatabase(h.db)).toBe(before);
   });
 });
 
@@ -329,7 +331,7 @@ describe("GitHub webhooks", () => {
 
   it("refuses missing and bad signatures before parsing, and oversized payloads", async () => {
     await registered();
-    const before = dumpDatabase(h.db);
+    const before = await dumpDatabase(h.db);
     const unsigned = await deliver("push", "d-1", { ref: "refs/heads/main" }, null);
     expect(unsigned.status).toBe(401);
     expect(unsigned.body.code).toBe("invalid_signature");
@@ -351,7 +353,7 @@ describe("GitHub webhooks", () => {
       .set("x-hub-signature-256", sign(huge))
       .send(huge);
     expect(big.status).toBe(413);
-    expect(dumpDatabase(h.db)).toBe(before);
+    expect(await dumpDatabase(h.db)).toBe(before);
   });
 
   it("a push that changes the license flags the work; a redelivery changes nothing", async () => {
@@ -365,14 +367,14 @@ describe("GitHub webhooks", () => {
     const res = await deliver("push", "push-1", payload);
     expect(res.status).toBe(202);
     expect(res.body.outcome).toBe("license_rechecked");
-    const work = h.db.select().from(works).where(eq(works.slug, "ledger-tool")).get()!;
+    const [work] = await h.db.select().from(works).where(eq(works.slug, "ledger-tool"));
     expect(work).toMatchObject({ licenseState: "other", licenseSpdxId: "Apache-2.0" });
     expect((await getText("/api/v1/works/ledger-tool/badge.svg")).body).toContain("license changed");
-    const snapshot = dumpDatabase(h.db);
+    const snapshot = await dumpDatabase(h.db);
     const replay = await deliver("push", "push-1", payload);
     expect(replay.status).toBe(200);
     expect(replay.body.outcome).toBe("duplicate");
-    expect(dumpDatabase(h.db)).toBe(snapshot);
+    expect(await dumpDatabase(h.db)).toBe(snapshot);
     const unrelated = await deliver("push", "push-2", { ...payload, commits: [{ modified: ["README.md"] }] });
     expect(unrelated.body.outcome).toBe("ignored");
   });
@@ -411,7 +413,7 @@ describe("usage discovery through forks", () => {
       ],
     });
     await register({ repository: "https://github.com/coop-dev/ledger-tool", githubToken: MAINTAINER_TOKEN }).expect(201);
-    const firm = makeUser(h);
+    const firm = await makeUser(h);
     const acme = (
       await api(h)
         .post("/api/v1/organizations")
@@ -431,7 +433,7 @@ describe("usage discovery through forks", () => {
         { fullName: "someone/ledger-fork", ownerLogin: "someone", organization: null, seenAt: expect.any(String) },
       ],
     });
-    const treasurer = makeUser(h, { treasurer: true });
+    const treasurer = await makeUser(h, { treasurer: true });
     const unknown = await api(h).get("/api/v1/forks/unattributed").set(treasurer.auth).expect(200);
     expect(unknown.body.owners).toEqual([{ login: "someone", forks: [{ fullName: "someone/ledger-fork", workSlug: "ledger-tool" }] }]);
     await api(h).get("/api/v1/forks/unattributed").set(firm.auth).expect(403);
