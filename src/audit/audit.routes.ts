@@ -22,14 +22,23 @@ export function registerAuditRoutes(api: ApiRouter, deps: AppDeps): void {
           description: "Audit entries",
           schema: z.object({
             entries: z.array(
-              z.object({ id: z.number().int(), at: z.string(), action: z.string(), entityType: z.string(), entityId: z.string() }).loose(),
+              z.object({
+                id: z.number().int(),
+                at: z.string(),
+                actor: z.object({ userId: z.number().int(), email: z.string().nullable() }).nullable(),
+                action: z.string(),
+                entityType: z.string(),
+                entityId: z.string(),
+                before: z.unknown(),
+                after: z.unknown(),
+              }),
             ),
           }),
         },
       },
     },
-    ({ query, res }) => {
-      res.json({ entries: listAudit(deps.db, query) });
+    async ({ query, res }) => {
+      res.json({ entries: await listAudit(deps.db, query) });
     },
   );
 }

@@ -2,16 +2,15 @@ import express, { type RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
-import { USAGE_PURPOSES } from "../db/schema.js";
+import { USAGE_PURPOSES } from "../usage/vocabulary.js";
 import { AppError } from "../shared/errors.js";
-import { today } from "../shared/clock.js";
 import { isoDateSchema, moneyOutputSchema } from "../shared/schemas.js";
 import type { ApiRouter } from "../http/route.js";
+import { rateLimitStore } from "../http/rate-limit-store.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { usageResponse } from "../usage/usage.schemas.js";
-import { readLockfile } from "./readers/read-lockfile.js";
-import { runCheck } from "./run-check.js";
-import { openUsageWorkIds, saveCheck, usagesFromCheck } from "./save-check.js";
+import { checkLockfile } from "./check-lockfile.js";
+import { usagesFromCheck } from "./save-check.js";
 
 export const checkReportResponse = z
   .object({
@@ -19,6 +18,9 @@ export const checkReportResponse = z
     componentCount: z.number().int(),
     unidentifiedCount: z.number().int(),
     organizationId: z.number().int().nullable(),
+    organizationObligation: z.enum(["none", "held", "fee"]).nullable(),
+    band: z.object({ minHeadcount: z.number().int(), maxHeadcount: z.number().int().nullable(), basedOn: z.string() }).nullable(),
+    feeScheduleId: z.number().int(),
     checkId: z.number().int().nullable(),
     matches: z.array(
       z.object({
@@ -31,23 +33,32 @@ export const checkReportResponse = z
         declaredUsage: z.boolean().optional(),
       }),
     ),
-    totals: z
-      .object({
-        matches: z.number().int(),
-        works: z.number().int(),
-        worksWithObligation: z.number().int(),
-        worksWithoutDeclaredUsage: z.number().int(),
-        annualFee: moneyOutputSchema.optional(),
-      })
-      .loose(),
+    totals: z.object({
+      matches: z.number().int(),
+      works: z.number().int(),
+      worksWithObligation: z.number().int(),
+      worksWithoutDeclaredUsage: z.number().int(),
+      annualFee: moneyOutputSchema.optional(),
+      annualFeeByBand: z
+        .array(
+          z.object({
+            minHeadcount: z.number().int(),
+            maxHeadcount: z.number().int().nullable(),
+            annualFeePerWork: moneyOutputSchema,
+            annualFee: moneyOutputSchema,
+          }),
+        )
+        .optional(),
+    }),
   })
-  .loose()
   .meta({ id: "CheckReport" });
 
 export function registerCheckRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock, config } = deps;
-  // Anonymous checks are rate-limited per client address; signed-in callers are not.
+  // Anonymous checks are rate-limited per client address; signed-in callers are not. The counts are
+  // kept in the database, so every server process counts against the same limit.
   const limiter = rateLimit({
+    store: rateLimitStore(db, clock, "check"),
     windowMs: 60_000,
     limit: config.CHECK_RATE_LIMIT_PER_MINUTE,
     standardHeaders: "draft-8",
@@ -80,19 +91,10 @@ export function registerCheckRoutes(api: ApiRouter, deps: AppDeps): void {
       before: [limiter, rawBody],
       responses: { 200: { description: "The check report", schema: checkReportResponse } },
     },
-    ({ query, user, req, res }) => {
-      let organization = null;
-      if (query.organizationId !== undefined) {
-        if (!user) throw new AppError("unauthenticated", "Sign in or send a token to check for an organization.");
-        organization = requireOrganizationAccess(db, user, query.organizationId);
-      }
+    async ({ query, user, req, res }) => {
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const read = readLockfile(body);
-      const declaredWorkIds = organization ? openUsageWorkIds(db, organization.id, "commercial", today(clock)) : undefined;
-      const report = runCheck(db, read, { organization, declaredWorkIds }, { clock });
-      const checkId = organization ? saveCheck(db, report, user?.id ?? null, { clock }) : null;
-      const { matchedWorkIds: _ids, ...shown } = report;
-      res.json({ ...shown, checkId });
+      const { report } = await checkLockfile(db, { body, organizationId: query.organizationId, actor: user }, { clock });
+      res.json(report);
     },
   );
 
@@ -112,9 +114,9 @@ export function registerCheckRoutes(api: ApiRouter, deps: AppDeps): void {
         },
       },
     },
-    ({ params, body, user, res }) => {
-      const org = requireOrganizationAccess(db, user, params.id);
-      res.status(201).json(usagesFromCheck(db, org, { checkId: params.checkId, ...body, actorUserId: user.id }, { clock }));
+    async ({ params, body, user, res }) => {
+      const org = await requireOrganizationAccess(db, user, params.id);
+      res.status(201).json(await usagesFromCheck(db, org, { checkId: params.checkId, ...body, actorUserId: user.id }, { clock }));
     },
   );
 }
