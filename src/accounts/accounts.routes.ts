@@ -2,18 +2,23 @@ import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import { idParam, type ApiRouter } from "../http/route.js";
-import type { AuthUser } from "../http/auth.js";
+import type { Actor } from "../shared/actor.js";
 import { createUser, getUser, userView } from "./create-user.js";
 import { hashPassword } from "./passwords.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "./tokens.js";
 import { createdTokenResponse, createTokenBody, createUserBody, tokenParams, tokenResponse, userResponse } from "./accounts.schemas.js";
 
 /** A user manages their own tokens; a treasurer manages anyone's. Others learn nothing. */
-function requireSelfOrTreasurer(user: AuthUser, userId: number): void {
+function requireSelfOrTreasurer(user: Actor, userId: number): void {
   if (user.id !== userId && !user.isTreasurer) throw new AppError("not_found", "User was not found.");
 }
 
 export function registerAccountRoutes(api: ApiRouter, deps: AppDeps): void {
+  registerUserRoutes(api, deps);
+  registerTokenRoutes(api, deps);
+}
+
+function registerUserRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock } = deps;
 
   api.route(
@@ -28,7 +33,7 @@ export function registerAccountRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ body, user, res }) => {
       const passwordHash = body.password ? await hashPassword(body.password) : null;
-      const created = createUser(db, { email: body.email, name: body.name, passwordHash, actorUserId: user.id }, { clock });
+      const created = await createUser(db, { email: body.email, name: body.name, passwordHash, actorUserId: user.id }, { clock });
       res.status(201).json(userView(created));
     },
   );
@@ -42,12 +47,16 @@ export function registerAccountRoutes(api: ApiRouter, deps: AppDeps): void {
       auth: "user",
       responses: { 200: { description: "The user", schema: userResponse } },
     },
-    ({ user, res }) => {
-      const row = getUser(db, user.id);
+    async ({ user, res }) => {
+      const row = await getUser(db, user.id);
       if (!row) throw new AppError("unauthenticated", "The user no longer exists.");
       res.json(userView(row));
     },
   );
+}
+
+function registerTokenRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
 
   api.route(
     {
@@ -59,9 +68,9 @@ export function registerAccountRoutes(api: ApiRouter, deps: AppDeps): void {
       params: idParam,
       responses: { 200: { description: "Tokens (never their secrets)", schema: z.object({ tokens: z.array(tokenResponse) }) } },
     },
-    ({ params, user, res }) => {
+    async ({ params, user, res }) => {
       requireSelfOrTreasurer(user, params.id);
-      res.json({ tokens: listApiTokens(db, params.id) });
+      res.json({ tokens: await listApiTokens(db, params.id) });
     },
   );
 
@@ -76,10 +85,10 @@ export function registerAccountRoutes(api: ApiRouter, deps: AppDeps): void {
       body: createTokenBody,
       responses: { 201: { description: "The token with its secret", schema: createdTokenResponse } },
     },
-    ({ params, body, user, res }) => {
+    async ({ params, body, user, res }) => {
       requireSelfOrTreasurer(user, params.id);
-      if (!getUser(db, params.id)) throw new AppError("not_found", "User was not found.");
-      res.status(201).json(createApiToken(db, { userId: params.id, name: body.name, actorUserId: user.id }, { clock }));
+      if (!(await getUser(db, params.id))) throw new AppError("not_found", "User was not found.");
+      res.status(201).json(await createApiToken(db, { userId: params.id, name: body.name, actorUserId: user.id }, { clock }));
     },
   );
 
@@ -93,9 +102,9 @@ export function registerAccountRoutes(api: ApiRouter, deps: AppDeps): void {
       params: tokenParams,
       responses: { 200: { description: "The revoked token", schema: tokenResponse } },
     },
-    ({ params, user, res }) => {
+    async ({ params, user, res }) => {
       requireSelfOrTreasurer(user, params.id);
-      res.json(revokeApiToken(db, { userId: params.id, tokenId: params.tokenId, actorUserId: user.id }, { clock }));
+      res.json(await revokeApiToken(db, { userId: params.id, tokenId: params.tokenId, actorUserId: user.id }, { clock }));
     },
   );
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { idParamSchema } from "../shared/schemas.js";
 
 export const createUserBody = z.strictObject({
   email: z.email().max(254),
@@ -26,6 +27,6 @@ export const tokenResponse = z
 export const createdTokenResponse = tokenResponse.extend({ secret: z.string().describe("Shown once; store it now.") });
 
 export const tokenParams = z.object({
-  id: z.coerce.number().int().positive(),
-  tokenId: z.coerce.number().int().positive(),
+  id: idParamSchema,
+  tokenId: idParamSchema,
 });

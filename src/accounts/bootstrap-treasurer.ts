@@ -2,9 +2,10 @@
 // email and password (web sign-in) and that API token.
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { inTransaction } from "../db/client.js";
+import { isUniqueViolation } from "../db/sql.js";
 import { users } from "../db/schema.js";
 import type { Clock } from "../shared/clock.js";
+import { AppError } from "../shared/errors.js";
 import { createUser } from "./create-user.js";
 import { hashPassword } from "./passwords.js";
 import { createApiToken } from "./tokens.js";
@@ -17,16 +18,29 @@ export interface BootstrapInput {
 
 export type BootstrapOutcome = "created" | "exists" | "not_configured";
 
+async function treasurerExists(db: Db): Promise<boolean> {
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.isTreasurer, true)).limit(1);
+  return row !== undefined;
+}
+
 export async function bootstrapTreasurer(db: Db, input: BootstrapInput, deps: { clock: Clock }): Promise<BootstrapOutcome> {
-  const already = db.select({ id: users.id }).from(users).where(eq(users.isTreasurer, true)).get();
-  if (already) return "exists";
-  if (!input.email) return "not_configured";
+  if (await treasurerExists(db)) return "exists";
+  const email = input.email;
+  if (!email) return "not_configured";
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  return inTransaction(db, () => {
-    // Checked again inside the transaction: two processes starting at once create one treasurer.
-    if (db.select({ id: users.id }).from(users).where(eq(users.isTreasurer, true)).get()) return "exists";
-    const user = createUser(db, { email: input.email!, name: "Treasurer", passwordHash, isTreasurer: true, actorUserId: null }, deps);
-    if (input.token) createApiToken(db, { userId: user.id, name: "bootstrap", secret: input.token, actorUserId: null }, deps);
-    return "created";
-  });
+  try {
+    return await db.transaction(async (tx): Promise<BootstrapOutcome> => {
+      // Checked again inside the transaction: two processes starting at once create one treasurer.
+      if (await treasurerExists(tx)) return "exists";
+      const user = await createUser(tx, { email, name: "Treasurer", passwordHash, isTreasurer: true, actorUserId: null }, deps);
+      if (input.token) await createApiToken(tx, { userId: user.id, name: "bootstrap", secret: input.token, actorUserId: null }, deps);
+      return "created";
+    });
+  } catch (error) {
+    // On PostgreSQL both processes may pass the check; the unique email (or token) lets one through,
+    // and the other finds the treasurer it made.
+    const lostRace = (error instanceof AppError && error.code === "email_taken") || isUniqueViolation(error);
+    if (lostRace && (await treasurerExists(db))) return "exists";
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { inTransaction } from "../db/client.js";
+import { isUniqueViolation } from "../db/sql.js";
 import { users } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
@@ -26,32 +26,25 @@ export const userView = (u: User): UserView => ({
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
+const emailTaken = (email: string, cause?: unknown) =>
+  new AppError("email_taken", `A user with email ${email} already exists.`, {
+    errors: [{ path: "/email", message: "is already taken" }],
+    cause,
+  });
+
 /** Creates a user. The password, when given, must already be hashed (hashing is async). */
-export function createUser(
+export async function createUser(
   db: Db,
   input: { email: string; name: string; passwordHash: string | null; isTreasurer?: boolean; actorUserId: number | null },
   deps: { clock: Clock },
-): User {
+): Promise<User> {
   const email = normaliseEmail(input.email);
-  return inTransaction(db, () => {
-    const existing = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
-    if (existing)
-      throw new AppError("email_taken", `A user with email ${email} already exists.`, {
-        errors: [{ path: "/email", message: "is already taken" }],
-      });
-    const user = db
-      .insert(users)
-      .values({
-        email,
-        name: input.name,
-        passwordHash: input.passwordHash,
-        isTreasurer: input.isTreasurer ?? false,
-        createdAt: isoNow(deps.clock),
-      })
-      .returning()
-      .get();
-    recordAudit(
-      db,
+  return db.transaction(async (tx) => {
+    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
+    if (existing) throw emailTaken(email);
+    const user = await insertUser(tx, { ...input, email }, deps.clock);
+    await recordAudit(
+      tx,
       { actorUserId: input.actorUserId, action: "user.created", entityType: "user", entityId: user.id, after: userView(user) },
       deps.clock,
     );
@@ -59,14 +52,40 @@ export function createUser(
   });
 }
 
-export function findUserByEmail(db: Db, email: string): User | undefined {
-  return db
+async function insertUser(
+  tx: Db,
+  input: { email: string; name: string; passwordHash: string | null; isTreasurer?: boolean },
+  clock: Clock,
+): Promise<User> {
+  try {
+    const [user] = await tx
+      .insert(users)
+      .values({
+        email: input.email,
+        name: input.name,
+        passwordHash: input.passwordHash,
+        isTreasurer: input.isTreasurer ?? false,
+        createdAt: isoNow(clock),
+      })
+      .returning();
+    return user!;
+  } catch (error) {
+    // The same email created at the same time by another request (another process, on PostgreSQL).
+    if (isUniqueViolation(error)) throw emailTaken(input.email, error);
+    throw error;
+  }
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<User | undefined> {
+  const [user] = await db
     .select()
     .from(users)
     .where(eq(users.email, normaliseEmail(email)))
-    .get();
+    .limit(1);
+  return user;
 }
 
-export function getUser(db: Db, id: number): User | undefined {
-  return db.select().from(users).where(eq(users.id, id)).get();
+export async function getUser(db: Db, id: number): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return user;
 }

@@ -9,20 +9,19 @@ export interface AuditQuery {
   limit: number;
 }
 
-export function listAudit(db: Db, q: AuditQuery) {
+export async function listAudit(db: Db, q: AuditQuery) {
   const conditions = [
     q.entityType ? eq(auditLog.entityType, q.entityType) : undefined,
     q.entityId ? eq(auditLog.entityId, q.entityId) : undefined,
     q.before ? lt(auditLog.id, q.before) : undefined,
   ];
-  const rows = db
+  const rows = await db
     .select({ entry: auditLog, actorEmail: users.email })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorUserId))
     .where(and(...conditions))
     .orderBy(desc(auditLog.id))
-    .limit(q.limit)
-    .all();
+    .limit(q.limit);
   return rows.map(({ entry, actorEmail }) => ({
     id: entry.id,
     at: entry.createdAt,

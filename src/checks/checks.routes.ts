@@ -4,54 +4,14 @@ import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { USAGE_PURPOSES } from "../usage/vocabulary.js";
 import { AppError } from "../shared/errors.js";
-import { isoDateSchema, moneyOutputSchema } from "../shared/schemas.js";
+import { idParamSchema, isoDateSchema, moneyOutputSchema } from "../shared/schemas.js";
 import type { ApiRouter } from "../http/route.js";
 import { rateLimitStore } from "../http/rate-limit-store.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { usageResponse } from "../usage/usage.schemas.js";
 import { checkLockfile } from "./check-lockfile.js";
 import { usagesFromCheck } from "./save-check.js";
-
-export const checkReportResponse = z
-  .object({
-    format: z.enum(["npm", "yarn", "yarn-berry", "pnpm", "cyclonedx", "spdx"]),
-    componentCount: z.number().int(),
-    unidentifiedCount: z.number().int(),
-    organizationId: z.number().int().nullable(),
-    organizationObligation: z.enum(["none", "held", "fee"]).nullable(),
-    band: z.object({ minHeadcount: z.number().int(), maxHeadcount: z.number().int().nullable(), basedOn: z.string() }).nullable(),
-    feeScheduleId: z.number().int(),
-    checkId: z.number().int().nullable(),
-    matches: z.array(
-      z.object({
-        purl: z.string(),
-        work: z.object({ slug: z.string(), title: z.string(), license: z.string() }),
-        obligation: z.enum(["none", "held", "fee", "unpriced"]),
-        licenseChoice: z.enum(["ppl", "non_ppl_alternative", "undeclared"]),
-        declaredLicense: z.string().nullable(),
-        annualFee: moneyOutputSchema.optional(),
-        declaredUsage: z.boolean().optional(),
-      }),
-    ),
-    totals: z.object({
-      matches: z.number().int(),
-      works: z.number().int(),
-      worksWithObligation: z.number().int(),
-      worksWithoutDeclaredUsage: z.number().int(),
-      annualFee: moneyOutputSchema.optional(),
-      annualFeeByBand: z
-        .array(
-          z.object({
-            minHeadcount: z.number().int(),
-            maxHeadcount: z.number().int().nullable(),
-            annualFeePerWork: moneyOutputSchema,
-            annualFee: moneyOutputSchema,
-          }),
-        )
-        .optional(),
-    }),
-  })
-  .meta({ id: "CheckReport" });
+import { checkReportResponse } from "./checks.schemas.js";
 
 export function registerCheckRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock, config } = deps;
@@ -83,7 +43,7 @@ export function registerCheckRoutes(api: ApiRouter, deps: AppDeps): void {
       tag: "checks",
       summary: "Check a lockfile or SBOM against the registry; ?organizationId= prices it for that organization",
       auth: "optional",
-      query: z.object({ organizationId: z.coerce.number().int().positive().optional() }),
+      query: z.object({ organizationId: idParamSchema.optional() }),
       rawBody: {
         contentTypes: ["application/json", "application/yaml", "text/plain", "application/octet-stream"],
         description: "The lockfile or SBOM, as is (Content-Encoding: gzip accepted)",
@@ -105,7 +65,7 @@ export function registerCheckRoutes(api: ApiRouter, deps: AppDeps): void {
       tag: "checks",
       summary: "Turn a check into usage declarations for every matched work not yet declared",
       auth: "user",
-      params: z.object({ id: z.coerce.number().int().positive(), checkId: z.coerce.number().int().positive() }),
+      params: z.object({ id: idParamSchema, checkId: idParamSchema }),
       body: z.strictObject({ purpose: z.enum(USAGE_PURPOSES), startedOn: isoDateSchema }),
       responses: {
         201: {

@@ -1,14 +1,17 @@
 // Matching components against the registry and pricing what the checking organization owes
-// (PRODUCT.md §3, §8). Lookups go by the versionless purl through the unique index, in batches.
+// (PRODUCT.md §3, §8). Lookups go by the versionless purl through the unique index, one query
+// per chunk of purls.
+import { eq } from "drizzle-orm";
 import semver from "semver";
 import type { Db } from "../db/client.js";
-import { prepared } from "../db/prepared.js";
+import { isOneOf } from "../db/sql.js";
+import { workPackages, works } from "../db/schema.js";
 import { today, type Clock } from "../shared/clock.js";
 import { moneyJson, type Money } from "../shared/money.js";
 import { bandFor, type FeeScheduleVersion } from "../fees/compute-fees.js";
 import { feeScheduleOn } from "../fees/fee-schedules.queries.js";
 import { obligationOf } from "../usage/obligation.js";
-import { sizeFactsOn, type Organization } from "../organizations/organizations.queries.js";
+import { sizeFactsOn, type Organization, type SizeFact } from "../organizations/organizations.queries.js";
 import { licenseChoice, type LicenseChoice } from "./license-choice.js";
 import type { Component, LockfileFormat } from "./readers/component.js";
 
@@ -24,17 +27,25 @@ interface RegistryEntry {
   versionRange: string | null;
 }
 
-const BATCH = 500;
+/** Purls per lookup query: they travel as one parameter, so this only bounds a single query's size. */
+export const LOOKUP_CHUNK = 50_000;
 
-function lookup(db: Db, bases: string[]): Map<string, RegistryEntry> {
+async function lookup(db: Db, bases: string[]): Promise<Map<string, RegistryEntry>> {
   const found = new Map<string, RegistryEntry>();
-  for (let i = 0; i < bases.length; i += BATCH) {
-    const batch = bases.slice(i, i + BATCH);
-    const rows = prepared(
-      db,
-      `select p.purl, w.id as workId, w.slug, w.title, w.license_state as licenseState, w.license_spdx_id as licenseSpdxId, w.version_range as versionRange
-       from work_packages p join works w on w.id = p.work_id where p.purl in (${batch.map(() => "?").join(",")})`,
-    ).all(...batch) as RegistryEntry[];
+  for (let i = 0; i < bases.length; i += LOOKUP_CHUNK) {
+    const rows = await db
+      .select({
+        purl: workPackages.purl,
+        workId: works.id,
+        slug: works.slug,
+        title: works.title,
+        licenseState: works.licenseState,
+        licenseSpdxId: works.licenseSpdxId,
+        versionRange: works.versionRange,
+      })
+      .from(workPackages)
+      .innerJoin(works, eq(works.id, workPackages.workId))
+      .where(isOneOf(db, workPackages.purl, bases.slice(i, i + LOOKUP_CHUNK)));
     for (const r of rows) found.set(r.purl, r);
   }
   return found;
@@ -61,28 +72,41 @@ export interface CheckMatch {
 export interface CheckContext {
   organization: Organization | null;
   /** Work ids the organization has an open commercial usage declaration for. */
-  declaredWorkIds?: Set<number>;
+  declaredWorkIds?: Set<number> | undefined;
 }
 
-export function runCheck(
-  db: Db,
-  input: { format: LockfileFormat; components: Component[]; unidentified: number },
-  ctx: CheckContext,
-  deps: { clock: Clock },
-) {
+export interface CheckInput {
+  format: LockfileFormat;
+  components: Component[];
+  unidentified: number;
+}
+
+/** What the database says that a check needs: the registry entries, the schedule, the size facts. */
+interface CheckFacts {
+  registry: Map<string, RegistryEntry>;
+  schedule: FeeScheduleVersion;
+  facts: SizeFact | undefined;
+}
+
+export async function runCheck(db: Db, input: CheckInput, ctx: CheckContext, deps: { clock: Clock }): Promise<CheckReport> {
   const day = today(deps.clock);
-  const registry = lookup(db, [...new Set(input.components.map((c) => c.purl.base))]);
-  const schedule = feeScheduleOn(db, day);
+  const registry = await lookup(db, [...new Set(input.components.map((c) => c.purl.base))]);
+  const schedule = await feeScheduleOn(db, day);
+  const facts = ctx.organization ? await sizeFactsOn(db, ctx.organization.id, day) : undefined;
+  return priceCheck(input, ctx, { registry, schedule, facts });
+}
+
+function matchComponents(input: CheckInput, ctx: CheckContext, registry: Map<string, RegistryEntry>, fee: CheckMatch["annualFee"]) {
   const org = ctx.organization;
   const orgObligation = org ? obligationOf("commercial", org) : null;
-  const facts = org ? sizeFactsOn(db, org.id, day) : undefined;
-  const band = org ? bandFor(schedule, facts?.headcount ?? null) : null;
-
   const matches: (CheckMatch & { workId: number })[] = [];
+  // A lockfile declares a handful of distinct license expressions: each is parsed once.
+  const choices = new Map<string | null, LicenseChoice>();
   for (const c of input.components) {
     const entry = registry.get(c.purl.base);
     if (!entry || !inRange(c.purl.version, entry.versionRange)) continue;
-    const choice = licenseChoice(c.license);
+    let choice = choices.get(c.license);
+    if (choice === undefined) choices.set(c.license, (choice = licenseChoice(c.license)));
     const obligation: CheckObligation = choice === "non_ppl_alternative" ? "none" : org ? orgObligation! : "unpriced";
     const match: CheckMatch & { workId: number } = {
       workId: entry.workId,
@@ -96,11 +120,18 @@ export function runCheck(
       licenseChoice: choice,
       declaredLicense: c.license,
     };
-    if ((obligation === "fee" || obligation === "held") && band) match.annualFee = moneyJson(band.annualFeeMinor, schedule.currency);
+    if ((obligation === "fee" || obligation === "held") && fee) match.annualFee = fee;
     if (org && ctx.declaredWorkIds) match.declaredUsage = ctx.declaredWorkIds.has(entry.workId);
     matches.push(match);
   }
-  matches.sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
+  return matches.sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
+}
+
+/** The report, from the file and what the database said: no I/O. */
+export function priceCheck(input: CheckInput, ctx: CheckContext, { registry, schedule, facts }: CheckFacts) {
+  const org = ctx.organization;
+  const band = org ? bandFor(schedule, facts?.headcount ?? null) : null;
+  const matches = matchComponents(input, ctx, registry, band ? moneyJson(band.annualFeeMinor, schedule.currency) : undefined);
 
   // Totals count each work once, whatever number of its versions the file holds.
   const owedWorks = new Set(matches.filter((m) => m.obligation === "fee" || m.obligation === "held").map((m) => m.workId));
@@ -121,7 +152,7 @@ export function runCheck(
     componentCount: input.components.length,
     unidentifiedCount: input.unidentified,
     organizationId: org?.id ?? null,
-    organizationObligation: orgObligation,
+    organizationObligation: org ? obligationOf("commercial", org) : null,
     band: band
       ? {
           minHeadcount: band.minHeadcount,
@@ -136,7 +167,7 @@ export function runCheck(
   };
 }
 
-export type CheckReport = ReturnType<typeof runCheck>;
+export type CheckReport = ReturnType<typeof priceCheck>;
 
 function feesByBand(schedule: FeeScheduleVersion, works: number) {
   return schedule.bands.map((b) => ({

@@ -19,35 +19,42 @@ declare module "express-serve-static-core" {
   }
 }
 
+/** The web session's user, read from the cookie (cookie-parser); null when there is none. */
+export type SessionUserLookup = (req: Request) => Promise<Omit<AuthUser, "via"> | null>;
+
+async function userFromBearer(db: Db, clock: Clock, header: string): Promise<AuthUser> {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m?.[1]) throw new AppError("unauthenticated", "The Authorization header must be `Bearer <token>`.");
+  const user = await userForToken(db, m[1], { clock });
+  if (!user) {
+    throw new AppError("unauthenticated", "The API token is unknown or revoked.", {
+      headers: { "WWW-Authenticate": 'Bearer realm="reciprocity", error="invalid_token"' },
+    });
+  }
+  return { id: user.id, email: user.email, name: user.name, isTreasurer: user.isTreasurer, via: "token" };
+}
+
 export function authenticate(
   db: Db,
   clock: Clock,
   /** The web session cookie, read by cookie-parser; bearer tokens take precedence. */
-  sessionUser?: (req: Request) => Omit<AuthUser, "via"> | null,
+  sessionUser?: SessionUserLookup,
 ): RequestHandler {
-  return (req, _res, next) => {
+  const identify = async (req: Request): Promise<AuthUser | null> => {
     const header = req.get("authorization");
-    if (header !== undefined) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-      if (!m?.[1]) {
-        next(new AppError("unauthenticated", "The Authorization header must be `Bearer <token>`."));
-        return;
-      }
-      const user = userForToken(db, m[1], { clock });
-      if (!user) {
-        next(
-          new AppError("unauthenticated", "The API token is unknown or revoked.", {
-            headers: { "WWW-Authenticate": 'Bearer realm="reciprocity", error="invalid_token"' },
-          }),
-        );
-        return;
-      }
-      req.auth = { id: user.id, email: user.email, name: user.name, isTreasurer: user.isTreasurer, via: "token" };
-      next();
+    if (header !== undefined) return userFromBearer(db, clock, header);
+    const fromSession = sessionUser ? await sessionUser(req) : null;
+    return fromSession ? { ...fromSession, via: "session" } : null;
+  };
+  return async (req, _res, next) => {
+    let auth: AuthUser | null;
+    try {
+      auth = await identify(req);
+    } catch (error) {
+      next(error);
       return;
     }
-    const fromSession = sessionUser?.(req);
-    req.auth = fromSession ? { ...fromSession, via: "session" } : null;
+    req.auth = auth;
     next();
   };
 }

@@ -1,6 +1,7 @@
 // The one place where errors become HTTP: RFC 9457 problem+json with a stable `code`.
 import { randomUUID } from "node:crypto";
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
+import { isUniqueViolation } from "../db/sql.js";
 import { AppError, type ErrorCode, type FieldError } from "../shared/errors.js";
 
 const TITLES: Record<number, string> = {
@@ -43,9 +44,14 @@ export function problemFor(error: AppError, instance?: string): Problem {
   };
 }
 
-/** Translates what body-parser and friends throw into AppErrors. */
+/** Translates what body-parser and friends (and the database) throw into AppErrors. */
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
+  // A unique key refused a row that a concurrent request created first (on either engine): the
+  // request conflicts with the current state, it is not a server fault.
+  if (isUniqueViolation(err)) {
+    return new AppError("conflict", "The request conflicts with a change made at the same time. Reload and try again.", { cause: err });
+  }
   if (typeof err !== "object" || err === null) return undefined;
   const e = err as { type?: string; status?: number; message?: string; limit?: number };
   switch (e.type) {

@@ -3,6 +3,7 @@
 import type { Request, RequestHandler, Response, Router } from "express";
 import { z } from "zod";
 import { AppError, type FieldError } from "../shared/errors.js";
+import { idParamSchema } from "../shared/schemas.js";
 import type { AuthUser } from "./auth.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
@@ -150,6 +151,4 @@ export function fieldErrors(error: z.ZodError, root = ""): FieldError[] {
   );
 }
 
-/** Ids are 32-bit on both engines: a larger number names nothing (404), it is not a database error. */
-export const MAX_ID = 2_147_483_647;
-export const idParam = z.object({ id: z.coerce.number().int().positive().max(MAX_ID) });
+export const idParam = z.object({ id: idParamSchema });

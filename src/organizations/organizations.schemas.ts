@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { MEMBER_ROLES, ORGANIZATION_KINDS } from "../db/schema.js";
-import { isoDateSchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
+import { MEMBER_ROLES, ORGANIZATION_KINDS } from "./vocabulary.js";
+import { idSchema, isoDateSchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
 
 const githubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "is not a GitHub login");
 
@@ -24,7 +24,7 @@ export const createOrganizationBody = z.strictObject({
 });
 
 export const addMemberBody = z.strictObject({
-  userId: z.number().int().positive(),
+  userId: idSchema,
   role: z.enum(MEMBER_ROLES),
 });
 

@@ -75,3 +75,10 @@ export const problemSchema = z
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .meta({ id: "Problem" });
+
+/** Ids are 32-bit integers on both engines: a larger number names nothing, it is not a database error. */
+export const MAX_ID = 2_147_483_647;
+/** An id in a path or query string. */
+export const idParamSchema = z.coerce.number().int().positive().max(MAX_ID);
+/** An id in a JSON body. */
+export const idSchema = z.number().int().positive().max(MAX_ID);

@@ -1,5 +1,6 @@
 // PRODUCT.md §3: what a usage demands, from its purpose and the organization's classification.
-import type { OrganizationKind, UsagePurpose, VerificationStatus } from "../db/schema.js";
+import type { OrganizationKind, VerificationStatus } from "../organizations/vocabulary.js";
+import type { UsagePurpose } from "./vocabulary.js";
 
 export const OBLIGATIONS = ["none", "held", "fee"] as const;
 export type Obligation = (typeof OBLIGATIONS)[number];

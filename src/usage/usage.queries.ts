@@ -20,13 +20,12 @@ export function usageView(u: Usage, work: { slug: string; title: string }, org: 
   };
 }
 
-export function listUsages(db: Db, org: Organization) {
-  return db
+export async function listUsages(db: Db, org: Organization) {
+  const rows = await db
     .select({ usage: usages, slug: works.slug, title: works.title })
     .from(usages)
     .innerJoin(works, eq(works.id, usages.workId))
     .where(eq(usages.organizationId, org.id))
-    .orderBy(asc(usages.startedOn), asc(usages.id))
-    .all()
-    .map((r) => usageView(r.usage, r, org));
+    .orderBy(asc(usages.startedOn), asc(usages.id));
+  return rows.map((r) => usageView(r.usage, r, org));
 }

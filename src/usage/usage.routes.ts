@@ -21,9 +21,10 @@ export function registerUsageRoutes(api: ApiRouter, deps: AppDeps): void {
       body: usageBody,
       responses: { 201: { description: "The usage with its obligation", schema: usageResponse } },
     },
-    ({ params, body, user, res }) => {
-      const org = requireOrganizationAccess(db, user, params.id);
-      res.status(201).json(declareUsages(db, org, [body], user.id, { clock })[0]);
+    async ({ params, body, user, res }) => {
+      const org = await requireOrganizationAccess(db, user, params.id);
+      const [declared] = await declareUsages(db, org, [body], user.id, { clock });
+      res.status(201).json(declared);
     },
   );
 
@@ -37,8 +38,8 @@ export function registerUsageRoutes(api: ApiRouter, deps: AppDeps): void {
       params: idParam,
       responses: { 200: { description: "Usages", schema: z.object({ usages: z.array(usageResponse) }) } },
     },
-    ({ params, user, res }) => {
-      res.json({ usages: listUsages(db, requireOrganizationAccess(db, user, params.id)) });
+    async ({ params, user, res }) => {
+      res.json({ usages: await listUsages(db, await requireOrganizationAccess(db, user, params.id)) });
     },
   );
 
@@ -53,9 +54,9 @@ export function registerUsageRoutes(api: ApiRouter, deps: AppDeps): void {
       body: endUsageBody,
       responses: { 200: { description: "The usage", schema: usageResponse } },
     },
-    ({ params, body, user, res }) => {
-      const org = requireOrganizationAccess(db, user, params.id);
-      res.json(endUsage(db, org, { usageId: params.usageId, endedOn: body.endedOn, actorUserId: user.id }, { clock }));
+    async ({ params, body, user, res }) => {
+      const org = await requireOrganizationAccess(db, user, params.id);
+      res.json(await endUsage(db, org, { usageId: params.usageId, endedOn: body.endedOn, actorUserId: user.id }, { clock }));
     },
   );
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { USAGE_PURPOSES } from "../db/schema.js";
-import { isoDateSchema } from "../shared/schemas.js";
+import { USAGE_PURPOSES } from "./vocabulary.js";
+import { idParamSchema, isoDateSchema } from "../shared/schemas.js";
 
 export const usageBody = z.strictObject({
   workSlug: z.string().min(1).max(80),
@@ -11,7 +11,7 @@ export const usageBody = z.strictObject({
 
 export const endUsageBody = z.strictObject({ endedOn: isoDateSchema });
 
-export const usageParams = z.object({ id: z.coerce.number().int().positive(), usageId: z.coerce.number().int().positive() });
+export const usageParams = z.object({ id: idParamSchema, usageId: idParamSchema });
 
 export const usageResponse = z
   .object({

@@ -1,12 +1,12 @@
 import semver from "semver";
 import { z } from "zod";
 import { LICENSE_FORMATS } from "../licenses/render-license.js";
-import { paginationQuery } from "../shared/schemas.js";
+import { idSchema, paginationQuery } from "../shared/schemas.js";
 
 export const registerWorkBody = z.strictObject({
   repository: z.string().trim().min(1).max(500).optional(),
   packages: z.array(z.string().max(500)).max(50).optional(),
-  licensorOrganizationId: z.number().int().positive(),
+  licensorOrganizationId: idSchema,
   versionRange: z
     .string()
     .trim()

@@ -47,6 +47,8 @@ const GITHUB_SHORTHAND = /^(?:github:)?([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\
 
 /** A git dependency hosted on GitHub as pkg:github/owner/repo@ref; null when it is not one. */
 export function githubPurl(spec: string, allowShorthand = false): ParsedPurl | null {
+  // Every form but the bare shorthand names github: most specs (registry tarballs) skip the patterns.
+  if (!allowShorthand && !spec.includes("github")) return null;
   const m =
     GITHUB_URL.exec(spec) ?? CODELOAD.exec(spec) ?? (allowShorthand || spec.startsWith("github:") ? GITHUB_SHORTHAND.exec(spec) : null);
   if (!m) return null;

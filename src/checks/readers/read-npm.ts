@@ -18,7 +18,11 @@ interface V1Entry {
 export function readNpm(doc: Record<string, unknown>, set: ComponentSet): void {
   const packages = doc.packages;
   if (packages && typeof packages === "object") {
-    for (const [key, raw] of Object.entries(packages as Record<string, V2Entry>)) {
+    const entries = packages as Record<string, V2Entry>;
+    // for…in rather than Object.entries: a lockfile has tens of thousands of keys, and JSON has no
+    // inherited ones.
+    for (const key in entries) {
+      const raw = entries[key];
       const at = key.lastIndexOf("node_modules/");
       // "" is the project itself; keys without node_modules/ are workspace folders; links point at them.
       if (at < 0 || !raw || typeof raw !== "object" || raw.link === true) continue;

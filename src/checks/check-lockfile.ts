@@ -1,0 +1,59 @@
+// The one check of a lockfile or SBOM: the API route and the web page call it, and the CLI reaches
+// it through the API. Access to the organization is settled first (an anonymous caller is told so
+// before its file is read), then the file is read, matched and priced; an organization's check is
+// kept so a member can turn it into usage declarations.
+import type { Db } from "../db/client.js";
+import { today, type Clock } from "../shared/clock.js";
+import { AppError } from "../shared/errors.js";
+import type { Actor } from "../shared/actor.js";
+import { requireOrganizationAccess, type Organization } from "../organizations/organizations.queries.js";
+import { readLockfile, type ReadResult } from "./readers/read-lockfile.js";
+import { runCheck, type CheckReport } from "./run-check.js";
+import { openUsageWorkIds, saveCheck } from "./save-check.js";
+
+export interface CheckLockfileInput {
+  /** The file as uploaded (inflated). */
+  body: Buffer | string;
+  /** Price the check for this organization: the actor must belong to it (or be a treasurer). */
+  organizationId?: number | null | undefined;
+  actor: Actor | null;
+}
+
+/** The report as shown: the kept check's id (null when nothing was kept), not the work ids behind it. */
+export type CheckReportView = Omit<CheckReport, "matchedWorkIds"> & { checkId: number | null };
+
+export interface CheckLockfileResult {
+  report: CheckReportView;
+  organization: Organization | null;
+}
+
+/**
+ * The file is not a lockfile or SBOM we can read (415, 422, 400 or 413, as the reader decided): the
+ * same AppError, told apart so that a page can show it beside its upload form.
+ */
+export class UnreadableLockfile extends AppError {}
+
+export async function checkLockfile(db: Db, input: CheckLockfileInput, deps: { clock: Clock }): Promise<CheckLockfileResult> {
+  const organization = await organizationFor(db, input);
+  const read = readFile(input.body);
+  const declaredWorkIds = organization ? await openUsageWorkIds(db, organization.id, "commercial", today(deps.clock)) : undefined;
+  const report = await runCheck(db, read, { organization, declaredWorkIds }, deps);
+  const checkId = organization ? await saveCheck(db, report, input.actor?.id ?? null, deps) : null;
+  const { matchedWorkIds: _ids, ...shown } = report;
+  return { report: { ...shown, checkId }, organization };
+}
+
+async function organizationFor(db: Db, input: CheckLockfileInput): Promise<Organization | null> {
+  if (input.organizationId === undefined || input.organizationId === null) return null;
+  if (!input.actor) throw new AppError("unauthenticated", "Sign in or send a token to check for an organization.");
+  return requireOrganizationAccess(db, input.actor, input.organizationId);
+}
+
+function readFile(body: Buffer | string): ReadResult {
+  try {
+    return readLockfile(body);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    throw new UnreadableLockfile(err.code, err.message, { errors: err.errors, headers: err.headers, cause: err });
+  }
+}
