@@ -28,15 +28,12 @@ async function serveUntilSignal(config: Config): Promise<never> {
   return new Promise<never>(() => {});
 }
 
-/** Exit codes: 0 ok, 1 a finding (owed fees, ledger violation), 2 an error. */
-export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0; // commands that report a finding set it to 1
-  const program = new Command()
-    .name("reciprocity")
-    .description("Licensing and reciprocity tracker for peer-production commons")
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+/** What a command reports back: 1 when it found something (owed fees, a ledger violation). */
+interface Outcome {
+  exitCode: number;
+}
 
+function serverCommands(program: Command): void {
   program
     .command("serve")
     .description("start the HTTP server (same as npm start); configured by environment variables, see README")
@@ -66,7 +63,9 @@ export async function main(argv: string[]): Promise<number> {
       for (const a of DEMO_ACCOUNTS) process.stdout.write(`  ${a.role.padEnd(16)} ${a.email}  /  ${a.password}\n`);
       if (opts.serve) await serveUntilSignal(config);
     });
+}
 
+function bookCommands(program: Command, outcome: Outcome): void {
   program
     .command("backup <file>")
     .description("write a consistent online backup of the SQLite database to <file> (PostgreSQL: use pg_dump)")
@@ -97,9 +96,11 @@ export async function main(argv: string[]): Promise<number> {
       const first = violations[0]!;
       process.stderr.write(`ledger check failed: ${first.invariant}: ${first.detail}\n`);
       if (violations.length > 1) process.stderr.write(`(${violations.length - 1} more violation${violations.length > 2 ? "s" : ""})\n`);
-      exitCode = 1;
+      outcome.exitCode = 1;
     });
+}
 
+function billingCommands(program: Command): void {
   program
     .command("billing")
     .description("billing commands")
@@ -151,7 +152,9 @@ export async function main(argv: string[]): Promise<number> {
         bar.stop();
       }
     });
+}
 
+function clientCommands(program: Command, outcome: Outcome): void {
   program
     .command("check <file>")
     .description(
@@ -163,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--json", "print the report as JSON")
     .action(async (file: string, opts: CheckCommandOptions) => {
       const { checkCommand } = await import("./checks/check-command.js");
-      exitCode = await checkCommand(file, opts, { stdout: process.stdout, stderr: process.stderr });
+      outcome.exitCode = await checkCommand(file, opts, { stdout: process.stdout, stderr: process.stderr });
     });
 
   program
@@ -179,6 +182,20 @@ export async function main(argv: string[]): Promise<number> {
       if (!res.ok) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
       process.stdout.write(text);
     });
+}
+
+/** Exit codes: 0 ok, 1 a finding (owed fees, ledger violation), 2 an error. */
+export async function main(argv: string[]): Promise<number> {
+  const outcome: Outcome = { exitCode: 0 };
+  const program = new Command()
+    .name("reciprocity")
+    .description("Licensing and reciprocity tracker for peer-production commons")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  serverCommands(program);
+  bookCommands(program, outcome);
+  billingCommands(program);
+  clientCommands(program, outcome);
 
   try {
     await program.parseAsync(argv);
@@ -193,7 +210,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
-  return exitCode;
+  return outcome.exitCode;
 }
 
 // Run directly (`tsx src/main.ts ...`), as opposed to being imported by bin/ or tests.

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { USAGE_PURPOSES } from "../usage/vocabulary.js";
 import { AppError } from "../shared/errors.js";
-import { idParamSchema, isoDateSchema, moneyOutputSchema } from "../shared/schemas.js";
+import { idParamSchema, isoDateSchema } from "../shared/schemas.js";
 import type { ApiRouter } from "../http/route.js";
 import { rateLimitStore } from "../http/rate-limit-store.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
