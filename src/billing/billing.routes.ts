@@ -52,8 +52,8 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
       body: z.strictObject({ month: monthSchema }),
       responses: { 201: { description: "The run and every invoice of the month", schema: runResponse } },
     },
-    ({ body, user, res }) => {
-      res.status(201).json(runBilling(db, { month: body.month, actorUserId: user.id }, invoicingDeps(deps)));
+    async ({ body, user, res }) => {
+      res.status(201).json(await runBilling(db, { month: body.month, actorUserId: user.id }, invoicingDeps(deps)));
     },
   );
   api.route(
@@ -70,8 +70,8 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
         },
       },
     },
-    ({ res }) => {
-      res.json({ billingRuns: listBillingRuns(db) });
+    async ({ res }) => {
+      res.json({ billingRuns: await listBillingRuns(db) });
     },
   );
 }

@@ -3,19 +3,32 @@
 // unique (organization, month) index turns a rerun, a concurrent run or a run after a crash
 // into a no-op for every organization already invoiced. Work is committed in chunks, so a
 // crash loses at most the chunk in flight and a rerun completes it, with no gap in numbers.
-import { eq } from "drizzle-orm";
+//
+// The run reads everything it needs first (outside any transaction), decides every invoice in plain
+// code, then writes set by set: per chunk of organizations, one insert per table.
+import { and, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { inTransaction } from "../db/client.js";
-import { prepared } from "../db/prepared.js";
-import { billingRuns, invoices, type OrganizationKind, type VerificationStatus } from "../db/schema.js";
-import { isoNow } from "../shared/clock.js";
+import { execute, lockForUpdate, queryRows, toInt } from "../db/sql.js";
+import { billingRuns, invoiceLines, invoices, organizations, sizeFacts, usages, works } from "../db/schema.js";
+import { isoNow, type Clock } from "../shared/clock.js";
 import { moneyJson } from "../shared/money.js";
-import { computeMonthlyInvoice, monthBounds, type DateInterval, type SizeFactsInForce, type WorkUse } from "../fees/compute-fees.js";
-import { feeScheduleOn } from "../fees/fee-schedules.queries.js";
-import { obligationOf } from "../usage/obligation.js";
-import { InvoiceNumberer, issuedStatus, issueTerms, recordIssue } from "../invoices/issue-invoice.js";
 import { assert } from "../shared/errors.js";
+import type { OrganizationKind, VerificationStatus } from "../organizations/vocabulary.js";
+import {
+  computeMonthlyInvoice,
+  monthBounds,
+  type ComputedInvoice,
+  type FeeScheduleVersion,
+  type SizeFactsInForce,
+  type WorkUse,
+} from "../fees/compute-fees.js";
+import { feeScheduleOn, getFeeSchedule } from "../fees/fee-schedules.queries.js";
+import { obligationOf } from "../usage/obligation.js";
+import { recordAudits, type AuditEntry } from "../audit/record-audit.js";
+import { InvoiceNumberer, issueTerms, recordIssues, type IssuedInvoice, type IssueTerms } from "../invoices/issue-invoice.js";
+import { issuedStatus } from "../invoices/invoice-rules.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
+import { insertJsonRows } from "../db/bulk-insert.js";
 
 export interface BillingRunOptions {
   month: string;
@@ -30,183 +43,302 @@ interface OrgRow {
   name: string;
   country: string | null;
   kind: OrganizationKind;
-  verification_status: VerificationStatus | null;
+  verificationStatus: VerificationStatus | null;
 }
 
-export function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDeps) {
-  const { month } = options;
-  const { first, last, days } = monthBounds(month);
-  const schedule = feeScheduleOn(db, first);
-  const startedAt = isoNow(deps.clock);
-  const run = inTransaction(db, () =>
-    db
-      .insert(billingRuns)
-      .values({ month, feeScheduleId: schedule.id, status: "running", startedBy: options.actorUserId, startedAt })
-      .returning()
-      .get(),
-  );
+/** Everything a run reads before it decides: read once, outside any transaction. */
+interface BillingInputs {
+  orgs: Map<number, OrgRow>;
+  usesByOrg: Map<number, Map<number, WorkUse>>;
+  facts: Map<number, SizeFactsInForce>;
+  invoiced: Set<number>;
+}
 
-  const orgs = new Map(
-    (db.$client.prepare("select id, name, country, kind, verification_status from organizations").all() as OrgRow[]).map((o) => [o.id, o]),
-  );
-  const workNames = new Map(
-    (db.$client.prepare("select id, slug, title from works").raw().all() as [number, string, string][]).map(([id, slug, title]) => [
-      id,
-      { slug, title },
-    ]),
-  );
-  // Raw rows (arrays), no join: this query returns one row per usage, the run's largest read.
-  const usageRows = db.$client
-    .prepare(
-      `select organization_id, work_id, started_on, ended_on from usages
-       where purpose = 'commercial' and started_on <= ? and (ended_on is null or ended_on >= ?)`,
-    )
-    .raw()
-    .all(last, first) as [number, number, string, string | null][];
+/** One organization's invoice as decided, before anything is written. */
+interface PlannedInvoice {
+  org: OrgRow;
+  obligation: "fee" | "held";
+  computed: ComputedInvoice;
+}
+
+/** What every chunk of one run shares. */
+interface RunContext {
+  month: string;
+  runId: number;
+  schedule: FeeScheduleVersion;
+  actorUserId: number | null;
+  deps: InvoicingDeps;
+}
+
+export async function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDeps) {
+  const { month } = options;
+  const { runId, schedule } = await startRun(db, month, options.actorUserId, deps.clock);
+  const planned = planInvoices(month, schedule, await readBillingInputs(db, month));
+  const context: RunContext = { month, runId, schedule, actorUserId: options.actorUserId, deps };
+  const created = await writeInChunks(db, planned, context, options);
+  await db.transaction(async (tx) => {
+    await tx
+      .update(billingRuns)
+      .set({ status: "completed", invoicesCreated: created, finishedAt: isoNow(deps.clock) })
+      .where(eq(billingRuns.id, runId));
+  });
+  return { runId, month, feeScheduleId: schedule.id, invoicesCreated: created, invoices: await monthInvoices(db, month) };
+}
+
+/**
+ * Records the run with the fee schedule in force. The schedule is read again after the run's row
+ * references it: from then on no one may replace it (see saveFeeSchedule), so what is read is what bills.
+ */
+async function startRun(db: Db, month: string, actorUserId: number | null, clock: Clock) {
+  return db.transaction(async (tx) => {
+    const inForce = await feeScheduleOn(tx, monthBounds(month).first);
+    const [run] = await tx
+      .insert(billingRuns)
+      .values({ month, feeScheduleId: inForce.id, status: "running", startedBy: actorUserId, startedAt: isoNow(clock) })
+      .returning({ id: billingRuns.id });
+    assert(run, "the billing run was recorded");
+    return { runId: run.id, schedule: await getFeeSchedule(tx, inForce.id) };
+  });
+}
+
+async function readBillingInputs(db: Db, month: string): Promise<BillingInputs> {
+  const { first, last } = monthBounds(month);
+  const orgRows = await db
+    .select({
+      id: organizations.id,
+      name: organizations.name,
+      country: organizations.country,
+      kind: organizations.kind,
+      verificationStatus: organizations.verificationStatus,
+    })
+    .from(organizations);
+  const workNames = new Map((await db.select({ id: works.id, slug: works.slug, title: works.title }).from(works)).map((w) => [w.id, w]));
+  // No join: this query returns one row per usage, the run's largest read.
+  const usageRows = await db
+    .select({ org: usages.organizationId, workId: usages.workId, startedOn: usages.startedOn, endedOn: usages.endedOn })
+    .from(usages)
+    .where(and(eq(usages.purpose, "commercial"), lte(usages.startedOn, last), or(isNull(usages.endedOn), gte(usages.endedOn, first))));
   const usesByOrg = new Map<number, Map<number, WorkUse>>();
-  for (const [org, workId, startedOn, endedOn] of usageRows) {
+  for (const { org, workId, startedOn, endedOn } of usageRows) {
     let byWork = usesByOrg.get(org);
     if (!byWork) usesByOrg.set(org, (byWork = new Map<number, WorkUse>()));
     let use = byWork.get(workId);
     if (!use) {
       const names = workNames.get(workId)!;
-      byWork.set(workId, (use = { workId, workSlug: names.slug, workTitle: names.title, intervals: [] as DateInterval[] }));
+      byWork.set(workId, (use = { workId, workSlug: names.slug, workTitle: names.title, intervals: [] }));
     }
     use.intervals.push({ startedOn, endedOn });
   }
-  const facts = new Map<number, SizeFactsInForce>();
-  const factRows = db.$client
-    .prepare(
-      "select organization_id as org, headcount, annual_revenue_minor as rev, revenue_currency as cur from size_facts where effective_on <= ? order by organization_id, effective_on, id",
-    )
-    .all(first) as { org: number; headcount: number; rev: number | null; cur: string | null }[];
-  for (const f of factRows) facts.set(f.org, { headcount: f.headcount, annualRevenueMinor: f.rev, revenueCurrency: f.cur });
-  const invoiced = new Set(
-    (db.$client.prepare("select organization_id as org from invoices where month = ?").all(month) as { org: number }[]).map((r) => r.org),
-  );
-
-  const candidates = [...usesByOrg.keys()]
-    .filter((id) => !invoiced.has(id))
-    .map((id) => orgs.get(id)!)
-    .filter((o) => obligationOf("commercial", { kind: o.kind, verificationStatus: o.verification_status }) !== "none")
-    .sort((a, b) => a.id - b.id);
-
-  const insertInvoice = prepared(
-    db,
-    `insert into invoices (number, organization_id, month, status, currency, total_minor, issued_on, due_on, billing_run_id, fee_schedule_id, note, buyer_name, buyer_country, created_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (organization_id, month) do nothing`,
-  );
-  const insertLines = (count: number) =>
-    prepared(
-      db,
-      `insert into invoice_lines (invoice_id, position, kind, work_id, description, amount_minor, days, days_in_month, annual_fee_minor, obligation) values ${Array.from({ length: count }, () => "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
-    );
-  const insertAudit = prepared(
-    db,
-    "insert into audit_log (actor_user_id, action, entity_type, entity_id, before, after, created_at) values (?, ?, 'invoice', ?, null, ?, ?)",
-  );
-
-  const chunkSize = options.chunkSize ?? 2000;
-  let created = 0;
-  options.onProgress?.(0, candidates.length);
-  for (let start = 0; start < candidates.length; start += chunkSize) {
-    const chunk = candidates.slice(start, start + chunkSize);
-    inTransaction(db, () => {
-      const now = isoNow(deps.clock);
-      const terms = issueTerms(deps);
-      const numberer = new InvoiceNumberer(db, deps.invoicePrefix, terms.year);
-      // Invoiced meanwhile by a concurrent run? Read once per chunk: the write lock is held from
-      // here to the commit, so no other run can add one in between.
-      const taken = new Set(
-        (
-          db.$client
-            .prepare(
-              `select organization_id as org from invoices where month = ? and organization_id in (${chunk.map(() => "?").join(",")})`,
-            )
-            .all(month, ...chunk.map((o) => o.id)) as { org: number }[]
-        ).map((r) => r.org),
-      );
-      for (const org of chunk) {
-        const obligation = obligationOf("commercial", { kind: org.kind, verificationStatus: org.verification_status });
-        const computed = computeMonthlyInvoice({
-          month,
-          schedule,
-          facts: facts.get(org.id) ?? null,
-          uses: [...usesByOrg.get(org.id)!.values()],
-        });
-        if (computed.lines.length === 0) continue;
-        if (taken.has(org.id)) continue;
-        const issue = obligation === "fee";
-        const number = issue ? numberer.next() : null;
-        const note = computed.notes.length ? computed.notes.join(" ") : null;
-        const result = insertInvoice.run(
-          number,
-          org.id,
-          month,
-          issue ? issuedStatus(computed.totalMinor) : "held",
-          schedule.currency,
-          computed.totalMinor,
-          issue ? terms.issuedOn : null,
-          issue ? terms.dueOn : null,
-          run.id,
-          schedule.id,
-          note,
-          org.name,
-          org.country,
-          now,
-        );
-        assert(result.changes === 1, "the invoice was inserted");
-        const invoiceId = Number(result.lastInsertRowid);
-        // All lines of an invoice in one multi-row statement (cached per line count).
-        const lineValues: unknown[] = [];
-        computed.lines.forEach((l, i) =>
-          lineValues.push(
-            invoiceId,
-            i + 1,
-            l.kind,
-            l.workId,
-            l.description,
-            l.amountMinor,
-            l.days,
-            l.kind === "fee" ? days : null,
-            l.annualFeeMinor,
-            l.kind === "fee" ? obligation : null,
-          ),
-        );
-        insertLines(computed.lines.length).run(...lineValues);
-        if (number)
-          recordIssue(
-            db,
-            { id: invoiceId, organizationId: org.id, month, totalMinor: computed.totalMinor, currency: schedule.currency },
-            number,
-            terms.issuedOn,
-            deps,
-          );
-        insertAudit.run(
-          options.actorUserId,
-          issue ? "invoice.issued" : "invoice.held",
-          String(invoiceId), // a text column: a bound JS number would be stored as "4.0"
-          JSON.stringify({ number, month, totalMinor: computed.totalMinor, billingRunId: run.id }),
-          now,
-        );
-        created++;
-      }
-      numberer.flush();
-    });
-    options.onProgress?.(Math.min(start + chunkSize, candidates.length), candidates.length);
-  }
-
-  inTransaction(db, () => {
-    db.update(billingRuns)
-      .set({ status: "completed", invoicesCreated: created, finishedAt: isoNow(deps.clock) })
-      .where(eq(billingRuns.id, run.id))
-      .run();
-  });
-  return { runId: run.id, month, feeScheduleId: schedule.id, invoicesCreated: created, invoices: monthInvoices(db, month) };
+  const factRows = await db
+    .select({
+      org: sizeFacts.organizationId,
+      headcount: sizeFacts.headcount,
+      rev: sizeFacts.annualRevenueMinor,
+      cur: sizeFacts.revenueCurrency,
+    })
+    .from(sizeFacts)
+    .where(lte(sizeFacts.effectiveOn, first))
+    .orderBy(sizeFacts.organizationId, sizeFacts.effectiveOn, sizeFacts.id);
+  // Ordered by date: the last fact of each organization is the one in force.
+  const facts = new Map(factRows.map((f) => [f.org, { headcount: f.headcount, annualRevenueMinor: f.rev, revenueCurrency: f.cur }]));
+  const invoicedRows = await db.select({ org: invoices.organizationId }).from(invoices).where(eq(invoices.month, month));
+  return { orgs: new Map(orgRows.map((o) => [o.id, o])), usesByOrg, facts, invoiced: new Set(invoicedRows.map((r) => r.org)) };
 }
 
-export function monthInvoices(db: Db, month: string) {
-  return db
+/** The decision, in plain code: which organizations owe an invoice this month, and what it says. */
+function planInvoices(month: string, schedule: FeeScheduleVersion, inputs: BillingInputs): PlannedInvoice[] {
+  const planned: PlannedInvoice[] = [];
+  for (const [orgId, byWork] of inputs.usesByOrg) {
+    if (inputs.invoiced.has(orgId)) continue;
+    const org = inputs.orgs.get(orgId)!;
+    const obligation = obligationOf("commercial", { kind: org.kind, verificationStatus: org.verificationStatus });
+    if (obligation === "none") continue;
+    const computed = computeMonthlyInvoice({ month, schedule, facts: inputs.facts.get(orgId) ?? null, uses: [...byWork.values()] });
+    if (computed.lines.length === 0) continue;
+    planned.push({ org, obligation, computed });
+  }
+  return planned.sort((a, b) => a.org.id - b.org.id);
+}
+
+async function writeInChunks(db: Db, planned: PlannedInvoice[], context: RunContext, options: BillingRunOptions): Promise<number> {
+  const chunkSize = options.chunkSize ?? 2000;
+  let created = 0;
+  options.onProgress?.(0, planned.length);
+  for (let start = 0; start < planned.length; start += chunkSize) {
+    const chunk = planned.slice(start, start + chunkSize);
+    created += await db.transaction((tx) => writeChunk(tx, chunk, context));
+    options.onProgress?.(Math.min(start + chunkSize, planned.length), planned.length);
+  }
+  return created;
+}
+
+/** One chunk's invoices with their lines, numbers, ledger entries and audit entries, in one transaction. */
+async function writeChunk(tx: Db, chunk: PlannedInvoice[], context: RunContext): Promise<number> {
+  const { month, deps } = context;
+  const now = isoNow(deps.clock);
+  const terms = issueTerms(deps);
+  const { fresh, numberer } = await claimChunk(tx, chunk, context, terms.year);
+  const numbers = fresh.map((p) => (p.obligation === "fee" ? numberer.next() : null));
+  const ids = await insertInvoices(tx, fresh, numbers, context, terms, now);
+  // Numbers were handed out in order: an invoice not inserted would leave a gap. Roll the chunk back.
+  assert(ids.size === fresh.length, "every invoice of the chunk was inserted");
+  const idOf = (p: PlannedInvoice) => ids.get(p.org.id)!;
+  await insertLines(tx, fresh, idOf, monthBounds(month).days);
+  const issued: IssuedInvoice[] = [];
+  fresh.forEach((p, i) => {
+    const number = numbers[i];
+    if (number)
+      issued.push({
+        id: idOf(p),
+        number,
+        organizationId: p.org.id,
+        month,
+        totalMinor: p.computed.totalMinor,
+        currency: context.schedule.currency,
+      });
+  });
+  await recordIssues(tx, issued, terms.issuedOn, deps);
+  await recordAudits(
+    tx,
+    fresh.map((p, i) => auditEntry(p, idOf(p), numbers[i] ?? null, context)),
+    deps.clock,
+  );
+  await numberer.flush();
+  return fresh.length;
+}
+
+/**
+ * Takes the chunk's locks in the order every writer takes them (the organizations' rows, then the
+ * year's invoice numbers) and returns what is still to be written, as the organizations now are.
+ */
+async function claimChunk(tx: Db, chunk: PlannedInvoice[], context: RunContext, year: number) {
+  const orgIds = chunk.map((p) => p.org.id);
+  // A verification decision on one of them either committed before (its outcome is read here) or
+  // waits for this chunk's commit (and then settles the held invoice written here).
+  const current = await lockOrganizations(tx, orgIds);
+  // Every chunk of every run takes the year's number lock next, so the chunks of concurrent runs (on
+  // any process) write one after the other: the invoices read next are all that others committed.
+  const numberer = await InvoiceNumberer.open(tx, context.deps.invoicePrefix, year);
+  const taken = await invoicedAmong(tx, context.month, orgIds);
+  const fresh = replan(
+    chunk.filter((p) => !taken.has(p.org.id)),
+    current,
+  );
+  return { fresh, numberer };
+}
+
+type Classification = Pick<OrgRow, "kind" | "verificationStatus">;
+
+/** The organizations' rows, locked until the transaction ends, in id order; their classification as it now is. */
+async function lockOrganizations(tx: Db, orgIds: number[]): Promise<Map<number, Classification>> {
+  const rows = await inStatements(orgIds, 1, (slice) =>
+    queryRows<{ id: unknown; kind: OrganizationKind; verification_status: VerificationStatus | null }>(
+      tx,
+      sql`select id, kind, verification_status from organizations where ${inArray(organizations.id, slice)} order by id${lockForUpdate(tx)}`,
+    ),
+  );
+  return new Map(rows.map((r) => [toInt(r.id), { kind: r.kind, verificationStatus: r.verification_status }]));
+}
+
+/** The plans as the organizations now are: a cooperative decided since the run read it owes otherwise. */
+function replan(planned: PlannedInvoice[], current: Map<number, Classification>): PlannedInvoice[] {
+  return planned.flatMap((p) => {
+    const org = current.get(p.org.id);
+    const obligation = org ? obligationOf("commercial", org) : "none";
+    return obligation === "none" ? [] : [{ ...p, obligation }];
+  });
+}
+
+/** Which of these organizations have an invoice for the month already. */
+async function invoicedAmong(tx: Db, month: string, orgIds: number[]): Promise<Set<number>> {
+  const rows = await inStatements(orgIds, 1, (slice) =>
+    tx
+      .select({ org: invoices.organizationId })
+      .from(invoices)
+      .where(and(eq(invoices.month, month), inArray(invoices.organizationId, slice))),
+  );
+  return new Set(rows.map((r) => r.org));
+}
+
+// A statement binds at most 30,000 parameters: under SQLite's 32,766 and PostgreSQL's 65,535.
+const MAX_PARAMETERS = 30_000;
+
+/** Runs `write` once per slice of `rows` small enough for one statement of `columns` parameters a row. */
+async function inStatements<T, R>(rows: T[], columns: number, write: (slice: T[]) => Promise<R[]>): Promise<R[]> {
+  const size = Math.floor(MAX_PARAMETERS / columns);
+  const results: R[] = [];
+  for (let start = 0; start < rows.length; start += size) results.push(...(await write(rows.slice(start, start + size))));
+  return results;
+}
+
+/** Inserts the invoices; returns each new invoice's id by organization. */
+async function insertInvoices(
+  tx: Db,
+  planned: PlannedInvoice[],
+  numbers: (string | null)[],
+  context: RunContext,
+  terms: IssueTerms,
+  now: string,
+): Promise<Map<number, number>> {
+  const { schedule } = context;
+  if (planned.length === 0) return new Map();
+  const rows = planned.map((p, i): typeof invoices.$inferInsert => {
+    const issue = numbers[i] !== null;
+    return {
+      number: numbers[i],
+      organizationId: p.org.id,
+      month: context.month,
+      status: issue ? issuedStatus(p.computed.totalMinor) : "held",
+      currency: schedule.currency,
+      totalMinor: p.computed.totalMinor,
+      issuedOn: issue ? terms.issuedOn : null,
+      dueOn: issue ? terms.dueOn : null,
+      billingRunId: context.runId,
+      feeScheduleId: schedule.id,
+      note: p.computed.notes.length ? p.computed.notes.join(" ") : null,
+      buyerName: p.org.name,
+      buyerCountry: p.org.country,
+      createdAt: now,
+    };
+  });
+  // RETURNING lists rows in no promised order: the organization says which invoice is whose.
+  const inserted = await queryRows<{ id: unknown; organization_id: unknown }>(
+    tx,
+    sql`${insertJsonRows(tx, invoices, rows)} on conflict (organization_id, month) do nothing returning id, organization_id`,
+  );
+  return new Map(inserted.map((r) => [toInt(r.organization_id), toInt(r.id)]));
+}
+
+async function insertLines(tx: Db, planned: PlannedInvoice[], idOf: (p: PlannedInvoice) => number, daysInMonth: number): Promise<void> {
+  const rows = planned.flatMap((p) =>
+    p.computed.lines.map((l, i): typeof invoiceLines.$inferInsert => ({
+      invoiceId: idOf(p),
+      position: i + 1,
+      kind: l.kind,
+      workId: l.workId,
+      description: l.description,
+      amountMinor: l.amountMinor,
+      days: l.days,
+      daysInMonth: l.kind === "fee" ? daysInMonth : null,
+      annualFeeMinor: l.annualFeeMinor,
+      obligation: l.kind === "fee" ? p.obligation : null,
+    })),
+  );
+  if (rows.length > 0) await execute(tx, insertJsonRows(tx, invoiceLines, rows));
+}
+
+function auditEntry(p: PlannedInvoice, invoiceId: number, number: string | null, context: RunContext): AuditEntry {
+  return {
+    actorUserId: context.actorUserId,
+    action: number ? "invoice.issued" : "invoice.held",
+    entityType: "invoice",
+    entityId: invoiceId,
+    after: { number, month: context.month, totalMinor: p.computed.totalMinor, billingRunId: context.runId },
+  };
+}
+
+export async function monthInvoices(db: Db, month: string) {
+  const rows = await db
     .select({
       id: invoices.id,
       number: invoices.number,
@@ -217,17 +349,16 @@ export function monthInvoices(db: Db, month: string) {
     })
     .from(invoices)
     .where(eq(invoices.month, month))
-    .orderBy(invoices.organizationId)
-    .all()
-    .map((i) => ({
-      id: i.id,
-      number: i.number,
-      organizationId: i.organizationId,
-      status: i.status,
-      total: moneyJson(i.totalMinor, i.currency),
-    }));
+    .orderBy(invoices.organizationId);
+  return rows.map((i) => ({
+    id: i.id,
+    number: i.number,
+    organizationId: i.organizationId,
+    status: i.status,
+    total: moneyJson(i.totalMinor, i.currency),
+  }));
 }
 
-export function listBillingRuns(db: Db) {
-  return db.select().from(billingRuns).orderBy(billingRuns.id).all();
+export async function listBillingRuns(db: Db) {
+  return db.select().from(billingRuns).orderBy(billingRuns.id);
 }

@@ -5,9 +5,9 @@ import { AppError } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
 import type { FeeScheduleVersion } from "./compute-fees.js";
 
-function withBands(db: Db, rows: (typeof feeSchedules.$inferSelect)[]): FeeScheduleVersion[] {
+async function withBands(db: Db, rows: (typeof feeSchedules.$inferSelect)[]): Promise<FeeScheduleVersion[]> {
   if (rows.length === 0) return [];
-  const bands = db
+  const bands = await db
     .select()
     .from(feeBands)
     .where(
@@ -16,8 +16,7 @@ function withBands(db: Db, rows: (typeof feeSchedules.$inferSelect)[]): FeeSched
         rows.map((r) => r.id),
       ),
     )
-    .orderBy(asc(feeBands.minHeadcount))
-    .all();
+    .orderBy(asc(feeBands.minHeadcount));
   return rows.map((r) => ({
     id: r.id,
     effectiveOn: r.effectiveOn,
@@ -30,31 +29,32 @@ function withBands(db: Db, rows: (typeof feeSchedules.$inferSelect)[]): FeeSched
 }
 
 /** The version in force on `date`: the latest that took effect on or before it. */
-export function feeScheduleOn(db: Db, date: string): FeeScheduleVersion {
-  const row = db
+export async function feeScheduleOn(db: Db, date: string): Promise<FeeScheduleVersion> {
+  const [row] = await db
     .select()
     .from(feeSchedules)
     .where(lte(feeSchedules.effectiveOn, date))
     .orderBy(desc(feeSchedules.effectiveOn))
-    .limit(1)
-    .get();
+    .limit(1);
   if (!row) throw new AppError("invalid_state", `No fee schedule is in force on ${date}.`);
-  return withBands(db, [row])[0]!;
+  return (await withBands(db, [row]))[0]!;
 }
 
-export function getFeeSchedule(db: Db, id: number): FeeScheduleVersion {
-  const row = db.select().from(feeSchedules).where(eq(feeSchedules.id, id)).get();
+export async function getFeeSchedule(db: Db, id: number): Promise<FeeScheduleVersion> {
+  const [row] = await db.select().from(feeSchedules).where(eq(feeSchedules.id, id)).limit(1);
   if (!row) throw new AppError("not_found", "Fee schedule was not found.");
-  return withBands(db, [row])[0]!;
+  return (await withBands(db, [row]))[0]!;
 }
 
-export function isFeeScheduleUsed(db: Db, id: number): boolean {
-  return db.select({ id: billingRuns.id }).from(billingRuns).where(eq(billingRuns.feeScheduleId, id)).limit(1).get() !== undefined;
+export async function isFeeScheduleUsed(db: Db, id: number): Promise<boolean> {
+  const [run] = await db.select({ id: billingRuns.id }).from(billingRuns).where(eq(billingRuns.feeScheduleId, id)).limit(1);
+  return run !== undefined;
 }
 
-export function listFeeSchedules(db: Db) {
-  const rows = db.select().from(feeSchedules).orderBy(asc(feeSchedules.effectiveOn)).all();
-  return withBands(db, rows).map((s) => feeScheduleView(s, isFeeScheduleUsed(db, s.id)));
+export async function listFeeSchedules(db: Db) {
+  const rows = await db.select().from(feeSchedules).orderBy(asc(feeSchedules.effectiveOn));
+  const used = new Set((await db.selectDistinct({ id: billingRuns.feeScheduleId }).from(billingRuns)).map((r) => r.id));
+  return (await withBands(db, rows)).map((s) => feeScheduleView(s, used.has(s.id)));
 }
 
 export function feeScheduleView(s: FeeScheduleVersion, usedByBillingRun: boolean) {

@@ -47,8 +47,8 @@ export function registerFeeRoutes(api: ApiRouter, deps: AppDeps): void {
       auth: "treasurer",
       responses: { 200: { description: "Versions, oldest first", schema: z.object({ feeSchedules: z.array(scheduleResponse) }) } },
     },
-    ({ res }) => {
-      res.json({ feeSchedules: listFeeSchedules(db) });
+    async ({ res }) => {
+      res.json({ feeSchedules: await listFeeSchedules(db) });
     },
   );
 
@@ -62,8 +62,8 @@ export function registerFeeRoutes(api: ApiRouter, deps: AppDeps): void {
       body: createBody,
       responses: { 201: { description: "The version", schema: scheduleResponse } },
     },
-    ({ body, user, res }) => {
-      const s = saveFeeSchedule(db, { ...body, actorUserId: user.id }, { clock });
+    async ({ body, user, res }) => {
+      const s = await saveFeeSchedule(db, { ...body, actorUserId: user.id }, { clock });
       res.status(201).json(feeScheduleView(s, false));
     },
   );
@@ -79,9 +79,9 @@ export function registerFeeRoutes(api: ApiRouter, deps: AppDeps): void {
       body: replaceBody,
       responses: { 200: { description: "The version", schema: scheduleResponse } },
     },
-    ({ params, body, user, res }) => {
-      const s = saveFeeSchedule(db, { ...body, effectiveOn: "", replaceId: params.id, actorUserId: user.id }, { clock });
-      res.json(feeScheduleView(s, isFeeScheduleUsed(db, s.id)));
+    async ({ params, body, user, res }) => {
+      const s = await saveFeeSchedule(db, { ...body, effectiveOn: "", replaceId: params.id, actorUserId: user.id }, { clock });
+      res.json(feeScheduleView(s, await isFeeScheduleUsed(db, s.id)));
     },
   );
 }

@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { inTransaction } from "../db/client.js";
+import { isUniqueViolation, lockForUpdate, queryRows } from "../db/sql.js";
 import { feeBands, feeSchedules } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import { AppError, type FieldError } from "../shared/errors.js";
@@ -38,81 +38,122 @@ export function validateBands(input: FeeScheduleInput): FieldError[] {
   return errors;
 }
 
+type FeeScheduleRow = typeof feeSchedules.$inferSelect;
+
 /**
  * Creates a version (`replaceId` absent) or replaces the content of version `replaceId` while no
  * billing run has used it. A version a billing run used is history: 409.
  */
-export function saveFeeSchedule(
+export async function saveFeeSchedule(
   db: Db,
   input: FeeScheduleInput & { actorUserId: number; replaceId?: number },
   deps: { clock: Clock },
-): FeeScheduleVersion {
-  return inTransaction(db, () => {
-    const existing =
-      input.replaceId !== undefined
-        ? db.select().from(feeSchedules).where(eq(feeSchedules.id, input.replaceId)).get()
-        : db.select().from(feeSchedules).where(eq(feeSchedules.effectiveOn, input.effectiveOn)).get();
-    if (input.replaceId !== undefined && !existing) throw new AppError("not_found", "Fee schedule was not found.");
-    if (existing && isFeeScheduleUsed(db, existing.id)) {
-      throw new AppError(
-        "fee_schedule_in_use",
-        `The fee schedule in force from ${existing.effectiveOn} was used by a billing run and cannot be changed; add a new version.`,
+): Promise<FeeScheduleVersion> {
+  try {
+    return await db.transaction(async (tx) => {
+      const existing = await existingVersion(tx, input);
+      await refuseChange(tx, existing, input);
+      const errors = validateBands(input);
+      if (errors.length > 0) throw new AppError("validation_failed", "The fee schedule is not valid.", { errors });
+      const before = existing ? await getFeeSchedule(tx, existing.id) : undefined;
+      const id = await writeVersion(tx, existing, input, deps.clock);
+      const after = await getFeeSchedule(tx, id);
+      await recordAudit(
+        tx,
+        {
+          actorUserId: input.actorUserId,
+          action: existing ? "fee_schedule.replaced" : "fee_schedule.created",
+          entityType: "fee_schedule",
+          entityId: id,
+          before,
+          after,
+        },
+        deps.clock,
       );
+      return after;
+    });
+  } catch (error) {
+    // Another version for the same date was created meanwhile: the unique index refused this one.
+    if (input.replaceId === undefined && isUniqueViolation(error)) {
+      const [taken] = await db.select().from(feeSchedules).where(eq(feeSchedules.effectiveOn, input.effectiveOn)).limit(1);
+      if (taken) throw takenDate(input.effectiveOn, taken.id);
     }
-    if (existing && input.replaceId === undefined) {
-      throw new AppError(
-        "conflict",
-        `A fee schedule version takes effect on ${input.effectiveOn} already; replace it with PUT /api/v1/fee-schedules/${existing.id}.`,
-      );
-    }
-    const effectiveOn = existing?.effectiveOn ?? input.effectiveOn;
-    const errors = validateBands(input);
-    if (errors.length > 0) throw new AppError("validation_failed", "The fee schedule is not valid.", { errors });
-    const before = existing ? getFeeSchedule(db, existing.id) : undefined;
-    let id: number;
-    if (existing) {
-      db.delete(feeBands).where(eq(feeBands.feeScheduleId, existing.id)).run();
-      db.update(feeSchedules)
-        .set({ currency: input.currency, revenueCapBps: input.revenueCapBps })
-        .where(eq(feeSchedules.id, existing.id))
-        .run();
-      id = existing.id;
-    } else {
-      id = db
-        .insert(feeSchedules)
-        .values({
-          effectiveOn,
-          currency: input.currency,
-          revenueCapBps: input.revenueCapBps,
-          createdBy: input.actorUserId,
-          createdAt: isoNow(deps.clock),
-        })
-        .returning()
-        .get().id;
-    }
-    db.insert(feeBands)
-      .values(
-        input.bands.map((b) => ({
-          feeScheduleId: id,
-          minHeadcount: b.minHeadcount,
-          maxHeadcount: b.maxHeadcount,
-          annualFeeMinor: b.annualFee.amountMinor,
-        })),
-      )
-      .run();
-    const after = getFeeSchedule(db, id);
-    recordAudit(
-      db,
-      {
-        actorUserId: input.actorUserId,
-        action: existing ? "fee_schedule.replaced" : "fee_schedule.created",
-        entityType: "fee_schedule",
-        entityId: id,
-        before,
-        after,
-      },
-      deps.clock,
+    throw error;
+  }
+}
+
+/**
+ * The version being replaced, its row locked until the transaction ends: a billing run that starts
+ * meanwhile references the row (its foreign key waits for the lock), so it bills with what this
+ * transaction leaves, or this transaction sees its run and refuses. Or, when creating, the version
+ * already taking effect on that date.
+ */
+async function existingVersion(tx: Db, input: { effectiveOn: string; replaceId?: number }): Promise<FeeScheduleRow | undefined> {
+  if (input.replaceId === undefined) {
+    const [row] = await tx.select().from(feeSchedules).where(eq(feeSchedules.effectiveOn, input.effectiveOn)).limit(1);
+    return row;
+  }
+  const locked = await queryRows(tx, sql`select id from fee_schedules where id = ${input.replaceId}${lockForUpdate(tx)}`);
+  if (locked.length === 0) throw new AppError("not_found", "Fee schedule was not found.");
+  const [row] = await tx.select().from(feeSchedules).where(eq(feeSchedules.id, input.replaceId)).limit(1);
+  return row;
+}
+
+async function refuseChange(
+  tx: Db,
+  existing: FeeScheduleRow | undefined,
+  input: { effectiveOn: string; replaceId?: number },
+): Promise<void> {
+  if (existing && (await isFeeScheduleUsed(tx, existing.id))) {
+    throw new AppError(
+      "fee_schedule_in_use",
+      `The fee schedule in force from ${existing.effectiveOn} was used by a billing run and cannot be changed; add a new version.`,
     );
-    return after;
-  });
+  }
+  if (existing && input.replaceId === undefined) throw takenDate(input.effectiveOn, existing.id);
+}
+
+const takenDate = (effectiveOn: string, id: number) =>
+  new AppError(
+    "conflict",
+    `A fee schedule version takes effect on ${effectiveOn} already; replace it with PUT /api/v1/fee-schedules/${id}.`,
+  );
+
+/** Writes the version and its bands; returns its id. */
+async function writeVersion(
+  tx: Db,
+  existing: FeeScheduleRow | undefined,
+  input: FeeScheduleInput & { actorUserId: number },
+  clock: Clock,
+): Promise<number> {
+  let id: number;
+  if (existing) {
+    await tx.delete(feeBands).where(eq(feeBands.feeScheduleId, existing.id));
+    await tx
+      .update(feeSchedules)
+      .set({ currency: input.currency, revenueCapBps: input.revenueCapBps })
+      .where(eq(feeSchedules.id, existing.id));
+    id = existing.id;
+  } else {
+    const [created] = await tx
+      .insert(feeSchedules)
+      .values({
+        effectiveOn: input.effectiveOn,
+        currency: input.currency,
+        revenueCapBps: input.revenueCapBps,
+        createdBy: input.actorUserId,
+        createdAt: isoNow(clock),
+      })
+      .returning({ id: feeSchedules.id });
+    id = created!.id;
+  }
+  await tx.insert(feeBands).values(
+    input.bands.map((b) => ({
+      feeScheduleId: id,
+      minHeadcount: b.minHeadcount,
+      maxHeadcount: b.maxHeadcount,
+      annualFeeMinor: b.annualFee.amountMinor,
+    })),
+  );
+  return id;
 }

@@ -1,14 +1,16 @@
 // GitHub deliveries, after the signature has been verified on the raw body. Idempotent by
-// delivery id: a redelivery is acknowledged and changes nothing.
-import { eq, or } from "drizzle-orm";
+// delivery id, across processes: the delivery's row is inserted (on conflict, nothing) in the
+// transaction that applies it, so a redelivery, even a concurrent one, is acknowledged and
+// changes nothing.
+import { eq, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { inTransaction } from "../db/client.js";
+import { execute, lockForUpdate } from "../db/sql.js";
 import { webhookDeliveries, workPackages, works } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { fromParts } from "../purl/purl.js";
-import { licenseCheckOf } from "../works/register-work.js";
-import { parseRepositoryUrl } from "../works/parse-repository.js";
+import { licenseCheckOf, type LicenseCheck } from "../works/register-work.js";
+import { parseRepositoryUrl, type RepositoryRef } from "../works/parse-repository.js";
 import type { Work } from "../works/works.queries.js";
 import type { GitHub } from "./github-client.js";
 
@@ -28,41 +30,55 @@ interface Payload {
   head_commit?: { added?: string[]; modified?: string[]; removed?: string[] } | null;
 }
 
+interface Delivery {
+  id: string;
+  event: string;
+  payload: Payload;
+}
+
 export type WebhookOutcome = "duplicate" | "ignored" | "license_rechecked" | "license_unchanged" | "repository_updated" | "pong";
+
+/** What a delivery asks of us, decided from the payload and the work it names. */
+type Plan =
+  | { kind: "record"; outcome: "pong" | "ignored" }
+  | { kind: "recheck_license"; workId: number; owner: string; name: string }
+  | { kind: "update_repository"; workId: number; action: string; fullName: string; ref: RepositoryRef; defaultBranch: string | undefined };
 
 const LICENSE_NAME = /^(licen[sc]e|copying)(\.(md|txt|markdown))?$/i;
 
-function findWork(db: Db, repo: RepoPayload | undefined): Work | undefined {
+export async function handleWebhook(
+  db: Db,
+  delivery: Delivery,
+  deps: { clock: Clock; github: GitHub; githubWebHost: string },
+): Promise<WebhookOutcome> {
+  if (await alreadyDelivered(db, delivery.id)) return "duplicate";
+  const plan = planDelivery(delivery, await findWork(db, delivery.payload.repository), deps.githubWebHost);
+  // Read outside the transaction; the repository is public or the app's own token is not needed.
+  const check = plan.kind === "recheck_license" ? licenseCheckOf(await deps.github.getLicenseFile(plan.owner, plan.name)) : null;
+  return applyDelivery(db, delivery, plan, check, deps.clock);
+}
+
+export async function alreadyDelivered(db: Db, deliveryId: string): Promise<boolean> {
+  const [row] = await db
+    .select({ deliveryId: webhookDeliveries.deliveryId })
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.deliveryId, deliveryId))
+    .limit(1);
+  return row !== undefined;
+}
+
+async function findWork(db: Db, repo: RepoPayload | undefined): Promise<Work | undefined> {
   if (!repo) return undefined;
   const byId = repo.id !== undefined ? eq(works.repositoryGithubId, repo.id) : undefined;
   const byName = repo.full_name ? eq(works.repositoryFullName, repo.full_name) : undefined;
   if (!byId && !byName) return undefined;
-  return db.select().from(works).where(or(byId, byName)).get();
+  const [work] = await db.select().from(works).where(or(byId, byName)).limit(1);
+  return work;
 }
 
-export function alreadyDelivered(db: Db, deliveryId: string): boolean {
-  return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.deliveryId, deliveryId)).get() !== undefined;
-}
-
-function markDelivered(db: Db, deliveryId: string, event: string, outcome: WebhookOutcome, clock: Clock): boolean {
-  const inserted = db
-    .insert(webhookDeliveries)
-    .values({ deliveryId, event, outcome, createdAt: isoNow(clock) })
-    .onConflictDoNothing()
-    .run();
-  return inserted.changes === 1;
-}
-
-export async function handleWebhook(
-  db: Db,
-  delivery: { id: string; event: string; payload: Payload },
-  deps: { clock: Clock; github: GitHub; githubWebHost: string },
-): Promise<WebhookOutcome> {
-  if (alreadyDelivered(db, delivery.id)) return "duplicate";
-  const { event, payload } = delivery;
-  const work = findWork(db, payload.repository);
-
-  if (event === "ping") return record(db, delivery, "pong", deps.clock, () => {});
+function planDelivery({ event, payload }: Delivery, work: Work | undefined, githubWebHost: string): Plan {
+  const ignored: Plan = { kind: "record", outcome: "ignored" };
+  if (event === "ping") return { kind: "record", outcome: "pong" };
 
   if (event === "push" && work && work.repositoryFullName) {
     const branch = payload.ref?.replace(/^refs\/heads\//, "");
@@ -71,39 +87,9 @@ export async function handleWebhook(
         (path) => LICENSE_NAME.test(path) || path === work.licensePath,
       ),
     );
-    if (branch !== work.defaultBranch || !touched) return record(db, delivery, "ignored", deps.clock, () => {});
-    // Read outside the transaction; the repository is public or the app's own token is not needed.
+    if (branch !== work.defaultBranch || !touched) return ignored;
     const [owner, name] = work.repositoryFullName.split("/") as [string, string];
-    const check = licenseCheckOf(await deps.github.getLicenseFile(owner, name));
-    const changed = check.state !== work.licenseState || check.spdxId !== work.licenseSpdxId;
-    return record(db, delivery, changed ? "license_rechecked" : "license_unchanged", deps.clock, () => {
-      const now = isoNow(deps.clock);
-      db.update(works)
-        .set({
-          licenseState: check.state,
-          licenseSpdxId: check.spdxId,
-          licenseSimilarityBps: check.similarityBps,
-          licensePath: check.path,
-          licenseCheckedAt: now,
-          updatedAt: now,
-        })
-        .where(eq(works.id, work.id))
-        .run();
-      if (changed) {
-        recordAudit(
-          db,
-          {
-            actorUserId: null,
-            action: check.state === "ppl" ? "work.license_restored" : "work.license_flagged",
-            entityType: "work",
-            entityId: work.id,
-            before: { licenseState: work.licenseState, licenseSpdxId: work.licenseSpdxId },
-            after: { licenseState: check.state, licenseSpdxId: check.spdxId, similarityBps: check.similarityBps },
-          },
-          deps.clock,
-        );
-      }
-    });
+    return { kind: "recheck_license", workId: work.id, owner, name };
   }
 
   if (
@@ -114,55 +100,112 @@ export async function handleWebhook(
   ) {
     const fullName = payload.repository.full_name;
     // The host stays the one the work was registered on (github.com or the Enterprise host).
-    const host = work.repositoryKey?.split("/")[0] ?? deps.githubWebHost;
+    const host = work.repositoryKey?.split("/")[0] ?? githubWebHost;
     const ref = parseRepositoryUrl(`https://${host}/${fullName}`);
-    if (typeof ref === "string") return record(db, delivery, "ignored", deps.clock, () => {});
-    return record(db, delivery, "repository_updated", deps.clock, () => {
-      const [owner, name] = fullName.split("/") as [string, string];
-      const now = isoNow(deps.clock);
-      db.update(works)
-        .set({
-          repositoryFullName: fullName,
-          repositoryKey: ref.key,
-          repositoryUrl: ref.url,
-          defaultBranch: payload.repository?.default_branch ?? work.defaultBranch,
-          updatedAt: now,
-        })
-        .where(eq(works.id, work.id))
-        .run();
-      // The work's own pkg:github purl follows the repository.
-      if (work.repositoryFullName) {
-        const [oldOwner, oldName] = work.repositoryFullName.split("/") as [string, string];
-        const oldPurl = fromParts("github", oldOwner, oldName, null);
-        const newPurl = fromParts("github", owner, name, null);
-        db.update(workPackages)
-          .set({ purl: newPurl.base, namespace: newPurl.namespace, name: newPurl.name })
-          .where(eq(workPackages.purl, oldPurl.base))
-          .run();
-      }
-      recordAudit(
-        db,
-        {
-          actorUserId: null,
-          action: `work.repository_${payload.action}`,
-          entityType: "work",
-          entityId: work.id,
-          before: { repositoryFullName: work.repositoryFullName },
-          after: { repositoryFullName: fullName },
-        },
-        deps.clock,
-      );
-    });
+    if (typeof ref === "string") return ignored;
+    const defaultBranch = payload.repository.default_branch;
+    return { kind: "update_repository", workId: work.id, action: payload.action, fullName, ref, defaultBranch };
   }
 
-  return record(db, delivery, "ignored", deps.clock, () => {});
+  return ignored;
 }
 
-function record(db: Db, delivery: { id: string; event: string }, outcome: WebhookOutcome, clock: Clock, apply: () => void): WebhookOutcome {
-  return inTransaction(db, () => {
+/** The delivery's outcome, judged against the work as locked in the transaction. */
+function outcomeOf(plan: Plan, work: Work | undefined, check: LicenseCheck | null): WebhookOutcome {
+  if (plan.kind === "record") return plan.outcome;
+  if (!work) return "ignored";
+  if (plan.kind === "update_repository") return "repository_updated";
+  return check!.state !== work.licenseState || check!.spdxId !== work.licenseSpdxId ? "license_rechecked" : "license_unchanged";
+}
+
+async function applyDelivery(db: Db, delivery: Delivery, plan: Plan, check: LicenseCheck | null, clock: Clock): Promise<WebhookOutcome> {
+  return db.transaction(async (tx) => {
+    // The work is locked before it is compared: deliveries about one work apply one after another.
+    const work = plan.kind === "record" ? undefined : await lockWork(tx, plan.workId);
+    const outcome = outcomeOf(plan, work, check);
     // Two concurrent deliveries of the same id: the second inserts nothing and applies nothing.
-    if (!markDelivered(db, delivery.id, delivery.event, outcome, clock)) return "duplicate";
-    apply();
+    if (!(await markDelivered(tx, delivery, outcome, clock))) return "duplicate";
+    if (work && plan.kind === "recheck_license") await updateLicense(tx, work, check!, outcome === "license_rechecked", clock);
+    if (work && plan.kind === "update_repository") await updateRepository(tx, work, plan, clock);
     return outcome;
   });
+}
+
+async function lockWork(tx: Db, workId: number): Promise<Work | undefined> {
+  await execute(tx, sql`select ${works.id} from ${works} where ${works.id} = ${workId}${lockForUpdate(tx)}`);
+  const [work] = await tx.select().from(works).where(eq(works.id, workId)).limit(1);
+  return work;
+}
+
+async function markDelivered(tx: Db, delivery: Delivery, outcome: WebhookOutcome, clock: Clock): Promise<boolean> {
+  const inserted = await tx
+    .insert(webhookDeliveries)
+    .values({ deliveryId: delivery.id, event: delivery.event, outcome, createdAt: isoNow(clock) })
+    .onConflictDoNothing()
+    .returning({ deliveryId: webhookDeliveries.deliveryId });
+  return inserted.length === 1;
+}
+
+async function updateLicense(tx: Db, work: Work, check: LicenseCheck, changed: boolean, clock: Clock): Promise<void> {
+  const now = isoNow(clock);
+  await tx
+    .update(works)
+    .set({
+      licenseState: check.state,
+      licenseSpdxId: check.spdxId,
+      licenseSimilarityBps: check.similarityBps,
+      licensePath: check.path,
+      licenseCheckedAt: now,
+      updatedAt: now,
+    })
+    .where(eq(works.id, work.id));
+  if (!changed) return;
+  await recordAudit(
+    tx,
+    {
+      actorUserId: null,
+      action: check.state === "ppl" ? "work.license_restored" : "work.license_flagged",
+      entityType: "work",
+      entityId: work.id,
+      before: { licenseState: work.licenseState, licenseSpdxId: work.licenseSpdxId },
+      after: { licenseState: check.state, licenseSpdxId: check.spdxId, similarityBps: check.similarityBps },
+    },
+    clock,
+  );
+}
+
+async function updateRepository(tx: Db, work: Work, plan: Extract<Plan, { kind: "update_repository" }>, clock: Clock): Promise<void> {
+  await tx
+    .update(works)
+    .set({
+      repositoryFullName: plan.fullName,
+      repositoryKey: plan.ref.key,
+      repositoryUrl: plan.ref.url,
+      defaultBranch: plan.defaultBranch ?? work.defaultBranch,
+      updatedAt: isoNow(clock),
+    })
+    .where(eq(works.id, work.id));
+  // The work's own pkg:github purl follows the repository.
+  if (work.repositoryFullName) {
+    const [oldOwner, oldName] = work.repositoryFullName.split("/") as [string, string];
+    const [owner, name] = plan.fullName.split("/") as [string, string];
+    const oldPurl = fromParts("github", oldOwner, oldName, null);
+    const newPurl = fromParts("github", owner, name, null);
+    await tx
+      .update(workPackages)
+      .set({ purl: newPurl.base, namespace: newPurl.namespace, name: newPurl.name })
+      .where(eq(workPackages.purl, oldPurl.base));
+  }
+  await recordAudit(
+    tx,
+    {
+      actorUserId: null,
+      action: `work.repository_${plan.action}`,
+      entityType: "work",
+      entityId: work.id,
+      before: { repositoryFullName: work.repositoryFullName },
+      after: { repositoryFullName: plan.fullName },
+    },
+    clock,
+  );
 }

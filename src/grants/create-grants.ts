@@ -1,7 +1,9 @@
 // When an invoice is paid in full: one signed commercial reciprocity license grant per work and
-// month. Runs inside the payment's transaction, so a paid invoice always has its grants.
+// month, inserted in the payment's transaction, so a paid invoice always has its grants. Drafting
+// (reading the works, rendering and signing the documents) is separate from inserting, so that a
+// payment drafts its grants before its transaction and holds no lock while rendering.
 import { randomUUID } from "node:crypto";
-import { and, eq, isNotNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { grants, invoiceLines, organizations, works } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
@@ -17,39 +19,57 @@ export interface GrantableInvoice {
   month: string;
 }
 
-export function createGrantsForInvoice(db: Db, invoice: GrantableInvoice, deps: { clock: Clock; signer: Signer }): number {
-  const org = db.select().from(organizations).where(eq(organizations.id, invoice.organizationId)).get()!;
-  const lines = db
-    .select({ work: works, licensor: organizations.name })
+export type GrantDraft = typeof grants.$inferInsert;
+
+type GrantDeps = { clock: Clock; signer: Signer };
+
+// Nine parameters a row: 3,000 rows stay under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
+const ROWS_PER_STATEMENT = 3000;
+
+/** What the grants of these invoices name: each fee line's work and licensor, the buyer, the packages. */
+async function grantSubjects(db: Db, invoices: GrantableInvoice[]) {
+  const lines = await db
+    .select({ invoiceId: invoiceLines.invoiceId, work: works, licensor: organizations.name })
     .from(invoiceLines)
     .innerJoin(works, eq(works.id, invoiceLines.workId))
     .innerJoin(organizations, eq(organizations.id, works.licensorOrganizationId))
-    .where(and(eq(invoiceLines.invoiceId, invoice.id), isNotNull(invoiceLines.workId)))
-    .orderBy(invoiceLines.position)
-    .all();
-  const pkgs = packagesOf(
-    db,
-    lines.map((l) => l.work.id),
-  );
-  const { first, last } = monthBounds(invoice.month);
+    .where(
+      and(
+        inArray(
+          invoiceLines.invoiceId,
+          invoices.map((i) => i.id),
+        ),
+        isNotNull(invoiceLines.workId),
+      ),
+    )
+    .orderBy(invoiceLines.invoiceId, invoiceLines.position);
+  const buyerIds = [...new Set(invoices.map((i) => i.organizationId))];
+  const buyers = await db
+    .select({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .where(inArray(organizations.id, buyerIds));
+  const packages = await packagesOf(db, [...new Set(lines.map((l) => l.work.id))]);
+  return { lines, buyerNames: new Map(buyers.map((b) => [b.id, b.name])), packages };
+}
+
+/** The signed grants of these invoices, ready to insert. Reads only; renders and signs. */
+export async function draftGrants(db: Db, invoices: GrantableInvoice[], deps: GrantDeps): Promise<GrantDraft[]> {
+  if (invoices.length === 0) return [];
+  const { lines, buyerNames, packages } = await grantSubjects(db, invoices);
+  const byId = new Map(invoices.map((i) => [i.id, i]));
   const issuedAt = isoNow(deps.clock);
-  let created = 0;
-  for (const { work, licensor } of lines) {
-    const existing = db
-      .select({ id: grants.id })
-      .from(grants)
-      .where(and(eq(grants.invoiceId, invoice.id), eq(grants.workId, work.id)))
-      .get();
-    if (existing) continue;
+  return lines.map(({ invoiceId, work, licensor }) => {
+    const invoice = byId.get(invoiceId)!;
+    const { first, last } = monthBounds(invoice.month);
     const id = randomUUID();
     const document = render("grant/grant.txt.hbs", {
       id,
-      licenseeName: org.name,
-      licenseeId: org.id,
+      licenseeName: buyerNames.get(invoice.organizationId)!,
+      licenseeId: invoice.organizationId,
       workTitle: work.title,
       workSlug: work.slug,
       repositoryUrl: work.repositoryUrl ?? "",
-      packages: (pkgs.get(work.id) ?? []).join(", "),
+      packages: (packages.get(work.id) ?? []).join(", "),
       licensorName: licensor,
       periodStart: first,
       periodEnd: last,
@@ -57,20 +77,38 @@ export function createGrantsForInvoice(db: Db, invoice: GrantableInvoice, deps: 
       issuedAt,
       keyFingerprint: deps.signer.fingerprint,
     });
-    db.insert(grants)
-      .values({
-        id,
-        organizationId: org.id,
-        workId: work.id,
-        invoiceId: invoice.id,
-        month: invoice.month,
-        document,
-        signature: deps.signer.sign(document),
-        keyFingerprint: deps.signer.fingerprint,
-        createdAt: issuedAt,
-      })
-      .run();
-    created++;
+    return {
+      id,
+      organizationId: invoice.organizationId,
+      workId: work.id,
+      invoiceId: invoice.id,
+      month: invoice.month,
+      document,
+      signature: deps.signer.sign(document),
+      keyFingerprint: deps.signer.fingerprint,
+      createdAt: issuedAt,
+    };
+  });
+}
+
+/**
+ * Inserts drafted grants in the caller's transaction (`tx`). A work's grant for an invoice is made
+ * once (the unique (invoice, work) index): a grant already there is kept. Returns how many were new.
+ */
+export async function insertGrants(tx: Db, drafts: GrantDraft[]): Promise<number> {
+  let created = 0;
+  for (let start = 0; start < drafts.length; start += ROWS_PER_STATEMENT) {
+    const inserted = await tx
+      .insert(grants)
+      .values(drafts.slice(start, start + ROWS_PER_STATEMENT))
+      .onConflictDoNothing({ target: [grants.invoiceId, grants.workId] })
+      .returning({ id: grants.id });
+    created += inserted.length;
   }
   return created;
+}
+
+/** Drafts and inserts the grants of invoices numbered in this transaction (`tx`). */
+export async function createGrantsForInvoices(tx: Db, invoices: GrantableInvoice[], deps: GrantDeps): Promise<number> {
+  return insertGrants(tx, await draftGrants(tx, invoices, deps));
 }

@@ -30,12 +30,13 @@ function grantRows(db: Db) {
     .innerJoin(organizations, eq(organizations.id, grants.organizationId));
 }
 
-export function getGrant(db: Db, id: string) {
-  const row = grantRows(db).where(eq(grants.id, id)).get();
+export async function getGrant(db: Db, id: string) {
+  const [row] = await grantRows(db).where(eq(grants.id, id)).limit(1);
   if (!row) throw new AppError("not_found", "Grant was not found.");
   return view(row);
 }
 
-export function listGrants(db: Db, organizationId: number) {
-  return grantRows(db).where(eq(grants.organizationId, organizationId)).orderBy(desc(grants.month), works.slug).all().map(view);
+export async function listGrants(db: Db, organizationId: number) {
+  const rows = await grantRows(db).where(eq(grants.organizationId, organizationId)).orderBy(desc(grants.month), works.slug);
+  return rows.map(view);
 }

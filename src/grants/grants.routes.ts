@@ -31,8 +31,8 @@ export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {
       params: z.object({ id: z.uuid() }),
       responses: { 200: { description: "The grant", schema: grantResponse } },
     },
-    ({ params, res }) => {
-      res.json(getGrant(deps.db, params.id));
+    async ({ params, res }) => {
+      res.json(await getGrant(deps.db, params.id));
     },
   );
   api.route(
@@ -45,9 +45,9 @@ export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {
       params: idParam,
       responses: { 200: { description: "Grants", schema: z.object({ grants: z.array(grantResponse) }) } },
     },
-    ({ params, user, res }) => {
-      requireOrganizationAccess(deps.db, user, params.id);
-      res.json({ grants: listGrants(deps.db, params.id) });
+    async ({ params, user, res }) => {
+      await requireOrganizationAccess(deps.db, user, params.id);
+      res.json({ grants: await listGrants(deps.db, params.id) });
     },
   );
 }

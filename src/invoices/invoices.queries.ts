@@ -1,62 +1,70 @@
-import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { creditNotes, invoiceLines, invoices, memberships, organizations, payments, works, type InvoiceStatus } from "../db/schema.js";
+import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
+import { creditNotes, invoiceLines, invoices, memberships, organizations, payments, works } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
-import type { AuthUser } from "../http/auth.js";
+import type { Actor } from "../shared/actor.js";
+import type { InvoiceStatus } from "./vocabulary.js";
+import { outstandingOf } from "./invoice-rules.js";
 
 export type Invoice = typeof invoices.$inferSelect;
 
-/** `RCP-2026-000001`, or the numeric id (held invoices have no number yet). */
-export function findInvoice(db: Db, ref: string): Invoice | undefined {
-  return /^\d+$/.test(ref)
-    ? db
-        .select()
-        .from(invoices)
-        .where(eq(invoices.id, Number(ref)))
-        .get()
-    : db.select().from(invoices).where(eq(invoices.number, ref)).get();
+export async function invoiceById(db: Db, id: number): Promise<Invoice | undefined> {
+  const [invoice] = await db.select().from(invoices).where(eq(invoices.id, id)).limit(1);
+  return invoice;
 }
 
-/** The invoice if the user may see it (the buyer's members and treasurers); 404 otherwise. */
-export function requireInvoiceAccess(db: Db, user: Pick<AuthUser, "id" | "isTreasurer">, ref: string): Invoice {
-  const invoice = findInvoice(db, ref);
-  if (
-    invoice &&
-    (user.isTreasurer ||
-      db
-        .select()
-        .from(memberships)
-        .where(and(eq(memberships.organizationId, invoice.organizationId), eq(memberships.userId, user.id)))
-        .get())
-  )
-    return invoice;
+/** `RCP-2026-000001`, or the numeric id (held invoices have no number yet). */
+export async function findInvoice(db: Db, ref: string): Promise<Invoice | undefined> {
+  if (/^\d+$/.test(ref)) return invoiceById(db, Number(ref));
+  const [invoice] = await db.select().from(invoices).where(eq(invoices.number, ref)).limit(1);
+  return invoice;
+}
+
+/**
+ * The invoice, its row locked until the transaction (`tx`) ends: whatever reads the invoice to decide
+ * a change to it (a payment, a void, an issue) holds the lock from that read to the commit.
+ */
+export async function lockInvoice(tx: Db, id: number): Promise<Invoice | undefined> {
+  const locked = await queryRows<{ id: unknown }>(tx, sql`select id from invoices where id = ${id}${lockForUpdate(tx)}`);
+  return locked.length === 0 ? undefined : invoiceById(tx, id);
+}
+
+/** The invoice if the actor may see it (the buyer's members and treasurers); 404 otherwise. */
+export async function requireInvoiceAccess(db: Db, actor: Actor, ref: string): Promise<Invoice> {
+  const invoice = await findInvoice(db, ref);
+  if (invoice && (actor.isTreasurer || (await isMember(db, invoice.organizationId, actor.id)))) return invoice;
   throw new AppError("not_found", `Invoice ${ref} was not found.`);
 }
 
-export function paidMinor(db: Db, invoiceId: number): number {
-  return db
-    .select({ s: sql<number>`coalesce(sum(${payments.amountMinor}), 0)` })
+async function isMember(db: Db, organizationId: number, userId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ userId: memberships.userId })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
+    .limit(1);
+  return row !== undefined;
+}
+
+export async function paidMinor(db: Db, invoiceId: number): Promise<number> {
+  const [row] = await db
+    .select({ s: sql<number>`coalesce(sum(${payments.amountMinor}), 0)`.mapWith(toInt) })
     .from(payments)
-    .where(eq(payments.invoiceId, invoiceId))
-    .get()!.s;
+    .where(eq(payments.invoiceId, invoiceId));
+  return row?.s ?? 0;
 }
 
-export function creditedMinor(db: Db, invoiceId: number): number {
-  return db
-    .select({ s: sql<number>`coalesce(sum(${creditNotes.amountMinor}), 0)` })
+export async function creditedMinor(db: Db, invoiceId: number): Promise<number> {
+  const [row] = await db
+    .select({ s: sql<number>`coalesce(sum(${creditNotes.amountMinor}), 0)`.mapWith(toInt) })
     .from(creditNotes)
-    .where(eq(creditNotes.invoiceId, invoiceId))
-    .get()!.s;
+    .where(eq(creditNotes.invoiceId, invoiceId));
+  return row?.s ?? 0;
 }
 
-/** What is still owed: nothing on a held or void invoice, else the total less payments and credits. */
-export function outstandingOf(invoice: Pick<Invoice, "status" | "totalMinor">, paid: number, credited: number): number {
-  return invoice.status === "held" || invoice.status === "void" ? 0 : invoice.totalMinor - paid - credited;
-}
-
-export function outstandingMinor(db: Db, invoice: Invoice): number {
-  return outstandingOf(invoice, paidMinor(db, invoice.id), creditedMinor(db, invoice.id));
+export async function outstandingMinor(db: Db, invoice: Invoice): Promise<number> {
+  return outstandingOf(invoice, await paidMinor(db, invoice.id), await creditedMinor(db, invoice.id));
 }
 
 export interface SellerDetails {
@@ -67,17 +75,16 @@ export interface SellerDetails {
   iban: string;
 }
 
-export function invoiceView(db: Db, invoice: Invoice, seller: SellerDetails) {
-  const lines = db
+export async function invoiceView(db: Db, invoice: Invoice, seller: SellerDetails) {
+  const lines = await db
     .select({ line: invoiceLines, slug: works.slug, title: works.title })
     .from(invoiceLines)
     .leftJoin(works, eq(works.id, invoiceLines.workId))
     .where(eq(invoiceLines.invoiceId, invoice.id))
-    .orderBy(invoiceLines.position)
-    .all();
-  const paid = paidMinor(db, invoice.id);
-  const credit = db.select().from(creditNotes).where(eq(creditNotes.invoiceId, invoice.id)).get();
-  const pays = db.select().from(payments).where(eq(payments.invoiceId, invoice.id)).orderBy(payments.id).all();
+    .orderBy(invoiceLines.position);
+  const paid = await paidMinor(db, invoice.id);
+  const [credit] = await db.select().from(creditNotes).where(eq(creditNotes.invoiceId, invoice.id)).limit(1);
+  const pays = await db.select().from(payments).where(eq(payments.invoiceId, invoice.id)).orderBy(payments.id);
   const m = (n: number) => moneyJson(n, invoice.currency);
   return {
     id: invoice.id,
@@ -110,7 +117,7 @@ export function invoiceView(db: Db, invoice: Invoice, seller: SellerDetails) {
   };
 }
 
-export type InvoiceView = ReturnType<typeof invoiceView>;
+export type InvoiceView = Awaited<ReturnType<typeof invoiceView>>;
 
 function paymentInstructions(invoice: Invoice, paidMinor: number, creditedMinor: number, seller: SellerDetails) {
   if (invoice.number === null || invoice.status === "void") return null;
@@ -130,41 +137,36 @@ export interface InvoiceFilter {
   offset: number;
 }
 
-export function listInvoices(db: Db, user: Pick<AuthUser, "id" | "isTreasurer">, f: InvoiceFilter) {
+export async function listInvoices(db: Db, actor: Actor, f: InvoiceFilter) {
   const conditions: (SQL | undefined)[] = [
     f.status ? eq(invoices.status, f.status) : undefined,
     f.month ? eq(invoices.month, f.month) : undefined,
     f.organizationId ? eq(invoices.organizationId, f.organizationId) : undefined,
   ];
-  if (!user.isTreasurer) {
+  if (!actor.isTreasurer) {
     conditions.push(
       inArray(
         invoices.organizationId,
-        db.select({ id: memberships.organizationId }).from(memberships).where(eq(memberships.userId, user.id)),
+        db.select({ id: memberships.organizationId }).from(memberships).where(eq(memberships.userId, actor.id)),
       ),
     );
   }
   const where = and(...conditions);
-  const total = db
-    .select({ n: sql<number>`count(*)` })
-    .from(invoices)
-    .where(where)
-    .get()!.n;
-  const rows = db
+  const [counted] = await db.select({ n: count() }).from(invoices).where(where);
+  const rows = await db
     .select({
       invoice: invoices,
       orgName: organizations.name,
-      paid: sql<number>`(select coalesce(sum(amount_minor), 0) from payments p where p.invoice_id = ${invoices.id})`,
+      paid: sql<number>`(select coalesce(sum(p.amount_minor), 0) from payments p where p.invoice_id = ${invoices.id})`.mapWith(toInt),
     })
     .from(invoices)
     .innerJoin(organizations, eq(organizations.id, invoices.organizationId))
     .where(where)
     .orderBy(desc(invoices.month), desc(invoices.id))
     .limit(f.limit)
-    .offset(f.offset)
-    .all();
+    .offset(f.offset);
   return {
-    total,
+    total: counted?.n ?? 0,
     invoices: rows.map(({ invoice, orgName, paid }) => ({
       id: invoice.id,
       number: invoice.number,
@@ -176,7 +178,7 @@ export function listInvoices(db: Db, user: Pick<AuthUser, "id" | "isTreasurer">,
       dueOn: invoice.dueOn,
       total: moneyJson(invoice.totalMinor, invoice.currency),
       // Credits exist only on void invoices, which owe nothing.
-      outstanding: moneyJson(outstandingOf(invoice, paid, 0), invoice.currency),
+      outstanding: moneyJson(outstandingOf(invoice, paid), invoice.currency),
     })),
   };
 }

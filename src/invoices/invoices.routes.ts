@@ -1,17 +1,18 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
-import { INVOICE_STATUSES } from "../db/schema.js";
+import { INVOICE_STATUSES } from "./vocabulary.js";
 import type { ApiRouter } from "../http/route.js";
 import { isoDateSchema, monthSchema, moneyInputSchema, moneyOutputSchema, paginationQuery } from "../shared/schemas.js";
 import { moneyJson } from "../shared/money.js";
 import { recordPayment } from "../payments/record-payment.js";
 import { invoicingDeps, sellerOf } from "../billing/billing.routes.js";
 import { invoiceView, listInvoices, requireInvoiceAccess } from "./invoices.queries.js";
+import { INVOICE_REF_PATTERN } from "./invoice-rules.js";
 import { invoiceUblFor, renderInvoiceHtml } from "./render-invoice.js";
 import { voidInvoice } from "./void-invoice.js";
 
-const numberParam = z.object({ number: z.string().regex(/^([A-Z0-9]{2,10}-\d{4}-\d{6}|\d{1,15})$/) });
+const numberParam = z.object({ number: z.string().regex(INVOICE_REF_PATTERN) });
 
 export const invoiceResponse = z
   .object({
@@ -36,10 +37,15 @@ const paymentResponse = z
   .object({ id: z.number().int(), invoiceNumber: z.string(), amount: moneyOutputSchema, paidOn: z.string(), reference: z.string() })
   .meta({ id: "Payment" });
 
-export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
-  const { db, clock } = deps;
-  const tag = "invoices";
+const tag = "invoices";
 
+export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
+  registerInvoiceReadRoutes(api, deps);
+  registerInvoiceChangeRoutes(api, deps);
+}
+
+function registerInvoiceReadRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db } = deps;
   api.route(
     {
       method: "get",
@@ -63,8 +69,8 @@ export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
         },
       },
     },
-    ({ query, user, res }) => {
-      res.json(listInvoices(db, user, query));
+    async ({ query, user, res }) => {
+      res.json(await listInvoices(db, user, query));
     },
   );
 
@@ -79,7 +85,7 @@ export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 200: { description: "The invoice", schema: invoiceResponse }, 406: { description: "Not acceptable" } },
     },
     async ({ params, user, req, res }) => {
-      const view = invoiceView(db, requireInvoiceAccess(db, user, params.number), sellerOf(deps.config));
+      const view = await invoiceView(db, await requireInvoiceAccess(db, user, params.number), sellerOf(deps.config));
       const type = req.accepts(["application/json", "text/html", "application/xml", "text/xml"]);
       if (type === "text/html") {
         res.type("html").send(renderInvoiceHtml(view, { sellerEmail: deps.config.SELLER_EMAIL }));
@@ -93,7 +99,10 @@ export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
       }
     },
   );
+}
 
+function registerInvoiceChangeRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
   api.route(
     {
       method: "post",
@@ -106,11 +115,11 @@ export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
       headers: { "Idempotency-Key": { required: true, description: "A client-chosen key; the same key and body replay the first result" } },
       responses: { 201: { description: "The payment (also on an idempotent replay)", schema: paymentResponse } },
     },
-    ({ params, body, user, req, res }) => {
+    async ({ params, body, user, req, res }) => {
       const key = req.get("idempotency-key");
       if (!key || key.length > 200) throw new AppError("bad_request", "An Idempotency-Key header (1 to 200 characters) is required.");
-      const invoice = requireInvoiceAccess(db, user, params.number);
-      const { payment, replayed } = recordPayment(
+      const invoice = await requireInvoiceAccess(db, user, params.number);
+      const { payment, replayed } = await recordPayment(
         db,
         {
           invoiceId: invoice.id,
@@ -144,10 +153,10 @@ export function registerInvoiceRoutes(api: ApiRouter, deps: AppDeps): void {
       body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
       responses: { 200: { description: "The void invoice", schema: invoiceResponse } },
     },
-    ({ params, body, user, res }) => {
-      const invoice = requireInvoiceAccess(db, user, params.number);
-      const voided = voidInvoice(db, invoice, { reason: body.reason, actorUserId: user.id }, { clock });
-      res.json(invoiceView(db, voided, sellerOf(deps.config)));
+    async ({ params, body, user, res }) => {
+      const invoice = await requireInvoiceAccess(db, user, params.number);
+      const voided = await voidInvoice(db, invoice, { reason: body.reason, actorUserId: user.id }, { clock });
+      res.json(await invoiceView(db, voided, sellerOf(deps.config)));
     },
   );
 }

@@ -1,45 +1,55 @@
 // Issuing: the next number of the year of issue, the due date, and the ledger entries, all in
 // the caller's transaction, so a number is never taken without its invoice nor skipped.
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { prepared } from "../db/prepared.js";
+import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
+import { invoiceNumberSequences, invoices } from "../db/schema.js";
 import { isoNow, today } from "../shared/clock.js";
 import { assert } from "../shared/errors.js";
-import { postTransaction } from "../ledger/post-transaction.js";
+import { postTransactions } from "../ledger/post-transaction.js";
 import { FEE_INCOME_ACCOUNT, receivableAccount } from "../ledger/accounts.js";
-import { createGrantsForInvoice } from "../grants/create-grants.js";
+import { createGrantsForInvoices } from "../grants/create-grants.js";
 import { dayNumber, fromDayNumber } from "../fees/compute-fees.js";
+import { formatInvoiceNumber, issuedStatus } from "./invoice-rules.js";
 import type { InvoicingDeps } from "./invoicing-deps.js";
 
-export function formatInvoiceNumber(prefix: string, year: number, n: number): string {
-  return `${prefix}-${year}-${String(n).padStart(6, "0")}`;
-}
-
 /**
- * Hands out the numbers of one year inside one transaction: reads the sequence once, writes it
- * back once (`flush`, before the transaction commits). A rollback takes the numbers back too.
+ * Hands out the numbers of one year inside one transaction. `open` locks the year's row of
+ * `invoice_number_sequences` until the transaction ends, so one transaction at a time numbers
+ * invoices (on every process); `flush` writes the last number back before the commit. A rollback
+ * takes the numbers back too: no gap, never a SEQUENCE (which does not roll back).
  */
 export class InvoiceNumberer {
-  private last: number;
   private readonly initial: number;
-  constructor(
-    private readonly db: Db,
+
+  private constructor(
+    private readonly tx: Db,
     private readonly prefix: string,
     readonly year: number,
+    private last: number,
   ) {
-    const row = prepared(db, "select last_number from invoice_number_sequences where year = ?").get(year) as
-      { last_number: number } | undefined;
-    this.initial = this.last = row?.last_number ?? 0;
+    this.initial = last;
   }
+
+  static async open(tx: Db, prefix: string, year: number): Promise<InvoiceNumberer> {
+    // The year's first invoice creates its row; a concurrent creator waits for it, then does nothing.
+    await tx.insert(invoiceNumberSequences).values({ year, lastNumber: 0 }).onConflictDoNothing();
+    const [row] = await queryRows<{ last_number: unknown }>(
+      tx,
+      sql`select last_number from invoice_number_sequences where year = ${year}${lockForUpdate(tx)}`,
+    );
+    assert(row, "the year's sequence row exists");
+    return new InvoiceNumberer(tx, prefix, year, toInt(row.last_number));
+  }
+
   next(): string {
     this.last += 1;
     return formatInvoiceNumber(this.prefix, this.year, this.last);
   }
-  flush(): void {
+
+  async flush(): Promise<void> {
     if (this.last === this.initial) return;
-    prepared(
-      this.db,
-      "insert into invoice_number_sequences (year, last_number) values (?, ?) on conflict (year) do update set last_number = excluded.last_number",
-    ).run(this.year, this.last);
+    await this.tx.update(invoiceNumberSequences).set({ lastNumber: this.last }).where(eq(invoiceNumberSequences.year, this.year));
   }
 }
 
@@ -54,9 +64,6 @@ export function issueTerms(deps: InvoicingDeps): IssueTerms {
   return { issuedOn, dueOn: fromDayNumber(dayNumber(issuedOn) + deps.paymentTermsDays), year: Number(issuedOn.slice(0, 4)) };
 }
 
-/** A zero total (a revenue cap of nothing) is settled at once. */
-export const issuedStatus = (totalMinor: number): "paid" | "issued" => (totalMinor === 0 ? "paid" : "issued");
-
 export interface IssuableInvoice {
   id: number;
   organizationId: number;
@@ -65,13 +72,20 @@ export interface IssuableInvoice {
   currency: string;
 }
 
-/** The ledger side of issuing (and the grants of a zero invoice). Inside the caller's transaction. */
-export function recordIssue(db: Db, invoice: IssuableInvoice, number: string, issuedOn: string, deps: InvoicingDeps): void {
-  postTransaction(
-    db,
-    {
+export interface IssuedInvoice extends IssuableInvoice {
+  number: string;
+}
+
+/**
+ * The ledger side of issuing invoices (and the grants of zero invoices), in the caller's transaction:
+ * one ledger transaction per invoice with something to receive, written together.
+ */
+export async function recordIssues(tx: Db, issued: IssuedInvoice[], issuedOn: string, deps: InvoicingDeps): Promise<void> {
+  await postTransactions(
+    tx,
+    issued.map((invoice) => ({
       code: "invoice_issued",
-      description: `Invoice ${number}: reciprocity fees ${invoice.month}`,
+      description: `Invoice ${invoice.number}: reciprocity fees ${invoice.month}`,
       invoiceId: invoice.id,
       effectiveOn: issuedOn,
       transfers: [
@@ -82,24 +96,30 @@ export function recordIssue(db: Db, invoice: IssuableInvoice, number: string, is
           currency: invoice.currency,
         },
       ],
-    },
+    })),
     isoNow(deps.clock),
   );
-  if (invoice.totalMinor === 0)
-    createGrantsForInvoice(db, { id: invoice.id, number, organizationId: invoice.organizationId, month: invoice.month }, deps);
+  // A zero invoice is paid as it is issued, so its grants come with it. Their documents name the
+  // number, which exists only from here on: they are rendered in this transaction (zero invoices are rare).
+  await createGrantsForInvoices(
+    tx,
+    issued.filter((invoice) => invoice.totalMinor === 0),
+    deps,
+  );
 }
 
-/** Issues a held invoice. Must run inside a transaction. */
-export function issueInvoice(db: Db, invoice: IssuableInvoice, deps: InvoicingDeps): string {
+/** Issues a held invoice. Must run inside a transaction (`tx`). */
+export async function issueInvoice(tx: Db, invoice: IssuableInvoice, deps: InvoicingDeps): Promise<string> {
   const terms = issueTerms(deps);
-  const numberer = new InvoiceNumberer(db, deps.invoicePrefix, terms.year);
+  const numberer = await InvoiceNumberer.open(tx, deps.invoicePrefix, terms.year);
   const number = numberer.next();
-  const updated = prepared(
-    db,
-    "update invoices set number = ?, status = ?, issued_on = ?, due_on = ? where id = ? and status = 'held'",
-  ).run(number, issuedStatus(invoice.totalMinor), terms.issuedOn, terms.dueOn, invoice.id);
-  assert(updated.changes === 1, "the invoice being issued exists and is held");
-  numberer.flush();
-  recordIssue(db, invoice, number, terms.issuedOn, deps);
+  const updated = await tx
+    .update(invoices)
+    .set({ number, status: issuedStatus(invoice.totalMinor), issuedOn: terms.issuedOn, dueOn: terms.dueOn })
+    .where(and(eq(invoices.id, invoice.id), eq(invoices.status, "held")))
+    .returning({ id: invoices.id });
+  assert(updated.length === 1, "the invoice being issued exists and is held");
+  await numberer.flush();
+  await recordIssues(tx, [{ ...invoice, number }], terms.issuedOn, deps);
   return number;
 }

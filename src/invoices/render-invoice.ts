@@ -11,13 +11,13 @@ import type { InvoiceView } from "./invoices.queries.js";
 
 /** The UBL of an invoice, with the buyer's first owner as its electronic address. */
 export async function invoiceUblFor(db: Db, view: InvoiceView, sellerEmail: string): Promise<string> {
-  const owner = db
+  const [owner] = await db
     .select({ email: users.email })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.organizationId, view.organizationId), eq(memberships.role, "owner")))
     .orderBy(asc(users.id))
-    .get();
+    .limit(1);
   return renderInvoiceUbl(view, { sellerEmail, buyerEmail: owner?.email ?? sellerEmail });
 }
 
@@ -35,18 +35,12 @@ export function renderInvoiceHtml(view: InvoiceView, extra: { sellerEmail: strin
 const silentLogger = { log: () => {}, info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 let service: InvoiceService | undefined;
 
+const TAX_CATEGORY = { "cbc:ID": "O", "cac:TaxScheme": { "cbc:ID": "VAT" } };
+
 export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail: string; buyerEmail: string }): Promise<string> {
   if (!view.number || !view.issuedOn || !view.dueOn)
     throw new AppError("invalid_state", "A held invoice has no number yet and no UBL rendition.");
   const cur = view.currency;
-  const amt = (minor: number) => toDecimalString(minor, cur);
-  const feeLines = view.lines.filter((l) => l.kind === "fee");
-  const allowances = view.lines.filter((l) => l.kind === "revenue_cap");
-  const lineTotal = feeLines.reduce((s, l) => s + l.amount.amountMinor, 0);
-  const allowanceTotal = -allowances.reduce((s, l) => s + l.amount.amountMinor, 0);
-  const total = view.total.amountMinor;
-  const paid = view.paid.amountMinor;
-  const taxCategory = { "cbc:ID": "O", "cac:TaxScheme": { "cbc:ID": "VAT" } };
   const party = (name: string, country: string, email: string) => ({
     "cbc:EndpointID": email,
     "cbc:EndpointID@schemeID": "EM",
@@ -77,62 +71,77 @@ export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail
         },
       ],
       "cac:PaymentTerms": { "cbc:Note": `Due ${view.dueOn}` },
-      ...(allowances.length
-        ? {
-            "cac:AllowanceCharge": allowances.map((a) => ({
-              "cbc:ChargeIndicator": "false",
-              "cbc:AllowanceChargeReason": a.description,
-              "cbc:Amount": amt(-a.amount.amountMinor),
-              "cbc:Amount@currencyID": cur,
-              "cac:TaxCategory": taxCategory,
-            })),
-          }
-        : {}),
-      "cac:TaxTotal": [
-        {
-          "cbc:TaxAmount": amt(0),
-          "cbc:TaxAmount@currencyID": cur,
-          "cac:TaxSubtotal": [
-            {
-              "cbc:TaxableAmount": amt(total),
-              "cbc:TaxableAmount@currencyID": cur,
-              "cbc:TaxAmount": amt(0),
-              "cbc:TaxAmount@currencyID": cur,
-              "cac:TaxCategory": { "cbc:ID": "O", "cbc:TaxExemptionReason": "Not subject to VAT", "cac:TaxScheme": { "cbc:ID": "VAT" } },
-            },
-          ],
-        },
-      ],
-      "cac:LegalMonetaryTotal": {
-        "cbc:LineExtensionAmount": amt(lineTotal),
-        "cbc:LineExtensionAmount@currencyID": cur,
-        "cbc:TaxExclusiveAmount": amt(total),
-        "cbc:TaxExclusiveAmount@currencyID": cur,
-        "cbc:TaxInclusiveAmount": amt(total),
-        "cbc:TaxInclusiveAmount@currencyID": cur,
-        ...(allowanceTotal ? { "cbc:AllowanceTotalAmount": amt(allowanceTotal), "cbc:AllowanceTotalAmount@currencyID": cur } : {}),
-        ...(paid ? { "cbc:PrepaidAmount": amt(paid), "cbc:PrepaidAmount@currencyID": cur } : {}),
-        "cbc:PayableAmount": amt(total - paid),
-        "cbc:PayableAmount@currencyID": cur,
-      },
-      "cac:InvoiceLine": feeLines.map((l, i) => ({
-        "cbc:ID": String(i + 1),
-        "cbc:InvoicedQuantity": "1",
-        "cbc:InvoicedQuantity@unitCode": "C62",
-        "cbc:LineExtensionAmount": amt(l.amount.amountMinor),
-        "cbc:LineExtensionAmount@currencyID": cur,
-        "cac:Item": {
-          "cbc:Description": l.description,
-          "cbc:Name": `Commercial reciprocity license: ${l.workSlug ?? ""}`,
-          "cac:ClassifiedTaxCategory": taxCategory,
-        },
-        "cac:Price": { "cbc:PriceAmount": amt(l.amount.amountMinor), "cbc:PriceAmount@currencyID": cur },
-      })),
+      ...ublAmounts(view),
     },
   } as unknown as EInvoice;
   service ??= new InvoiceService(silentLogger);
   const xml = await service.generate(doc, { format: "UBL", lang: "en-us", noWarnings: true });
   return typeof xml === "string" ? xml : Buffer.from(xml).toString("utf8");
+}
+
+/** Allowances (revenue caps), tax, totals and the fee lines of the UBL document. */
+function ublAmounts(view: InvoiceView) {
+  const cur = view.currency;
+  const amt = (minor: number) => toDecimalString(minor, cur);
+  const feeLines = view.lines.filter((l) => l.kind === "fee");
+  const allowances = view.lines.filter((l) => l.kind === "revenue_cap");
+  const lineTotal = feeLines.reduce((s, l) => s + l.amount.amountMinor, 0);
+  const allowanceTotal = -allowances.reduce((s, l) => s + l.amount.amountMinor, 0);
+  const total = view.total.amountMinor;
+  const paid = view.paid.amountMinor;
+  return {
+    ...(allowances.length
+      ? {
+          "cac:AllowanceCharge": allowances.map((a) => ({
+            "cbc:ChargeIndicator": "false",
+            "cbc:AllowanceChargeReason": a.description,
+            "cbc:Amount": amt(-a.amount.amountMinor),
+            "cbc:Amount@currencyID": cur,
+            "cac:TaxCategory": TAX_CATEGORY,
+          })),
+        }
+      : {}),
+    "cac:TaxTotal": [
+      {
+        "cbc:TaxAmount": amt(0),
+        "cbc:TaxAmount@currencyID": cur,
+        "cac:TaxSubtotal": [
+          {
+            "cbc:TaxableAmount": amt(total),
+            "cbc:TaxableAmount@currencyID": cur,
+            "cbc:TaxAmount": amt(0),
+            "cbc:TaxAmount@currencyID": cur,
+            "cac:TaxCategory": { "cbc:ID": "O", "cbc:TaxExemptionReason": "Not subject to VAT", "cac:TaxScheme": { "cbc:ID": "VAT" } },
+          },
+        ],
+      },
+    ],
+    "cac:LegalMonetaryTotal": {
+      "cbc:LineExtensionAmount": amt(lineTotal),
+      "cbc:LineExtensionAmount@currencyID": cur,
+      "cbc:TaxExclusiveAmount": amt(total),
+      "cbc:TaxExclusiveAmount@currencyID": cur,
+      "cbc:TaxInclusiveAmount": amt(total),
+      "cbc:TaxInclusiveAmount@currencyID": cur,
+      ...(allowanceTotal ? { "cbc:AllowanceTotalAmount": amt(allowanceTotal), "cbc:AllowanceTotalAmount@currencyID": cur } : {}),
+      ...(paid ? { "cbc:PrepaidAmount": amt(paid), "cbc:PrepaidAmount@currencyID": cur } : {}),
+      "cbc:PayableAmount": amt(total - paid),
+      "cbc:PayableAmount@currencyID": cur,
+    },
+    "cac:InvoiceLine": feeLines.map((l, i) => ({
+      "cbc:ID": String(i + 1),
+      "cbc:InvoicedQuantity": "1",
+      "cbc:InvoicedQuantity@unitCode": "C62",
+      "cbc:LineExtensionAmount": amt(l.amount.amountMinor),
+      "cbc:LineExtensionAmount@currencyID": cur,
+      "cac:Item": {
+        "cbc:Description": l.description,
+        "cbc:Name": `Commercial reciprocity license: ${l.workSlug ?? ""}`,
+        "cac:ClassifiedTaxCategory": TAX_CATEGORY,
+      },
+      "cac:Price": { "cbc:PriceAmount": amt(l.amount.amountMinor), "cbc:PriceAmount@currencyID": cur },
+    })),
+  };
 }
 
 function lastDay(month: string): string {

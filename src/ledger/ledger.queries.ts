@@ -1,5 +1,6 @@
-import { desc, inArray, lt } from "drizzle-orm";
+import { desc, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { queryRows, toInt } from "../db/sql.js";
 import { ledgerTransactions, ledgerTransfers } from "../db/schema.js";
 import { moneyJson } from "../shared/money.js";
 import { accountType } from "./accounts.js";
@@ -11,21 +12,24 @@ export interface AccountBalance {
   creditsMinor: number;
 }
 
-export function accountBalances(db: Db): AccountBalance[] {
-  const rows = db.$client
-    .prepare(
-      `select account, currency, sum(debit) as debits, sum(credit) as credits from (
-         select debit_account as account, currency, amount_minor as debit, 0 as credit from ledger_transfers
-         union all
-         select credit_account as account, currency, 0 as debit, amount_minor as credit from ledger_transfers
-       ) group by account, currency order by account, currency`,
-    )
-    .all() as { account: string; currency: string; debits: number; credits: number }[];
-  return rows.map((r) => ({ account: r.account, currency: r.currency, debitsMinor: r.debits, creditsMinor: r.credits }));
+export async function accountBalances(db: Db): Promise<AccountBalance[]> {
+  const rows = await queryRows<{ account: string; currency: string; debits: unknown; credits: unknown }>(
+    db,
+    sql`select account, currency, sum(debit) as debits, sum(credit) as credits from (
+          select debit_account as account, currency, amount_minor as debit, 0 as credit from ledger_transfers
+          union all
+          select credit_account as account, currency, 0 as debit, amount_minor as credit from ledger_transfers
+        ) as sides group by account, currency`,
+  );
+  // Sorted here, by code point: the engines' collations may order text differently.
+  const key = (r: { account: string; currency: string }) => `${r.account}\u0000${r.currency}`;
+  return rows
+    .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+    .map((r) => ({ account: r.account, currency: r.currency, debitsMinor: toInt(r.debits), creditsMinor: toInt(r.credits) }));
 }
 
-export function balancesView(db: Db) {
-  const balances = accountBalances(db);
+export async function balancesView(db: Db) {
+  const balances = await accountBalances(db);
   const accounts = balances.map((a) => {
     const type = accountType(a.account);
     const balance = type === "asset" ? a.debitsMinor - a.creditsMinor : a.creditsMinor - a.debitsMinor;
@@ -50,16 +54,15 @@ export function balancesView(db: Db) {
   };
 }
 
-export function listTransactions(db: Db, q: { before?: number | undefined; limit: number }) {
-  const txs = db
+export async function listTransactions(db: Db, q: { before?: number | undefined; limit: number }) {
+  const txs = await db
     .select()
     .from(ledgerTransactions)
     .where(q.before ? lt(ledgerTransactions.id, q.before) : undefined)
     .orderBy(desc(ledgerTransactions.id))
-    .limit(q.limit)
-    .all();
+    .limit(q.limit);
   const transfers = txs.length
-    ? db
+    ? await db
         .select()
         .from(ledgerTransfers)
         .where(
@@ -69,7 +72,6 @@ export function listTransactions(db: Db, q: { before?: number | undefined; limit
           ),
         )
         .orderBy(ledgerTransfers.id)
-        .all()
     : [];
   return {
     transactions: txs.map((t) => ({

@@ -30,8 +30,8 @@ export function registerLedgerRoutes(api: ApiRouter, deps: AppDeps): void {
         },
       },
     },
-    ({ res }) => {
-      res.json(balancesView(deps.db));
+    async ({ res }) => {
+      res.json(await balancesView(deps.db));
     },
   );
   api.route(
@@ -52,8 +52,8 @@ export function registerLedgerRoutes(api: ApiRouter, deps: AppDeps): void {
         },
       },
     },
-    ({ query, res }) => {
-      res.json(listTransactions(deps.db, query));
+    async ({ query, res }) => {
+      res.json(await listTransactions(deps.db, query));
     },
   );
 }

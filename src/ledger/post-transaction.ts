@@ -1,9 +1,12 @@
 // The only writer of the ledger. Each transfer moves a positive amount from a credit account to
 // a debit account, so every transaction balances by construction; rows are never updated.
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { prepared } from "../db/prepared.js";
-import type { LedgerCode } from "../db/schema.js";
+import { execute, queryRows, toInt } from "../db/sql.js";
+import { ledgerTransactions, ledgerTransfers } from "../db/schema.js";
 import { assert } from "../shared/errors.js";
+import type { LedgerCode } from "./vocabulary.js";
+import { insertJsonRows } from "../db/bulk-insert.js";
 
 export interface TransferInput {
   debitAccount: string;
@@ -22,25 +25,63 @@ export interface TransactionInput {
   transfers: TransferInput[];
 }
 
-/** Must run inside the caller's transaction. Returns null when there is nothing to move. */
-export function postTransaction(db: Db, input: TransactionInput, createdAt: string): number | null {
+/** Must run inside the caller's transaction (`tx`). Returns null when there is nothing to move. */
+export async function postTransaction(tx: Db, input: TransactionInput, createdAt: string): Promise<number | null> {
+  const [id] = await postTransactions(tx, [input], createdAt);
+  return id ?? null;
+}
+
+/**
+ * Posts many transactions at once, inside the caller's transaction (`tx`): one insert for the
+ * transactions and one for all their transfers. Returns the id of each input's transaction, null
+ * where there was nothing to move.
+ */
+export async function postTransactions(tx: Db, inputs: TransactionInput[], createdAt: string): Promise<(number | null)[]> {
+  const posted = inputs.map((input, index) => ({ input, index, transfers: movingTransfers(input) })).filter((p) => p.transfers.length > 0);
+  const result: (number | null)[] = inputs.map(() => null);
+  if (posted.length === 0) return result;
+  const rows = await queryRows<{ id: unknown; description: string }>(
+    tx,
+    sql`${insertJsonRows(
+      tx,
+      ledgerTransactions,
+      posted.map(({ input }) => ({
+        code: input.code,
+        description: input.description,
+        invoiceId: input.invoiceId ?? null,
+        paymentId: input.paymentId ?? null,
+        effectiveOn: input.effectiveOn,
+        createdAt,
+      })),
+    )} returning id, description`,
+  );
+  // Identity values are drawn row by row in insertion order on both engines, while the order
+  // RETURNING lists rows in is unspecified: sorted by id, the rows are the inputs, in order.
+  const created = rows.map((r) => ({ id: toInt(r.id), description: r.description })).sort((a, b) => a.id - b.id);
+  posted.forEach((p, i) => {
+    assert(created[i]?.description === p.input.description, "ledger transactions are numbered in insertion order");
+    result[p.index] = created[i].id;
+  });
+  const transfers = posted.flatMap(({ transfers, index }) =>
+    transfers.map((t) => ({
+      transactionId: result[index]!,
+      debitAccount: t.debitAccount,
+      creditAccount: t.creditAccount,
+      amountMinor: t.amountMinor,
+      currency: t.currency,
+      reversesTransferId: t.reversesTransferId ?? null,
+      createdAt,
+    })),
+  );
+  await execute(tx, insertJsonRows(tx, ledgerTransfers, transfers));
+  return result;
+}
+
+function movingTransfers(input: TransactionInput): TransferInput[] {
   const transfers = input.transfers.filter((t) => t.amountMinor !== 0);
-  if (transfers.length === 0) return null;
   for (const t of transfers) {
     assert(Number.isSafeInteger(t.amountMinor) && t.amountMinor > 0, `transfer amount ${t.amountMinor} must be a positive integer`);
     assert(t.debitAccount !== t.creditAccount, "a transfer moves between two accounts");
   }
-  const txId = Number(
-    prepared(
-      db,
-      "insert into ledger_transactions (code, description, invoice_id, payment_id, effective_on, created_at) values (?, ?, ?, ?, ?, ?)",
-    ).run(input.code, input.description, input.invoiceId ?? null, input.paymentId ?? null, input.effectiveOn, createdAt).lastInsertRowid,
-  );
-  const insertTransfer = prepared(
-    db,
-    "insert into ledger_transfers (transaction_id, debit_account, credit_account, amount_minor, currency, reverses_transfer_id, created_at) values (?, ?, ?, ?, ?, ?, ?)",
-  );
-  for (const t of transfers)
-    insertTransfer.run(txId, t.debitAccount, t.creditAccount, t.amountMinor, t.currency, t.reversesTransferId ?? null, createdAt);
-  return txId;
+  return transfers;
 }

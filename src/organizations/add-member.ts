@@ -1,33 +1,31 @@
 import type { Db } from "../db/client.js";
-import { inTransaction } from "../db/client.js";
-import { memberships, type MemberRole } from "../db/schema.js";
+import { memberships } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { getUser } from "../accounts/create-user.js";
-import { membershipOf } from "./organizations.queries.js";
+import type { MemberRole } from "./vocabulary.js";
 
-export function addMember(
+export async function addMember(
   db: Db,
   input: { organizationId: number; userId: number; role: MemberRole; actorUserId: number },
   deps: { clock: Clock },
 ) {
-  return inTransaction(db, () => {
-    if (!getUser(db, input.userId)) {
+  return db.transaction(async (tx) => {
+    if (!(await getUser(tx, input.userId))) {
       throw new AppError("validation_failed", "The user does not exist.", {
         errors: [{ path: "/userId", message: "is not a known user" }],
       });
     }
-    if (membershipOf(db, input.organizationId, input.userId) !== undefined) {
-      throw new AppError("already_member", "The user is already a member of this organization.");
-    }
-    const row = db
+    // The membership's key (organization, user) decides, also between two requests at once.
+    const [row] = await tx
       .insert(memberships)
       .values({ organizationId: input.organizationId, userId: input.userId, role: input.role, createdAt: isoNow(deps.clock) })
-      .returning()
-      .get();
-    recordAudit(
-      db,
+      .onConflictDoNothing()
+      .returning();
+    if (!row) throw new AppError("already_member", "The user is already a member of this organization.");
+    await recordAudit(
+      tx,
       {
         actorUserId: input.actorUserId,
         action: "organization.member_added",

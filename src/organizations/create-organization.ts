@@ -1,11 +1,11 @@
 import { inArray } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { inTransaction } from "../db/client.js";
-import { cooperativeEvidence, githubLogins, memberships, organizations, type OrganizationKind } from "../db/schema.js";
+import { cooperativeEvidence, githubLogins, memberships, organizations } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { Organization } from "./organizations.queries.js";
+import type { OrganizationKind } from "./vocabulary.js";
 
 export interface CooperativeEvidenceInput {
   jurisdiction: string;
@@ -24,7 +24,7 @@ export interface CreateOrganizationInput {
   ownerUserId: number;
 }
 
-export function createOrganization(db: Db, input: CreateOrganizationInput, deps: { clock: Clock }): Organization {
+function assertEvidenceFitsKind(input: CreateOrganizationInput): void {
   const isCoop = input.kind === "worker_cooperative";
   if (isCoop && !input.cooperative) {
     throw new AppError("validation_failed", "A worker cooperative must give its cooperative evidence.", {
@@ -36,57 +36,75 @@ export function createOrganization(db: Db, input: CreateOrganizationInput, deps:
       errors: [{ path: "/cooperative", message: `is not allowed for kind ${input.kind}` }],
     });
   }
+}
+
+export async function createOrganization(db: Db, input: CreateOrganizationInput, deps: { clock: Clock }): Promise<Organization> {
+  assertEvidenceFitsKind(input);
   const logins = [...new Set((input.githubLogins ?? []).map((l) => l.toLowerCase()))];
   const now = isoNow(deps.clock);
-  return inTransaction(db, () => {
-    assertLoginsFree(db, logins);
-    const org = db
+  return db.transaction(async (tx) => {
+    await assertLoginsFree(tx, logins);
+    const [org] = await tx
       .insert(organizations)
       .values({
         name: input.name,
         kind: input.kind,
         country: input.country ?? null,
-        verificationStatus: isCoop ? "pending" : null,
+        verificationStatus: input.kind === "worker_cooperative" ? "pending" : null,
         createdAt: now,
       })
-      .returning()
-      .get();
-    db.insert(memberships).values({ organizationId: org.id, userId: input.ownerUserId, role: "owner", createdAt: now }).run();
-    if (logins.length > 0)
-      db.insert(githubLogins)
-        .values(logins.map((login) => ({ login, organizationId: org.id })))
-        .run();
+      .returning();
+    const created = org!;
+    await tx.insert(memberships).values({ organizationId: created.id, userId: input.ownerUserId, role: "owner", createdAt: now });
+    await claimLogins(tx, created.id, logins);
     if (input.cooperative) {
-      db.insert(cooperativeEvidence)
-        .values({ organizationId: org.id, ...input.cooperative, submittedBy: input.ownerUserId, createdAt: now })
-        .run();
+      await tx
+        .insert(cooperativeEvidence)
+        .values({ organizationId: created.id, ...input.cooperative, submittedBy: input.ownerUserId, createdAt: now });
     }
-    recordAudit(
-      db,
+    await recordAudit(
+      tx,
       {
         actorUserId: input.ownerUserId,
         action: "organization.created",
         entityType: "organization",
-        entityId: org.id,
-        after: { ...org, githubLogins: logins, cooperative: input.cooperative ?? null },
+        entityId: created.id,
+        after: { ...created, githubLogins: logins, cooperative: input.cooperative ?? null },
       },
       deps.clock,
     );
-    return org;
+    return created;
   });
 }
 
-export function assertLoginsFree(db: Db, logins: string[], exceptOrganizationId?: number): void {
+export async function assertLoginsFree(db: Db, logins: string[], exceptOrganizationId?: number): Promise<void> {
   if (logins.length === 0) return;
-  const taken = db
-    .select()
-    .from(githubLogins)
-    .where(inArray(githubLogins.login, logins))
-    .all()
-    .filter((r) => r.organizationId !== exceptOrganizationId);
+  const rows = await db.select().from(githubLogins).where(inArray(githubLogins.login, logins));
+  const taken = rows.filter((r) => r.organizationId !== exceptOrganizationId);
   if (taken.length > 0) {
     throw new AppError("conflict", `GitHub login ${taken.map((t) => t.login).join(", ")} already belongs to another organization.`, {
       errors: taken.map((t) => ({ path: "/githubLogins", message: `${t.login} belongs to another organization` })),
     });
   }
+}
+
+/**
+ * Inside a transaction: gives `logins` (checked free with `assertLoginsFree` first) to the organization.
+ * A login claimed meanwhile by another organization (another process, on PostgreSQL) is the same conflict.
+ */
+export async function claimLogins(tx: Db, organizationId: number, logins: string[]): Promise<void> {
+  if (logins.length === 0) return;
+  const claimed = await tx
+    .insert(githubLogins)
+    .values(logins.map((login) => ({ login, organizationId })))
+    .onConflictDoNothing()
+    .returning({ login: githubLogins.login });
+  if (claimed.length === logins.length) return;
+  const mine = new Set(claimed.map((c) => c.login));
+  await assertLoginsFree(
+    tx,
+    logins.filter((l) => !mine.has(l)),
+    organizationId,
+  );
+  throw new AppError("conflict", "A GitHub login was claimed by another organization at the same time.");
 }

@@ -1,62 +1,66 @@
-import { and, desc, eq, inArray, lte } from "drizzle-orm";
+import { and, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import {
-  cooperativeEvidence,
-  githubLogins,
-  memberships,
-  organizations,
-  sizeFacts,
-  users,
-  verificationDecisions,
-  type MemberRole,
-} from "../db/schema.js";
+import { lockForUpdate, queryRows } from "../db/sql.js";
+import { cooperativeEvidence, githubLogins, memberships, organizations, sizeFacts, users, verificationDecisions } from "../db/schema.js";
+import type { Actor } from "../shared/actor.js";
 import { AppError } from "../shared/errors.js";
-import type { AuthUser } from "../http/auth.js";
 import { moneyJson } from "../shared/money.js";
+import type { MemberRole } from "./vocabulary.js";
 
 export type Organization = typeof organizations.$inferSelect;
 export type SizeFact = typeof sizeFacts.$inferSelect;
 
-export function getOrganizationRow(db: Db, id: number): Organization | undefined {
-  return db.select().from(organizations).where(eq(organizations.id, id)).get();
+export async function getOrganizationRow(db: Db, id: number): Promise<Organization | undefined> {
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, id)).limit(1);
+  return org;
 }
 
-export function membershipOf(db: Db, organizationId: number, userId: number): MemberRole | undefined {
-  return db
+/**
+ * Inside a transaction: locks the organization's row until the commit (PostgreSQL; SQLite's single
+ * writer already excludes every other write), then reads it as it now is.
+ */
+export async function lockOrganizationRow(tx: Db, id: number): Promise<Organization | undefined> {
+  await queryRows(tx, sql`select ${organizations.id} from ${organizations} where ${organizations.id} = ${id}${lockForUpdate(tx)}`);
+  return getOrganizationRow(tx, id);
+}
+
+export async function membershipOf(db: Db, organizationId: number, userId: number): Promise<MemberRole | undefined> {
+  const [row] = await db
     .select({ role: memberships.role })
     .from(memberships)
     .where(and(eq(memberships.organizationId, organizationId), eq(memberships.userId, userId)))
-    .get()?.role;
+    .limit(1);
+  return row?.role;
 }
 
 /**
  * Access per PRODUCT.md §9: treasurers see every organization; members see their own; anyone
  * else is told it does not exist (404), so existence does not leak.
  */
-export function requireOrganizationAccess(
+export async function requireOrganizationAccess(
   db: Db,
-  user: Pick<AuthUser, "id" | "isTreasurer">,
+  actor: Actor,
   organizationId: number,
   need: "member" | "owner" = "member",
-): Organization {
-  const org = getOrganizationRow(db, organizationId);
-  const role = org ? membershipOf(db, organizationId, user.id) : undefined;
-  if (!org || (!user.isTreasurer && role === undefined)) throw new AppError("not_found", "Organization was not found.");
-  if (need === "owner" && !user.isTreasurer && role !== "owner") {
+): Promise<Organization> {
+  const org = await getOrganizationRow(db, organizationId);
+  const role = org ? await membershipOf(db, organizationId, actor.id) : undefined;
+  if (!org || (!actor.isTreasurer && role === undefined)) throw new AppError("not_found", "Organization was not found.");
+  if (need === "owner" && !actor.isTreasurer && role !== "owner") {
     throw new AppError("forbidden", "Only an owner of the organization or a treasurer may do this.");
   }
   return org;
 }
 
 /** The size facts in force on `date`: the latest effective on or before it, latest recorded wins. */
-export function sizeFactsOn(db: Db, organizationId: number, date: string): SizeFact | undefined {
-  return db
+export async function sizeFactsOn(db: Db, organizationId: number, date: string): Promise<SizeFact | undefined> {
+  const [facts] = await db
     .select()
     .from(sizeFacts)
     .where(and(eq(sizeFacts.organizationId, organizationId), lte(sizeFacts.effectiveOn, date)))
     .orderBy(desc(sizeFacts.effectiveOn), desc(sizeFacts.id))
-    .limit(1)
-    .get();
+    .limit(1);
+  return facts;
 }
 
 export const sizeFactView = (f: SizeFact) => ({
@@ -67,63 +71,60 @@ export const sizeFactView = (f: SizeFact) => ({
   recordedAt: f.createdAt,
 });
 
-export function organizationView(db: Db, org: Organization, today: string) {
-  const logins = db
+/** A worker cooperative's latest evidence and every decision on it, oldest first. */
+async function cooperativeView(db: Db, organizationId: number) {
+  const [evidence] = await db
+    .select()
+    .from(cooperativeEvidence)
+    .where(eq(cooperativeEvidence.organizationId, organizationId))
+    .orderBy(desc(cooperativeEvidence.id))
+    .limit(1);
+  const decisions = await db
+    .select()
+    .from(verificationDecisions)
+    .where(eq(verificationDecisions.organizationId, organizationId))
+    .orderBy(verificationDecisions.id);
+  return {
+    evidence: evidence
+      ? {
+          id: evidence.id,
+          jurisdiction: evidence.jurisdiction,
+          registryNumber: evidence.registryNumber,
+          bylawsUrl: evidence.bylawsUrl,
+          workerOwnerCount: evidence.workerOwnerCount,
+          distributesAllSurplus: evidence.distributesAllSurplus,
+          submittedAt: evidence.createdAt,
+        }
+      : null,
+    verificationHistory: decisions.map((d) => ({
+      decision: d.decision,
+      reason: d.reason,
+      decidedBy: d.decidedBy,
+      decidedAt: d.createdAt,
+      evidenceId: d.evidenceId,
+    })),
+  };
+}
+
+export async function organizationView(db: Db, org: Organization, today: string) {
+  const logins = await db
     .select({ login: githubLogins.login })
     .from(githubLogins)
     .where(eq(githubLogins.organizationId, org.id))
-    .orderBy(githubLogins.login)
-    .all();
-  const facts = db
+    .orderBy(githubLogins.login);
+  const facts = await db
     .select()
     .from(sizeFacts)
     .where(eq(sizeFacts.organizationId, org.id))
-    .orderBy(desc(sizeFacts.effectiveOn), desc(sizeFacts.id))
-    .all();
-  const current = sizeFactsOn(db, org.id, today);
-  const members = db
+    .orderBy(desc(sizeFacts.effectiveOn), desc(sizeFacts.id));
+  const current = await sizeFactsOn(db, org.id, today);
+  const members = await db
     .select({ userId: memberships.userId, role: memberships.role, name: users.name, email: users.email })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.organizationId, org.id))
-    .orderBy(memberships.userId)
-    .all();
-  let cooperative = null;
-  if (org.kind === "worker_cooperative") {
-    const evidence = db
-      .select()
-      .from(cooperativeEvidence)
-      .where(eq(cooperativeEvidence.organizationId, org.id))
-      .orderBy(desc(cooperativeEvidence.id))
-      .limit(1)
-      .get();
-    const decisions = db
-      .select()
-      .from(verificationDecisions)
-      .where(eq(verificationDecisions.organizationId, org.id))
-      .orderBy(verificationDecisions.id)
-      .all();
-    cooperative = {
-      evidence: evidence
-        ? {
-            id: evidence.id,
-            jurisdiction: evidence.jurisdiction,
-            registryNumber: evidence.registryNumber,
-            bylawsUrl: evidence.bylawsUrl,
-            workerOwnerCount: evidence.workerOwnerCount,
-            distributesAllSurplus: evidence.distributesAllSurplus,
-            submittedAt: evidence.createdAt,
-          }
-        : null,
-      verificationHistory: decisions.map((d) => ({
-        decision: d.decision,
-        reason: d.reason,
-        decidedBy: d.decidedBy,
-        decidedAt: d.createdAt,
-        evidenceId: d.evidenceId,
-      })),
-    };
-  }
+    .orderBy(memberships.userId);
+  const cooperative = org.kind === "worker_cooperative" ? await cooperativeView(db, org.id) : null;
   return {
     id: org.id,
     name: org.name,
@@ -139,27 +140,27 @@ export function organizationView(db: Db, org: Organization, today: string) {
   };
 }
 
-export function listOrganizationsFor(db: Db, user: Pick<AuthUser, "id" | "isTreasurer">): Organization[] {
-  if (user.isTreasurer) return db.select().from(organizations).orderBy(organizations.id).all();
-  const ids = db
-    .select({ id: memberships.organizationId })
-    .from(memberships)
-    .where(eq(memberships.userId, user.id))
-    .all()
-    .map((r) => r.id);
+export async function listOrganizationsFor(db: Db, actor: Actor): Promise<Organization[]> {
+  if (actor.isTreasurer) return db.select().from(organizations).orderBy(organizations.id);
+  const rows = await db.select({ id: memberships.organizationId }).from(memberships).where(eq(memberships.userId, actor.id));
+  const ids = rows.map((r) => r.id);
   if (ids.length === 0) return [];
-  return db.select().from(organizations).where(inArray(organizations.id, ids)).orderBy(organizations.id).all();
+  return db.select().from(organizations).where(inArray(organizations.id, ids)).orderBy(organizations.id);
 }
 
-export function organizationIdForLogin(db: Db, login: string): number | undefined {
-  return db.select({ id: githubLogins.organizationId }).from(githubLogins).where(eq(githubLogins.login, login.toLowerCase())).get()?.id;
+export async function organizationIdForLogin(db: Db, login: string): Promise<number | undefined> {
+  const [row] = await db
+    .select({ id: githubLogins.organizationId })
+    .from(githubLogins)
+    .where(eq(githubLogins.login, login.toLowerCase()))
+    .limit(1);
+  return row?.id;
 }
 
-export function verificationQueue(db: Db) {
+export async function verificationQueue(db: Db): Promise<Organization[]> {
   return db
     .select()
     .from(organizations)
     .where(and(eq(organizations.kind, "worker_cooperative"), eq(organizations.verificationStatus, "pending")))
-    .orderBy(organizations.id)
-    .all();
+    .orderBy(organizations.id);
 }

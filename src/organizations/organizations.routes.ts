@@ -1,12 +1,13 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
+import type { Db } from "../db/client.js";
 import { today } from "../shared/clock.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { addMember } from "./add-member.js";
 import { settleHeldInvoices } from "../billing/settle-held-invoices.js";
 import { invoicingDeps } from "../billing/billing.routes.js";
 import { createOrganization } from "./create-organization.js";
-import { decideVerification } from "./decide-verification.js";
+import { decideVerification, type VerificationDecision } from "./decide-verification.js";
 import { recordSizeFacts } from "./record-size-facts.js";
 import { setGithubLogins } from "./set-github-logins.js";
 import { submitCooperativeEvidence } from "./submit-cooperative-evidence.js";
@@ -22,9 +23,16 @@ import {
   verificationBody,
 } from "./organizations.schemas.js";
 
+const tag = "organizations";
+
 export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void {
+  registerOrganizationCoreRoutes(api, deps);
+  registerMembershipRoutes(api, deps);
+  registerCooperativeRoutes(api, deps);
+}
+
+function registerOrganizationCoreRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock } = deps;
-  const tag = "organizations";
 
   api.route(
     {
@@ -36,9 +44,9 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
       body: createOrganizationBody,
       responses: { 201: { description: "The organization", schema: organizationResponse } },
     },
-    ({ body, user, res }) => {
-      const org = createOrganization(db, { ...body, ownerUserId: user.id }, { clock });
-      res.status(201).json(organizationView(db, org, today(clock)));
+    async ({ body, user, res }) => {
+      const org = await createOrganization(db, { ...body, ownerUserId: user.id }, { clock });
+      res.status(201).json(await organizationView(db, org, today(clock)));
     },
   );
 
@@ -51,8 +59,10 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
       auth: "user",
       responses: { 200: { description: "Organizations", schema: z.object({ organizations: z.array(organizationResponse) }) } },
     },
-    ({ user, res }) => {
-      res.json({ organizations: listOrganizationsFor(db, user).map((o) => organizationView(db, o, today(clock))) });
+    async ({ user, res }) => {
+      const views = [];
+      for (const org of await listOrganizationsFor(db, user)) views.push(await organizationView(db, org, today(clock)));
+      res.json({ organizations: views });
     },
   );
 
@@ -66,10 +76,14 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
       params: idParam,
       responses: { 200: { description: "The organization", schema: organizationResponse } },
     },
-    ({ params, user, res }) => {
-      res.json(organizationView(db, requireOrganizationAccess(db, user, params.id), today(clock)));
+    async ({ params, user, res }) => {
+      res.json(await organizationView(db, await requireOrganizationAccess(db, user, params.id), today(clock)));
     },
   );
+}
+
+function registerMembershipRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
 
   api.route(
     {
@@ -87,9 +101,9 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
         },
       },
     },
-    ({ params, body, user, res }) => {
-      requireOrganizationAccess(db, user, params.id, "owner");
-      res.status(201).json(addMember(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock }));
+    async ({ params, body, user, res }) => {
+      await requireOrganizationAccess(db, user, params.id, "owner");
+      res.status(201).json(await addMember(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock }));
     },
   );
 
@@ -104,9 +118,10 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
       body: sizeFactsBody,
       responses: { 201: { description: "The size facts", schema: sizeFactsResponse } },
     },
-    ({ params, body, user, res }) => {
-      requireOrganizationAccess(db, user, params.id);
-      res.status(201).json(sizeFactView(recordSizeFacts(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock })));
+    async ({ params, body, user, res }) => {
+      await requireOrganizationAccess(db, user, params.id);
+      const facts = await recordSizeFacts(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock });
+      res.status(201).json(sizeFactView(facts));
     },
   );
 
@@ -121,11 +136,16 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
       body: githubLoginsBody,
       responses: { 200: { description: "The logins", schema: z.object({ githubLogins: z.array(z.string()) }) } },
     },
-    ({ params, body, user, res }) => {
-      requireOrganizationAccess(db, user, params.id, "owner");
-      res.json({ githubLogins: setGithubLogins(db, { organizationId: params.id, logins: body.logins, actorUserId: user.id }, { clock }) });
+    async ({ params, body, user, res }) => {
+      await requireOrganizationAccess(db, user, params.id, "owner");
+      const logins = await setGithubLogins(db, { organizationId: params.id, logins: body.logins, actorUserId: user.id }, { clock });
+      res.json({ githubLogins: logins });
     },
   );
+}
+
+function registerCooperativeRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
 
   api.route(
     {
@@ -138,10 +158,10 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
       body: cooperativeEvidenceBody,
       responses: { 201: { description: "The organization", schema: organizationResponse } },
     },
-    ({ params, body, user, res }) => {
-      const org = requireOrganizationAccess(db, user, params.id, "owner");
-      const { organization } = submitCooperativeEvidence(db, org, { ...body, actorUserId: user.id }, { clock });
-      res.status(201).json(organizationView(db, organization, today(clock)));
+    async ({ params, body, user, res }) => {
+      const org = await requireOrganizationAccess(db, user, params.id, "owner");
+      const { organization } = await submitCooperativeEvidence(db, org, { ...body, actorUserId: user.id }, { clock });
+      res.status(201).json(await organizationView(db, organization, today(clock)));
     },
   );
 
@@ -168,10 +188,12 @@ export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void 
         },
       },
     },
-    ({ params, body, user, res }) => {
-      const afterDecision = (organizationId: number, decision: "verified" | "rejected") =>
-        settleHeldInvoices(db, organizationId, decision, user.id, invoicingDeps(deps));
-      res.status(201).json(decideVerification(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock, afterDecision }));
+    async ({ params, body, user, res }) => {
+      // Held invoices are settled in the decision's transaction, with its handle.
+      const afterDecision = (tx: Db, organizationId: number, decision: VerificationDecision) =>
+        settleHeldInvoices(tx, organizationId, decision, user.id, invoicingDeps(deps));
+      const decided = await decideVerification(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock, afterDecision });
+      res.status(201).json(decided);
     },
   );
 }

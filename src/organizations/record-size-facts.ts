@@ -1,5 +1,4 @@
 import type { Db } from "../db/client.js";
-import { inTransaction } from "../db/client.js";
 import { sizeFacts } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import type { Money } from "../shared/money.js";
@@ -7,13 +6,13 @@ import { recordAudit } from "../audit/record-audit.js";
 import type { SizeFact } from "./organizations.queries.js";
 
 /** Size facts are versioned, never edited: a correction is a new version for the same date. */
-export function recordSizeFacts(
+export async function recordSizeFacts(
   db: Db,
   input: { organizationId: number; effectiveOn: string; headcount: number; annualRevenue?: Money | undefined; actorUserId: number },
   deps: { clock: Clock },
-): SizeFact {
-  return inTransaction(db, () => {
-    const row = db
+): Promise<SizeFact> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
       .insert(sizeFacts)
       .values({
         organizationId: input.organizationId,
@@ -24,19 +23,19 @@ export function recordSizeFacts(
         recordedBy: input.actorUserId,
         createdAt: isoNow(deps.clock),
       })
-      .returning()
-      .get();
-    recordAudit(
-      db,
+      .returning();
+    const facts = row!;
+    await recordAudit(
+      tx,
       {
         actorUserId: input.actorUserId,
         action: "organization.size_facts_recorded",
         entityType: "organization",
         entityId: input.organizationId,
-        after: row,
+        after: facts,
       },
       deps.clock,
     );
-    return row;
+    return facts;
   });
 }

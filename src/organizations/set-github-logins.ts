@@ -1,33 +1,24 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { inTransaction } from "../db/client.js";
 import { githubLogins } from "../db/schema.js";
 import type { Clock } from "../shared/clock.js";
 import { recordAudit } from "../audit/record-audit.js";
-import { assertLoginsFree } from "./create-organization.js";
+import { assertLoginsFree, claimLogins } from "./create-organization.js";
 
-export function setGithubLogins(
+export async function setGithubLogins(
   db: Db,
   input: { organizationId: number; logins: string[]; actorUserId: number },
   deps: { clock: Clock },
-): string[] {
+): Promise<string[]> {
   const logins = [...new Set(input.logins.map((l) => l.toLowerCase()))].sort();
-  return inTransaction(db, () => {
-    assertLoginsFree(db, logins, input.organizationId);
-    const before = db
-      .select()
-      .from(githubLogins)
-      .where(eq(githubLogins.organizationId, input.organizationId))
-      .all()
-      .map((r) => r.login)
-      .sort();
-    db.delete(githubLogins).where(eq(githubLogins.organizationId, input.organizationId)).run();
-    if (logins.length > 0)
-      db.insert(githubLogins)
-        .values(logins.map((login) => ({ login, organizationId: input.organizationId })))
-        .run();
-    recordAudit(
-      db,
+  return db.transaction(async (tx) => {
+    await assertLoginsFree(tx, logins, input.organizationId);
+    const rows = await tx.select().from(githubLogins).where(eq(githubLogins.organizationId, input.organizationId));
+    const before = rows.map((r) => r.login).sort();
+    await tx.delete(githubLogins).where(eq(githubLogins.organizationId, input.organizationId));
+    await claimLogins(tx, input.organizationId, logins);
+    await recordAudit(
+      tx,
       {
         actorUserId: input.actorUserId,
         action: "organization.github_logins_set",

@@ -1,37 +1,45 @@
 // The treasurer's view of the fund: balance, receivables by age, money invoiced and collected.
+import { and, inArray, isNotNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { queryRows, toInt } from "../db/sql.js";
+import { invoices, payments } from "../db/schema.js";
 import { dayNumber } from "../fees/compute-fees.js";
 import { moneyJson } from "../shared/money.js";
 import { CASH_ACCOUNT } from "../ledger/accounts.js";
+import { outstandingOf, PAYABLE_STATUSES } from "../invoices/invoice-rules.js";
 
 export const AGE_BUCKETS = ["current", "1–30 days", "31–60 days", "61–90 days", "90+ days"] as const;
 
-export function fundBalances(db: Db) {
-  return (
-    db.$client
-      .prepare(
-        `select currency, sum(case when debit_account = ? then amount_minor else -amount_minor end) as balance
-         from ledger_transfers where debit_account = ? or credit_account = ? group by currency order by currency`,
-      )
-      .all(CASH_ACCOUNT, CASH_ACCOUNT, CASH_ACCOUNT) as { currency: string; balance: number }[]
-  ).map((r) => moneyJson(r.balance, r.currency));
+export async function fundBalances(db: Db) {
+  const rows = await queryRows<{ currency: string; balance: unknown }>(
+    db,
+    sql`select currency, sum(case when debit_account = ${CASH_ACCOUNT} then amount_minor else -amount_minor end) as balance
+        from ledger_transfers where debit_account = ${CASH_ACCOUNT} or credit_account = ${CASH_ACCOUNT} group by currency`,
+  );
+  // Sorted here, by code point: the engines' collations may order text differently.
+  return rows
+    .sort((a, b) => (a.currency < b.currency ? -1 : a.currency > b.currency ? 1 : 0))
+    .map((r) => moneyJson(toInt(r.balance), r.currency));
 }
 
-export function receivablesByAge(db: Db, today: string) {
-  const rows = db.$client
-    .prepare(
-      `select i.currency, i.due_on as dueOn, i.total_minor - coalesce(p.paid, 0) as outstanding
-       from invoices i left join (select invoice_id, sum(amount_minor) as paid from payments group by invoice_id) p on p.invoice_id = i.id
-       where i.status in ('issued', 'partially_paid')`,
-    )
-    .all() as { currency: string; dueOn: string; outstanding: number }[];
+export async function receivablesByAge(db: Db, today: string) {
+  const rows = await db
+    .select({
+      status: invoices.status,
+      currency: invoices.currency,
+      dueOn: invoices.dueOn,
+      totalMinor: invoices.totalMinor,
+      paid: sql<number>`(select coalesce(sum(p.amount_minor), 0) from payments p where p.invoice_id = ${invoices.id})`.mapWith(toInt),
+    })
+    .from(invoices)
+    .where(inArray(invoices.status, PAYABLE_STATUSES));
   const buckets = new Map<string, number[]>();
   const t = dayNumber(today);
   for (const r of rows) {
-    const overdue = t - dayNumber(r.dueOn);
+    const overdue = t - dayNumber(r.dueOn!);
     const i = overdue <= 0 ? 0 : overdue <= 30 ? 1 : overdue <= 60 ? 2 : overdue <= 90 ? 3 : 4;
     const list = buckets.get(r.currency) ?? [0, 0, 0, 0, 0];
-    list[i]! += r.outstanding;
+    list[i]! += outstandingOf(r, r.paid);
     buckets.set(r.currency, list);
   }
   return [...buckets].map(([currency, amounts]) => ({
@@ -45,30 +53,27 @@ export function receivablesByAge(db: Db, today: string) {
 }
 
 /** Per month (the last `months` up to `today`): invoiced by issue date, collected by payment date. */
-export function monthlyFlows(db: Db, today: string, months = 12) {
+export async function monthlyFlows(db: Db, today: string, months = 12) {
   const [y, m] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
   const list: string[] = [];
   for (let i = months - 1; i >= 0; i--) {
     const d = new Date(Date.UTC(y, m - 1 - i, 1));
     list.push(d.toISOString().slice(0, 7));
   }
-  const invoiced = new Map(
-    (
-      db.$client
-        .prepare(
-          "select substr(issued_on, 1, 7) as month, sum(total_minor) as total from invoices where issued_on is not null and status <> 'void' group by month",
-        )
-        .all() as { month: string; total: number }[]
-    ).map((r) => [r.month, r.total]),
-  );
-  const collected = new Map(
-    (
-      db.$client.prepare("select substr(paid_on, 1, 7) as month, sum(amount_minor) as total from payments group by month").all() as {
-        month: string;
-        total: number;
-      }[]
-    ).map((r) => [r.month, r.total]),
-  );
+  // Grouped by the expression itself: PostgreSQL does not group by an output alias of the same name.
+  const issuedMonth = sql<string>`substr(${invoices.issuedOn}, 1, 7)`;
+  const invoicedRows = await db
+    .select({ month: issuedMonth, total: sql<number>`coalesce(sum(${invoices.totalMinor}), 0)`.mapWith(toInt) })
+    .from(invoices)
+    .where(and(isNotNull(invoices.issuedOn), ne(invoices.status, "void")))
+    .groupBy(issuedMonth);
+  const paidMonth = sql<string>`substr(${payments.paidOn}, 1, 7)`;
+  const collectedRows = await db
+    .select({ month: paidMonth, total: sql<number>`coalesce(sum(${payments.amountMinor}), 0)`.mapWith(toInt) })
+    .from(payments)
+    .groupBy(paidMonth);
+  const invoiced = new Map(invoicedRows.map((r) => [r.month, r.total]));
+  const collected = new Map(collectedRows.map((r) => [r.month, r.total]));
   return list.map((month) => ({ month, invoicedMinor: invoiced.get(month) ?? 0, collectedMinor: collected.get(month) ?? 0 }));
 }
 

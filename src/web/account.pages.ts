@@ -1,36 +1,44 @@
-import type { Router } from "express";
+import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import { rateLimit } from "express-rate-limit";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
+import { rateLimitStore } from "../http/rate-limit-store.js";
 import { findUserByEmail } from "../accounts/create-user.js";
 import { verifyPassword } from "../accounts/passwords.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "../accounts/tokens.js";
 import { createWebSession, destroyWebSession, SESSION_COOKIE, SESSION_DAYS } from "./sessions.js";
-import { emptyForm, formBody, formFromError, textField } from "./forms.js";
+import { emptyForm, formBody, formFromError, textField, type FormState } from "./forms.js";
 import { redirectWithNotice, renderPage } from "./render.js";
-import { requireSignedIn } from "./web.routes.js";
+import { idParam, requireSignedIn } from "./guards.js";
 
 // A stored hash to compare against when the email is unknown, so both paths take the same time.
 const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
+const safeNext = (next: unknown) => (typeof next === "string" && /^\/(?!\/)[\w\-/.?=&%]*$/.test(next) ? next : "/");
+
 export function registerAccountPages(app: Router, deps: AppDeps): void {
+  registerSignInPages(app, deps);
+  registerTokenPages(app, deps);
+}
+
+function registerSignInPages(app: Router, deps: AppDeps): void {
   const { db, clock, config } = deps;
   const secure = (config.PUBLIC_URL ?? "").startsWith("https:");
-
-  const safeNext = (next: unknown) => (typeof next === "string" && /^\/(?!\/)[\w\-/.?=&%]*$/.test(next) ? next : "/");
 
   app.get("/login", (req, res) => {
     renderPage(req, res, "login", { form: emptyForm(), next: safeNext(req.query.next) }, { title: "Sign in" });
   });
 
-  // Password guessing is slowed per client address; a successful sign-in does not count.
+  // Password guessing is slowed per client address; a successful sign-in does not count. The counts
+  // are in the database, so every server process on it shares them.
   const loginLimiter = rateLimit({
     windowMs: 60_000,
     limit: config.LOGIN_RATE_LIMIT_PER_MINUTE,
     skipSuccessfulRequests: true,
     standardHeaders: "draft-8",
     legacyHeaders: false,
+    store: rateLimitStore(db, clock, "login"),
     handler: (_req, _res, next) => next(new AppError("rate_limited", "Too many sign-in attempts from here. Wait a minute and try again.")),
   });
 
@@ -38,36 +46,37 @@ export function registerAccountPages(app: Router, deps: AppDeps): void {
     const body = z
       .object({ email: z.string().max(254).default(""), password: z.string().max(200).default(""), next: z.string().optional() })
       .parse(formBody(req));
-    const user = body.email ? findUserByEmail(db, body.email) : undefined;
+    const user = body.email ? await findUserByEmail(db, body.email) : undefined;
     const ok = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.passwordHash || !ok) {
       const form = { ...emptyForm({ email: body.email }), summary: "The email or password is not right." };
       renderPage(req, res, "login", { form, next: safeNext(body.next) }, { title: "Sign in", status: 401 });
       return;
     }
-    const secret = createWebSession(db, user.id, clock);
+    const secret = await createWebSession(db, user.id, clock);
     res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: SESSION_DAYS * 86_400_000 });
     res.redirect(303, safeNext(body.next));
   });
 
-  app.post("/logout", (req, res) => {
-    destroyWebSession(db, (req.cookies as Record<string, string | undefined>)[SESSION_COOKIE]);
+  app.post("/logout", async (req, res) => {
+    await destroyWebSession(db, (req.cookies as Record<string, string | undefined>)[SESSION_COOKIE]);
     res.clearCookie(SESSION_COOKIE, { path: "/" });
     res.redirect(303, "/");
   });
+}
 
-  app.get("/tokens", (req, res) => {
+function registerTokenPages(app: Router, deps: AppDeps): void {
+  const { db, clock } = deps;
+
+  const tokensPage = async (req: Request, res: Response, view: { created: unknown; form: FormState }, status = 200) => {
     const user = requireSignedIn(req);
-    renderPage(
-      req,
-      res,
-      "tokens",
-      { tokens: listApiTokens(db, user.id).map((t) => ({ ...t, active: !t.revokedAt })), created: null, form: emptyForm() },
-      { title: "API tokens" },
-    );
-  });
+    const tokens = (await listApiTokens(db, user.id)).map((t) => ({ ...t, active: !t.revokedAt }));
+    renderPage(req, res, "tokens", { tokens, ...view }, { title: "API tokens", status });
+  };
 
-  app.post("/tokens", (req, res) => {
+  app.get("/tokens", (req, res) => tokensPage(req, res, { created: null, form: emptyForm() }));
+
+  app.post("/tokens", async (req, res) => {
     const user = requireSignedIn(req);
     const name = textField(req, "name");
     if (!name || name.length > 100) {
@@ -77,31 +86,18 @@ export function registerAccountPages(app: Router, deps: AppDeps): void {
           errors: [{ path: "/name", message: "give the token a name (up to 100 characters)" }],
         }),
       );
-      renderPage(
-        req,
-        res,
-        "tokens",
-        { tokens: listApiTokens(db, user.id).map((t) => ({ ...t, active: !t.revokedAt })), created: null, form },
-        { title: "API tokens", status: 422 },
-      );
+      await tokensPage(req, res, { created: null, form }, 422);
       return;
     }
-    const created = createApiToken(db, { userId: user.id, name, actorUserId: user.id }, { clock });
+    const created = await createApiToken(db, { userId: user.id, name, actorUserId: user.id }, { clock });
     res.set("Cache-Control", "no-store");
-    renderPage(
-      req,
-      res,
-      "tokens",
-      { tokens: listApiTokens(db, user.id).map((t) => ({ ...t, active: !t.revokedAt })), created, form: emptyForm() },
-      { title: "API tokens" },
-    );
+    await tokensPage(req, res, { created, form: emptyForm() });
   });
 
-  app.post("/tokens/:id/revoke", (req, res) => {
+  app.post("/tokens/:id/revoke", async (req, res) => {
     const user = requireSignedIn(req);
-    const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id)) throw new AppError("not_found", "Token was not found.");
-    revokeApiToken(db, { userId: user.id, tokenId: id, actorUserId: user.id }, { clock });
+    const id = idParam(req.params.id, "Token was not found.");
+    await revokeApiToken(db, { userId: user.id, tokenId: id, actorUserId: user.id }, { clock });
     redirectWithNotice(res, "/tokens", "The token was revoked.");
   });
 }

@@ -2,16 +2,15 @@ import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
-import { registerWork } from "../works/register-work.js";
+import { registerWork, type RegisterWorkResult } from "../works/register-work.js";
 import { registerWorkBody } from "../works/works.schemas.js";
-import { getWorkBySlug, isMaintainer } from "../works/works.queries.js";
 import { openLicensePullRequest } from "../works/open-license-pull-request.js";
 import { discoverForks } from "../works/discover-forks.js";
 import { baseUrlOf } from "../works/works.routes.js";
 import { listOrganizationsFor } from "../organizations/organizations.queries.js";
 import { emptyForm, formBody, formFromError, optionalText, parseForm, textField, type FormState } from "./forms.js";
 import { redirectWithNotice, renderPage } from "./render.js";
-import { requireSignedIn } from "./web.routes.js";
+import { requireSignedIn, requireWorkMaintainer } from "./guards.js";
 
 const registerForm = z.object({
   repository: optionalText,
@@ -21,12 +20,30 @@ const registerForm = z.object({
   githubToken: optionalText,
 });
 
+/** What the maintainer is told after registering: whether the work is verified and what its license file is. */
+function registeredNotice(result: RegisterWorkResult): string {
+  const check = result.licenseCheck;
+  const notice = !check
+    ? "The work was registered. It has no GitHub repository, so it stays unverified."
+    : check.state === "ppl"
+      ? `Verified: you control the repository, and its ${check.path} is the Peer Production License (${(check.similarityBps / 100).toFixed(1)} % similar).`
+      : check.state === "missing"
+        ? "Verified, but the repository has no license file: open the LICENSE pull request below."
+        : `Verified, but ${check.path} is ${check.spdxId ?? "not a recognised license"}, not the PPL: open the LICENSE pull request below.`;
+  return notice + (result.suggestedPackages.length ? ` Its package.json suggests ${result.suggestedPackages.join(", ")}.` : "");
+}
+
 export function registerMaintainerPages(app: Router, deps: AppDeps): void {
+  registerWorkForm(app, deps);
+  registerWorkActions(app, deps);
+}
+
+function registerWorkForm(app: Router, deps: AppDeps): void {
   const { db, clock, github, config } = deps;
 
-  const formPage = (req: Request, res: Response, form: FormState, status = 200) => {
+  const formPage = async (req: Request, res: Response, form: FormState, status = 200) => {
     const user = requireSignedIn(req);
-    const organizations = listOrganizationsFor(db, user).map((o) => ({
+    const organizations = (await listOrganizationsFor(db, user)).map((o) => ({
       id: o.id,
       name: o.name,
       selected: String(o.id) === (typeof form.values.licensorOrganizationId === "string" ? form.values.licensorOrganizationId : ""),
@@ -51,34 +68,18 @@ export function registerMaintainerPages(app: Router, deps: AppDeps): void {
         ...(f.githubToken ? { githubToken: f.githubToken } : {}),
       });
       const result = await registerWork(db, input, user, { clock, github, githubApiUrl: config.GITHUB_API_URL });
-      const check = result.licenseCheck;
-      const notice = !check
-        ? "The work was registered. It has no GitHub repository, so it stays unverified."
-        : check.state === "ppl"
-          ? `Verified: you control the repository, and its ${check.path} is the Peer Production License (${(check.similarityBps / 100).toFixed(1)} % similar).`
-          : check.state === "missing"
-            ? "Verified, but the repository has no license file: open the LICENSE pull request below."
-            : `Verified, but ${check.path} is ${check.spdxId ?? "not a recognised license"}, not the PPL: open the LICENSE pull request below.`;
-      redirectWithNotice(
-        res,
-        `/works/${result.work.slug}`,
-        notice + (result.suggestedPackages.length ? ` Its package.json suggests ${result.suggestedPackages.join(", ")}.` : ""),
-      );
+      redirectWithNotice(res, `/works/${result.work.slug}`, registeredNotice(result));
     } catch (err) {
-      formPage(req, res, formFromError(values, err), err instanceof AppError ? err.status : 500);
+      await formPage(req, res, formFromError(values, err), err instanceof AppError ? err.status : 500);
     }
   });
+}
 
-  const maintained = (req: Request) => {
-    const user = requireSignedIn(req);
-    const work = getWorkBySlug(db, String(req.params.slug));
-    if (!user.isTreasurer && !isMaintainer(db, work.id, user.id))
-      throw new AppError("forbidden", "Only the work's maintainers may do this.");
-    return { user, work };
-  };
+function registerWorkActions(app: Router, deps: AppDeps): void {
+  const { db, clock, github, config } = deps;
 
   app.post("/works/:slug/pull-request", async (req, res) => {
-    const { user, work } = maintained(req);
+    const { user, work } = await requireWorkMaintainer(db, req);
     const token = textField(req, "githubToken");
     if (!token) {
       redirectWithNotice(res, `/works/${work.slug}`, "Give a GitHub token with write access to open the pull request.");
@@ -103,7 +104,7 @@ export function registerMaintainerPages(app: Router, deps: AppDeps): void {
   });
 
   app.post("/works/:slug/forks", async (req, res) => {
-    const { work } = maintained(req);
+    const { work } = await requireWorkMaintainer(db, req);
     try {
       const result = await discoverForks(db, work, { clock, github });
       redirectWithNotice(

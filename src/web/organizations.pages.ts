@@ -1,13 +1,14 @@
 import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
-import { MEMBER_ROLES, ORGANIZATION_KINDS, USAGE_PURPOSES } from "../db/schema.js";
+import { MEMBER_ROLES, ORGANIZATION_KINDS } from "../organizations/vocabulary.js";
+import { USAGE_PURPOSES } from "../usage/vocabulary.js";
 import { AppError } from "../shared/errors.js";
 import { isoDateSchema, moneyInputSchema } from "../shared/schemas.js";
 import { today } from "../shared/clock.js";
 import { createOrganization } from "../organizations/create-organization.js";
 import { recordSizeFacts } from "../organizations/record-size-facts.js";
-import { listOrganizationsFor, membershipOf, organizationView, requireOrganizationAccess } from "../organizations/organizations.queries.js";
+import { listOrganizationsFor, membershipOf, organizationView } from "../organizations/organizations.queries.js";
 import { addMember } from "../organizations/add-member.js";
 import { submitCooperativeEvidence } from "../organizations/submit-cooperative-evidence.js";
 import { findUserByEmail } from "../accounts/create-user.js";
@@ -20,7 +21,7 @@ import { usagesFromCheck } from "../checks/save-check.js";
 import { cooperativeEvidenceBody } from "../organizations/organizations.schemas.js";
 import { emptyForm, formBody, formFromError, optionalText, parseForm, type FormState } from "./forms.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
-import { requireSignedIn } from "./web.routes.js";
+import { idParam, requireOrganizationMember, requireSignedIn } from "./guards.js";
 
 const orgForm = z.object({
   name: z.string().trim().min(1, "is required").max(200),
@@ -62,13 +63,24 @@ function evidenceFromForm(v: Record<string, unknown>) {
   });
 }
 
+type OrgPage = (req: Request, res: Response, factsForm: FormState, status?: number, memberForm?: FormState) => Promise<void>;
+
 export function registerOrganizationPages(app: Router, deps: AppDeps): void {
+  registerOrganizationList(app, deps);
+  const orgPage = organizationPage(deps);
+  app.get("/organizations/:id", (req, res) => orgPage(req, res, emptyForm({ effectiveOn: today(deps.clock), currency: "EUR" })));
+  registerOrganizationForms(app, deps, orgPage);
+  registerOrganizationActions(app, deps);
+  registerInvoicePages(app, deps);
+}
+
+function registerOrganizationList(app: Router, deps: AppDeps): void {
   const { db, clock } = deps;
   const kinds = (selected: unknown) => ORGANIZATION_KINDS.map((k) => ({ value: k, label: k.replace("_", " "), selected: k === selected }));
 
-  const listPage = (req: Request, res: Response, form: FormState, status = 200) => {
+  const listPage = async (req: Request, res: Response, form: FormState, status = 200) => {
     const user = requireSignedIn(req);
-    const orgs = listOrganizationsFor(db, user).map((o) => ({ ...o, kindLabel: o.kind.replace("_", " ") }));
+    const orgs = (await listOrganizationsFor(db, user)).map((o) => ({ ...o, kindLabel: o.kind.replace("_", " ") }));
     renderPage(
       req,
       res,
@@ -80,97 +92,88 @@ export function registerOrganizationPages(app: Router, deps: AppDeps): void {
 
   app.get("/organizations", (req, res) => listPage(req, res, emptyForm()));
 
-  app.post("/organizations", (req, res) => {
+  app.post("/organizations", async (req, res) => {
     const user = requireSignedIn(req);
     const values = formBody(req);
     try {
       const f = parseForm(orgForm, values);
       const cooperative = f.kind === "worker_cooperative" ? evidenceFromForm(values) : undefined;
       const logins = (f.githubLogins ?? "").split(/[\s,]+/).filter(Boolean);
-      const org = createOrganization(
+      const org = await createOrganization(
         db,
         { name: f.name, kind: f.kind, country: f.country, githubLogins: logins, cooperative, ownerUserId: user.id },
         { clock },
       );
       redirectWithNotice(res, `/organizations/${org.id}`, `${org.name} was created.`);
     } catch (err) {
-      listPage(req, res, formFromError(values, err), 422);
+      await listPage(req, res, formFromError(values, err), 422);
     }
   });
+}
 
-  const orgPage = (
-    req: Request,
-    res: Response,
-    factsFormState: FormState,
-    status = 200,
-    memberFormState: FormState = emptyForm({ role: "member" }),
-  ) => {
-    const user = requireSignedIn(req);
-    const id = Number(req.params.id);
-    if (!Number.isSafeInteger(id)) throw new AppError("not_found", "Organization was not found.");
-    const org = requireOrganizationAccess(db, user, id);
-    const view = organizationView(db, org, today(clock));
+/** The organization's page, with the size-facts and member forms as given (re-rendered with errors). */
+function organizationPage(deps: AppDeps): OrgPage {
+  const { db, clock } = deps;
+  return async (req, res, factsFormState, status = 200, memberFormState = emptyForm({ role: "member" })) => {
+    const { user, org } = await requireOrganizationMember(db, req);
+    const view = await organizationView(db, org, today(clock));
+    const canManage = user.isTreasurer || (await membershipOf(db, org.id, user.id)) === "owner";
     renderPage(
       req,
       res,
       "organization",
       {
         org: { ...view, kindLabel: view.kind.replace("_", " "), isCooperative: view.kind === "worker_cooperative" },
-        usages: listUsages(db, org),
-        invoices: listInvoices(db, user, { organizationId: org.id, limit: 100, offset: 0 }).invoices,
-        grants: listGrants(db, org.id),
+        usages: await listUsages(db, org),
+        invoices: (await listInvoices(db, user, { organizationId: org.id, limit: 100, offset: 0 })).invoices,
+        grants: await listGrants(db, org.id),
         factsForm: factsFormState,
         memberForm: memberFormState,
         purposes: USAGE_PURPOSES,
-        canManage: user.isTreasurer || membershipOf(db, org.id, user.id) === "owner",
-        canResubmit:
-          view.kind === "worker_cooperative" &&
-          view.verificationStatus === "rejected" &&
-          (user.isTreasurer || membershipOf(db, org.id, user.id) === "owner"),
+        canManage,
+        canResubmit: view.kind === "worker_cooperative" && view.verificationStatus === "rejected" && canManage,
       },
       { title: view.name, status },
     );
   };
+}
 
-  app.get("/organizations/:id", (req, res) => orgPage(req, res, emptyForm({ effectiveOn: today(clock), currency: "EUR" })));
+function registerOrganizationForms(app: Router, deps: AppDeps, orgPage: OrgPage): void {
+  const { db, clock } = deps;
 
-  app.post("/organizations/:id/facts", (req, res) => {
-    const user = requireSignedIn(req);
-    const id = Number(req.params.id);
-    requireOrganizationAccess(db, user, id);
+  app.post("/organizations/:id/facts", async (req, res) => {
+    const { user, org } = await requireOrganizationMember(db, req);
     const values = formBody(req);
     try {
       const f = parseForm(factsForm, values);
       const annualRevenue = f.revenue
         ? parseForm(moneyInputSchema, { amount: f.revenue.replace(/[\s,]/g, ""), currency: f.currency })
         : undefined;
-      recordSizeFacts(
+      await recordSizeFacts(
         db,
-        { organizationId: id, effectiveOn: f.effectiveOn, headcount: f.headcount, annualRevenue, actorUserId: user.id },
+        { organizationId: org.id, effectiveOn: f.effectiveOn, headcount: f.headcount, annualRevenue, actorUserId: user.id },
         { clock },
       );
-      redirectWithNotice(res, `/organizations/${id}`, "The size facts were recorded.");
+      redirectWithNotice(res, `/organizations/${org.id}`, "The size facts were recorded.");
     } catch (err) {
-      orgPage(req, res, formFromError(values, err), 422);
+      await orgPage(req, res, formFromError(values, err), 422);
     }
   });
 
-  app.post("/organizations/:id/members", (req, res) => {
-    const user = requireSignedIn(req);
-    const id = Number(req.params.id);
-    requireOrganizationAccess(db, user, id, "owner");
+  app.post("/organizations/:id/members", async (req, res) => {
+    const { user, org } = await requireOrganizationMember(db, req, "owner");
     const values = formBody(req);
     try {
       const f = parseForm(z.object({ email: z.string().trim().min(1, "is required").max(254), role: z.enum(MEMBER_ROLES) }), values);
-      const member = findUserByEmail(db, f.email);
+      const member = await findUserByEmail(db, f.email);
       if (!member)
         throw new AppError("validation_failed", "Please correct the fields marked below.", {
           errors: [{ path: "/email", message: "has no account here; a treasurer creates accounts" }],
         });
-      addMember(db, { organizationId: id, userId: member.id, role: f.role, actorUserId: user.id }, { clock });
-      redirectWithNotice(res, `/organizations/${id}`, `${member.name} was added as ${f.role}.`);
+      await addMember(db, { organizationId: org.id, userId: member.id, role: f.role, actorUserId: user.id }, { clock });
+      redirectWithNotice(res, `/organizations/${org.id}`, `${member.name} was added as ${f.role}.`);
     } catch (err) {
-      orgPage(
+      await orgPage(
         req,
         res,
         emptyForm({ effectiveOn: today(clock), currency: "EUR" }),
@@ -179,47 +182,51 @@ export function registerOrganizationPages(app: Router, deps: AppDeps): void {
       );
     }
   });
+}
 
-  app.post("/organizations/:id/cooperative-evidence", (req, res) => {
-    const user = requireSignedIn(req);
-    const id = Number(req.params.id);
-    const org = requireOrganizationAccess(db, user, id, "owner");
-    return attempt(res, `/organizations/${id}`, "The evidence was not submitted", () => {
-      submitCooperativeEvidence(db, org, { ...evidenceFromForm(formBody(req)), actorUserId: user.id }, { clock });
-      redirectWithNotice(res, `/organizations/${id}`, "The new evidence was submitted; the cooperative is back in the verification queue.");
+function registerOrganizationActions(app: Router, deps: AppDeps): void {
+  const { db, clock } = deps;
+
+  app.post("/organizations/:id/cooperative-evidence", async (req, res) => {
+    const { user, org } = await requireOrganizationMember(db, req, "owner");
+    await attempt(res, `/organizations/${org.id}`, "The evidence was not submitted", async () => {
+      await submitCooperativeEvidence(db, org, { ...evidenceFromForm(formBody(req)), actorUserId: user.id }, { clock });
+      redirectWithNotice(
+        res,
+        `/organizations/${org.id}`,
+        "The new evidence was submitted; the cooperative is back in the verification queue.",
+      );
     });
   });
 
-  app.post("/organizations/:id/checks/:checkId/usages", (req, res) => {
-    const user = requireSignedIn(req);
-    const id = Number(req.params.id);
-    const org = requireOrganizationAccess(db, user, id);
+  app.post("/organizations/:id/checks/:checkId/usages", async (req, res) => {
+    const { user, org } = await requireOrganizationMember(db, req);
     const f = parseForm(z.object({ purpose: z.enum(USAGE_PURPOSES), startedOn: isoDateSchema }), formBody(req));
-    const result = usagesFromCheck(
-      db,
-      org,
-      { checkId: Number(req.params.checkId), purpose: f.purpose, startedOn: f.startedOn, actorUserId: user.id },
-      { clock },
-    );
+    const checkId = idParam(req.params.checkId, "Check was not found.");
+    const result = await usagesFromCheck(db, org, { checkId, purpose: f.purpose, startedOn: f.startedOn, actorUserId: user.id }, { clock });
     redirectWithNotice(
       res,
-      `/organizations/${id}`,
+      `/organizations/${org.id}`,
       `${result.created.length} usage(s) declared${result.alreadyDeclared ? `; ${result.alreadyDeclared} already declared` : ""}.`,
     );
   });
+}
+
+function registerInvoicePages(app: Router, deps: AppDeps): void {
+  const { db, config } = deps;
 
   app.get(/^\/invoices\/([A-Z0-9]{2,10}-\d{4}-\d{6}|\d{1,15})\.xml$/, async (req, res) => {
     const user = requireSignedIn(req);
     const ref = (req.params as Record<string, string>)[0]!;
-    const view = invoiceView(db, requireInvoiceAccess(db, user, ref), sellerOf(deps.config));
-    const xml = await invoiceUblFor(db, view, deps.config.SELLER_EMAIL);
+    const view = await invoiceView(db, await requireInvoiceAccess(db, user, ref), sellerOf(config));
+    const xml = await invoiceUblFor(db, view, config.SELLER_EMAIL);
     res.type("application/xml").set("Content-Disposition", `attachment; filename="${view.number}.xml"`).send(xml);
   });
 
-  app.get(/^\/invoices\/([A-Z0-9]{2,10}-\d{4}-\d{6}|\d{1,15})$/, (req, res) => {
+  app.get(/^\/invoices\/([A-Z0-9]{2,10}-\d{4}-\d{6}|\d{1,15})$/, async (req, res) => {
     const user = requireSignedIn(req);
     const ref = (req.params as Record<string, string>)[0]!;
-    const view = invoiceView(db, requireInvoiceAccess(db, user, ref), sellerOf(deps.config));
-    res.type("html").send(renderInvoiceHtml(view, { sellerEmail: deps.config.SELLER_EMAIL }));
+    const view = await invoiceView(db, await requireInvoiceAccess(db, user, ref), sellerOf(config));
+    res.type("html").send(renderInvoiceHtml(view, { sellerEmail: config.SELLER_EMAIL }));
   });
 }

@@ -2,9 +2,8 @@ import type { Request, Router } from "express";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
-import { AppError } from "../shared/errors.js";
 import { today } from "../shared/clock.js";
-import { INVOICE_STATUSES } from "../db/schema.js";
+import { INVOICE_STATUSES } from "../invoices/vocabulary.js";
 import { isoDateSchema, monthSchema, moneyInputSchema } from "../shared/schemas.js";
 import { verificationQueue } from "../organizations/organizations.queries.js";
 import { decideVerification } from "../organizations/decide-verification.js";
@@ -22,36 +21,46 @@ import { createUserBody } from "../accounts/accounts.schemas.js";
 import { createUser } from "../accounts/create-user.js";
 import { hashPassword } from "../accounts/passwords.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
-import { requireSignedIn } from "./web.routes.js";
+import { idParam, requireTreasurer } from "./guards.js";
 
-function requireTreasurer(req: Request) {
-  const user = requireSignedIn(req);
-  // Not a treasurer: the page does not exist for them.
-  if (!user.isTreasurer) throw new AppError("not_found", "No such page.");
-  return user;
-}
+const paymentForm = z.object({
+  amount: z.string().trim().min(1, "is required"),
+  paidOn: isoDateSchema,
+  reference: z.string().trim().min(1, "is required").max(200),
+  idempotencyKey: z.string().min(8).max(200),
+});
 
 export function registerTreasuryPages(app: Router, deps: AppDeps): void {
+  registerDashboard(app, deps);
+  registerTreasuryActions(app, deps);
+  registerInvoiceActions(app, deps);
+}
+
+/** The invoice list's filter from the query string; a value that is not one is no filter. */
+const dashboardFilter = (req: Request) =>
+  z
+    .object({ status: z.enum(INVOICE_STATUSES).optional().catch(undefined), month: monthSchema.optional().catch(undefined) })
+    .parse({ status: req.query.status || undefined, month: req.query.month || undefined });
+
+function registerDashboard(app: Router, deps: AppDeps): void {
   const { db, clock } = deps;
 
-  app.get("/treasury", (req, res) => {
+  app.get("/treasury", async (req, res) => {
     requireTreasurer(req);
     const day = today(clock);
-    const q = z
-      .object({ status: z.enum(INVOICE_STATUSES).optional().catch(undefined), month: monthSchema.optional().catch(undefined) })
-      .parse({ status: req.query.status || undefined, month: req.query.month || undefined });
-    const currency = feeScheduleOn(db, day).currency;
-    const invoices = listInvoices(db, { id: 0, isTreasurer: true }, { status: q.status, month: q.month, limit: 100, offset: 0 });
+    const q = dashboardFilter(req);
+    const currency = (await feeScheduleOn(db, day)).currency;
+    const invoices = await listInvoices(db, { id: 0, isTreasurer: true }, { status: q.status, month: q.month, limit: 100, offset: 0 });
     renderPage(
       req,
       res,
       "treasury",
       {
-        balances: fundBalances(db),
-        receivables: receivablesByAge(db, day),
-        chart: flowsChart(monthlyFlows(db, day), currency),
-        queue: verificationQueue(db),
-        runs: listBillingRuns(db).reverse().slice(0, 12),
+        balances: await fundBalances(db),
+        receivables: await receivablesByAge(db, day),
+        chart: flowsChart(await monthlyFlows(db, day), currency),
+        queue: await verificationQueue(db),
+        runs: (await listBillingRuns(db)).reverse().slice(0, 12),
         lastMonth: new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 2, 1)).toISOString().slice(0, 7),
         invoices: invoices.invoices.map((i) => ({
           ...i,
@@ -64,49 +73,54 @@ export function registerTreasuryPages(app: Router, deps: AppDeps): void {
         statuses: INVOICE_STATUSES.map((s) => ({ value: s, selected: s === q.status })),
         filterMonth: q.month ?? "",
         today: day,
-        audit: listAudit(db, { limit: 30 }).map((a) => ({ ...a, actorEmail: a.actor?.email ?? "system" })),
+        audit: (await listAudit(db, { limit: 30 })).map((a) => ({ ...a, actorEmail: a.actor?.email ?? "system" })),
       },
       { title: "Treasury" },
     );
   });
+}
 
-  app.post("/treasury/verification/:id", (req, res) => {
+function registerTreasuryActions(app: Router, deps: AppDeps): void {
+  const { db, clock } = deps;
+
+  app.post("/treasury/verification/:id", async (req, res) => {
     const user = requireTreasurer(req);
-    return attempt(res, "/treasury", "Not done", () => {
+    await attempt(res, "/treasury", "Not done", async () => {
       const f = parseForm(
         z.object({ decision: z.enum(["verified", "rejected"]), reason: z.string().trim().min(1, "give a reason").max(2000) }),
         formBody(req),
       );
-      const id = Number(req.params.id);
-      decideVerification(
+      const id = idParam(req.params.id, "Organization was not found.");
+      // The held invoices are settled inside the decision's transaction, on its handle.
+      await decideVerification(
         db,
         { organizationId: id, decision: f.decision, reason: f.reason, actorUserId: user.id },
-        { clock, afterDecision: (orgId, d) => settleHeldInvoices(db, orgId, d, user.id, invoicingDeps(deps)) },
+        { clock, afterDecision: (tx, orgId, d) => settleHeldInvoices(tx, orgId, d, user.id, invoicingDeps(deps)) },
       );
       redirectWithNotice(res, "/treasury", `The cooperative was ${f.decision}.`);
     });
   });
 
-  app.post("/treasury/users", (req, res) => {
+  app.post("/treasury/users", async (req, res) => {
     const user = requireTreasurer(req);
     const values = formBody(req);
-    return attempt(res, "/treasury", "Not done", async () => {
+    await attempt(res, "/treasury", "Not done", async () => {
       const f = parseForm(createUserBody, {
         email: values.email,
         name: values.name,
         ...(values.password ? { password: values.password } : {}),
       });
       const passwordHash = f.password ? await hashPassword(f.password) : null;
-      const created = createUser(db, { email: f.email, name: f.name, passwordHash, actorUserId: user.id }, { clock });
+      const created = await createUser(db, { email: f.email, name: f.name, passwordHash, actorUserId: user.id }, { clock });
       redirectWithNotice(res, "/treasury", `Account ${created.email} was created.`);
     });
   });
 
-  app.post("/treasury/billing-runs", (req, res) => {
+  app.post("/treasury/billing-runs", async (req, res) => {
     const user = requireTreasurer(req);
-    return attempt(res, "/treasury", "Not done", () => {
+    await attempt(res, "/treasury", "Not done", async () => {
       const f = parseForm(z.object({ month: monthSchema }), formBody(req));
-      const result = runBilling(db, { month: f.month, actorUserId: user.id }, invoicingDeps(deps));
+      const result = await runBilling(db, { month: f.month, actorUserId: user.id }, invoicingDeps(deps));
       redirectWithNotice(
         res,
         "/treasury",
@@ -114,22 +128,18 @@ export function registerTreasuryPages(app: Router, deps: AppDeps): void {
       );
     });
   });
+}
 
-  app.post("/treasury/invoices/:ref/payments", (req, res) => {
+function registerInvoiceActions(app: Router, deps: AppDeps): void {
+  const { db, clock } = deps;
+
+  app.post("/treasury/invoices/:ref/payments", async (req, res) => {
     const user = requireTreasurer(req);
-    return attempt(res, "/treasury", "Not done", () => {
-      const invoice = requireInvoiceAccess(db, user, String(req.params.ref));
-      const f = parseForm(
-        z.object({
-          amount: z.string().trim().min(1, "is required"),
-          paidOn: isoDateSchema,
-          reference: z.string().trim().min(1, "is required").max(200),
-          idempotencyKey: z.string().min(8).max(200),
-        }),
-        formBody(req),
-      );
+    await attempt(res, "/treasury", "Not done", async () => {
+      const invoice = await requireInvoiceAccess(db, user, String(req.params.ref));
+      const f = parseForm(paymentForm, formBody(req));
       const amount = parseForm(moneyInputSchema, { amount: f.amount.replace(/[\s,]/g, ""), currency: invoice.currency });
-      recordPayment(
+      await recordPayment(
         db,
         { invoiceId: invoice.id, amount, paidOn: f.paidOn, reference: f.reference, idempotencyKey: f.idempotencyKey, actorUserId: user.id },
         invoicingDeps(deps),
@@ -138,12 +148,12 @@ export function registerTreasuryPages(app: Router, deps: AppDeps): void {
     });
   });
 
-  app.post("/treasury/invoices/:ref/void", (req, res) => {
+  app.post("/treasury/invoices/:ref/void", async (req, res) => {
     const user = requireTreasurer(req);
-    return attempt(res, "/treasury", "Not done", () => {
-      const invoice = requireInvoiceAccess(db, user, String(req.params.ref));
+    await attempt(res, "/treasury", "Not done", async () => {
+      const invoice = await requireInvoiceAccess(db, user, String(req.params.ref));
       const f = parseForm(z.object({ reason: z.string().trim().min(1, "give a reason").max(2000) }), formBody(req));
-      voidInvoice(db, invoice, { reason: f.reason, actorUserId: user.id }, { clock });
+      await voidInvoice(db, invoice, { reason: f.reason, actorUserId: user.id }, { clock });
       redirectWithNotice(res, "/treasury", `Invoice ${invoice.number ?? invoice.id} was voided.`);
     });
   });

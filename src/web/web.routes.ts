@@ -6,7 +6,6 @@ import express, { type Express, type Request, type RequestHandler } from "expres
 import { doubleCsrf } from "csrf-csrf";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
-import type { AuthUser } from "../http/auth.js";
 import type { ProblemRenderer } from "../http/problem.js";
 import { TEMPLATES_DIR } from "../templates.js";
 import { SESSION_COOKIE } from "./sessions.js";
@@ -19,11 +18,6 @@ import { registerTreasuryPages } from "./treasury.pages.js";
 
 export const BROWSER_COOKIE = "rcp_browser";
 const FORM_LIMIT = "100kb";
-
-export function requireSignedIn(req: Request): AuthUser {
-  if (!req.auth) throw new AppError("unauthenticated", "Sign in to see this page.");
-  return req.auth;
-}
 
 const cookies = (req: Request) => (req.cookies ?? {}) as Record<string, string | undefined>;
 

@@ -1,18 +1,21 @@
 // Registering a work: GitHub is asked first (control, license file, package.json), outside any
-// transaction; then everything is written in one transaction, or nothing is.
+// transaction; then everything is written in one transaction, or nothing is. The existence checks
+// give a clear 409; under concurrency the unique indexes (repository key, GitHub id, purl, slug) are
+// the final word, and a registration that loses the race gets the same 409 the checks give.
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { inTransaction } from "../db/client.js";
-import { workMaintainers, workPackages, works, type LicenseState } from "../db/schema.js";
+import { isUniqueViolation } from "../db/sql.js";
+import { workMaintainers, workPackages, works } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
-import { AppError, type FieldError } from "../shared/errors.js";
+import { AppError, assert, type FieldError } from "../shared/errors.js";
+import type { Actor } from "../shared/actor.js";
 import { recordAudit } from "../audit/record-audit.js";
-import type { AuthUser } from "../http/auth.js";
 import type { GitHub } from "../github/github-client.js";
 import { recogniseLicense } from "../licenses/recognise-license.js";
 import { npmPurl, parsePurl, fromParts, type ParsedPurl } from "../purl/purl.js";
 import { membershipOf, getOrganizationRow } from "../organizations/organizations.queries.js";
 import { isGitHubHost, parseRepositoryUrl, type RepositoryRef } from "./parse-repository.js";
+import type { LicenseState } from "./vocabulary.js";
 import type { Work } from "./works.queries.js";
 
 export interface RegisterWorkInput {
@@ -61,12 +64,56 @@ export function slugify(s: string): string {
   );
 }
 
+/** The request as understood: the repository (if any) and every package URL the work claims. */
+interface Registration {
+  repo: RepositoryRef | undefined;
+  onGitHub: boolean;
+  /** By versionless purl; a GitHub repository claims its own pkg:github purl too. */
+  purls: Map<string, ParsedPurl>;
+}
+
+/** What GitHub says of a repository whose control the token proved. */
+interface GitHubFacts {
+  repository: { id: number; fullName: string; url: string; defaultBranch: string; key: string };
+  name: string;
+  description: string | null;
+  licenseCheck: LicenseCheck;
+  suggestedPackage: string | null;
+}
+
+/** The row to write, all but its slug (chosen in the transaction), and the packages it claims. */
+interface WorkPlan {
+  values: Omit<typeof works.$inferInsert, "id" | "slug">;
+  slugBase: string;
+  purls: ParsedPurl[];
+  githubId: number | undefined;
+}
+
 export async function registerWork(
   db: Db,
   input: RegisterWorkInput,
-  actor: AuthUser,
+  actor: Actor,
   deps: { clock: Clock; github: GitHub; githubApiUrl: string },
 ): Promise<RegisterWorkResult> {
+  const licensorAllowed = await mayLicenseFor(db, actor, input.licensorOrganizationId);
+  const registration = parseRegistration(input, licensorAllowed, deps.githubApiUrl);
+  const { repo, purls } = registration;
+  await assertUnclaimed(db, repo?.key, [...purls.keys()]);
+  const facts = repo && registration.onGitHub ? await readGitHub(repo, input.githubToken!, deps.github) : null;
+  const plan = planWork(input, registration, facts, actor, isoNow(deps.clock));
+  const work = await insertWork(db, plan, actor, deps.clock);
+  const suggested = facts?.suggestedPackage;
+  return { work, licenseCheck: facts?.licenseCheck ?? null, suggestedPackages: suggested && !purls.has(suggested) ? [suggested] : [] };
+}
+
+async function mayLicenseFor(db: Db, actor: Actor, organizationId: number): Promise<boolean> {
+  const licensor = await getOrganizationRow(db, organizationId);
+  if (!licensor) return false;
+  return actor.isTreasurer || (await membershipOf(db, licensor.id, actor.id)) !== undefined;
+}
+
+/** Validates the request as a whole: every problem is reported at once, as a 422. */
+function parseRegistration(input: RegisterWorkInput, licensorAllowed: boolean, githubApiUrl: string): Registration {
   const errors: FieldError[] = [];
   if (!input.repository && (!input.packages || input.packages.length === 0)) {
     errors.push({ path: "/repository", message: "give a repository URL, package URLs, or both" });
@@ -84,129 +131,153 @@ export async function registerWork(
     else if (parsed.version) errors.push({ path: `/packages/${i}`, message: "must not carry a version: use versionRange" });
     else purls.set(parsed.base, parsed);
   });
-  const licensor = getOrganizationRow(db, input.licensorOrganizationId);
-  if (!licensor || (!actor.isTreasurer && membershipOf(db, licensor.id, actor.id) === undefined)) {
-    errors.push({ path: "/licensorOrganizationId", message: "is not an organization you belong to" });
-  }
-  const onGitHub = repo !== undefined && isGitHubHost(repo.host, deps.githubApiUrl);
+  if (!licensorAllowed) errors.push({ path: "/licensorOrganizationId", message: "is not an organization you belong to" });
+  const onGitHub = repo !== undefined && isGitHubHost(repo.host, githubApiUrl);
   if (onGitHub && !input.githubToken) errors.push({ path: "/githubToken", message: "is required to prove control of a GitHub repository" });
   if (errors.length > 0) throw new AppError("validation_failed", "The work cannot be registered as given.", { errors });
 
-  if (repo && onGitHub) purls.set(fromParts("github", repo.owner, repo.name, null).base, fromParts("github", repo.owner, repo.name, null));
-  assertUnclaimed(db, repo?.key, [...purls.keys()]);
-
-  let title = input.title ?? repo?.name ?? [...purls.values()][0]!.name;
-  let description = input.description ?? null;
-  let licenseCheck: LicenseCheck | null = null;
-  const suggestedPackages: string[] = [];
-  let github: { id: number; fullName: string; url: string; defaultBranch: string; key: string } | null = null;
-
   if (repo && onGitHub) {
-    const token = input.githubToken!;
-    const info = await deps.github.getRepository(repo.owner, repo.name, token).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === "not_found") {
-        throw new AppError("validation_failed", `GitHub has no repository ${repo.owner}/${repo.name}, or the token cannot see it.`, {
-          errors: [{ path: "/repository", message: "was not found on GitHub" }],
-        });
-      }
-      throw err;
-    });
-    const permission = info.permissions
-      ? info.permissions.admin
-        ? "admin"
-        : info.permissions.maintain
-          ? "maintain"
-          : "lower"
-      : await deps.github.permissionOf(info.ownerLogin, info.name, token);
-    if (permission !== "admin" && permission !== "maintain") {
-      throw new AppError(
-        "github_permission_denied",
-        `The GitHub token needs admin or maintain permission on ${info.fullName} to prove control of it.`,
-      );
-    }
-    licenseCheck = licenseCheckOf(await deps.github.getLicenseFile(info.ownerLogin, info.name, token));
-    const pkg = await deps.github.getFile(info.ownerLogin, info.name, "package.json", info.defaultBranch, token);
-    const suggested = pkg ? suggestNpmPurl(pkg.text) : null;
-    if (suggested && !purls.has(suggested)) suggestedPackages.push(suggested);
-    title = input.title ?? info.name;
-    description = input.description ?? info.description;
-    const canonical = parseRepositoryUrl(`https://${repo.host}/${info.fullName}`) as RepositoryRef;
-    github = { id: info.id, fullName: info.fullName, url: canonical.url, defaultBranch: info.defaultBranch, key: canonical.key };
+    const own = fromParts("github", repo.owner, repo.name, null);
+    purls.set(own.base, own);
   }
-
-  const now = isoNow(deps.clock);
-  const work = inTransaction(db, () => {
-    assertUnclaimed(db, github?.key ?? repo?.key, [...purls.keys()], github?.id);
-    const slug = uniqueSlug(db, slugify(title));
-    const row = db
-      .insert(works)
-      .values({
-        slug,
-        title,
-        description,
-        repositoryGithubId: github?.id ?? null,
-        repositoryFullName: github?.fullName ?? (repo ? `${repo.owner}/${repo.name}` : null),
-        repositoryKey: github?.key ?? repo?.key ?? null,
-        repositoryUrl: github?.url ?? repo?.url ?? null,
-        defaultBranch: github?.defaultBranch ?? null,
-        licensorOrganizationId: input.licensorOrganizationId,
-        versionRange: input.versionRange ?? null,
-        verification: github ? "verified" : "unverified",
-        licenseState: licenseCheck?.state ?? "unknown",
-        licenseSpdxId: licenseCheck?.spdxId ?? null,
-        licenseSimilarityBps: licenseCheck?.similarityBps ?? null,
-        licensePath: licenseCheck?.path ?? null,
-        licenseCheckedAt: licenseCheck ? now : null,
-        registeredBy: actor.id,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
-    if (purls.size > 0) {
-      db.insert(workPackages)
-        .values([...purls.values()].map((p) => ({ workId: row.id, purl: p.base, type: p.type, namespace: p.namespace, name: p.name })))
-        .run();
-    }
-    db.insert(workMaintainers).values({ workId: row.id, userId: actor.id }).run();
-    recordAudit(
-      db,
-      {
-        actorUserId: actor.id,
-        action: "work.registered",
-        entityType: "work",
-        entityId: row.id,
-        after: { ...row, packages: [...purls.keys()] },
-      },
-      deps.clock,
-    );
-    return row;
-  });
-  return { work, licenseCheck, suggestedPackages };
+  return { repo, onGitHub, purls };
 }
 
-function assertUnclaimed(db: Db, repositoryKey: string | undefined, purls: string[], githubId?: number): void {
-  if (repositoryKey) {
-    const existing = db.select({ slug: works.slug }).from(works).where(eq(works.repositoryKey, repositoryKey)).get();
-    if (existing)
-      throw new AppError("duplicate_work", `The repository is already registered as work ${existing.slug}.`, {
-        errors: [{ path: "/repository", message: `is already registered as ${existing.slug}` }],
+/** Proves control of the repository (admin or maintain) and reads its license file and package.json. */
+async function readGitHub(repo: RepositoryRef, token: string, github: GitHub): Promise<GitHubFacts> {
+  const info = await github.getRepository(repo.owner, repo.name, token).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === "not_found") {
+      throw new AppError("validation_failed", `GitHub has no repository ${repo.owner}/${repo.name}, or the token cannot see it.`, {
+        errors: [{ path: "/repository", message: "was not found on GitHub" }],
       });
+    }
+    throw err;
+  });
+  const permission = info.permissions
+    ? info.permissions.admin
+      ? "admin"
+      : info.permissions.maintain
+        ? "maintain"
+        : "lower"
+    : await github.permissionOf(info.ownerLogin, info.name, token);
+  if (permission !== "admin" && permission !== "maintain") {
+    throw new AppError(
+      "github_permission_denied",
+      `The GitHub token needs admin or maintain permission on ${info.fullName} to prove control of it.`,
+    );
+  }
+  const licenseCheck = licenseCheckOf(await github.getLicenseFile(info.ownerLogin, info.name, token));
+  const pkg = await github.getFile(info.ownerLogin, info.name, "package.json", info.defaultBranch, token);
+  const canonical = parseRepositoryUrl(`https://${repo.host}/${info.fullName}`) as RepositoryRef;
+  return {
+    repository: { id: info.id, fullName: info.fullName, url: canonical.url, defaultBranch: info.defaultBranch, key: canonical.key },
+    name: info.name,
+    description: info.description,
+    licenseCheck,
+    suggestedPackage: pkg ? suggestNpmPurl(pkg.text) : null,
+  };
+}
+
+/** The work as it will be written: what the request gives, completed by what GitHub said. */
+function planWork(input: RegisterWorkInput, registration: Registration, facts: GitHubFacts | null, actor: Actor, now: string): WorkPlan {
+  const { repo, purls } = registration;
+  const github = facts?.repository ?? null;
+  const licenseCheck = facts?.licenseCheck ?? null;
+  const title = input.title ?? facts?.name ?? repo?.name ?? [...purls.values()][0]!.name;
+  return {
+    slugBase: slugify(title),
+    purls: [...purls.values()],
+    githubId: github?.id,
+    values: {
+      title,
+      description: input.description ?? facts?.description ?? null,
+      repositoryGithubId: github?.id ?? null,
+      repositoryFullName: github?.fullName ?? (repo ? `${repo.owner}/${repo.name}` : null),
+      repositoryKey: github?.key ?? repo?.key ?? null,
+      repositoryUrl: github?.url ?? repo?.url ?? null,
+      defaultBranch: github?.defaultBranch ?? null,
+      licensorOrganizationId: input.licensorOrganizationId,
+      versionRange: input.versionRange ?? null,
+      verification: github ? "verified" : "unverified",
+      licenseState: licenseCheck?.state ?? "unknown",
+      licenseSpdxId: licenseCheck?.spdxId ?? null,
+      licenseSimilarityBps: licenseCheck?.similarityBps ?? null,
+      licensePath: licenseCheck?.path ?? null,
+      licenseCheckedAt: licenseCheck ? now : null,
+      registeredBy: actor.id,
+      createdAt: now,
+      updatedAt: now,
+    },
+  };
+}
+
+/** Attempts at the write when only the slug was taken meanwhile (each attempt picks the next free one). */
+const WRITE_ATTEMPTS = 5;
+
+async function insertWork(db: Db, plan: WorkPlan, actor: Actor, clock: Clock): Promise<Work> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => writeWork(tx, plan, actor, clock));
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      // A concurrent registration committed first (PostgreSQL: a unique index waits for it). Its
+      // claim on the repository or a package is reported as the check would have; a slug it took is
+      // not a conflict, and the next attempt picks another.
+      await assertUnclaimed(
+        db,
+        plan.values.repositoryKey ?? undefined,
+        plan.purls.map((p) => p.base),
+        plan.githubId,
+      );
+      if (attempt >= WRITE_ATTEMPTS)
+        throw new AppError("conflict", "The work could not be registered while other registrations were made: try again.", { cause: err });
+    }
+  }
+}
+
+async function writeWork(tx: Db, plan: WorkPlan, actor: Actor, clock: Clock): Promise<Work> {
+  const purls = plan.purls.map((p) => p.base);
+  await assertUnclaimed(tx, plan.values.repositoryKey ?? undefined, purls, plan.githubId);
+  const slug = await uniqueSlug(tx, plan.slugBase);
+  const [row] = await tx
+    .insert(works)
+    .values({ ...plan.values, slug })
+    .returning();
+  assert(row, "an inserted work is returned");
+  if (plan.purls.length > 0) {
+    await tx
+      .insert(workPackages)
+      .values(plan.purls.map((p) => ({ workId: row.id, purl: p.base, type: p.type, namespace: p.namespace, name: p.name })));
+  }
+  await tx.insert(workMaintainers).values({ workId: row.id, userId: actor.id });
+  await recordAudit(
+    tx,
+    { actorUserId: actor.id, action: "work.registered", entityType: "work", entityId: row.id, after: { ...row, packages: purls } },
+    clock,
+  );
+  return row;
+}
+
+const duplicateWork = (slug: string) =>
+  new AppError("duplicate_work", `The repository is already registered as work ${slug}.`, {
+    errors: [{ path: "/repository", message: `is already registered as ${slug}` }],
+  });
+
+async function assertUnclaimed(db: Db, repositoryKey: string | undefined, purls: string[], githubId?: number): Promise<void> {
+  if (repositoryKey) {
+    const [existing] = await db.select({ slug: works.slug }).from(works).where(eq(works.repositoryKey, repositoryKey)).limit(1);
+    if (existing) throw duplicateWork(existing.slug);
   }
   if (githubId !== undefined) {
-    const existing = db.select({ slug: works.slug }).from(works).where(eq(works.repositoryGithubId, githubId)).get();
-    if (existing)
-      throw new AppError("duplicate_work", `The repository is already registered as work ${existing.slug}.`, {
-        errors: [{ path: "/repository", message: `is already registered as ${existing.slug}` }],
-      });
+    const [existing] = await db.select({ slug: works.slug }).from(works).where(eq(works.repositoryGithubId, githubId)).limit(1);
+    if (existing) throw duplicateWork(existing.slug);
   }
   if (purls.length > 0) {
-    const taken = db
+    const taken = await db
       .select({ purl: workPackages.purl, slug: works.slug })
       .from(workPackages)
       .innerJoin(works, eq(works.id, workPackages.workId))
-      .where(inArray(workPackages.purl, purls))
-      .all();
+      .where(inArray(workPackages.purl, purls));
     if (taken.length > 0) {
       throw new AppError("purl_taken", `Package ${taken.map((t) => t.purl).join(", ")} already belongs to another work.`, {
         errors: taken.map((t) => ({ path: "/packages", message: `${t.purl} belongs to work ${t.slug}` })),
@@ -218,10 +289,11 @@ function assertUnclaimed(db: Db, repositoryKey: string | undefined, purls: strin
 /** Slugs that name pages rather than works. */
 const RESERVED_SLUGS = new Set(["new"]);
 
-function uniqueSlug(db: Db, base: string): string {
+async function uniqueSlug(db: Db, base: string): Promise<string> {
   for (let n = RESERVED_SLUGS.has(base) ? 2 : 1; ; n++) {
     const candidate = n === 1 ? base : `${base}-${n}`;
-    if (!db.select({ id: works.id }).from(works).where(eq(works.slug, candidate)).get()) return candidate;
+    const [taken] = await db.select({ id: works.id }).from(works).where(eq(works.slug, candidate)).limit(1);
+    if (!taken) return candidate;
   }
 }
 

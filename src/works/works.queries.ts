@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, or, sql, type Column } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { organizations, workMaintainers, workPackages, works } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
@@ -6,16 +6,16 @@ import { renderLicense, type LicenseFormat } from "../licenses/render-license.js
 
 export type Work = typeof works.$inferSelect;
 
-export function getWorkBySlug(db: Db, slug: string): Work {
-  const work = db.select().from(works).where(eq(works.slug, slug)).get();
+export async function getWorkBySlug(db: Db, slug: string): Promise<Work> {
+  const [work] = await db.select().from(works).where(eq(works.slug, slug)).limit(1);
   if (!work) throw new AppError("not_found", `Work ${slug} was not found.`);
   return work;
 }
 
-export function packagesOf(db: Db, workIds: number[]): Map<number, string[]> {
+export async function packagesOf(db: Db, workIds: number[]): Promise<Map<number, string[]>> {
   const map = new Map<number, string[]>();
   if (workIds.length === 0) return map;
-  for (const row of db.select().from(workPackages).where(inArray(workPackages.workId, workIds)).orderBy(workPackages.purl).all()) {
+  for (const row of await db.select().from(workPackages).where(inArray(workPackages.workId, workIds)).orderBy(workPackages.purl)) {
     const list = map.get(row.workId) ?? [];
     list.push(row.purl);
     map.set(row.workId, list);
@@ -23,14 +23,13 @@ export function packagesOf(db: Db, workIds: number[]): Map<number, string[]> {
   return map;
 }
 
-export function isMaintainer(db: Db, workId: number, userId: number): boolean {
-  return (
-    db
-      .select()
-      .from(workMaintainers)
-      .where(and(eq(workMaintainers.workId, workId), eq(workMaintainers.userId, userId)))
-      .get() !== undefined
-  );
+export async function isMaintainer(db: Db, workId: number, userId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ workId: workMaintainers.workId })
+    .from(workMaintainers)
+    .where(and(eq(workMaintainers.workId, workId), eq(workMaintainers.userId, userId)))
+    .limit(1);
+  return row !== undefined;
 }
 
 export function workView(work: Work, packages: string[], licensorName: string, baseUrl = "") {
@@ -66,11 +65,11 @@ export function workView(work: Work, packages: string[], licensorName: string, b
 export type WorkView = ReturnType<typeof workView>;
 
 /** A work's LICENSE: the header names the work, its licensor and the year it was registered. */
-export function workLicense(db: Db, work: Work, workUrl: string, format: LicenseFormat): string {
+export async function workLicense(db: Db, work: Work, workUrl: string, format: LicenseFormat): Promise<string> {
   return renderLicense(
     {
       title: work.title,
-      licensorName: licensorName(db, work.licensorOrganizationId),
+      licensorName: await licensorName(db, work.licensorOrganizationId),
       year: Number(work.createdAt.slice(0, 4)),
       versionRange: work.versionRange,
       workUrl,
@@ -79,49 +78,50 @@ export function workLicense(db: Db, work: Work, workUrl: string, format: License
   );
 }
 
-export function licensorName(db: Db, organizationId: number): string {
-  return db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, organizationId)).get()?.name ?? "";
+export async function licensorName(db: Db, organizationId: number): Promise<string> {
+  const [row] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, organizationId)).limit(1);
+  return row?.name ?? "";
 }
 
-export function viewWork(db: Db, work: Work, baseUrl = ""): WorkView {
-  return workView(work, packagesOf(db, [work.id]).get(work.id) ?? [], licensorName(db, work.licensorOrganizationId), baseUrl);
+export async function viewWork(db: Db, work: Work, baseUrl = ""): Promise<WorkView> {
+  const packages = await packagesOf(db, [work.id]);
+  return workView(work, packages.get(work.id) ?? [], await licensorName(db, work.licensorOrganizationId), baseUrl);
 }
+
+/**
+ * Case-insensitive `like` on both engines (SQLite's is already, for ASCII; PostgreSQL's is not), with
+ * `\` escaping the pattern's own `%` and `_`.
+ */
+const matches = (column: Column, pattern: string) => sql`lower(${column}) like lower(${pattern}) escape '\\'`;
 
 /** The public registry: search over title, slug, description and package URLs; paginated. */
-export function listWorks(db: Db, q: { q?: string | undefined; limit: number; offset: number }, baseUrl = "") {
+export async function listWorks(db: Db, q: { q?: string | undefined; limit: number; offset: number }, baseUrl = "") {
   const term = q.q?.trim();
   const pattern = term ? `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   const where = pattern
     ? or(
-        sql`${works.title} like ${pattern} escape '\\'`,
-        sql`${works.slug} like ${pattern} escape '\\'`,
-        sql`${works.description} like ${pattern} escape '\\'`,
-        sql`${works.repositoryFullName} like ${pattern} escape '\\'`,
-        inArray(
-          works.id,
-          db
-            .select({ id: workPackages.workId })
-            .from(workPackages)
-            .where(sql`${workPackages.purl} like ${pattern} escape '\\'`),
-        ),
+        matches(works.title, pattern),
+        matches(works.slug, pattern),
+        matches(works.description, pattern),
+        matches(works.repositoryFullName, pattern),
+        inArray(works.id, db.select({ id: workPackages.workId }).from(workPackages).where(matches(workPackages.purl, pattern))),
       )
     : undefined;
-  const total = db.select({ n: count() }).from(works).where(where).get()?.n ?? 0;
-  const rows = db
+  const [counted] = await db.select({ n: count() }).from(works).where(where);
+  const rows = await db
     .select({ work: works, licensor: organizations.name })
     .from(works)
     .innerJoin(organizations, eq(organizations.id, works.licensorOrganizationId))
     .where(where)
     .orderBy(asc(works.title), asc(works.id))
     .limit(q.limit)
-    .offset(q.offset)
-    .all();
-  const pkgs = packagesOf(
+    .offset(q.offset);
+  const pkgs = await packagesOf(
     db,
     rows.map((r) => r.work.id),
   );
   return {
-    total,
+    total: counted?.n ?? 0,
     limit: q.limit,
     offset: q.offset,
     works: rows.map((r) => workView(r.work, pkgs.get(r.work.id) ?? [], r.licensor, baseUrl)),

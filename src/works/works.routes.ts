@@ -2,6 +2,7 @@ import type { Request } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
+import type { Actor } from "../shared/actor.js";
 import type { ApiRouter } from "../http/route.js";
 import { LICENSE_MEDIA_TYPES } from "../licenses/render-license.js";
 import { renderBadge } from "./badge.js";
@@ -26,6 +27,12 @@ export function baseUrlOf(req: Request, publicUrl: string | undefined): string {
 }
 
 export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
+  registerRegistryRoutes(api, deps);
+  registerDocumentRoutes(api, deps);
+  registerForkRoutes(api, deps);
+}
+
+function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock, github, config } = deps;
   const tag = "works";
   const base = (req: Request) => baseUrlOf(req, config.PUBLIC_URL);
@@ -45,7 +52,11 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
       res
         .status(201)
         .location(`/api/v1/works/${result.work.slug}`)
-        .json({ ...viewWork(db, result.work, base(req)), licenseCheck: result.licenseCheck, suggestedPackages: result.suggestedPackages });
+        .json({
+          ...(await viewWork(db, result.work, base(req))),
+          licenseCheck: result.licenseCheck,
+          suggestedPackages: result.suggestedPackages,
+        });
     },
   );
 
@@ -64,8 +75,8 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
         },
       },
     },
-    ({ query, req, res }) => {
-      res.json(listWorks(db, query, base(req)));
+    async ({ query, req, res }) => {
+      res.json(await listWorks(db, query, base(req)));
     },
   );
 
@@ -79,10 +90,16 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
       params: slugParam,
       responses: { 200: { description: "The work", schema: workResponse } },
     },
-    ({ params, req, res }) => {
-      res.json(viewWork(db, getWorkBySlug(db, params.slug), base(req)));
+    async ({ params, req, res }) => {
+      res.json(await viewWork(db, await getWorkBySlug(db, params.slug), base(req)));
     },
   );
+}
+
+function registerDocumentRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock, github, config } = deps;
+  const tag = "works";
+  const base = (req: Request) => baseUrlOf(req, config.PUBLIC_URL);
 
   api.route(
     {
@@ -95,9 +112,9 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
       query: licenseQuery,
       responses: { 200: { description: "The license", contentType: "text/plain" } },
     },
-    ({ params, query, req, res }) => {
-      const work = getWorkBySlug(db, params.slug);
-      const text = workLicense(db, work, `${base(req)}/works/${work.slug}`, query.format);
+    async ({ params, query, req, res }) => {
+      const work = await getWorkBySlug(db, params.slug);
+      const text = await workLicense(db, work, `${base(req)}/works/${work.slug}`, query.format);
       res.set("Cache-Control", "public, max-age=300").type(LICENSE_MEDIA_TYPES[query.format]).send(text);
     },
   );
@@ -112,8 +129,8 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
       params: slugParam,
       responses: { 200: { description: "The badge", contentType: "image/svg+xml" } },
     },
-    ({ params, res }) => {
-      const svg = renderBadge(getWorkBySlug(db, params.slug));
+    async ({ params, res }) => {
+      const svg = renderBadge(await getWorkBySlug(db, params.slug));
       res.set("Cache-Control", "public, max-age=300, stale-while-revalidate=86400").type("image/svg+xml").send(svg);
     },
   );
@@ -133,7 +150,7 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
       },
     },
     async ({ params, body, user, req, res }) => {
-      const work = getWorkBySlug(db, params.slug);
+      const work = await getWorkBySlug(db, params.slug);
       const result = await openLicensePullRequest(
         db,
         work,
@@ -143,10 +160,15 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
       res.status(result.created ? 201 : 200).json(result);
     },
   );
+}
 
-  const requireMaintainerOrTreasurer = (slug: string, user: { id: number; isTreasurer: boolean }) => {
-    const work = getWorkBySlug(db, slug);
-    if (!user.isTreasurer && !isMaintainer(db, work.id, user.id))
+function registerForkRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock, github } = deps;
+  const tag = "works";
+
+  const requireMaintainerOrTreasurer = async (slug: string, user: Actor) => {
+    const work = await getWorkBySlug(db, slug);
+    if (!user.isTreasurer && !(await isMaintainer(db, work.id, user.id)))
       throw new AppError("forbidden", "Only the work's maintainers and treasurers see its forks.");
     return work;
   };
@@ -162,7 +184,7 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 200: { description: "Forks", schema: forksResponse } },
     },
     async ({ params, user, res }) => {
-      res.json(await discoverForks(db, requireMaintainerOrTreasurer(params.slug, user), { clock, github }));
+      res.json(await discoverForks(db, await requireMaintainerOrTreasurer(params.slug, user), { clock, github }));
     },
   );
 
@@ -176,8 +198,8 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
       params: slugParam,
       responses: { 200: { description: "Forks", schema: forksResponse } },
     },
-    ({ params, user, res }) => {
-      res.json(listForks(db, requireMaintainerOrTreasurer(params.slug, user).id));
+    async ({ params, user, res }) => {
+      res.json(await listForks(db, (await requireMaintainerOrTreasurer(params.slug, user)).id));
     },
   );
 
@@ -197,8 +219,8 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
         },
       },
     },
-    ({ res }) => {
-      res.json(unattributedForkOwners(db));
+    async ({ res }) => {
+      res.json(await unattributedForkOwners(db));
     },
   );
 }
