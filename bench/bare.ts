@@ -17,7 +17,7 @@ export async function bareInsert(location: { url?: string; path: string }, rows:
     const db = new Database(location.path);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = FULL");
-    db.exec(CREATE.replace("id integer primary key", "id integer primary key autoincrement"));
+    db.exec(CREATE);
     const insert = db.prepare("insert into bench_bare (invoice_id, position, kind, description, amount_minor) values (?, ?, ?, ?, ?)");
     const started = performance.now();
     db.transaction(() => {

@@ -2,6 +2,7 @@
 // makes it, so the change and its record land together or not at all.
 import type { Db } from "../db/client.js";
 import { auditLog } from "../db/schema.js";
+import { bulkInsert } from "../db/bulk-insert.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 
 export interface AuditEntry {
@@ -28,17 +29,15 @@ export async function recordAudit(tx: Db, entry: AuditEntry, clock: Clock): Prom
   await tx.insert(auditLog).values(auditRow(entry, isoNow(clock)));
 }
 
-// Seven parameters a row: 4,000 rows stay under SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
-const ROWS_PER_STATEMENT = 4000;
-
 /**
- * Records many state changes at the same instant, in the given order: one multi-row insert (one per
- * 4,000 entries). Call it with the transaction (`tx`) that makes the changes.
+ * Records many state changes at the same instant, in the given order, as one bulk insert. Call it with
+ * the transaction (`tx`) that makes the changes.
  */
 export async function recordAudits(tx: Db, entries: readonly AuditEntry[], clock: Clock): Promise<void> {
   const createdAt = isoNow(clock);
-  for (let start = 0; start < entries.length; start += ROWS_PER_STATEMENT) {
-    const rows = entries.slice(start, start + ROWS_PER_STATEMENT).map((entry) => auditRow(entry, createdAt));
-    await tx.insert(auditLog).values(rows);
-  }
+  await bulkInsert(
+    tx,
+    auditLog,
+    entries.map((entry) => auditRow(entry, createdAt)),
+  );
 }

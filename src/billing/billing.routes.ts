@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BILLING_RUN_STATUSES } from "./vocabulary.js";
 import type { AppDeps } from "../deps.js";
 import type { Config } from "../config.js";
 import type { ApiRouter } from "../http/route.js";
@@ -66,7 +67,20 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: {
         200: {
           description: "Runs",
-          schema: z.object({ billingRuns: z.array(z.object({ id: z.number().int(), month: z.string(), status: z.string() }).loose()) }),
+          schema: z.object({
+            billingRuns: z.array(
+              z.object({
+                id: z.number().int(),
+                month: z.string(),
+                feeScheduleId: z.number().int(),
+                status: z.enum(BILLING_RUN_STATUSES),
+                invoicesCreated: z.number().int(),
+                startedBy: z.number().int().nullable(),
+                startedAt: z.string(),
+                finishedAt: z.string().nullable(),
+              }),
+            ),
+          }),
         },
       },
     },

@@ -8,7 +8,7 @@
 // code, then writes set by set: per chunk of organizations, one insert per table.
 import { and, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { execute, lockForUpdate, queryRows, toInt } from "../db/sql.js";
+import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
 import { billingRuns, invoiceLines, invoices, organizations, sizeFacts, usages, works } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import { moneyJson } from "../shared/money.js";
@@ -28,7 +28,7 @@ import { recordAudits, type AuditEntry } from "../audit/record-audit.js";
 import { InvoiceNumberer, issueTerms, recordIssues, type IssuedInvoice, type IssueTerms } from "../invoices/issue-invoice.js";
 import { issuedStatus } from "../invoices/invoice-rules.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
-import { insertJsonRows } from "../db/bulk-insert.js";
+import { bulkInsert } from "../db/bulk-insert.js";
 
 export interface BillingRunOptions {
   month: string;
@@ -302,10 +302,7 @@ async function insertInvoices(
     };
   });
   // RETURNING lists rows in no promised order: the organization says which invoice is whose.
-  const inserted = await queryRows<{ id: unknown; organization_id: unknown }>(
-    tx,
-    sql`${insertJsonRows(tx, invoices, rows)} on conflict (organization_id, month) do nothing returning id, organization_id`,
-  );
+  const inserted = await bulkInsert(tx, invoices, rows, { onConflictDoNothing: true, returning: ["id", "organization_id"] });
   return new Map(inserted.map((r) => [toInt(r.organization_id), toInt(r.id)]));
 }
 
@@ -324,7 +321,7 @@ async function insertLines(tx: Db, planned: PlannedInvoice[], idOf: (p: PlannedI
       obligation: l.kind === "fee" ? p.obligation : null,
     })),
   );
-  if (rows.length > 0) await execute(tx, insertJsonRows(tx, invoiceLines, rows));
+  await bulkInsert(tx, invoiceLines, rows);
 }
 
 function auditEntry(p: PlannedInvoice, invoiceId: number, number: string | null, context: RunContext): AuditEntry {

@@ -13,11 +13,13 @@ const grantResponse = z
     algorithm: z.literal("Ed25519"),
     keyFingerprint: z.string(),
     organizationId: z.number().int(),
+    organizationName: z.string(),
     workSlug: z.string(),
     month: z.string(),
     invoiceNumber: z.string().nullable(),
+    publicKeyUrl: z.string(),
+    issuedAt: z.string(),
   })
-  .loose()
   .meta({ id: "Grant" });
 
 export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
-import { INVOICE_STATUSES } from "./vocabulary.js";
+import { INVOICE_LINE_KINDS, INVOICE_STATUSES } from "./vocabulary.js";
 import type { ApiRouter } from "../http/route.js";
 import { isoDateSchema, monthSchema, moneyInputSchema, moneyOutputSchema, paginationQuery } from "../shared/schemas.js";
 import { moneyJson } from "../shared/money.js";
@@ -24,12 +24,28 @@ export const invoiceResponse = z
     issuedOn: z.string().nullable(),
     dueOn: z.string().nullable(),
     currency: z.string(),
-    lines: z.array(z.object({ workSlug: z.string().nullable(), kind: z.string(), description: z.string(), amount: moneyOutputSchema })),
+    seller: z.object({ name: z.string(), country: z.string(), address: z.string(), vatId: z.string().nullable() }),
+    buyer: z.object({ organizationId: z.number().int(), name: z.string(), country: z.string().nullable() }),
+    lines: z.array(
+      z.object({
+        workSlug: z.string().nullable(),
+        kind: z.enum(INVOICE_LINE_KINDS),
+        description: z.string(),
+        amount: moneyOutputSchema,
+        days: z.number().int().nullable(),
+        daysInMonth: z.number().int().nullable(),
+        annualFee: moneyOutputSchema.nullable(),
+      }),
+    ),
     total: moneyOutputSchema,
     paid: moneyOutputSchema,
+    credited: moneyOutputSchema,
     outstanding: moneyOutputSchema,
+    note: z.string().nullable(),
+    paymentInstructions: z.object({ payee: z.string(), iban: z.string().nullable(), reference: z.string(), text: z.string() }).nullable(),
+    payments: z.array(z.object({ id: z.number().int(), amount: moneyOutputSchema, paidOn: z.string(), reference: z.string() })),
+    creditNote: z.object({ reason: z.string(), amount: moneyOutputSchema, createdAt: z.string() }).nullable(),
   })
-  .loose()
   .meta({ id: "Invoice" });
 
 const paymentBody = z.strictObject({ amount: moneyInputSchema, paidOn: isoDateSchema, reference: z.string().trim().min(1).max(200) });
@@ -64,7 +80,20 @@ function registerInvoiceReadRoutes(api: ApiRouter, deps: AppDeps): void {
           description: "A page of invoices",
           schema: z.object({
             total: z.number().int(),
-            invoices: z.array(z.object({ number: z.string().nullable(), status: z.string() }).loose()),
+            invoices: z.array(
+              z.object({
+                id: z.number().int(),
+                number: z.string().nullable(),
+                status: z.enum(INVOICE_STATUSES),
+                organizationId: z.number().int(),
+                organizationName: z.string(),
+                month: z.string(),
+                issuedOn: z.string().nullable(),
+                dueOn: z.string().nullable(),
+                total: moneyOutputSchema,
+                outstanding: moneyOutputSchema,
+              }),
+            ),
           }),
         },
       },

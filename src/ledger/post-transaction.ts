@@ -1,12 +1,11 @@
 // The only writer of the ledger. Each transfer moves a positive amount from a credit account to
 // a debit account, so every transaction balances by construction; rows are never updated.
-import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { execute, queryRows, toInt } from "../db/sql.js";
+import { toInt } from "../db/sql.js";
 import { ledgerTransactions, ledgerTransfers } from "../db/schema.js";
 import { assert } from "../shared/errors.js";
 import type { LedgerCode } from "./vocabulary.js";
-import { insertJsonRows } from "../db/bulk-insert.js";
+import { bulkInsert } from "../db/bulk-insert.js";
 
 export interface TransferInput {
   debitAccount: string;
@@ -40,24 +39,22 @@ export async function postTransactions(tx: Db, inputs: TransactionInput[], creat
   const posted = inputs.map((input, index) => ({ input, index, transfers: movingTransfers(input) })).filter((p) => p.transfers.length > 0);
   const result: (number | null)[] = inputs.map(() => null);
   if (posted.length === 0) return result;
-  const rows = await queryRows<{ id: unknown; description: string }>(
+  const rows = await bulkInsert(
     tx,
-    sql`${insertJsonRows(
-      tx,
-      ledgerTransactions,
-      posted.map(({ input }) => ({
-        code: input.code,
-        description: input.description,
-        invoiceId: input.invoiceId ?? null,
-        paymentId: input.paymentId ?? null,
-        effectiveOn: input.effectiveOn,
-        createdAt,
-      })),
-    )} returning id, description`,
+    ledgerTransactions,
+    posted.map(({ input }) => ({
+      code: input.code,
+      description: input.description,
+      invoiceId: input.invoiceId ?? null,
+      paymentId: input.paymentId ?? null,
+      effectiveOn: input.effectiveOn,
+      createdAt,
+    })),
+    { returning: ["id", "description"] },
   );
   // Identity values are drawn row by row in insertion order on both engines, while the order
   // RETURNING lists rows in is unspecified: sorted by id, the rows are the inputs, in order.
-  const created = rows.map((r) => ({ id: toInt(r.id), description: r.description })).sort((a, b) => a.id - b.id);
+  const created = rows.map((r) => ({ id: toInt(r.id), description: r.description as string })).sort((a, b) => a.id - b.id);
   posted.forEach((p, i) => {
     assert(created[i]?.description === p.input.description, "ledger transactions are numbered in insertion order");
     result[p.index] = created[i].id;
@@ -73,7 +70,7 @@ export async function postTransactions(tx: Db, inputs: TransactionInput[], creat
       createdAt,
     })),
   );
-  await execute(tx, insertJsonRows(tx, ledgerTransfers, transfers));
+  await bulkInsert(tx, ledgerTransfers, transfers);
   return result;
 }
 

@@ -9,12 +9,14 @@ import { Commune } from "../support/commune.js";
 
 let h: Harness;
 let c: Commune;
-beforeEach(() => {
-  h = makeHarness({ INVOICE_PREFIX: "RCP", PAYMENT_TERMS_DAYS: 30, SELLER_IBAN: "DE89 3704 0044 0532 0130 00" });
-  c = new Commune(h);
+beforeEach(async () => {
+  h = await makeHarness({ INVOICE_PREFIX: "RCP", PAYMENT_TERMS_DAYS: 30, SELLER_IBAN: "DE89 3704 0044 0532 0130 00" });
+  c = await Commune.create(h);
   h.clock.set("2026-04-02T09:00:00Z");
 });
-afterEach(() => h.close());
+afterEach(async () => {
+  await h.close();
+});
 
 /** The ledger as a readable markdown table: account, debits, credits, balance. */
 async function ledgerTable(): Promise<string> {
@@ -27,24 +29,24 @@ async function ledgerTable(): Promise<string> {
 }
 
 async function setUpStory() {
-  const licensor = c.org("Commons Coop", "worker_cooperative");
-  c.verify(licensor.id, "verified");
+  const licensor = await c.org("Commons Coop", "worker_cooperative");
+  await c.verify(licensor.id, "verified");
   const w1 = await c.work("ledger-tool", licensor.id);
   const w2 = await c.work("left-pad", licensor.id);
-  const acme = c.org("Acme GmbH", "commercial", { headcount: 20 });
-  const bigco = c.org("BigCo", "commercial");
-  const pending = c.org("Pending Coop", "worker_cooperative", { headcount: 5 });
-  const verified = c.org("Verified Coop", "worker_cooperative", { headcount: 5 });
-  c.verify(verified.id, "verified");
-  const ngo = c.org("NGO", "nonprofit", { headcount: 3 });
-  c.use(acme, [
+  const acme = await c.org("Acme GmbH", "commercial", { headcount: 20 });
+  const bigco = await c.org("BigCo", "commercial");
+  const pending = await c.org("Pending Coop", "worker_cooperative", { headcount: 5 });
+  const verified = await c.org("Verified Coop", "worker_cooperative", { headcount: 5 });
+  await c.verify(verified.id, "verified");
+  const ngo = await c.org("NGO", "nonprofit", { headcount: 3 });
+  await c.use(acme, [
     { workSlug: w1.slug, purpose: "commercial", startedOn: "2026-03-16" },
     { workSlug: w2.slug, purpose: "commercial", startedOn: "2025-06-01", endedOn: "2026-03-10" },
   ]);
-  c.use(bigco, { workSlug: w1.slug, purpose: "commercial", startedOn: "2026-01-01" });
-  c.use(getOrganizationRow(h.db, pending.id)!, { workSlug: w1.slug, purpose: "commercial", startedOn: "2026-03-01" });
-  c.use(getOrganizationRow(h.db, verified.id)!, { workSlug: w1.slug, purpose: "commercial", startedOn: "2026-03-01" });
-  c.use(ngo, { workSlug: w2.slug, purpose: "noncommercial", startedOn: "2026-03-01" });
+  await c.use(bigco, { workSlug: w1.slug, purpose: "commercial", startedOn: "2026-01-01" });
+  await c.use((await getOrganizationRow(h.db, pending.id))!, { workSlug: w1.slug, purpose: "commercial", startedOn: "2026-03-01" });
+  await c.use((await getOrganizationRow(h.db, verified.id))!, { workSlug: w1.slug, purpose: "commercial", startedOn: "2026-03-01" });
+  await c.use(ngo, { workSlug: w2.slug, purpose: "noncommercial", startedOn: "2026-03-01" });
   return { acme, bigco, pending, verified, ngo };
 }
 
@@ -153,7 +155,7 @@ describe("a billing story", () => {
       .set(c.treasurer.auth)
       .send({ decision: "rejected", reason: "Outside shareholders" })
       .expect(201);
-    const held = h.db.select().from(invoices).where(eq(invoices.organizationId, pending.id)).get()!;
+    const [held] = await h.db.select().from(invoices).where(eq(invoices.organizationId, pending.id));
     expect(held).toMatchObject({ status: "issued", number: "RCP-2026-000003" });
 
     // BigCo's invoice is voided: a credit note reverses it.
@@ -179,7 +181,7 @@ describe("a billing story", () => {
       },
     ]);
     expect(balances.accounts.find((a: { account: string }) => a.account === `receivable:${acme.id}`).balance.amountMinor).toBe(0);
-    expect(checkLedger(h.db)).toEqual([]);
+    expect(await checkLedger(h.db)).toEqual([]);
 
     const txs = (await api(h).get("/api/v1/ledger/transactions?limit=2").set(c.treasurer.auth).expect(200)).body.transactions;
     expect(txs[0]).toMatchObject({
@@ -196,20 +198,21 @@ describe("a billing story", () => {
       .set(c.treasurer.auth)
       .send({ decision: "verified", reason: "Registry checked" })
       .expect(201);
-    expect(h.db.select().from(invoices).where(eq(invoices.organizationId, pending.id)).get()).toMatchObject({
+    const [dropped] = await h.db.select().from(invoices).where(eq(invoices.organizationId, pending.id));
+    expect(dropped).toMatchObject({
       status: "void",
       number: null,
     });
-    expect(checkLedger(h.db)).toEqual([]);
+    expect(await checkLedger(h.db)).toEqual([]);
   });
 });
 
 describe("payments", () => {
   async function issued() {
-    const licensor = c.org("Commons", "nonprofit");
+    const licensor = await c.org("Commons", "nonprofit");
     const w = await c.work("tool", licensor.id);
-    const firm = c.org("Firm", "commercial", { headcount: 5 });
-    c.use(firm, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
+    const firm = await c.org("Firm", "commercial", { headcount: 5 });
+    await c.use(firm, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
     await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month: "2026-03" }).expect(201);
     return firm;
   }
@@ -254,7 +257,7 @@ describe("payments", () => {
     expect(results.map((r) => r.status)).toEqual(Array(8).fill(201));
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     expect((await api(h).get("/api/v1/invoices/RCP-2026-000001").set(c.treasurer.auth)).body.paid.amountMinor).toBe(400);
-    expect(checkLedger(h.db)).toEqual([]);
+    expect(await checkLedger(h.db)).toEqual([]);
   });
 
   it("only treasurers record payments; amounts must be exact decimal strings", async () => {
@@ -278,13 +281,13 @@ describe("payments", () => {
 
 describe("invoices", () => {
   it("are visible to the buyer's members and treasurers only, as JSON, HTML and UBL", async () => {
-    const licensor = c.org("Commons", "nonprofit");
+    const licensor = await c.org("Commons", "nonprofit");
     const w = await c.work("tool", licensor.id);
-    const buyerOwner = makeUser(h);
-    const firm = c.org("Firm", "commercial", { headcount: 5, owner: buyerOwner });
-    c.use(firm, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
-    const other = makeUser(h);
-    c.org("Other", "commercial", { owner: other });
+    const buyerOwner = await makeUser(h);
+    const firm = await c.org("Firm", "commercial", { headcount: 5, owner: buyerOwner });
+    await c.use(firm, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
+    const other = await makeUser(h);
+    await c.org("Other", "commercial", { owner: other });
     await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month: "2026-03" }).expect(201);
 
     await api(h).get("/api/v1/invoices/RCP-2026-000001").set(other.auth).expect(404);
@@ -389,10 +392,10 @@ describe("fee schedules", () => {
   });
 
   it("a band change between months bills each month at its own band", async () => {
-    const licensor = c.org("Commons", "nonprofit");
+    const licensor = await c.org("Commons", "nonprofit");
     const w = await c.work("tool", licensor.id);
-    const firm = c.org("Growing", "commercial", { headcount: 5, factsOn: "2026-01-01" });
-    c.use(firm, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
+    const firm = await c.org("Growing", "commercial", { headcount: 5, factsOn: "2026-01-01" });
+    await c.use(firm, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
     // Facts change mid-March: March still bills at the 1 March facts, April at the new ones.
     await api(h)
       .post(`/api/v1/organizations/${firm.id}/facts`)
@@ -420,10 +423,10 @@ describe("a zero-decimal currency", () => {
         bands: [{ minHeadcount: 1, maxHeadcount: null, annualFee: { amount: "100000", currency: "JPY" } }],
       })
       .expect(201);
-    const licensor = c.org("Commons", "nonprofit");
+    const licensor = await c.org("Commons", "nonprofit");
     const w = await c.work("tool", licensor.id);
-    const firm = c.org("Tokyo KK", "commercial", { headcount: 3 });
-    c.use(firm, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-03-22" });
+    const firm = await c.org("Tokyo KK", "commercial", { headcount: 3 });
+    await c.use(firm, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-03-22" });
     const run = await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month: "2026-03" });
     // 100000 × 10 / (12 × 31) = 2688.17 → 2688
     expect(run.body.invoices[0].total).toEqual({ amountMinor: 2688, currency: "JPY", formatted: "JPY 2,688" });
@@ -439,16 +442,16 @@ describe("a zero-decimal currency", () => {
       .set("Idempotency-Key", "yen2")
       .send({ amount: { amount: "2688", currency: "JPY" }, paidOn: "2026-04-03", reference: "x" })
       .expect(201);
-    expect(checkLedger(h.db)).toEqual([]);
+    expect(await checkLedger(h.db)).toEqual([]);
   });
 });
 
 describe("billing runs", () => {
   it("are for treasurers; held invoices are addressed by id and can be voided", async () => {
-    const licensor = c.org("Commons", "nonprofit");
+    const licensor = await c.org("Commons", "nonprofit");
     const w = await c.work("tool", licensor.id);
-    const coop = c.org("Pending", "worker_cooperative", { headcount: 3 });
-    c.use(coop, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
+    const coop = await c.org("Pending", "worker_cooperative", { headcount: 3 });
+    await c.use(coop, { workSlug: w.slug, purpose: "commercial", startedOn: "2026-01-01" });
     await api(h).post("/api/v1/billing-runs").set(c.owner.auth).send({ month: "2026-03" }).expect(403);
     const bad = await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month: "2026-13" });
     expect(bad.status).toBe(422);
@@ -477,13 +480,13 @@ describe("billing runs", () => {
       .set(c.treasurer.auth)
       .send({ reason: "Cooperative under review elsewhere" });
     expect(voided.body).toMatchObject({ status: "void", number: null });
-    expect(checkLedger(h.db)).toEqual([]);
+    expect(await checkLedger(h.db)).toEqual([]);
   });
 });
 
 describe("usages", () => {
   it("carry the obligation of PRODUCT.md §3", async () => {
-    const licensor = c.org("Commons", "nonprofit");
+    const licensor = await c.org("Commons", "nonprofit");
     const w = await c.work("tool", licensor.id);
     const firm = (await api(h).post("/api/v1/organizations").set(c.owner.auth).send({ name: "Firm", kind: "commercial" })).body;
     const post = (purpose: string) =>
@@ -507,7 +510,7 @@ describe("usages", () => {
       .set(c.owner.auth)
       .send({ endedOn: "2026-02-28" });
     expect(ended.body.endedOn).toBe("2026-02-28");
-    const stranger = makeUser(h);
+    const stranger = await makeUser(h);
     await api(h).get(`/api/v1/organizations/${firm.id}/usages`).set(stranger.auth).expect(404);
   });
 });

@@ -2,29 +2,41 @@
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { closeDatabase, openDatabase } from "../../src/db/client.js";
-import { checkLedger } from "../../src/ledger/check-ledger.js";
-import { freshDatabasePath, makeUser, tempDir, type Harness } from "../support/harness.js";
-import { Commune } from "../support/commune.js";
-import { TestClock } from "../support/harness.js";
+import { sql } from "drizzle-orm";
 import { pino } from "pino";
+import { openDatabase, type Database, type Db } from "../../src/db/client.js";
+import { queryRows, toInt } from "../../src/db/sql.js";
+import { ledgerTransactions, ledgerTransfers } from "../../src/db/schema.js";
+import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { testConfig } from "../../src/config.js";
 import { loadOrCreateSigner } from "../../src/grants/signing-key.js";
 import { GitHub } from "../../src/github/github-client.js";
+import { freshDatabaseSettings, makeUser, tempDir, TestClock, type Harness } from "../support/harness.js";
+import { Commune } from "../support/commune.js";
 
 const root = join(import.meta.dirname, "../..");
 const ORGS = 1500;
+/** Organizations seeded per transaction. */
+const SEED_CHUNK = 250;
 
-async function seed(path: string, keyPath: string) {
-  const db = openDatabase(path);
+type Settings = Awaited<ReturnType<typeof freshDatabaseSettings>>;
+
+const open = (settings: Settings, options?: { migrate?: boolean }) =>
+  openDatabase({ url: settings.DATABASE_URL, path: settings.DATABASE_PATH }, options);
+
+/** A licensor, one work and ORGS commercial users of it, made through the domain commands, a chunk per transaction. */
+async function seed(settings: Settings, keyPath: string) {
+  const database = await open(settings);
   const clock = new TestClock();
-  const config = testConfig({ DATABASE_PATH: path, SIGNING_KEY_PATH: keyPath });
-  const h = {
-    db,
+  const config = testConfig({ ...settings, SIGNING_KEY_PATH: keyPath });
+  // The commune's commands run on `view.db`: the database, or the transaction of the chunk being seeded.
+  const view = {
+    db: database.db,
+    database,
     clock,
     config,
     deps: {
-      db,
+      db: database.db,
       config,
       clock,
       logger: pino({ level: "silent" }),
@@ -32,23 +44,41 @@ async function seed(path: string, keyPath: string) {
       signer: loadOrCreateSigner(keyPath),
     },
     app: undefined,
-    close: () => closeDatabase(db),
+    close: () => database.close(),
   } as unknown as Harness;
-  const c = new Commune(h, makeUser(h));
-  const licensor = c.org("Commons", "nonprofit");
-  const work = await c.work("tool", licensor.id);
-  db.$client.transaction(() => {
-    for (let i = 0; i < ORGS; i++)
-      c.use(c.org(`Firm ${i}`, "commercial", { headcount: 1 + (i % 300) }), {
-        workSlug: work.slug,
-        purpose: "commercial",
-        startedOn: "2026-01-01",
+  try {
+    const c = await Commune.create(view, await makeUser(view));
+    const licensor = await c.org("Commons", "nonprofit");
+    const work = await c.work("tool", licensor.id);
+    for (let start = 0; start < ORGS; start += SEED_CHUNK) {
+      await database.db.transaction(async (tx) => {
+        view.db = tx;
+        try {
+          for (let i = start; i < Math.min(start + SEED_CHUNK, ORGS); i++)
+            await c.use(await c.org(`Firm ${i}`, "commercial", { headcount: 1 + (i % 300) }), {
+              workSlug: work.slug,
+              purpose: "commercial",
+              startedOn: "2026-01-01",
+            });
+        } finally {
+          view.db = database.db;
+        }
       });
-  })();
-  closeDatabase(db);
+    }
+  } finally {
+    await database.close();
+  }
 }
 
-function cli(args: string[], env: Record<string, string>) {
+/** The environment of a CLI child process on this database: both settings, whichever the engine uses. */
+const cliEnv = (settings: Settings, keyPath: string): Record<string, string | undefined> => ({
+  DATABASE_PATH: settings.DATABASE_PATH,
+  DATABASE_URL: settings.DATABASE_URL,
+  SIGNING_KEY_PATH: keyPath,
+  LOG_LEVEL: "silent",
+});
+
+function cli(args: string[], env: Record<string, string | undefined>) {
   return spawn(process.execPath, [join(root, "bin/reciprocity.js"), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -56,95 +86,143 @@ function cli(args: string[], env: Record<string, string>) {
   });
 }
 
+function cliSync(args: string[], env: Record<string, string | undefined>) {
+  return spawnSync(process.execPath, [join(root, "bin/reciprocity.js"), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+}
+
+const invoiceCount = async (db: Db) => toInt((await queryRows<{ n: unknown }>(db, sql`select count(*) as n from invoices`))[0]?.n);
+
+const invoiceNumbers = async (db: Db) =>
+  (await queryRows<{ number: string }>(db, sql`select number from invoices order by number`)).map((r) => r.number);
+
+/**
+ * PostgreSQL: waits until no client session but this one is connected to the database. A killed client's
+ * backend may still be finishing what it had received (a COMMIT sent just before the kill) after the
+ * client process is gone; SQLite has no server, and a dead process writes nothing more.
+ */
+async function otherSessionsGone(database: Database) {
+  if (database.engine !== "postgres") return;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const [row] = await queryRows<{ n: unknown }>(
+      database.db,
+      sql`select count(*) as n from pg_stat_activity
+          where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()`,
+    );
+    if (toInt(row?.n) === 0) return;
+    if (Date.now() > deadline) throw new Error("the killed run's sessions are still connected");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe("a billing run killed mid-way", () => {
-  it("is completed by a rerun with no duplicate invoice and no gap in numbers", async () => {
-    const path = freshDatabasePath();
+  it("is completed by a rerun with no duplicate invoice and no gap in numbers", { timeout: 120_000 }, async () => {
+    const settings = await freshDatabaseSettings();
     const keyPath = join(tempDir(), "key.pem");
-    await seed(path, keyPath);
-    const env = { DATABASE_PATH: path, SIGNING_KEY_PATH: keyPath, LOG_LEVEL: "silent" };
+    await seed(settings, keyPath);
+    const env = cliEnv(settings, keyPath);
 
     const child = cli(["billing", "run", "2026-03", "--chunk-size", "3"], env);
-    const watcher = openDatabase(path, { migrate: false });
-    const count = () => (watcher.$client.prepare("select count(*) as n from invoices").get() as { n: number }).n;
-    let seen = 0;
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      seen = count();
-      if (seen >= 30) break;
-      await new Promise((r) => setTimeout(r, 5));
+    const exited = new Promise((r) => child.once("exit", r));
+    child.stdout.resume();
+    child.stderr.resume();
+    // One connection at a time (queries are awaited one by one): the only session of this process.
+    const watcher = await open(settings, { migrate: false });
+    let afterKill: number;
+    try {
+      let seen = 0;
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        seen = await invoiceCount(watcher.db);
+        if (seen >= 30) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      child.kill("SIGKILL");
+      await exited;
+      await otherSessionsGone(watcher);
+      afterKill = await invoiceCount(watcher.db);
+    } finally {
+      await watcher.close();
     }
-    child.kill("SIGKILL");
-    await new Promise((r) => child.once("exit", r));
-    const afterKill = count();
-    closeDatabase(watcher);
     expect(afterKill).toBeGreaterThan(0);
     expect(afterKill).toBeLessThan(ORGS);
 
-    const rerun = spawnSync(process.execPath, [join(root, "bin/reciprocity.js"), "billing", "run", "2026-03"], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      encoding: "utf8",
-      timeout: 120_000,
-    });
+    const rerun = cliSync(["billing", "run", "2026-03"], env);
     expect(rerun.status, rerun.stderr).toBe(0);
     expect(rerun.stdout).toContain(`${ORGS - afterKill} new invoice(s); ${ORGS} in the month`);
 
-    const db = openDatabase(path);
-    const rows = db.$client.prepare("select number from invoices order by number").all() as { number: string }[];
-    expect(rows).toHaveLength(ORGS);
-    const year = rows[0]!.number.slice(4, 8);
-    expect(rows.map((r) => r.number)).toEqual(Array.from({ length: ORGS }, (_, i) => `RCP-${year}-${String(i + 1).padStart(6, "0")}`));
-    expect(checkLedger(db)).toEqual([]);
-    closeDatabase(db);
+    const database = await open(settings);
+    try {
+      const numbers = await invoiceNumbers(database.db);
+      expect(numbers).toHaveLength(ORGS);
+      const year = numbers[0]!.slice(4, 8);
+      expect(numbers).toEqual(Array.from({ length: ORGS }, (_, i) => `RCP-${year}-${String(i + 1).padStart(6, "0")}`));
+      expect(await checkLedger(database.db)).toEqual([]);
+    } finally {
+      await database.close();
+    }
 
-    const check = spawnSync(process.execPath, [join(root, "bin/reciprocity.js"), "ledger", "check"], {
-      cwd: root,
-      env: { ...process.env, ...env },
-      encoding: "utf8",
-    });
+    const check = cliSync(["ledger", "check"], env);
     expect(check.status).toBe(0);
     expect(check.stdout).toContain("every invariant holds");
   });
 
-  it("two concurrent runs of the same month create each invoice once, with no gap", async () => {
-    const path = freshDatabasePath();
+  it("two concurrent runs of the same month create each invoice once, with no gap", { timeout: 120_000 }, async () => {
+    const settings = await freshDatabaseSettings();
     const keyPath = join(tempDir(), "key.pem");
-    await seed(path, keyPath);
-    const env = { DATABASE_PATH: path, SIGNING_KEY_PATH: keyPath, LOG_LEVEL: "silent" };
+    await seed(settings, keyPath);
+    const env = cliEnv(settings, keyPath);
     const runs = [
       cli(["billing", "run", "2026-03", "--chunk-size", "50"], env),
       cli(["billing", "run", "2026-03", "--chunk-size", "50"], env),
     ];
+    const stderr = runs.map((p) => {
+      let text = "";
+      p.stderr.on("data", (d: Buffer) => (text += d.toString()));
+      p.stdout.resume();
+      return () => text;
+    });
     const codes = await Promise.all(runs.map((p) => new Promise<number | null>((r) => p.once("exit", r))));
-    expect(codes).toEqual([0, 0]);
-    const db = openDatabase(path);
-    const rows = db.$client.prepare("select number from invoices order by number").all() as { number: string }[];
-    expect(rows).toHaveLength(ORGS);
-    expect(new Set(rows.map((r) => r.number)).size).toBe(ORGS);
-    expect(rows.at(-1)!.number.endsWith(String(ORGS).padStart(6, "0"))).toBe(true);
-    expect(checkLedger(db)).toEqual([]);
-    closeDatabase(db);
+    expect(codes, stderr.map((s) => s()).join("\n")).toEqual([0, 0]);
+    const database = await open(settings);
+    try {
+      const numbers = await invoiceNumbers(database.db);
+      expect(numbers).toHaveLength(ORGS);
+      expect(new Set(numbers).size).toBe(ORGS);
+      expect(numbers.at(-1)!.endsWith(String(ORGS).padStart(6, "0"))).toBe(true);
+      expect(await checkLedger(database.db)).toEqual([]);
+    } finally {
+      await database.close();
+    }
   });
 
-  it("`reciprocity ledger check` exits 1 naming the first violation", () => {
-    const path = freshDatabasePath();
-    const db = openDatabase(path);
-    db.$client
-      .prepare(
-        "insert into ledger_transactions (code, description, effective_on, created_at) values ('invoice_issued', 'rogue', '2026-01-01', 'now')",
-      )
-      .run();
-    db.$client
-      .prepare(
-        "insert into ledger_transfers (transaction_id, debit_account, credit_account, amount_minor, currency, created_at) values (1, 'receivable:1', 'income:fees', 500, 'EUR', 'now')",
-      )
-      .run();
-    closeDatabase(db);
-    const check = spawnSync(process.execPath, [join(root, "bin/reciprocity.js"), "ledger", "check"], {
-      cwd: root,
-      env: { ...process.env, DATABASE_PATH: path },
-      encoding: "utf8",
-    });
+  it("`reciprocity ledger check` exits 1 naming the first violation", async () => {
+    const settings = await freshDatabaseSettings();
+    const database = await open(settings);
+    try {
+      await database.db.transaction(async (tx) => {
+        const [rogue] = await tx
+          .insert(ledgerTransactions)
+          .values({ code: "invoice_issued", description: "rogue", effectiveOn: "2026-01-01", createdAt: "now" })
+          .returning({ id: ledgerTransactions.id });
+        await tx.insert(ledgerTransfers).values({
+          transactionId: rogue!.id,
+          debitAccount: "receivable:1",
+          creditAccount: "income:fees",
+          amountMinor: 500,
+          currency: "EUR",
+          createdAt: "now",
+        });
+      });
+    } finally {
+      await database.close();
+    }
+    const check = cliSync(["ledger", "check"], { DATABASE_PATH: settings.DATABASE_PATH, DATABASE_URL: settings.DATABASE_URL });
     expect(check.status).toBe(1);
     expect(check.stderr).toContain("each receivable equals issued totals minus payments minus credits");
     expect(check.stderr).toContain("receivable:1 is 500 in the ledger but invoices say 0");
