@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "db/migrations/", "test-artifacts/", "coverage/", "static/"] },
+  { ignores: ["node_modules/", "data/", "db/migrations/", "test-artifacts/", "coverage/", "static/", "tmp-scratch/"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

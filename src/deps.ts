@@ -33,8 +33,7 @@ export async function buildDeps(
 ): Promise<Built> {
   const database = await openDatabase({ url: config.DATABASE_URL, path: config.DATABASE_PATH }, { migrate: overrides.migrate });
   const github =
-    overrides.github ??
-    new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: config.GITHUB_TIMEOUT_MS, retries: config.GITHUB_RETRIES });
+    overrides.github ?? new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: config.GITHUB_TIMEOUT_MS, retries: config.GITHUB_RETRIES });
   const deps: AppDeps = {
     db: database.db,
     config,

@@ -1,12 +1,10 @@
-import { z } from "zod";
-import { BILLING_RUN_STATUSES } from "./vocabulary.js";
 import type { AppDeps } from "../deps.js";
 import type { Config } from "../config.js";
 import type { ApiRouter } from "../http/route.js";
-import { monthSchema, moneyOutputSchema } from "../shared/schemas.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import type { SellerDetails } from "../invoices/invoices.queries.js";
 import { listBillingRuns, runBilling } from "./run-billing.js";
+import { billingRunBody, billingRunResponse, billingRunsResponse } from "./billing.schemas.js";
 
 export const invoicingDeps = (deps: AppDeps): InvoicingDeps => ({
   clock: deps.clock,
@@ -23,24 +21,6 @@ export const sellerOf = (config: Config): SellerDetails => ({
   iban: config.SELLER_IBAN,
 });
 
-const runResponse = z
-  .object({
-    runId: z.number().int(),
-    month: z.string(),
-    feeScheduleId: z.number().int(),
-    invoicesCreated: z.number().int(),
-    invoices: z.array(
-      z.object({
-        id: z.number().int(),
-        number: z.string().nullable(),
-        organizationId: z.number().int(),
-        status: z.string(),
-        total: moneyOutputSchema,
-      }),
-    ),
-  })
-  .meta({ id: "BillingRun" });
-
 export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db } = deps;
   api.route(
@@ -50,8 +30,8 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
       tag: "billing",
       summary: "Run billing for a month; idempotent per month",
       auth: "treasurer",
-      body: z.strictObject({ month: monthSchema }),
-      responses: { 201: { description: "The run and every invoice of the month", schema: runResponse } },
+      body: billingRunBody,
+      responses: { 201: { description: "The run and every invoice of the month", schema: billingRunResponse } },
     },
     async ({ body, user, res }) => {
       res.status(201).json(await runBilling(db, { month: body.month, actorUserId: user.id }, invoicingDeps(deps)));
@@ -64,25 +44,7 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
       tag: "billing",
       summary: "Billing runs with their results",
       auth: "treasurer",
-      responses: {
-        200: {
-          description: "Runs",
-          schema: z.object({
-            billingRuns: z.array(
-              z.object({
-                id: z.number().int(),
-                month: z.string(),
-                feeScheduleId: z.number().int(),
-                status: z.enum(BILLING_RUN_STATUSES),
-                invoicesCreated: z.number().int(),
-                startedBy: z.number().int().nullable(),
-                startedAt: z.string(),
-                finishedAt: z.string().nullable(),
-              }),
-            ),
-          }),
-        },
-      },
+      responses: { 200: { description: "Runs", schema: billingRunsResponse } },
     },
     async ({ res }) => {
       res.json({ billingRuns: await listBillingRuns(db) });

@@ -69,6 +69,11 @@ export function monthBounds(month: string): { first: string; last: string; days:
   return bounds;
 }
 
+/** The month `n` months after `month` (before, for a negative `n`), as YYYY-MM. */
+export function addMonths(month: string, n: number): string {
+  return new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1 + n, 1)).toISOString().slice(0, 7);
+}
+
 export interface DateInterval {
   startedOn: string;
   /** Inclusive; null while the usage goes on. */

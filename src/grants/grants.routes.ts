@@ -1,26 +1,9 @@
 import type { Express } from "express";
-import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { getGrant, listGrants } from "./grants.queries.js";
-
-const grantResponse = z
-  .object({
-    id: z.string(),
-    document: z.string(),
-    signature: z.string(),
-    algorithm: z.literal("Ed25519"),
-    keyFingerprint: z.string(),
-    organizationId: z.number().int(),
-    organizationName: z.string(),
-    workSlug: z.string(),
-    month: z.string(),
-    invoiceNumber: z.string().nullable(),
-    publicKeyUrl: z.string(),
-    issuedAt: z.string(),
-  })
-  .meta({ id: "Grant" });
+import { grantIdParam, grantResponse, grantsResponse } from "./grants.schemas.js";
 
 export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {
   api.route(
@@ -30,7 +13,7 @@ export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {
       tag: "grants",
       summary: "A signed commercial reciprocity license grant (public)",
       auth: "public",
-      params: z.object({ id: z.uuid() }),
+      params: grantIdParam,
       responses: { 200: { description: "The grant", schema: grantResponse } },
     },
     async ({ params, res }) => {
@@ -45,7 +28,7 @@ export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {
       summary: "The organization's grants",
       auth: "user",
       params: idParam,
-      responses: { 200: { description: "Grants", schema: z.object({ grants: z.array(grantResponse) }) } },
+      responses: { 200: { description: "Grants", schema: grantsResponse } },
     },
     async ({ params, user, res }) => {
       await requireOrganizationAccess(deps.db, user, params.id);

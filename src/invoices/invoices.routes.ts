@@ -1,57 +1,21 @@
-import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
-import { INVOICE_LINE_KINDS, INVOICE_STATUSES } from "./vocabulary.js";
 import type { ApiRouter } from "../http/route.js";
-import { isoDateSchema, monthSchema, moneyInputSchema, moneyOutputSchema, paginationQuery } from "../shared/schemas.js";
 import { moneyJson } from "../shared/money.js";
 import { recordPayment } from "../payments/record-payment.js";
 import { invoicingDeps, sellerOf } from "../billing/billing.routes.js";
 import { invoiceView, listInvoices, requireInvoiceAccess } from "./invoices.queries.js";
-import { INVOICE_REF_PATTERN } from "./invoice-rules.js";
+import {
+  invoiceListResponse,
+  invoiceNumberParam,
+  invoiceResponse,
+  listInvoicesQuery,
+  paymentBody,
+  paymentResponse,
+  voidInvoiceBody,
+} from "./invoices.schemas.js";
 import { invoiceUblFor, renderInvoiceHtml } from "./render-invoice.js";
 import { voidInvoice } from "./void-invoice.js";
-
-const numberParam = z.object({ number: z.string().regex(INVOICE_REF_PATTERN) });
-
-export const invoiceResponse = z
-  .object({
-    id: z.number().int(),
-    number: z.string().nullable(),
-    status: z.enum(INVOICE_STATUSES),
-    organizationId: z.number().int(),
-    month: z.string(),
-    issuedOn: z.string().nullable(),
-    dueOn: z.string().nullable(),
-    currency: z.string(),
-    seller: z.object({ name: z.string(), country: z.string(), address: z.string(), vatId: z.string().nullable() }),
-    buyer: z.object({ organizationId: z.number().int(), name: z.string(), country: z.string().nullable() }),
-    lines: z.array(
-      z.object({
-        workSlug: z.string().nullable(),
-        kind: z.enum(INVOICE_LINE_KINDS),
-        description: z.string(),
-        amount: moneyOutputSchema,
-        days: z.number().int().nullable(),
-        daysInMonth: z.number().int().nullable(),
-        annualFee: moneyOutputSchema.nullable(),
-      }),
-    ),
-    total: moneyOutputSchema,
-    paid: moneyOutputSchema,
-    credited: moneyOutputSchema,
-    outstanding: moneyOutputSchema,
-    note: z.string().nullable(),
-    paymentInstructions: z.object({ payee: z.string(), iban: z.string().nullable(), reference: z.string(), text: z.string() }).nullable(),
-    payments: z.array(z.object({ id: z.number().int(), amount: moneyOutputSchema, paidOn: z.string(), reference: z.string() })),
-    creditNote: z.object({ reason: z.string(), amount: moneyOutputSchema, createdAt: z.string() }).nullable(),
-  })
-  .meta({ id: "Invoice" });
-
-const paymentBody = z.strictObject({ amount: moneyInputSchema, paidOn: isoDateSchema, reference: z.string().trim().min(1).max(200) });
-const paymentResponse = z
-  .object({ id: z.number().int(), invoiceNumber: z.string(), amount: moneyOutputSchema, paidOn: z.string(), reference: z.string() })
-  .meta({ id: "Payment" });
 
 const tag = "invoices";
 
@@ -69,34 +33,8 @@ function registerInvoiceReadRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "Invoices the caller may see (all, for treasurers), with filters",
       auth: "user",
-      query: z.object({
-        status: z.enum(INVOICE_STATUSES).optional(),
-        month: monthSchema.optional(),
-        organizationId: z.coerce.number().int().positive().optional(),
-        ...paginationQuery,
-      }),
-      responses: {
-        200: {
-          description: "A page of invoices",
-          schema: z.object({
-            total: z.number().int(),
-            invoices: z.array(
-              z.object({
-                id: z.number().int(),
-                number: z.string().nullable(),
-                status: z.enum(INVOICE_STATUSES),
-                organizationId: z.number().int(),
-                organizationName: z.string(),
-                month: z.string(),
-                issuedOn: z.string().nullable(),
-                dueOn: z.string().nullable(),
-                total: moneyOutputSchema,
-                outstanding: moneyOutputSchema,
-              }),
-            ),
-          }),
-        },
-      },
+      query: listInvoicesQuery,
+      responses: { 200: { description: "A page of invoices", schema: invoiceListResponse } },
     },
     async ({ query, user, res }) => {
       res.json(await listInvoices(db, user, query));
@@ -110,7 +48,7 @@ function registerInvoiceReadRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "An invoice as JSON, printable HTML or UBL XML (by Accept); held invoices by id",
       auth: "user",
-      params: numberParam,
+      params: invoiceNumberParam,
       responses: { 200: { description: "The invoice", schema: invoiceResponse }, 406: { description: "Not acceptable" } },
     },
     async ({ params, user, req, res }) => {
@@ -139,7 +77,7 @@ function registerInvoiceChangeRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "Record a payment (Idempotency-Key required)",
       auth: "treasurer",
-      params: numberParam,
+      params: invoiceNumberParam,
       body: paymentBody,
       headers: { "Idempotency-Key": { required: true, description: "A client-chosen key; the same key and body replay the first result" } },
       responses: { 201: { description: "The payment (also on an idempotent replay)", schema: paymentResponse } },
@@ -178,8 +116,8 @@ function registerInvoiceChangeRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "Void an invoice with a credit note that reverses its ledger entries",
       auth: "treasurer",
-      params: numberParam,
-      body: z.strictObject({ reason: z.string().trim().min(1).max(2000) }),
+      params: invoiceNumberParam,
+      body: voidInvoiceBody,
       responses: { 200: { description: "The void invoice", schema: invoiceResponse } },
     },
     async ({ params, body, user, res }) => {

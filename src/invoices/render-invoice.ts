@@ -7,6 +7,7 @@ import { render } from "../templates.js";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { memberships, users } from "../db/schema.js";
+import { monthBounds } from "../fees/compute-fees.js";
 import type { InvoiceView } from "./invoices.queries.js";
 
 /** The UBL of an invoice, with the buyer's first owner as its electronic address. */
@@ -41,6 +42,7 @@ export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail
   if (!view.number || !view.issuedOn || !view.dueOn)
     throw new AppError("invalid_state", "A held invoice has no number yet and no UBL rendition.");
   const cur = view.currency;
+  const period = monthBounds(view.month);
   const party = (name: string, country: string, email: string) => ({
     "cbc:EndpointID": email,
     "cbc:EndpointID@schemeID": "EM",
@@ -58,7 +60,7 @@ export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail
       ...(view.note ? { "cbc:Note": view.note } : {}),
       "cbc:DocumentCurrencyCode": cur,
       "cbc:BuyerReference": `organization-${view.organizationId}`,
-      "cac:InvoicePeriod": { "cbc:StartDate": `${view.month}-01`, "cbc:EndDate": lastDay(view.month) },
+      "cac:InvoicePeriod": { "cbc:StartDate": period.first, "cbc:EndDate": period.last },
       "cac:AccountingSupplierParty": { "cac:Party": party(view.seller.name, view.seller.country, parties.sellerEmail) },
       "cac:AccountingCustomerParty": { "cac:Party": party(view.buyer.name, view.buyer.country ?? view.seller.country, parties.buyerEmail) },
       "cac:PaymentMeans": [
@@ -142,9 +144,4 @@ function ublAmounts(view: InvoiceView) {
       "cac:Price": { "cbc:PriceAmount": amt(l.amount.amountMinor), "cbc:PriceAmount@currencyID": cur },
     })),
   };
-}
-
-function lastDay(month: string): string {
-  const [y, m] = month.split("-").map(Number) as [number, number];
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
 }

@@ -3,7 +3,7 @@ import { and, inArray, isNotNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { queryRows, toInt } from "../db/sql.js";
 import { invoices, payments } from "../db/schema.js";
-import { dayNumber } from "../fees/compute-fees.js";
+import { addMonths, dayNumber } from "../fees/compute-fees.js";
 import { moneyJson } from "../shared/money.js";
 import { CASH_ACCOUNT } from "../ledger/accounts.js";
 import { outstandingOf, PAYABLE_STATUSES } from "../invoices/invoice-rules.js";
@@ -54,12 +54,8 @@ export async function receivablesByAge(db: Db, today: string) {
 
 /** Per month (the last `months` up to `today`): invoiced by issue date, collected by payment date. */
 export async function monthlyFlows(db: Db, today: string, months = 12) {
-  const [y, m] = [Number(today.slice(0, 4)), Number(today.slice(5, 7))];
   const list: string[] = [];
-  for (let i = months - 1; i >= 0; i--) {
-    const d = new Date(Date.UTC(y, m - 1 - i, 1));
-    list.push(d.toISOString().slice(0, 7));
-  }
+  for (let i = months - 1; i >= 0; i--) list.push(addMonths(today.slice(0, 7), -i));
   // Grouped by the expression itself: PostgreSQL does not group by an output alias of the same name.
   const issuedMonth = sql<string>`substr(${invoices.issuedOn}, 1, 7)`;
   const invoicedRows = await db

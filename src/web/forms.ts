@@ -3,6 +3,8 @@ import type { Request } from "express";
 import { z } from "zod";
 import { AppError, type FieldError } from "../shared/errors.js";
 import { fieldErrors } from "../http/route.js";
+import type { Money } from "../shared/money.js";
+import { moneyInputSchema } from "../shared/schemas.js";
 
 export interface FormState {
   values: Record<string, unknown>;
@@ -60,6 +62,10 @@ export const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+/** An amount typed into a form ("1,234.50", "1 234.50"): spaces and thousands separators are dropped. */
+export const moneyFromForm = (amount: string, currency: string): Money =>
+  parseForm(moneyInputSchema, { amount: amount.replace(/[\s,]/g, ""), currency });
 
 /** A single text field of a urlencoded form ("" when absent or not text). */
 export const textField = (req: Request, name: string): string => {

@@ -4,7 +4,7 @@ import type { AppDeps } from "../deps.js";
 import { MEMBER_ROLES, ORGANIZATION_KINDS } from "../organizations/vocabulary.js";
 import { USAGE_PURPOSES } from "../usage/vocabulary.js";
 import { AppError } from "../shared/errors.js";
-import { isoDateSchema, moneyInputSchema } from "../shared/schemas.js";
+import { isoDateSchema } from "../shared/schemas.js";
 import { today } from "../shared/clock.js";
 import { createOrganization } from "../organizations/create-organization.js";
 import { recordSizeFacts } from "../organizations/record-size-facts.js";
@@ -15,11 +15,12 @@ import { findUserByEmail } from "../accounts/create-user.js";
 import { listUsages } from "../usage/usage.queries.js";
 import { listInvoices, invoiceView, requireInvoiceAccess } from "../invoices/invoices.queries.js";
 import { invoiceUblFor, renderInvoiceHtml } from "../invoices/render-invoice.js";
+import { INVOICE_REF_PATTERN } from "../invoices/invoice-rules.js";
 import { sellerOf } from "../billing/billing.routes.js";
 import { listGrants } from "../grants/grants.queries.js";
 import { usagesFromCheck } from "../checks/save-check.js";
 import { cooperativeEvidenceBody } from "../organizations/organizations.schemas.js";
-import { emptyForm, formBody, formFromError, optionalText, parseForm, type FormState } from "./forms.js";
+import { emptyForm, formBody, formFromError, moneyFromForm, optionalText, parseForm, type FormState } from "./forms.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireOrganizationMember, requireSignedIn } from "./guards.js";
 
@@ -63,6 +64,9 @@ function evidenceFromForm(v: Record<string, unknown>) {
   });
 }
 
+/** "worker_cooperative" reads "worker cooperative". */
+const kindLabel = (kind: string): string => kind.replace("_", " ");
+
 type OrgPage = (req: Request, res: Response, factsForm: FormState, status?: number, memberForm?: FormState) => Promise<void>;
 
 export function registerOrganizationPages(app: Router, deps: AppDeps): void {
@@ -76,11 +80,11 @@ export function registerOrganizationPages(app: Router, deps: AppDeps): void {
 
 function registerOrganizationList(app: Router, deps: AppDeps): void {
   const { db, clock } = deps;
-  const kinds = (selected: unknown) => ORGANIZATION_KINDS.map((k) => ({ value: k, label: k.replace("_", " "), selected: k === selected }));
+  const kinds = (selected: unknown) => ORGANIZATION_KINDS.map((k) => ({ value: k, label: kindLabel(k), selected: k === selected }));
 
   const listPage = async (req: Request, res: Response, form: FormState, status = 200) => {
     const user = requireSignedIn(req);
-    const orgs = (await listOrganizationsFor(db, user)).map((o) => ({ ...o, kindLabel: o.kind.replace("_", " ") }));
+    const orgs = (await listOrganizationsFor(db, user)).map((o) => ({ ...o, kindLabel: kindLabel(o.kind) }));
     renderPage(
       req,
       res,
@@ -123,7 +127,7 @@ function organizationPage(deps: AppDeps): OrgPage {
       res,
       "organization",
       {
-        org: { ...view, kindLabel: view.kind.replace("_", " "), isCooperative: view.kind === "worker_cooperative" },
+        org: { ...view, kindLabel: kindLabel(view.kind), isCooperative: view.kind === "worker_cooperative" },
         usages: await listUsages(db, org),
         invoices: (await listInvoices(db, user, { organizationId: org.id, limit: 100, offset: 0 })).invoices,
         grants: await listGrants(db, org.id),
@@ -146,9 +150,7 @@ function registerOrganizationForms(app: Router, deps: AppDeps, orgPage: OrgPage)
     const values = formBody(req);
     try {
       const f = parseForm(factsForm, values);
-      const annualRevenue = f.revenue
-        ? parseForm(moneyInputSchema, { amount: f.revenue.replace(/[\s,]/g, ""), currency: f.currency })
-        : undefined;
+      const annualRevenue = f.revenue ? moneyFromForm(f.revenue, f.currency) : undefined;
       await recordSizeFacts(
         db,
         { organizationId: org.id, effectiveOn: f.effectiveOn, headcount: f.headcount, annualRevenue, actorUserId: user.id },
@@ -212,10 +214,13 @@ function registerOrganizationActions(app: Router, deps: AppDeps): void {
   });
 }
 
+/** `/invoices/<ref><suffix>`, the ref (an invoice number or a held invoice's id, as the API's pattern less its anchors) as params[0]. */
+const invoicePath = (suffix: string): RegExp => new RegExp(`^/invoices/(${INVOICE_REF_PATTERN.source.slice(1, -1)})${suffix}$`);
+
 function registerInvoicePages(app: Router, deps: AppDeps): void {
   const { db, config } = deps;
 
-  app.get(/^\/invoices\/([A-Z0-9]{2,10}-\d{4}-\d{6}|\d{1,15})\.xml$/, async (req, res) => {
+  app.get(invoicePath("\\.xml"), async (req, res) => {
     const user = requireSignedIn(req);
     const ref = (req.params as Record<string, string>)[0]!;
     const view = await invoiceView(db, await requireInvoiceAccess(db, user, ref), sellerOf(config));
@@ -223,7 +228,7 @@ function registerInvoicePages(app: Router, deps: AppDeps): void {
     res.type("application/xml").set("Content-Disposition", `attachment; filename="${view.number}.xml"`).send(xml);
   });
 
-  app.get(/^\/invoices\/([A-Z0-9]{2,10}-\d{4}-\d{6}|\d{1,15})$/, async (req, res) => {
+  app.get(invoicePath(""), async (req, res) => {
     const user = requireSignedIn(req);
     const ref = (req.params as Record<string, string>)[0]!;
     const view = await invoiceView(db, await requireInvoiceAccess(db, user, ref), sellerOf(config));

@@ -4,19 +4,21 @@ import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { today } from "../shared/clock.js";
 import { INVOICE_STATUSES } from "../invoices/vocabulary.js";
-import { isoDateSchema, monthSchema, moneyInputSchema } from "../shared/schemas.js";
+import { isoDateSchema, monthSchema } from "../shared/schemas.js";
 import { verificationQueue } from "../organizations/organizations.queries.js";
 import { decideVerification } from "../organizations/decide-verification.js";
 import { settleHeldInvoices } from "../billing/settle-held-invoices.js";
 import { invoicingDeps } from "../billing/billing.routes.js";
 import { listBillingRuns, runBilling } from "../billing/run-billing.js";
 import { listInvoices, requireInvoiceAccess } from "../invoices/invoices.queries.js";
+import { isPayable } from "../invoices/invoice-rules.js";
 import { recordPayment } from "../payments/record-payment.js";
 import { voidInvoice } from "../invoices/void-invoice.js";
 import { listAudit } from "../audit/audit.queries.js";
 import { feeScheduleOn } from "../fees/fee-schedules.queries.js";
+import { addMonths } from "../fees/compute-fees.js";
 import { flowsChart, fundBalances, monthlyFlows, receivablesByAge } from "../treasury/dashboard.queries.js";
-import { formBody, parseForm } from "./forms.js";
+import { formBody, moneyFromForm, parseForm } from "./forms.js";
 import { createUserBody } from "../accounts/accounts.schemas.js";
 import { createUser } from "../accounts/create-user.js";
 import { hashPassword } from "../accounts/passwords.js";
@@ -61,10 +63,10 @@ function registerDashboard(app: Router, deps: AppDeps): void {
         chart: flowsChart(await monthlyFlows(db, day), currency),
         queue: await verificationQueue(db),
         runs: (await listBillingRuns(db)).reverse().slice(0, 12),
-        lastMonth: new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 2, 1)).toISOString().slice(0, 7),
+        lastMonth: addMonths(day.slice(0, 7), -1),
         invoices: invoices.invoices.map((i) => ({
           ...i,
-          payable: i.status === "issued" || i.status === "partially_paid",
+          payable: isPayable(i.status),
           voidable: i.status === "issued" || i.status === "held",
           ref: i.number ?? String(i.id),
           paymentKey: randomUUID(),
@@ -138,7 +140,7 @@ function registerInvoiceActions(app: Router, deps: AppDeps): void {
     await attempt(res, "/treasury", "Not done", async () => {
       const invoice = await requireInvoiceAccess(db, user, String(req.params.ref));
       const f = parseForm(paymentForm, formBody(req));
-      const amount = parseForm(moneyInputSchema, { amount: f.amount.replace(/[\s,]/g, ""), currency: invoice.currency });
+      const amount = moneyFromForm(f.amount, invoice.currency);
       await recordPayment(
         db,
         { invoiceId: invoice.id, amount, paidOn: f.paidOn, reference: f.reference, idempotencyKey: f.idempotencyKey, actorUserId: user.id },

@@ -77,19 +77,19 @@ async function failure(promise: Promise<unknown>): Promise<string> {
 describe("schema and migrations", () => {
   it("agree on SQLite: generating a migration from the last snapshot yields nothing", async () => {
     const current = await generateSQLiteDrizzleJson(sqliteSchema);
-    const statements = await generateSQLiteMigration(lastSnapshot(MIGRATIONS_FOLDERS.sqlite) as never, current);
+    const statements = await generateSQLiteMigration(lastSnapshot(MIGRATIONS_FOLDERS.sqlite), current);
     expect(statements, "run `npm run db:generate` and commit the migrations").toEqual([]);
   });
 
   it("agree on PostgreSQL: generating a migration from the last snapshot yields nothing", async () => {
     const current = generateDrizzleJson(pgSchema);
-    const statements = await generateMigration(lastSnapshot(MIGRATIONS_FOLDERS.postgres) as never, current);
+    const statements = await generateMigration(lastSnapshot(MIGRATIONS_FOLDERS.postgres), current);
     expect(statements, "run `npm run db:generate` and commit the migrations").toEqual([]);
   });
 
   it("the two engines have the same tables, columns, keys, indexes and constraints", async () => {
-    const sqlite = shapes((await generateSQLiteDrizzleJson(sqliteSchema)) as unknown as Snapshot);
-    const postgres = shapes(generateDrizzleJson(pgSchema) as unknown as Snapshot);
+    const sqlite = shapes(await generateSQLiteDrizzleJson(sqliteSchema));
+    const postgres = shapes(generateDrizzleJson(pgSchema));
     expect(Object.keys(sqlite).sort()).toEqual(Object.keys(postgres).sort());
     for (const name of Object.keys(postgres)) expect(sqlite[name], name).toEqual(postgres[name]);
     // And the committed snapshots (what the migrations build) agree as well.
@@ -101,7 +101,7 @@ describe("schema and migrations", () => {
   it(`the migrated ${testEngine()} database has every table of the schema`, async () => {
     const database = await freshDatabase();
     try {
-      const expected = Object.keys(shapes(generateDrizzleJson(pgSchema) as unknown as Snapshot)).sort();
+      const expected = Object.keys(shapes(generateDrizzleJson(pgSchema))).sort();
       expect(await tableNames(database.db)).toEqual(expected);
     } finally {
       await database.close();
