@@ -15,6 +15,7 @@ import { registerAuditRoutes } from "./audit/audit.routes.js";
 import { registerWorkRoutes } from "./works/works.routes.js";
 import { registerWebhookRoutes } from "./github/webhooks.routes.js";
 import type { AppDeps } from "./deps.js";
+import { VERSION } from "./version.js";
 import cookieParser from "cookie-parser";
 import { registerWebRoutes, renderErrorPage } from "./web/web.routes.js";
 import { SESSION_COOKIE, userForSession } from "./web/sessions.js";
@@ -26,7 +27,6 @@ import { registerInvoiceRoutes } from "./invoices/invoices.routes.js";
 import { registerLedgerRoutes } from "./ledger/ledger.routes.js";
 import { registerGrantRoutes, registerSigningKeyRoute } from "./grants/grants.routes.js";
 
-export const VERSION = "0.1.0";
 /** JSON request bodies: generous for an API that takes lists, small enough to refuse abuse. */
 export const JSON_BODY_LIMIT = "1mb";
 
@@ -44,7 +44,9 @@ export function createApp(deps: AppDeps): Express {
         res.setHeader("X-Request-Id", id);
         return id;
       },
-      // Authorization headers and cookies never reach the log.
+      // Authorization headers and cookies never reach the log. The serializers take the raw request and
+      // response: pino-http's wrappers would first copy every header into an object only to drop it here.
+      wrapSerializers: false,
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

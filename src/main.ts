@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 // Each command imports what it needs when it runs, so `reciprocity check` starts without the server.
 import { ConfigError, loadConfig, type Config } from "./config.js";
+import { VERSION } from "./version.js";
 import type { CheckCommandOptions } from "./checks/check-command.js";
 
 /** Opens the configured database (SQLite or PostgreSQL) for one command, and closes it after. */
@@ -190,6 +191,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name("reciprocity")
     .description("Licensing and reciprocity tracker for peer-production commons")
+    .version(VERSION, "-V, --version", "print the version")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   serverCommands(program);
