@@ -41,7 +41,10 @@ export async function bareInsert(location: { url?: string; path: string }, rows:
       tuples.push(`($${base + 1}, $${base + 2}, $${base + 3}, $${base + 4}, $${base + 5})`);
       values.push(...row(from + k));
     }
-    await client.query(`insert into bench_bare (invoice_id, position, kind, description, amount_minor) values ${tuples.join(", ")}`, values);
+    await client.query(
+      `insert into bench_bare (invoice_id, position, kind, description, amount_minor) values ${tuples.join(", ")}`,
+      values,
+    );
   }
   await client.query("commit");
   const ms = performance.now() - started;
