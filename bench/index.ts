@@ -3,17 +3,19 @@
 import type { Engine } from "../src/db/client.js";
 import { benchBilling, type BenchResult } from "./billing.bench.js";
 import { benchCheck } from "./check.bench.js";
+import { benchHttp } from "./http.bench.js";
 import { BenchEngine } from "./seed.js";
 
 const engines = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",") as Engine[];
-/** BENCH_ONLY=check or billing runs one section. */
+/** BENCH_ONLY=check, billing or http runs one section. */
 const only = process.env.BENCH_ONLY;
+const runs = (section: string) => only === undefined || only === section;
 const results: BenchResult[] = [];
 for (const name of engines) {
   const engine = await BenchEngine.start(name);
   try {
-    if (only !== "billing") results.push(await benchCheck(engine, { packages: 20_000, works: 100_000, rounds: 7 }));
-    if (only !== "check")
+    if (runs("check")) results.push(await benchCheck(engine, { packages: 20_000, works: 100_000, rounds: 7 }));
+    if (runs("billing"))
       results.push(
         await benchBilling(engine, {
           orgs: Number(process.env.BENCH_ORGS ?? 10_000),
@@ -21,15 +23,26 @@ for (const name of engines) {
           rounds: Number(process.env.BENCH_ROUNDS ?? 3),
         }),
       );
+    if (runs("http"))
+      results.push(
+        ...(await benchHttp(engine, {
+          works: 1_000,
+          connections: 50,
+          seconds: Number(process.env.BENCH_HTTP_SECONDS ?? 5),
+        })),
+      );
   } finally {
     engine.stop();
   }
 }
 
-for (const r of results) process.stdout.write(r.lines.join("\n") + "\n\n");
+for (const r of results) if (r.lines.length > 0) process.stdout.write(r.lines.join("\n") + "\n\n");
 process.stdout.write("summary\n");
 for (const r of results) {
+  const ratioMet = r.atLeast ? r.ratio >= r.target : r.ratio <= r.target;
+  const p99Met = r.p99 === undefined || r.p99Target === undefined || r.p99 < r.p99Target;
+  const p99 = r.p99 === undefined ? "" : `, p99 ${r.p99} ms (target < ${r.p99Target} ms)`;
   process.stdout.write(
-    `  ${r.name.padEnd(28)} ${r.ratio.toFixed(2)}× (target ≤ ${r.target}×) ${r.ratio <= r.target ? "met" : "NOT met"}\n`,
+    `  ${r.name.padEnd(38)} ${r.ratio.toFixed(2)}× (target ${r.atLeast ? "≥" : "≤"} ${r.target}×)${p99} ${ratioMet && p99Met ? "met" : "NOT met"}\n`,
   );
 }

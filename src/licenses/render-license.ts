@@ -19,9 +19,29 @@ export interface LicenseView {
   workUrl: string;
 }
 
+const TEMPLATES: Record<LicenseFormat, string> = {
+  text: "license/license.txt.hbs",
+  markdown: "license/license.md.hbs",
+  html: "license/license.html.hbs",
+};
+
+/**
+ * Rendered texts by format and header: a LICENSE is a pure function of both, and rendering (escaping the whole
+ * canonical text for HTML) cost more than the read that asks for it. Bounded; the oldest entry goes first.
+ */
+const rendered = new Map<string, string>();
+const RENDERED_MAX = 1_000;
+let canonicalPpl: string | undefined;
+
 /** The LICENSE of a work: a header naming work, licensor and year, then the canonical PPL text. */
 export function renderLicense(view: LicenseView, format: LicenseFormat): string {
-  const template =
-    format === "text" ? "license/license.txt.hbs" : format === "markdown" ? "license/license.md.hbs" : "license/license.html.hbs";
-  return render(template, { ...view, canonicalText: canonicalLicenseText("PPL").trimEnd() });
+  const key = JSON.stringify([format, view.title, view.licensorName, view.year, view.versionRange, view.workUrl]);
+  let text = rendered.get(key);
+  if (text === undefined) {
+    canonicalPpl ??= canonicalLicenseText("PPL").trimEnd();
+    text = render(TEMPLATES[format], { ...view, canonicalText: canonicalPpl });
+    if (rendered.size >= RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
+    rendered.set(key, text);
+  }
+  return text;
 }

@@ -6,8 +6,66 @@ import { renderLicense, type LicenseFormat } from "../licenses/render-license.js
 
 export type Work = typeof works.$inferSelect;
 
+/**
+ * The public reads' statements, built (and on SQLite compiled) once per handle rather than per request:
+ * drizzle's query building and better-sqlite3's `prepare` were most of a read's cost. On PostgreSQL they
+ * are named prepared statements, parsed once per pooled connection.
+ */
+function perHandle<P>(build: (db: Db) => P): (db: Db) => P {
+  const prepared = new WeakMap<Db, P>();
+  return (db) => {
+    let statement = prepared.get(db);
+    if (statement === undefined) {
+      statement = build(db);
+      prepared.set(db, statement);
+    }
+    return statement;
+  };
+}
+
+/** Runs a statement that `perHandle` prepared, with its named placeholders' values. */
+function run<T>(statement: { execute(values?: Record<string, unknown>): Promise<T> }, values: Record<string, unknown>): Promise<T> {
+  // eslint-disable-next-line no-restricted-syntax -- a prepared query-builder statement, not raw SQL
+  return statement.execute(values);
+}
+
+const workBySlugStatement = perHandle((db) =>
+  db
+    .select()
+    .from(works)
+    .where(eq(works.slug, sql.placeholder("slug")))
+    .limit(1)
+    .prepare("works_by_slug"),
+);
+
+/** The packages of n works (a page holds at most 200): one statement per n, `work_id in ($1 … $n)`. */
+const PREPARED_PACKAGE_LISTS = 200;
+const packagesOfStatements = perHandle(() => new Map<number, ReturnType<typeof packagesOfStatement>>());
+function packagesOfStatement(db: Db, n: number) {
+  return db
+    .select({ workId: workPackages.workId, purl: workPackages.purl })
+    .from(workPackages)
+    .where(
+      inArray(
+        workPackages.workId,
+        Array.from({ length: n }, (_, i) => sql.placeholder(`w${i}`)),
+      ),
+    )
+    .orderBy(workPackages.purl)
+    .prepare(`work_packages_of_${n}`);
+}
+
+const licensorNameStatement = perHandle((db) =>
+  db
+    .select({ name: organizations.name })
+    .from(organizations)
+    .where(eq(organizations.id, sql.placeholder("id")))
+    .limit(1)
+    .prepare("works_licensor_name"),
+);
+
 export async function getWorkBySlug(db: Db, slug: string): Promise<Work> {
-  const [work] = await db.select().from(works).where(eq(works.slug, slug)).limit(1);
+  const [work] = await run(workBySlugStatement(db), { slug });
   if (!work) throw new AppError("not_found", `Work ${slug} was not found.`);
   return work;
 }
@@ -15,12 +73,26 @@ export async function getWorkBySlug(db: Db, slug: string): Promise<Work> {
 export async function packagesOf(db: Db, workIds: number[]): Promise<Map<number, string[]>> {
   const map = new Map<number, string[]>();
   if (workIds.length === 0) return map;
-  for (const row of await db.select().from(workPackages).where(inArray(workPackages.workId, workIds)).orderBy(workPackages.purl)) {
-    const list = map.get(row.workId) ?? [];
-    list.push(row.purl);
-    map.set(row.workId, list);
+  let rows: { workId: number; purl: string }[];
+  if (workIds.length <= PREPARED_PACKAGE_LISTS) {
+    const statements = packagesOfStatements(db);
+    let statement = statements.get(workIds.length);
+    if (!statement) {
+      statement = packagesOfStatement(db, workIds.length);
+      statements.set(workIds.length, statement);
+    }
+    rows = await run(statement, Object.fromEntries(workIds.map((id, i) => [`w${i}`, id])));
+  } else {
+    rows = await db.select().from(workPackages).where(inArray(workPackages.workId, workIds)).orderBy(workPackages.purl);
   }
+  for (const row of rows) addPackage(map, row);
   return map;
+}
+
+function addPackage(map: Map<number, string[]>, row: { workId: number; purl: string }): void {
+  const list = map.get(row.workId);
+  if (list) list.push(row.purl);
+  else map.set(row.workId, [row.purl]);
 }
 
 export async function isMaintainer(db: Db, workId: number, userId: number): Promise<boolean> {
@@ -79,7 +151,7 @@ export async function workLicense(db: Db, work: Work, workUrl: string, format: L
 }
 
 export async function licensorName(db: Db, organizationId: number): Promise<string> {
-  const [row] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, organizationId)).limit(1);
+  const [row] = await run(licensorNameStatement(db), { id: organizationId });
   return row?.name ?? "";
 }
 
@@ -94,19 +166,46 @@ export async function viewWork(db: Db, work: Work, baseUrl = ""): Promise<WorkVi
  */
 const matches = (column: Column, pattern: string) => sql`lower(${column}) like lower(${pattern}) escape '\\'`;
 
+const worksCountStatement = perHandle((db) => db.select({ n: count() }).from(works).prepare("works_count"));
+
+const worksPageStatement = perHandle((db) =>
+  db
+    .select({ work: works, licensor: organizations.name })
+    .from(works)
+    .innerJoin(organizations, eq(organizations.id, works.licensorOrganizationId))
+    .orderBy(asc(works.title), asc(works.id))
+    .limit(sql.placeholder("limit"))
+    .offset(sql.placeholder("offset"))
+    .prepare("works_page"),
+);
+
 /** The public registry: search over title, slug, description and package URLs; paginated. */
 export async function listWorks(db: Db, q: { q?: string | undefined; limit: number; offset: number }, baseUrl = "") {
   const term = q.q?.trim();
-  const pattern = term ? `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-  const where = pattern
-    ? or(
-        matches(works.title, pattern),
-        matches(works.slug, pattern),
-        matches(works.description, pattern),
-        matches(works.repositoryFullName, pattern),
-        inArray(works.id, db.select({ id: workPackages.workId }).from(workPackages).where(matches(workPackages.purl, pattern))),
-      )
-    : undefined;
+  if (!term) {
+    // The unfiltered registry (the common read): fixed statements.
+    const page = { limit: q.limit, offset: q.offset };
+    const [counted] = await worksCountStatement(db).execute();
+    const rows = await run(worksPageStatement(db), page);
+    const pkgs = await packagesOf(
+      db,
+      rows.map((r) => r.work.id),
+    );
+    return {
+      total: counted?.n ?? 0,
+      limit: q.limit,
+      offset: q.offset,
+      works: rows.map((r) => workView(r.work, pkgs.get(r.work.id) ?? [], r.licensor, baseUrl)),
+    };
+  }
+  const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const where = or(
+    matches(works.title, pattern),
+    matches(works.slug, pattern),
+    matches(works.description, pattern),
+    matches(works.repositoryFullName, pattern),
+    inArray(works.id, db.select({ id: workPackages.workId }).from(workPackages).where(matches(workPackages.purl, pattern))),
+  );
   const [counted] = await db.select({ n: count() }).from(works).where(where);
   const rows = await db
     .select({ work: works, licensor: organizations.name })
