@@ -7,8 +7,9 @@ import { today, type Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
 import type { Actor } from "../shared/actor.js";
 import { requireOrganizationAccess, type Organization } from "../organizations/organizations.queries.js";
-import { readLockfile, type ReadResult } from "./readers/read-lockfile.js";
-import { runCheck, type CheckReport } from "./run-check.js";
+import { basesOf, unpack, type PackedRead } from "./readers/read-for-check.js";
+import { LOOKUP_CHUNK, lookupRegistry, runCheck, type CheckReport } from "./run-check.js";
+import { readInWorker } from "./parse-pool.js";
 import { openUsageWorkIds, saveCheck } from "./save-check.js";
 
 export interface CheckLockfileInput {
@@ -28,16 +29,26 @@ export interface CheckLockfileResult {
 }
 
 /**
- * The file is not a lockfile or SBOM we can read (415, 422, 400 or 413, as the reader decided): the
- * same AppError, told apart so that a page can show it beside its upload form.
+ * The file is not a lockfile or SBOM we can read (415, 422, 400 or 413, as the reader decided), or
+ * reading it reached a limit (check-limits.ts: its code names the limit): the same AppError, told apart
+ * so that a page can show it beside its upload form.
  */
 export class UnreadableLockfile extends AppError {}
 
 export async function checkLockfile(db: Db, input: CheckLockfileInput, deps: { clock: Clock }): Promise<CheckLockfileResult> {
   const organization = await organizationFor(db, input);
-  const read = readFile(input.body);
+  // The file is read in a worker thread; here, only what the registry knows of it is unpacked.
+  const read = await readFile(input.body);
+  const registry = await lookupRegistry(db, basesOf(read, LOOKUP_CHUNK));
+  const components = unpack(read, (base) => registry.has(base));
   const declaredWorkIds = organization ? await openUsageWorkIds(db, organization.id, "commercial", today(deps.clock)) : undefined;
-  const report = await runCheck(db, read, { organization, declaredWorkIds }, deps);
+  const report = await runCheck(
+    db,
+    { format: read.format, components, unidentified: read.unidentified, componentCount: read.componentCount },
+    { organization, declaredWorkIds },
+    deps,
+    registry,
+  );
   const checkId = organization ? await saveCheck(db, report, input.actor?.id ?? null, deps) : null;
   const { matchedWorkIds: _ids, ...shown } = report;
   return { report: { ...shown, checkId }, organization };
@@ -49,11 +60,13 @@ async function organizationFor(db: Db, input: CheckLockfileInput): Promise<Organ
   return requireOrganizationAccess(db, input.actor, input.organizationId);
 }
 
-function readFile(body: Buffer | string): ReadResult {
+async function readFile(body: Buffer | string): Promise<PackedRead> {
   try {
-    return readLockfile(body);
+    return await readInWorker(typeof body === "string" ? Buffer.from(body) : body);
   } catch (err) {
     if (!(err instanceof AppError)) throw err;
+    // Refused for load (busy), not for what the file holds: not the file's fault.
+    if ((err.code as string) === "checks_busy") throw err;
     throw new UnreadableLockfile(err.code, err.message, { errors: err.errors, headers: err.headers, cause: err });
   }
 }

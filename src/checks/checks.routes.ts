@@ -1,37 +1,21 @@
 import express, { type RequestHandler } from "express";
-import { rateLimit } from "express-rate-limit";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { USAGE_PURPOSES } from "../usage/vocabulary.js";
-import { AppError } from "../shared/errors.js";
 import { idParamSchema, isoDateSchema } from "../shared/schemas.js";
 import type { ApiRouter } from "../http/route.js";
-import { rateLimitStore } from "../http/rate-limit-store.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { usageResponse } from "../usage/usage.schemas.js";
 import { checkLockfile } from "./check-lockfile.js";
 import { usagesFromCheck } from "./save-check.js";
 import { checkReportResponse } from "./checks.schemas.js";
+import { checkGuards } from "./check-guards.routes.js";
 
 export function registerCheckRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock, config } = deps;
-  // Anonymous checks are rate-limited per client address; signed-in callers are not. The counts are
-  // kept in the database, so every server process counts against the same limit.
-  const limiter = rateLimit({
-    store: rateLimitStore(db, clock, "check"),
-    windowMs: 60_000,
-    limit: config.CHECK_RATE_LIMIT_PER_MINUTE,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    skip: (req) => Boolean(req.auth),
-    handler: (_req, _res, next) =>
-      next(
-        new AppError(
-          "rate_limited",
-          `Anonymous checks are limited to ${config.CHECK_RATE_LIMIT_PER_MINUTE} a minute; sign in or send an API token for more.`,
-        ),
-      ),
-  });
+  // Anonymous checks are rate-limited per client address (counts in the database, shared with the
+  // web /check form); every caller has a bounded number of checks in flight.
+  const guards = checkGuards(deps);
   // Any media type: lockfiles arrive as JSON, YAML or plain text. gzip is inflated, and the
   // limit applies to the inflated size, so a compressed bomb stops at the limit.
   const rawBody: RequestHandler = express.raw({ type: () => true, limit: config.MAX_UPLOAD_BYTES, inflate: true });
@@ -48,7 +32,7 @@ export function registerCheckRoutes(api: ApiRouter, deps: AppDeps): void {
         contentTypes: ["application/json", "application/yaml", "text/plain", "application/octet-stream"],
         description: "The lockfile or SBOM, as is (Content-Encoding: gzip accepted)",
       },
-      before: [limiter, rawBody],
+      before: [guards.rateLimit, guards.concurrency, rawBody],
       responses: { 200: { description: "The check report", schema: checkReportResponse } },
     },
     async ({ query, user, req, res }) => {

@@ -17,7 +17,7 @@ import type { Component, LockfileFormat } from "./readers/component.js";
 
 export type CheckObligation = "none" | "held" | "fee" | "unpriced";
 
-interface RegistryEntry {
+export interface RegistryEntry {
   purl: string;
   workId: number;
   slug: string;
@@ -27,12 +27,25 @@ interface RegistryEntry {
   versionRange: string | null;
 }
 
-/** Purls per lookup query: they travel as one parameter, so this only bounds a single query's size. */
-export const LOOKUP_CHUNK = 50_000;
+/**
+ * Purls per lookup query: they travel as one parameter. A query runs on the main thread (SQLite's is
+ * synchronous), so chunks are kept small and the event loop gets a turn between them.
+ */
+export const LOOKUP_CHUNK = 1_000;
 
-async function lookup(db: Db, bases: string[]): Promise<Map<string, RegistryEntry>> {
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function* chunksOf(bases: string[]): Generator<string[]> {
+  for (let i = 0; i < bases.length; i += LOOKUP_CHUNK) yield bases.slice(i, i + LOOKUP_CHUNK);
+}
+
+/** The registry entries of these versionless purls (a list, or chunks of one made as they are asked for). */
+export async function lookupRegistry(db: Db, bases: string[] | Iterable<string[]>): Promise<Map<string, RegistryEntry>> {
   const found = new Map<string, RegistryEntry>();
-  for (let i = 0; i < bases.length; i += LOOKUP_CHUNK) {
+  let first = true;
+  for (const chunk of Array.isArray(bases) ? chunksOf(bases) : bases) {
+    if (!first) await yieldToEventLoop();
+    first = false;
     const rows = await db
       .select({
         purl: workPackages.purl,
@@ -45,7 +58,7 @@ async function lookup(db: Db, bases: string[]): Promise<Map<string, RegistryEntr
       })
       .from(workPackages)
       .innerJoin(works, eq(works.id, workPackages.workId))
-      .where(isOneOf(db, workPackages.purl, bases.slice(i, i + LOOKUP_CHUNK)));
+      .where(isOneOf(db, workPackages.purl, chunk));
     for (const r of rows) found.set(r.purl, r);
   }
   return found;
@@ -79,6 +92,8 @@ export interface CheckInput {
   format: LockfileFormat;
   components: Component[];
   unidentified: number;
+  /** The file's component count, when `components` holds only those the registry may match. */
+  componentCount?: number | undefined;
 }
 
 /** What the database says that a check needs: the registry entries, the schedule, the size facts. */
@@ -88,9 +103,16 @@ interface CheckFacts {
   facts: SizeFact | undefined;
 }
 
-export async function runCheck(db: Db, input: CheckInput, ctx: CheckContext, deps: { clock: Clock }): Promise<CheckReport> {
+export async function runCheck(
+  db: Db,
+  input: CheckInput,
+  ctx: CheckContext,
+  deps: { clock: Clock },
+  /** The registry entries of the file's purls, when they were already looked up. */
+  known?: Map<string, RegistryEntry>,
+): Promise<CheckReport> {
   const day = today(deps.clock);
-  const registry = await lookup(db, [...new Set(input.components.map((c) => c.purl.base))]);
+  const registry = known ?? (await lookupRegistry(db, [...new Set(input.components.map((c) => c.purl.base))]));
   const schedule = await feeScheduleOn(db, day);
   const facts = ctx.organization ? await sizeFactsOn(db, ctx.organization.id, day) : undefined;
   return priceCheck(input, ctx, { registry, schedule, facts });
@@ -149,7 +171,7 @@ export function priceCheck(input: CheckInput, ctx: CheckContext, { registry, sch
   };
   return {
     format: input.format,
-    componentCount: input.components.length,
+    componentCount: input.componentCount ?? input.components.length,
     unidentifiedCount: input.unidentified,
     organizationId: org?.id ?? null,
     organizationObligation: org ? obligationOf("commercial", org) : null,

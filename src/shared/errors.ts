@@ -20,13 +20,23 @@ export const ERROR_STATUS = {
   fee_schedule_in_use: 409,
   invalid_state: 409,
   payload_too_large: 413,
+  /** A check's file lists more entries than one check reads. */
+  too_many_entries: 413,
   unsupported_media_type: 415,
   unsupported_lockfile: 415,
   validation_failed: 422,
   overpayment: 422,
+  /** A check's file nests deeper than its limit. */
+  nesting_too_deep: 422,
+  /** Reading a check's file took longer than its limit. */
+  parse_timeout: 422,
   rate_limited: 429,
+  /** A client has as many checks in flight as it may. */
+  too_many_concurrent_checks: 429,
   github_unavailable: 502,
   github_rate_limited: 503,
+  /** The check workers' queue is full. */
+  checks_busy: 503,
   internal: 500,
 } as const;
 

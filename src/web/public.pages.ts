@@ -10,6 +10,7 @@ import { getWorkBySlug, isMaintainer, listWorks, viewWork, workLicense } from ".
 import { listForks } from "../works/discover-forks.js";
 import { baseUrlOf } from "../works/works.routes.js";
 import { checkLockfile, UnreadableLockfile, type CheckReportView } from "../checks/check-lockfile.js";
+import { checkGuards } from "../checks/check-guards.routes.js";
 import { listOrganizationsFor } from "../organizations/organizations.queries.js";
 import { renderPage } from "./render.js";
 import { idParam } from "./guards.js";
@@ -119,7 +120,9 @@ function registerCheckPages(app: Router, deps: AppDeps, csrf: { validate: Reques
     });
   };
 
-  app.post("/check", readUpload, csrf.validate, async (req, res) => {
+  // The API's limits, with the same counts: anonymous checks a minute per address, checks in flight.
+  const guards = checkGuards(deps);
+  app.post("/check", guards.rateLimit, guards.concurrency, readUpload, csrf.validate, async (req, res) => {
     const body = z.object({ organizationId: z.string().optional() }).parse(req.body ?? {});
     const orgId = body.organizationId ? Number(body.organizationId) : null;
     const formView = {

@@ -1,5 +1,5 @@
 // What every reader produces: components as normalised purls, each distinct purl once.
-import { AppError } from "../../shared/errors.js";
+import { MAX_ENTRIES, tooManyEntries } from "../check-limits.js";
 import { fromParts, npmPurl, parsePurl, type ParsedPurl } from "../../purl/purl.js";
 
 export const LOCKFILE_FORMATS = ["npm", "yarn", "yarn-berry", "pnpm", "cyclonedx", "spdx"] as const;
@@ -11,16 +11,21 @@ export interface Component {
   license: string | null;
 }
 
-/** Limits on hostile input: a component list, a name and a nesting depth that no real file reaches. */
-export const MAX_COMPONENTS = 1_000_000;
+/**
+ * Limits on hostile input: a name and a depth of nested components (npm v1 dependency trees, CycloneDX
+ * components) that no real file reaches. The entries and nesting limits are in check-limits.ts.
+ */
 export const MAX_NAME_LENGTH = 512;
 export const MAX_DEPTH = 256;
 
 export class ComponentSet {
   private readonly byPurl = new Map<string, Component>();
   unidentified = 0;
+  /** Entries read, duplicates included: bounded by MAX_ENTRIES. */
+  entries = 0;
 
   add(purl: ParsedPurl | null, license: string | null = null): void {
+    if (++this.entries > MAX_ENTRIES) throw tooManyEntries();
     if (!purl) {
       this.unidentified++;
       return;
@@ -30,8 +35,6 @@ export class ComponentSet {
       if (!existing.license && license) existing.license = license;
       return;
     }
-    if (this.byPurl.size >= MAX_COMPONENTS)
-      throw new AppError("payload_too_large", `The file lists more than ${MAX_COMPONENTS} components.`);
     this.byPurl.set(purl.full, { purl, license });
   }
 

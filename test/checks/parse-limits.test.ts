@@ -1,0 +1,210 @@
+// Reading a file never blocks the server: lockfiles and SBOMs are read in worker threads, under limits
+// on entries, nesting and time, with a bounded number of checks in flight per client address; the web
+// /check form counts against the API's rate limit.
+import { request as httpRequest } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+import request from "supertest";
+import { afterEach, describe, expect, it } from "vitest";
+import { api, makeHarness, type Harness } from "../support/harness.js";
+import { MAX_ENTRIES, MAX_NESTING } from "../../src/checks/check-limits.js";
+import { configureParsing } from "../../src/checks/parse-pool.js";
+
+let h: Harness | undefined;
+let server: Server | undefined;
+afterEach(async () => {
+  if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+  server = undefined;
+  await h?.close();
+  h = undefined;
+});
+
+/** A pnpm 9 lockfile with `n` packages (about 60 bytes each). */
+function pnpmLockfile(n: number): string {
+  const lines = ["lockfileVersion: '9.0'", "", "packages:", ""];
+  for (let i = 0; i < n; i++)
+    lines.push(`  pkg-${i.toString(36)}@1.${i % 50}.${i % 7}:`, `    resolution: {integrity: sha512-${(i * 7919).toString(36)}}`, "");
+  return lines.join("\n");
+}
+
+interface Reply {
+  status: number;
+  body: string;
+  ms: number;
+}
+
+/** One request from a given local address (each address is a client of its own). */
+function send(port: number, path: string, options: { method?: string; body?: string | Buffer; from?: string } = {}): Promise<Reply> {
+  const start = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: options.method ?? "GET",
+        localAddress: options.from,
+        agent: false,
+        headers:
+          options.body === undefined ? {} : { "content-type": "application/yaml", "content-length": Buffer.byteLength(options.body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - start }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+async function listen(harness: Harness): Promise<number> {
+  server = harness.app.listen(0, "127.0.0.1");
+  await new Promise<void>((resolve) => server!.once("listening", () => resolve()));
+  return (server.address() as AddressInfo).port;
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+
+describe("reading files off the event loop", () => {
+  it("keeps /healthz under 100 ms at p99 while four anonymous 6 MB uploads are read", { timeout: 180_000 }, async () => {
+    h = await makeHarness({ CHECK_RATE_LIMIT_PER_MINUTE: 1000 });
+    const port = await listen(h);
+    const file = Buffer.from(pnpmLockfile(100_000));
+    expect(file.length).toBeGreaterThan(5_500_000);
+    // The pool starts on the first check: warm it, so the figures are about reading, not start-up.
+    expect((await send(port, "/api/v1/checks", { method: "POST", body: pnpmLockfile(10), from: "127.0.0.9" })).status).toBe(200);
+
+    let uploading = true;
+    const uploads = Promise.all(
+      [2, 3, 4, 5].map((n) => send(port, "/api/v1/checks", { method: "POST", body: file, from: `127.0.0.${n}` })),
+    ).finally(() => {
+      uploading = false;
+    });
+    const latencies: number[] = [];
+    while (uploading) {
+      const r = await send(port, "/healthz");
+      expect(r.status).toBe(200);
+      latencies.push(r.ms);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const replies = await uploads;
+    for (const r of replies) {
+      expect(r.status, r.body.slice(0, 300)).toBe(200);
+      expect(JSON.parse(r.body)).toMatchObject({ format: "pnpm", componentCount: 100_000 });
+    }
+    const p50 = percentile(latencies, 50);
+    const p99 = percentile(latencies, 99);
+    const max = Math.max(...latencies);
+    console.log(
+      `/healthz during 4 uploads: ${latencies.length} polls, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`,
+    );
+    expect(latencies.length).toBeGreaterThan(20);
+    expect(p99).toBeLessThan(100);
+  });
+});
+
+describe("limits, each with its code", () => {
+  const post = (body: string) => api(h!).post("/api/v1/checks").set("content-type", "application/json").send(body);
+
+  it(`too_many_entries: more than ${MAX_ENTRIES} entries is a 413`, { timeout: 60_000 }, async () => {
+    h = await makeHarness({ CHECK_RATE_LIMIT_PER_MINUTE: 1000 });
+    const packages: Record<string, { version: string }> = {};
+    for (let i = 0; i <= MAX_ENTRIES; i++) packages[`node_modules/p${i.toString(36)}`] = { version: "1.0.0" };
+    const res = await post(JSON.stringify({ lockfileVersion: 3, packages }));
+    expect(res.status).toBe(413);
+    expect(res.headers["content-type"]).toMatch(/application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: "too_many_entries", status: 413 });
+    expect(res.body.detail).toMatch(/200,000 entries/);
+  });
+
+  it("nesting_too_deep: JSON and YAML nested past the limit are a 422", async () => {
+    h = await makeHarness({ CHECK_RATE_LIMIT_PER_MINUTE: 1000 });
+    const deep = `{"bomFormat":"CycloneDX","components":${"[".repeat(MAX_NESTING + 1)}${"]".repeat(MAX_NESTING + 1)}}`;
+    const res = await post(deep);
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: "nesting_too_deep" });
+    expect(res.body.detail).toMatch(/16,384 levels/);
+    const yaml = `lockfileVersion: '9.0'\npackages: {}\nx: ${"[".repeat(MAX_NESTING + 1)}${"]".repeat(MAX_NESTING + 1)}\n`;
+    const res2 = await api(h).post("/api/v1/checks").set("content-type", "application/yaml").send(yaml);
+    expect(res2.status).toBe(422);
+    expect(res2.body).toMatchObject({ code: "nesting_too_deep" });
+  });
+
+  it("parse_timeout: a file that takes too long to read is a 422, and its worker is stopped", { timeout: 60_000 }, async () => {
+    h = await makeHarness({ CHECK_RATE_LIMIT_PER_MINUTE: 1000 });
+    const previous = configureParsing({ timeoutMs: 20 });
+    try {
+      const res = await api(h).post("/api/v1/checks").set("content-type", "application/yaml").send(pnpmLockfile(100_000));
+      expect(res.status).toBe(422);
+      expect(res.body).toMatchObject({ code: "parse_timeout" });
+      expect(res.body.detail).toMatch(/longer than 0.02 s/);
+    } finally {
+      configureParsing(previous);
+    }
+    // The pool goes on: the next file is read.
+    const ok = await api(h).post("/api/v1/checks").set("content-type", "application/yaml").send(pnpmLockfile(10));
+    expect(ok.status).toBe(200);
+  });
+
+  it("payload_too_large: more than MAX_UPLOAD_BYTES is a 413", async () => {
+    h = await makeHarness({ CHECK_RATE_LIMIT_PER_MINUTE: 1000, MAX_UPLOAD_BYTES: 4096 });
+    const res = await api(h).post("/api/v1/checks").set("content-type", "application/yaml").send(pnpmLockfile(200));
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ code: "payload_too_large" });
+  });
+
+  it("too_many_concurrent_checks: a third check in flight from one address is a 429", { timeout: 120_000 }, async () => {
+    h = await makeHarness({ CHECK_RATE_LIMIT_PER_MINUTE: 1000 });
+    const port = await listen(h);
+    const file = pnpmLockfile(60_000);
+    const first = [
+      send(port, "/api/v1/checks", { method: "POST", body: file }),
+      send(port, "/api/v1/checks", { method: "POST", body: file }),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const third = await send(port, "/api/v1/checks", { method: "POST", body: file });
+    expect(third.status).toBe(429);
+    expect(JSON.parse(third.body)).toMatchObject({ code: "too_many_concurrent_checks" });
+    expect(JSON.parse(third.body).detail).toMatch(/At most 2 checks/);
+    // Another address is not held back by it.
+    const other = await send(port, "/api/v1/checks", { method: "POST", body: pnpmLockfile(10), from: "127.0.0.7" });
+    expect(other.status).toBe(200);
+    for (const r of await Promise.all(first)) expect(r.status).toBe(200);
+    // Once they are done, the address may check again.
+    expect((await send(port, "/api/v1/checks", { method: "POST", body: pnpmLockfile(10) })).status).toBe(200);
+  });
+});
+
+describe("the web /check form", () => {
+  it("is rate-limited like the API, with the same counts", async () => {
+    h = await makeHarness({ CHECK_RATE_LIMIT_PER_MINUTE: 3 });
+    const agent = request.agent(h.app);
+    const formPost = async () => {
+      const page = await agent.get("/check").expect(200);
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+      return agent
+        .post("/check")
+        .set("accept", "text/html")
+        .field("_csrf", token)
+        .attach("lockfile", Buffer.from(pnpmLockfile(3)), "pnpm-lock.yaml");
+    };
+    const apiPost = () => api(h!).post("/api/v1/checks").set("content-type", "application/yaml").send(pnpmLockfile(3));
+    expect((await formPost()).status).toBe(200);
+    expect((await apiPost()).status).toBe(200);
+    expect((await formPost()).status).toBe(200);
+    // Three checks in the minute, through either door: the fourth is refused by both.
+    const refused = await formPost();
+    expect(refused.status).toBe(429);
+    expect(refused.text).toMatch(/limited to 3 a minute/);
+    const refusedApi = await apiPost();
+    expect(refusedApi.status).toBe(429);
+    expect(refusedApi.body).toMatchObject({ code: "rate_limited" });
+  });
+});
