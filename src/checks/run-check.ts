@@ -31,7 +31,7 @@ export interface RegistryEntry {
  * Purls per lookup query: they travel as one parameter. A query runs on the main thread (SQLite's is
  * synchronous), so chunks are kept small and the event loop gets a turn between them.
  */
-export const LOOKUP_CHUNK = 1_000;
+export const LOOKUP_CHUNK = 5_000;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -59,6 +59,6 @@ export function isUniqueViolation(error: unknown): boolean {
  */
 export function isOneOf(db: Db, column: SQLWrapper, values: readonly string[]): SQL {
   return engineOf(db) === "postgres"
-    ? sql`${column} = any(${sql.param(values)}::text[])`
+    ? sql`${column} in (select unnest(${sql.param(values)}::text[]))`
     : sql`${column} in (select value from json_each(${JSON.stringify(values)}))`;
 }
