@@ -100,6 +100,8 @@ export function createApp(deps: AppDeps): Express {
     res.json(openapi);
   });
   app.use("/api/v1", apiRouter);
+  // Whatever the method, an unknown API path is a 404 problem, never the web pages' CSRF refusal.
+  app.use("/api", notFoundHandler);
   registerWebRoutes(app, deps);
 
   app.use(notFoundHandler);
