@@ -186,17 +186,7 @@ export async function listWorks(db: Db, q: { q?: string | undefined; limit: numb
     // The unfiltered registry (the common read): fixed statements.
     const page = { limit: q.limit, offset: q.offset };
     const [counted] = await worksCountStatement(db).execute();
-    const rows = await run(worksPageStatement(db), page);
-    const pkgs = await packagesOf(
-      db,
-      rows.map((r) => r.work.id),
-    );
-    return {
-      total: counted?.n ?? 0,
-      limit: q.limit,
-      offset: q.offset,
-      works: rows.map((r) => workView(r.work, pkgs.get(r.work.id) ?? [], r.licensor, baseUrl)),
-    };
+    return registryPage(db, await run(worksPageStatement(db), page), counted?.n ?? 0, q, baseUrl);
   }
   const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const where = or(
@@ -215,12 +205,23 @@ export async function listWorks(db: Db, q: { q?: string | undefined; limit: numb
     .orderBy(asc(works.title), asc(works.id))
     .limit(q.limit)
     .offset(q.offset);
+  return registryPage(db, rows, counted?.n ?? 0, q, baseUrl);
+}
+
+/** A page of the registry: the works of `rows` with their packages. */
+async function registryPage(
+  db: Db,
+  rows: { work: Work; licensor: string }[],
+  total: number,
+  q: { limit: number; offset: number },
+  baseUrl: string,
+) {
   const pkgs = await packagesOf(
     db,
     rows.map((r) => r.work.id),
   );
   return {
-    total: counted?.n ?? 0,
+    total,
     limit: q.limit,
     offset: q.offset,
     works: rows.map((r) => workView(r.work, pkgs.get(r.work.id) ?? [], r.licensor, baseUrl)),
