@@ -1,6 +1,7 @@
 // Every real lockfile and SBOM in ../shared/fixtures/real: the component count and the exact
 // set of purls, against an independent reading written here (no code shared with the readers).
 import { existsSync, readFileSync } from "node:fs";
+import { requiredInCi } from "../support/ci.js";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
@@ -8,9 +9,7 @@ import { readLockfile } from "../../src/checks/readers/read-lockfile.js";
 
 const DIR = join(import.meta.dirname, "../../../shared/fixtures/real");
 const present = existsSync(DIR);
-// In CI a missing fixture folder fails the run; elsewhere these tests skip with a notice.
-if (!present && process.env.CI) throw new Error(`${DIR} is absent in CI: the real fixtures must be there`);
-if (!present) console.warn(`NOTICE: ${DIR} is absent; the real-fixture reader tests are skipped.`);
+requiredInCi(DIR, present, "the real fixtures of ../shared/fixtures/real must be beside the checkout");
 
 const read = (f: string) => readFileSync(join(DIR, f), "utf8");
 const enc = (s: string) => encodeURIComponent(s).replace(/%3A/g, ":");

@@ -16,11 +16,10 @@ import { recordPayment } from "../../src/payments/record-payment.js";
 import { findInvoice } from "../../src/invoices/invoices.queries.js";
 import { getOrganizationRow } from "../../src/organizations/organizations.queries.js";
 import { grants } from "../../src/db/schema.js";
+import { requiredInCi } from "../support/ci.js";
 import { chromiumPresent, CHROMIUM, launch, openTab, serve, signIn, type Tab } from "./browser.js";
 
-// In CI a missing browser fails the run; elsewhere the browser tests skip with a notice.
-if (!chromiumPresent && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: scripts/install-system-deps.sh must install it`);
-if (!chromiumPresent) console.warn(`NOTICE: ${CHROMIUM} is missing; run scripts/install-system-deps.sh. The browser tests are skipped.`);
+requiredInCi(CHROMIUM, chromiumPresent, "scripts/install-system-deps.sh installs Debian's chromium");
 
 const PASSWORD = "correct horse battery";
 let browser: Browser;
