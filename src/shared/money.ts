@@ -77,3 +77,34 @@ export function toSafeNumber(value: bigint): number {
   assert(value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER), "amount overflow");
   return Number(value);
 }
+
+/**
+ * LRM (largest remainder): splits `total` minor units over `weights` in proportion, exactly. Every
+ * share is floored, then the leftover units go one each to the largest fractional remainders, ties to
+ * the lowest position — so callers order `weights` by the tie-break rule they document (PRODUCT.md §11:
+ * bucket order, then work id, then organization id). The shares always sum to `total`.
+ */
+export function splitLargestRemainder(total: number, weights: readonly (number | bigint)[]): number[] {
+  assert(Number.isSafeInteger(total) && total >= 0, "total must be a non-negative safe integer");
+  const w = weights.map((x) => BigInt(x));
+  assert(
+    w.every((x) => x >= 0n),
+    "weights must be non-negative",
+  );
+  const sum = w.reduce((a, b) => a + b, 0n);
+  if (sum === 0n) {
+    assert(total === 0, "cannot split a non-zero total over zero weights");
+    return w.map(() => 0);
+  }
+  const t = BigInt(total);
+  const floors = w.map((x) => (t * x) / sum);
+  const remainders = w.map((x, i) => ({ i, r: (t * x) % sum }));
+  let left = t - floors.reduce((a, b) => a + b, 0n);
+  remainders.sort((a, b) => (a.r === b.r ? a.i - b.i : a.r > b.r ? -1 : 1));
+  for (const { i } of remainders) {
+    if (left === 0n) break;
+    floors[i] = floors[i]! + 1n;
+    left -= 1n;
+  }
+  return floors.map(toSafeNumber);
+}
