@@ -22,8 +22,8 @@ describe("splitLargestRemainder (LRM)", () => {
     let seed = 42;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
     for (let round = 0; round < 2000; round++) {
-      const weights = Array.from({ length: 1 + rand(12) }, () => (rand(4) === 0 ? 0 : rand(1_000_000)));
-      if (weights.every((x) => x === 0)) weights[0] = 1;
+      const weights: number[] = Array.from({ length: 1 + rand(12) }, () => (rand(4) === 0 ? 0 : rand(1_000_000)));
+      if (!weights.some((x) => x > 0)) weights[0] = 1;
       const total = rand(10_000_000);
       const shares = splitLargestRemainder(total, weights);
       const sum = weights.reduce((a, b) => a + b, 0);
