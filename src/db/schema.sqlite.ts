@@ -131,6 +131,7 @@ export const {
   invoiceNumberSequences,
   creditNotes,
   payments,
+  refunds,
   ledgerTransactions,
   ledgerTransfers,
   grants,

@@ -486,6 +486,34 @@ export const payments = pgTable(
   ],
 );
 
+/**
+ * Money paid back to the buyer of a void invoice, out of what it had paid (its refund due). Append-only,
+ * with the same Idempotency-Key semantics as payments.
+ */
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    invoiceId: integer("invoice_id")
+      .notNull()
+      .references(() => invoices.id),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    paidOn: text("paid_on").notNull(),
+    reference: text("reference").notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    /** SHA-256 of the canonical request body: a replay with another body is refused. */
+    requestHash: text("request_hash").notNull(),
+    recordedBy: integer("recorded_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("refunds_idempotency_unique").on(t.idempotencyKey),
+    index("refunds_invoice").on(t.invoiceId),
+    check("refunds_amount_check", sql`${t.amountMinor} > 0`),
+  ],
+);
+
 // ---------------------------------------------------------------------------------------------
 // Ledger: append-only. Triggers in the migrations refuse UPDATE and DELETE.
 
@@ -495,6 +523,7 @@ export const ledgerTransactions = pgTable("ledger_transactions", {
   description: text("description").notNull(),
   invoiceId: integer("invoice_id").references(() => invoices.id),
   paymentId: integer("payment_id").references(() => payments.id),
+  refundId: integer("refund_id").references(() => refunds.id),
   effectiveOn: text("effective_on").notNull(),
   createdAt: createdAt(),
 });
@@ -545,6 +574,8 @@ export const grants = pgTable(
     signature: text("signature").notNull(),
     keyFingerprint: text("key_fingerprint").notNull(),
     createdAt: createdAt(),
+    /** Set when the invoice the grant was paid by is voided: the grant no longer licenses anything. */
+    revokedOn: text("revoked_on"),
   },
   (t) => [uniqueIndex("grants_invoice_work_unique").on(t.invoiceId, t.workId), index("grants_org").on(t.organizationId)],
 );
