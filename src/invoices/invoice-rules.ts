@@ -29,10 +29,10 @@ export function formatInvoiceNumber(prefix: string, year: number, n: number): st
   return `${prefix}-${year}-${String(n).padStart(6, "0")}`;
 }
 
-const INVOICE_NUMBER = /^([A-Z0-9]{2,10})-(\d{4})-(\d{6})$/;
+const INVOICE_NUMBER = /^([A-Z0-9]{2,10})-(\d{4})-(\d{6,15})$/;
 
 /** What a URL may name an invoice by: its number, or the id of a held invoice (which has none yet). */
-export const INVOICE_REF_PATTERN = /^([A-Z0-9]{2,10}-\d{4}-\d{6}|\d{1,15})$/;
+export const INVOICE_REF_PATTERN = /^([A-Z0-9]{2,10}-\d{4}-\d{6,15}|\d{1,15})$/;
 
 /** The parts of a number written by `formatInvoiceNumber`; undefined for anything else. */
 export function parseInvoiceNumber(number: string): { prefix: string; year: number; n: number } | undefined {
