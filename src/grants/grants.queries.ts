@@ -17,6 +17,8 @@ function view(r: { grant: typeof grants.$inferSelect; slug: string; number: stri
     keyFingerprint: r.grant.keyFingerprint,
     publicKeyUrl: "/.well-known/reciprocity-signing-key",
     issuedAt: r.grant.createdAt,
+    /** The day the grant's invoice was voided: from then on the grant licenses nothing. */
+    revokedOn: r.grant.revokedOn,
   };
 }
 

@@ -18,6 +18,7 @@ export const grantResponse = z
     invoiceNumber: z.string().nullable(),
     publicKeyUrl: z.string(),
     issuedAt: z.string(),
+    revokedOn: z.string().nullable(),
   })
   .meta({ id: "Grant" });
 

@@ -7,7 +7,7 @@ import { queryRows, toInt } from "../db/sql.js";
 import { CASH_ACCOUNT, FEE_INCOME_ACCOUNT } from "../ledger/accounts.js";
 import type { Invariant, Row } from "../ledger/invariant.js";
 import { rowsInvariant } from "../ledger/ledger-invariants.js";
-import { formatInvoiceNumber, parseInvoiceNumber } from "./invoice-rules.js";
+import { parseInvoiceNumber } from "./invoice-rules.js";
 import type { InvoiceStatus } from "./vocabulary.js";
 
 const n = (value: unknown) => String(toInt(value));
@@ -102,33 +102,41 @@ export function ledgerFindings(i: InvoiceBooks): string[] {
 
 /** Per year, numbers 1…count each once, whatever their width; and the year's sequence at the highest. */
 export function numberingFindings(numbers: string[], sequences: Map<number, number>): string[] {
-  const years = new Map<number, Set<number>>();
+  const years = new Map<number, number[]>();
   const found: string[] = [];
   for (const number of numbers) {
     const parsed = parseInvoiceNumber(number);
-    if (!parsed || formatInvoiceNumber(parsed.prefix, parsed.year, parsed.n) !== number) {
+    const digits = number.slice(number.lastIndexOf("-") + 1);
+    // Written by `formatInvoiceNumber`: six digits, or more without a leading zero.
+    if (!parsed || (digits.length > 6 && digits.startsWith("0"))) {
       found.push(`invoice number ${number} is not of the form PREFIX-YYYY-NNNNNN (at least six digits, no more leading zeros)`);
       continue;
     }
-    const seen = years.get(parsed.year) ?? new Set<number>();
-    if (seen.has(parsed.n)) found.push(`invoice number ${parsed.n} of ${parsed.year} is used twice (${number})`);
-    seen.add(parsed.n);
-    years.set(parsed.year, seen);
+    const year = years.get(parsed.year);
+    if (year) year.push(parsed.n);
+    else years.set(parsed.year, [parsed.n]);
   }
-  for (const [year, seen] of [...years].sort(([a], [b]) => a - b)) {
-    let top = 0;
-    for (const value of seen) top = Math.max(top, value);
-    if (top !== seen.size) found.push(`invoice numbers of ${year}: ${seen.size} numbers but the highest is ${top}`);
+  for (const [year, list] of [...years].sort(([a], [b]) => a - b)) {
+    const sorted = Float64Array.from(list).sort();
+    for (let i = 1; i < sorted.length; i++)
+      if (sorted[i] === sorted[i - 1]) found.push(`invoice number ${sorted[i]} of ${year} is used twice`);
+    const top = sorted[sorted.length - 1]!;
+    if (top !== sorted.length || sorted[0] !== 1)
+      found.push(`invoice numbers of ${year}: ${sorted.length} numbers but the highest is ${top}`);
     const last = sequences.get(year) ?? 0;
     if (last !== top) found.push(`invoice numbers of ${year}: the sequence is at ${last} but the highest number is ${top}`);
   }
-  for (const [year, last] of sequences) if (!years.has(year) && last !== 0) found.push(`invoice numbers of ${year}: the sequence is at ${last} but no invoice has one`);
+  for (const [year, last] of sequences)
+    if (!years.has(year) && last !== 0) found.push(`invoice numbers of ${year}: the sequence is at ${last} but no invoice has one`);
   return found;
 }
 
 async function numberGaps(db: Db): Promise<string[]> {
   const numbers = await queryRows<{ number: string }>(db, sql`select number from invoices where number is not null`);
-  const sequences = await queryRows<{ year: unknown; last_number: unknown }>(db, sql`select year, last_number from invoice_number_sequences`);
+  const sequences = await queryRows<{ year: unknown; last_number: unknown }>(
+    db,
+    sql`select year, last_number from invoice_number_sequences`,
+  );
   return numberingFindings(
     numbers.map((r) => r.number),
     new Map(sequences.map((s) => [toInt(s.year), toInt(s.last_number)])),
@@ -180,7 +188,8 @@ export const INVOICE_INVARIANTS: Invariant[] = [
       sql`select currency, -amount_minor as expected, 0 as actual from payments union all select currency, amount_minor, 0 from refunds`,
     ),
     // The cash account is debit-normal: the query counts credits as positive, so both sides are negated.
-    (r) => `cash in ${String(r.currency)} is ${String(-toInt(r.actual))} in the ledger but payments less refunds say ${String(-toInt(r.expected))}`,
+    (r) =>
+      `cash in ${String(r.currency)} is ${String(-toInt(r.actual))} in the ledger but payments less refunds say ${String(-toInt(r.expected))}`,
   ),
   rowsInvariant(
     "every payment has exactly one ledger entry, moving its amount",
@@ -207,6 +216,7 @@ export const INVOICE_INVARIANTS: Invariant[] = [
     "the grants of a void invoice are revoked, and only those",
     sql`select g.id, i.number, i.status from grants g join invoices i on i.id = g.invoice_id
         where (i.status = 'void') <> (g.revoked_on is not null)`,
-    (r) => `grant ${String(r.id)} of invoice ${String(r.number)} (${String(r.status)}) is ${r.status === "void" ? "not revoked" : "revoked"}`,
+    (r) =>
+      `grant ${String(r.id)} of invoice ${String(r.number)} (${String(r.status)}) is ${r.status === "void" ? "not revoked" : "revoked"}`,
   ),
 ];

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
-import { creditNotes, invoiceLines, invoices, memberships, organizations, payments, works } from "../db/schema.js";
+import { creditNotes, invoiceLines, invoices, memberships, organizations, payments, refunds, works } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
 import type { Actor } from "../shared/actor.js";
@@ -63,6 +63,18 @@ export async function creditedMinor(db: Db, invoiceId: number): Promise<number> 
   return row?.s ?? 0;
 }
 
+export async function refundedMinor(db: Db, invoiceId: number): Promise<number> {
+  const [row] = await db
+    .select({ s: sql<number>`coalesce(sum(${refunds.amountMinor}), 0)`.mapWith(toInt) })
+    .from(refunds)
+    .where(eq(refunds.invoiceId, invoiceId));
+  return row?.s ?? 0;
+}
+
+/** What the fund still owes the buyer back: what a void invoice had been paid, less the refunds made. */
+export const refundDueOf = (invoice: { status: InvoiceStatus }, paidMinor: number, refundedMinor: number): number =>
+  invoice.status === "void" ? paidMinor - refundedMinor : 0;
+
 export async function outstandingMinor(db: Db, invoice: Invoice): Promise<number> {
   return outstandingOf(invoice, await paidMinor(db, invoice.id), await creditedMinor(db, invoice.id));
 }
@@ -85,6 +97,8 @@ export async function invoiceView(db: Db, invoice: Invoice, seller: SellerDetail
   const paid = await paidMinor(db, invoice.id);
   const [credit] = await db.select().from(creditNotes).where(eq(creditNotes.invoiceId, invoice.id)).limit(1);
   const pays = await db.select().from(payments).where(eq(payments.invoiceId, invoice.id)).orderBy(payments.id);
+  const backs = await db.select().from(refunds).where(eq(refunds.invoiceId, invoice.id)).orderBy(refunds.id);
+  const refunded = backs.reduce((sum, r) => sum + r.amountMinor, 0);
   const m = (n: number) => moneyJson(n, invoice.currency);
   return {
     id: invoice.id,
@@ -112,7 +126,10 @@ export async function invoiceView(db: Db, invoice: Invoice, seller: SellerDetail
     outstanding: m(outstandingOf(invoice, paid, credit?.amountMinor ?? 0)),
     note: invoice.note,
     paymentInstructions: paymentInstructions(invoice, paid, credit?.amountMinor ?? 0, seller),
+    refunded: m(refunded),
+    refundDue: m(refundDueOf(invoice, paid, refunded)),
     payments: pays.map((p) => ({ id: p.id, amount: m(p.amountMinor), paidOn: p.paidOn, reference: p.reference })),
+    refunds: backs.map((r) => ({ id: r.id, amount: m(r.amountMinor), paidOn: r.paidOn, reference: r.reference })),
     creditNote: credit ? { reason: credit.reason, amount: m(credit.amountMinor), createdAt: credit.createdAt } : null,
   };
 }

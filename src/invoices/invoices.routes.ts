@@ -3,6 +3,7 @@ import { AppError } from "../shared/errors.js";
 import type { ApiRouter } from "../http/route.js";
 import { moneyJson } from "../shared/money.js";
 import { recordPayment } from "../payments/record-payment.js";
+import { recordRefund } from "../payments/record-refund.js";
 import { invoicingDeps, sellerOf } from "../billing/billing.routes.js";
 import { invoiceView, listInvoices, requireInvoiceAccess } from "./invoices.queries.js";
 import {
@@ -12,6 +13,8 @@ import {
   listInvoicesQuery,
   paymentBody,
   paymentResponse,
+  refundBody,
+  refundResponse,
   voidInvoiceBody,
 } from "./invoices.schemas.js";
 import { invoiceUblFor, renderInvoiceHtml } from "./render-invoice.js";
@@ -83,8 +86,7 @@ function registerInvoiceChangeRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The payment (also on an idempotent replay)", schema: paymentResponse } },
     },
     async ({ params, body, user, req, res }) => {
-      const key = req.get("idempotency-key");
-      if (!key || key.length > 200) throw new AppError("bad_request", "An Idempotency-Key header (1 to 200 characters) is required.");
+      const key = idempotencyKey(req.get("idempotency-key"));
       const invoice = await requireInvoiceAccess(db, user, params.number);
       const { payment, replayed } = await recordPayment(
         db,
@@ -109,12 +111,14 @@ function registerInvoiceChangeRoutes(api: ApiRouter, deps: AppDeps): void {
     },
   );
 
+  registerRefundRoute(api, deps);
+
   api.route(
     {
       method: "post",
       path: "/invoices/{number}/void",
       tag,
-      summary: "Void an invoice with a credit note that reverses its ledger entries",
+      summary: "Void an invoice with a credit note that reverses its ledger entries; what was paid becomes the refund due",
       auth: "treasurer",
       params: invoiceNumberParam,
       body: voidInvoiceBody,
@@ -124,6 +128,52 @@ function registerInvoiceChangeRoutes(api: ApiRouter, deps: AppDeps): void {
       const invoice = await requireInvoiceAccess(db, user, params.number);
       const voided = await voidInvoice(db, invoice, { reason: body.reason, actorUserId: user.id }, { clock });
       res.json(await invoiceView(db, voided, sellerOf(deps.config)));
+    },
+  );
+}
+
+function idempotencyKey(header: string | undefined): string {
+  if (!header || header.length > 200) throw new AppError("bad_request", "An Idempotency-Key header (1 to 200 characters) is required.");
+  return header;
+}
+
+function registerRefundRoute(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  api.route(
+    {
+      method: "post",
+      path: "/invoices/{number}/refunds",
+      tag,
+      summary: "Record a refund paid out of a void invoice's refund due (Idempotency-Key required)",
+      auth: "treasurer",
+      params: invoiceNumberParam,
+      body: refundBody,
+      headers: { "Idempotency-Key": { required: true, description: "A client-chosen key; the same key and body replay the first result" } },
+      responses: { 201: { description: "The refund (also on an idempotent replay)", schema: refundResponse } },
+    },
+    async ({ params, body, user, req, res }) => {
+      const key = idempotencyKey(req.get("idempotency-key"));
+      const invoice = await requireInvoiceAccess(db, user, params.number);
+      const { refund, replayed } = await recordRefund(
+        db,
+        {
+          invoiceId: invoice.id,
+          amount: body.amount,
+          paidOn: body.paidOn,
+          reference: body.reference,
+          idempotencyKey: key,
+          actorUserId: user.id,
+        },
+        { clock },
+      );
+      if (replayed) res.set("Idempotent-Replayed", "true");
+      res.status(201).json({
+        id: refund.id,
+        invoiceNumber: invoice.number,
+        amount: moneyJson(refund.amountMinor, refund.currency),
+        paidOn: refund.paidOn,
+        reference: refund.reference,
+      });
     },
   );
 }

@@ -61,7 +61,11 @@ export const invoiceResponse = z
     outstanding: moneyOutputSchema,
     note: z.string().nullable(),
     paymentInstructions: z.object({ payee: z.string(), iban: z.string().nullable(), reference: z.string(), text: z.string() }).nullable(),
+    /** Refunded so far, and still to refund: what a void invoice had been paid, less the refunds. */
+    refunded: moneyOutputSchema,
+    refundDue: moneyOutputSchema,
     payments: z.array(z.object({ id: z.number().int(), amount: moneyOutputSchema, paidOn: z.string(), reference: z.string() })),
+    refunds: z.array(z.object({ id: z.number().int(), amount: moneyOutputSchema, paidOn: z.string(), reference: z.string() })),
     creditNote: z.object({ reason: z.string(), amount: moneyOutputSchema, createdAt: z.string() }).nullable(),
   })
   .meta({ id: "Invoice" });
@@ -75,5 +79,12 @@ export const paymentBody = z.strictObject({
 export const paymentResponse = z
   .object({ id: z.number().int(), invoiceNumber: z.string(), amount: moneyOutputSchema, paidOn: z.string(), reference: z.string() })
   .meta({ id: "Payment" });
+
+/** A refund paid out of a void invoice's refund due: the same shape as a payment. */
+export const refundBody = paymentBody;
+
+export const refundResponse = z
+  .object({ id: z.number().int(), invoiceNumber: z.string(), amount: moneyOutputSchema, paidOn: z.string(), reference: z.string() })
+  .meta({ id: "Refund" });
 
 export const voidInvoiceBody = z.strictObject({ reason: z.string().trim().min(1).max(2000) });

@@ -30,6 +30,8 @@ export function renderInvoiceHtml(view: InvoiceView, extra: { sellerEmail: strin
     isHeld: view.status === "held",
     isVoid: view.status === "void",
     hasPayments: view.payments.length > 0,
+    hasRefundDue: view.refundDue.amountMinor > 0,
+    hasRefunds: view.refunds.length > 0,
   });
 }
 
@@ -49,36 +51,66 @@ export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail
     "cac:PostalAddress": { "cac:Country": { "cbc:IdentificationCode": country } },
     "cac:PartyLegalEntity": { "cbc:RegistrationName": name },
   });
+  const creditNote = view.status === "void" && view.creditNote ? view.creditNote : null;
   const doc = {
     "ubl:Invoice": {
       "cbc:CustomizationID": "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0",
       "cbc:ProfileID": "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0",
-      "cbc:ID": view.number,
-      "cbc:IssueDate": view.issuedOn,
-      "cbc:DueDate": view.dueOn,
-      "cbc:InvoiceTypeCode": "380",
-      ...(view.note ? { "cbc:Note": view.note } : {}),
+      ...(creditNote ? creditNoteHeader(view, creditNote) : invoiceHeader(view)),
       "cbc:DocumentCurrencyCode": cur,
       "cbc:BuyerReference": `organization-${view.organizationId}`,
       "cac:InvoicePeriod": { "cbc:StartDate": period.first, "cbc:EndDate": period.last },
+      ...(creditNote
+        ? { "cac:BillingReference": [{ "cac:InvoiceDocumentReference": { "cbc:ID": view.number, "cbc:IssueDate": view.issuedOn } }] }
+        : {}),
       "cac:AccountingSupplierParty": { "cac:Party": party(view.seller.name, view.seller.country, parties.sellerEmail) },
       "cac:AccountingCustomerParty": { "cac:Party": party(view.buyer.name, view.buyer.country ?? view.seller.country, parties.buyerEmail) },
-      "cac:PaymentMeans": [
-        {
-          "cbc:PaymentMeansCode": view.paymentInstructions?.iban ? "58" : "1",
-          "cbc:PaymentID": view.number,
-          ...(view.paymentInstructions?.iban
-            ? { "cac:PayeeFinancialAccount": { "cbc:ID": view.paymentInstructions.iban.replace(/\s+/g, "") } }
-            : {}),
-        },
-      ],
-      "cac:PaymentTerms": { "cbc:Note": `Due ${view.dueOn}` },
-      ...ublAmounts(view),
+      ...(creditNote ? {} : invoicePayment(view)),
+      // A credit note credits the whole invoice; what had been paid is the refund due, paid out separately.
+      ...ublAmounts(creditNote ? { ...view, paid: { ...view.paid, amountMinor: 0 } } : view),
     },
   } as unknown as EInvoice;
   service ??= new InvoiceService(silentLogger);
   const xml = await service.generate(doc, { format: "UBL", lang: "en-us", noWarnings: true });
   return typeof xml === "string" ? xml : Buffer.from(xml).toString("utf8");
+}
+
+function invoiceHeader(view: InvoiceView) {
+  return {
+    "cbc:ID": view.number,
+    "cbc:IssueDate": view.issuedOn,
+    "cbc:DueDate": view.dueOn,
+    "cbc:InvoiceTypeCode": "380",
+    ...(view.note ? { "cbc:Note": view.note } : {}),
+  };
+}
+
+/**
+ * A void invoice renders as its credit note (UBL CreditNote, type 381): its own id (the invoice's
+ * number and `-CN`), dated the day of the void, referring to the invoice it credits.
+ */
+function creditNoteHeader(view: InvoiceView, creditNote: NonNullable<InvoiceView["creditNote"]>) {
+  return {
+    "cbc:ID": `${view.number}-CN`,
+    "cbc:IssueDate": creditNote.createdAt.slice(0, 10),
+    "cbc:InvoiceTypeCode": "381",
+    "cbc:Note": `Credit note for invoice ${view.number}: ${creditNote.reason}`,
+  };
+}
+
+function invoicePayment(view: InvoiceView) {
+  return {
+    "cac:PaymentMeans": [
+      {
+        "cbc:PaymentMeansCode": view.paymentInstructions?.iban ? "58" : "1",
+        "cbc:PaymentID": view.number,
+        ...(view.paymentInstructions?.iban
+          ? { "cac:PayeeFinancialAccount": { "cbc:ID": view.paymentInstructions.iban.replace(/\s+/g, "") } }
+          : {}),
+      },
+    ],
+    "cac:PaymentTerms": { "cbc:Note": `Due ${view.dueOn}` },
+  };
 }
 
 /** Allowances (revenue caps), tax, totals and the fee lines of the UBL document. */

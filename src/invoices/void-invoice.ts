@@ -1,13 +1,16 @@
-// Voiding issues a credit note and reverses the invoice's ledger entries; nothing is edited.
-// The invoice's row is locked first: a payment of the invoice (which locks it too) either
-// committed before, and the void is refused, or waits and finds the invoice void.
+// Voiding issues a credit note and reverses the invoice's ledger entries; nothing is edited. What the
+// buyer had paid becomes a refund due (the liability `refund:{organizationId}`) until refunds pay it
+// out, and the grants the invoice brought are revoked.
+// The invoice's row is locked first: a payment of the invoice (which locks it too) either committed
+// before, and is part of the refund due, or waits and finds the invoice void.
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { creditNotes, invoices, ledgerTransactions, ledgerTransfers } from "../db/schema.js";
+import { creditNotes, grants, invoices, ledgerTransactions, ledgerTransfers } from "../db/schema.js";
 import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { postTransaction } from "../ledger/post-transaction.js";
+import { receivableAccount, refundAccount } from "../ledger/accounts.js";
 import { lockInvoice, paidMinor, type Invoice } from "./invoices.queries.js";
 
 export async function voidInvoice(
@@ -20,18 +23,22 @@ export async function voidInvoice(
     const invoice = await lockInvoice(tx, ref.id);
     if (!invoice) throw new AppError("not_found", "Invoice was not found.");
     if (invoice.status === "void") throw new AppError("invalid_state", "The invoice is already void.");
-    if ((await paidMinor(tx, invoice.id)) > 0)
-      throw new AppError("invalid_state", "The invoice has payments recorded against it; it cannot be voided.");
-    const now = isoNow(deps.clock);
-    if (invoice.status !== "held") await reverseIssue(tx, invoice, input.reason, { now, today: today(deps.clock) });
+    const paid = await paidMinor(tx, invoice.id);
+    const at = { now: isoNow(deps.clock), today: today(deps.clock) };
+    if (invoice.status !== "held") await reverseIssue(tx, invoice, { reason: input.reason, paidMinor: paid }, at);
     await tx.insert(creditNotes).values({
       invoiceId: invoice.id,
       reason: input.reason,
       amountMinor: invoice.status === "held" ? 0 : invoice.totalMinor,
       createdBy: input.actorUserId,
-      createdAt: now,
+      createdAt: at.now,
     });
     await tx.update(invoices).set({ status: "void" }).where(eq(invoices.id, invoice.id));
+    const revoked = await tx
+      .update(grants)
+      .set({ revokedOn: at.today })
+      .where(and(eq(grants.invoiceId, invoice.id), isNull(grants.revokedOn)))
+      .returning({ id: grants.id });
     await recordAudit(
       tx,
       {
@@ -39,8 +46,8 @@ export async function voidInvoice(
         action: "invoice.voided",
         entityType: "invoice",
         entityId: invoice.id,
-        before: { status: invoice.status },
-        after: { status: "void", reason: input.reason },
+        before: { status: invoice.status, paidMinor: paid },
+        after: { status: "void", reason: input.reason, refundDueMinor: paid, grantsRevoked: revoked.length },
       },
       deps.clock,
     );
@@ -48,8 +55,16 @@ export async function voidInvoice(
   });
 }
 
-/** Posts the mirror of every transfer the invoice's issue made. */
-async function reverseIssue(tx: Db, invoice: Invoice, reason: string, at: { now: string; today: string }): Promise<void> {
+/**
+ * Posts the mirror of every transfer the invoice's issue made and, when the buyer had paid, moves
+ * what it paid from its receivable to the refund due, in one ledger entry.
+ */
+async function reverseIssue(
+  tx: Db,
+  invoice: Invoice,
+  input: { reason: string; paidMinor: number },
+  at: { now: string; today: string },
+): Promise<void> {
   const originals = await tx
     .select({ t: ledgerTransfers })
     .from(ledgerTransfers)
@@ -65,16 +80,24 @@ async function reverseIssue(tx: Db, invoice: Invoice, reason: string, at: { now:
     tx,
     {
       code: "invoice_voided",
-      description: `Credit note for invoice ${invoice.number}: ${reason}`,
+      description: `Credit note for invoice ${invoice.number}: ${input.reason}`,
       invoiceId: invoice.id,
       effectiveOn: at.today,
-      transfers: originals.map(({ t }) => ({
-        debitAccount: t.creditAccount,
-        creditAccount: t.debitAccount,
-        amountMinor: t.amountMinor,
-        currency: t.currency,
-        reversesTransferId: t.id,
-      })),
+      transfers: [
+        ...originals.map(({ t }) => ({
+          debitAccount: t.creditAccount,
+          creditAccount: t.debitAccount,
+          amountMinor: t.amountMinor,
+          currency: t.currency,
+          reversesTransferId: t.id,
+        })),
+        {
+          debitAccount: receivableAccount(invoice.organizationId),
+          creditAccount: refundAccount(invoice.organizationId),
+          amountMinor: input.paidMinor,
+          currency: invoice.currency,
+        },
+      ],
     },
     at.now,
   );

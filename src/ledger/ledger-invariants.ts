@@ -76,9 +76,7 @@ async function accountsOffTheChart(db: Db): Promise<string[]> {
     db,
     sql`select account, count(*) as n from (select debit_account as account from ledger_transfers union all select credit_account from ledger_transfers) as sides group by account`,
   );
-  const organizationIds = new Set(
-    (await queryRows<{ id: unknown }>(db, sql`select id from organizations`)).map((r) => toInt(r.id)),
-  );
+  const organizationIds = new Set((await queryRows<{ id: unknown }>(db, sql`select id from organizations`)).map((r) => toInt(r.id)));
   const found: string[] = [];
   for (const { account, n: count } of rows.sort((a, b) => (a.account < b.account ? -1 : 1))) {
     const kind = accountKind(account);
@@ -98,7 +96,8 @@ function accountExpression(pattern: string): SQL {
 function allowedMovements(): SQL {
   const cases = Object.entries(MOVEMENTS).flatMap(([code, movements]) =>
     movements.map(
-      (m) => sql`(t.code = ${code} and x.debit_account = ${accountExpression(m.debit)} and x.credit_account = ${accountExpression(m.credit)})`,
+      (m) =>
+        sql`(t.code = ${code} and x.debit_account = ${accountExpression(m.debit)} and x.credit_account = ${accountExpression(m.credit)})`,
     ),
   );
   return sql.join(cases, sql` or `);

@@ -80,6 +80,7 @@ export async function listTransactions(db: Db, q: { before?: number | undefined;
       description: t.description,
       invoiceId: t.invoiceId,
       paymentId: t.paymentId,
+      refundId: t.refundId,
       effectiveOn: t.effectiveOn,
       createdAt: t.createdAt,
       transfers: transfers

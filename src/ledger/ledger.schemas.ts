@@ -30,6 +30,7 @@ export const ledgerTransactionsResponse = z.object({
       description: z.string(),
       invoiceId: z.number().int().nullable(),
       paymentId: z.number().int().nullable(),
+      refundId: z.number().int().nullable(),
       effectiveOn: z.string(),
       createdAt: z.string(),
       transfers: z.array(

@@ -20,6 +20,7 @@ export interface TransactionInput {
   description: string;
   invoiceId?: number | null;
   paymentId?: number | null;
+  refundId?: number | null;
   effectiveOn: string;
   transfers: TransferInput[];
 }
@@ -47,6 +48,7 @@ export async function postTransactions(tx: Db, inputs: TransactionInput[], creat
       description: input.description,
       invoiceId: input.invoiceId ?? null,
       paymentId: input.paymentId ?? null,
+      refundId: input.refundId ?? null,
       effectiveOn: input.effectiveOn,
       createdAt,
     })),

@@ -26,6 +26,8 @@ export const ERROR_STATUS = {
   unsupported_lockfile: 415,
   validation_failed: 422,
   overpayment: 422,
+  /** A refund larger than what is still due back to the buyer. */
+  refund_exceeds_due: 422,
   /** A check's file nests deeper than its limit. */
   nesting_too_deep: 422,
   /** Reading a check's file took longer than its limit. */
