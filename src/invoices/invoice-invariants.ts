@@ -209,7 +209,7 @@ export const INVOICE_INVARIANTS: Invariant[] = [
     "invoice totals equal the sum of their lines",
     sql`select i.id, i.number from invoices i left join (select invoice_id, sum(amount_minor) as s from invoice_lines group by invoice_id) l on l.invoice_id = i.id
         where i.total_minor <> coalesce(l.s, 0)`,
-    (r) => `invoice ${String(r.number ?? `#${n(r.id)}`)} total differs from its lines`,
+    (r) => `invoice ${typeof r.number === "string" ? r.number : `#${n(r.id)}`} total differs from its lines`,
   ),
   { name: "invoice numbers of a year run from 1 without gaps", violations: numberGaps },
   rowsInvariant(
