@@ -1,17 +1,21 @@
-// Random sequences of billing, payment and voiding keep every ledger invariant.
+// Random sequences of billing, payment, voiding and refunds keep every ledger invariant.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { runBilling } from "../../src/billing/run-billing.js";
 import { recordPayment } from "../../src/payments/record-payment.js";
 import { voidInvoice } from "../../src/invoices/void-invoice.js";
-import { outstandingMinor } from "../../src/invoices/invoices.queries.js";
+import { recordRefund } from "../../src/payments/record-refund.js";
+import { outstandingMinor, paidMinor, refundedMinor } from "../../src/invoices/invoices.queries.js";
 import { AppError } from "../../src/shared/errors.js";
 import { invoices } from "../../src/db/schema.js";
 import { makeHarness, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
 
-type Step = { kind: "bill"; month: number } | { kind: "pay"; pick: number; fraction: number; key: number } | { kind: "void"; pick: number };
+type Step =
+  | { kind: "bill"; month: number }
+  | { kind: "pay" | "refund"; pick: number; fraction: number; key: number }
+  | { kind: "void"; pick: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant("bill" as const), month: fc.integer({ min: 1, max: 6 }) }),
@@ -22,6 +26,12 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     key: fc.integer({ min: 0, max: 5 }),
   }),
   fc.record({ kind: fc.constant("void" as const), pick: fc.nat() }),
+  fc.record({
+    kind: fc.constant("refund" as const),
+    pick: fc.nat(),
+    fraction: fc.integer({ min: 1, max: 120 }),
+    key: fc.integer({ min: 0, max: 5 }),
+  }),
 );
 
 class RolledBack extends Error {}
@@ -40,7 +50,7 @@ async function inRolledBackTransaction(h: Harness, fn: (h: Harness) => Promise<v
 
 describe("ledger invariants under random operations", () => {
   it("hold after every step", async () => {
-    const done = { bill: 0, pay: 0, void: 0 };
+    const done = { bill: 0, pay: 0, void: 0, refund: 0 };
     // One database; each run works inside a transaction that is rolled back at its end (the commands'
     // own transactions nest in it as savepoints), so every run starts from the same empty books without
     // the cost of a fresh database per run.
@@ -72,8 +82,30 @@ describe("ledger invariants under random operations", () => {
                 } else if (all.length > 0) {
                   const inv = all[s.pick % all.length]!;
                   if (s.kind === "void") {
-                    await voidInvoice(h.db, inv, { reason: "random", actorUserId: c.treasurer.id }, { clock: h.clock });
+                    // Every other void is of an invoice with payments, when there is one: corrections of paid invoices.
+                    const paid = all.filter((i) => i.status === "paid" || i.status === "partially_paid");
+                    const target = s.pick % 2 === 1 && paid.length > 0 ? paid[s.pick % paid.length]! : inv;
+                    await voidInvoice(h.db, target, { reason: "random", actorUserId: c.treasurer.id }, { clock: h.clock });
                     done.void++;
+                  } else if (s.kind === "refund") {
+                    // Refunds are of void invoices: pick among those (any invoice when none is void, to see it refused).
+                    const voids = all.filter((i) => i.status === "void");
+                    const target = voids.length > 0 ? voids[s.pick % voids.length]! : all[s.pick % all.length]!;
+                    const due = Math.max(1, (await paidMinor(h.db, target.id)) - (await refundedMinor(h.db, target.id)));
+                    const input = { amount: { amountMinor: Math.max(1, Math.floor((due * s.fraction) / 100)), currency: "EUR" } };
+                    await recordRefund(
+                      h.db,
+                      {
+                        ...input,
+                        invoiceId: target.id,
+                        paidOn: "2026-08-02",
+                        reference: `b${s.key}`,
+                        idempotencyKey: `b${s.key}-${target.id}`,
+                        actorUserId: c.treasurer.id,
+                      },
+                      { clock: h.clock },
+                    );
+                    done.refund++;
                   } else {
                     const outstanding = Math.max(1, await outstandingMinor(h.db, inv));
                     const amountMinor = Math.max(1, Math.floor((outstanding * s.fraction) / 100));
@@ -109,5 +141,6 @@ describe("ledger invariants under random operations", () => {
     expect(done.bill).toBeGreaterThan(0);
     expect(done.pay).toBeGreaterThan(0);
     expect(done.void).toBeGreaterThan(0);
+    expect(done.refund).toBeGreaterThan(0);
   });
 });
