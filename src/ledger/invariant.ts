@@ -6,7 +6,17 @@ import type { Db } from "../db/client.js";
 export interface Invariant {
   /** Stable, readable: printed as `ledger check failed: <name>: <violation>`. */
   name: string;
-  violations: (db: Db) => Promise<string[]>;
+  violations: (db: Db, reads: SharedReads) => Promise<string[]>;
+}
+
+/** Reads several invariants of one check share: the first asks, the others reuse the answer. */
+export class SharedReads {
+  private readonly answers = new Map<string, Promise<unknown>>();
+
+  once<T>(key: string, read: () => Promise<T>): Promise<T> {
+    if (!this.answers.has(key)) this.answers.set(key, read());
+    return this.answers.get(key) as Promise<T>;
+  }
 }
 
 export interface LedgerViolation {

@@ -49,7 +49,7 @@ async function inRolledBackTransaction(h: Harness, fn: (h: Harness) => Promise<v
 }
 
 describe("ledger invariants under random operations", () => {
-  it("hold after every step", async () => {
+  it("hold after every step", { timeout: 120_000 }, async () => {
     const done = { bill: 0, pay: 0, void: 0, refund: 0 };
     // One database; each run works inside a transaction that is rolled back at its end (the commands'
     // own transactions nest in it as savepoints), so every run starts from the same empty books without
