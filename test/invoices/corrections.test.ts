@@ -53,6 +53,7 @@ describe("voiding a paid invoice", () => {
     const [grant] = (await api(h).get(`/api/v1/organizations/${firmId}/grants`).set(c.owner.auth).expect(200)).body.grants;
     expect(grant).toMatchObject({ workSlug: "tool", month: "2026-03", revokedOn: null });
 
+    expect((await api(h).get(`/grants/${grant.id}`).expect(200)).text).toContain("<strong>Valid.</strong>");
     h.clock.set("2026-04-12T09:00:00Z");
     const voided = await voidIt().expect(200);
     expect(voided.body).toMatchObject({
