@@ -135,4 +135,9 @@ export const {
   ledgerTransfers,
   grants,
   checks,
+  assets,
+  assetEvents,
+  bondIssues,
+  bondSubscriptions,
+  bondScheduleRows,
 } = sqliteSchema;
