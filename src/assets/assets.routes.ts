@@ -4,7 +4,9 @@ import { idParam, type ApiRouter } from "../http/route.js";
 import { assetHistory, assetView, listAssets, requireAsset } from "./assets.queries.js";
 import { proposeAsset } from "./propose-asset.js";
 import { transitionAsset } from "./transition-asset.js";
-import { assetResponse, assetTransitionBody, proposeAssetBody } from "./assets.schemas.js";
+import { assetResponse, assetTransitionBody, proposeAssetBody, surplusBody, surplusResponse } from "./assets.schemas.js";
+import { declareSurplus } from "./declare-surplus.js";
+import { moneyJson } from "../shared/money.js";
 
 const tag = "venture commune";
 
@@ -74,6 +76,32 @@ export function registerAssetRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ params, body, user, res }) => {
       res.json(await view(await transitionAsset(db, user, { assetId: params.id, ...body }, { clock })));
+    },
+  );
+  registerSurplusRoute(api, deps);
+}
+
+function registerSurplusRoute(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  api.route(
+    {
+      method: "post",
+      path: "/assets/{id}/surplus",
+      tag,
+      summary: "Declare the lessee's monthly surplus, which caps that month's repayment (owners of the lessee)",
+      auth: "user",
+      params: idParam,
+      body: surplusBody,
+      responses: { 201: { description: "The declared surplus and the cap it sets", schema: surplusResponse } },
+    },
+    async ({ params, body, user, res }) => {
+      const d = await declareSurplus(db, user, { assetId: params.id, ...body }, { clock });
+      res.status(201).json({
+        assetId: d.assetId,
+        month: d.month,
+        surplus: moneyJson(d.surplus.amountMinor, d.surplus.currency),
+        cap: moneyJson(d.capMinor, d.surplus.currency),
+      });
     },
   );
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
+import { idSchema, moneyInputSchema, moneyOutputSchema, monthSchema } from "../shared/schemas.js";
 import { ASSET_STATUSES, MANUAL_ASSET_TRANSITIONS } from "./vocabulary.js";
 
 export const proposeAssetBody = z.strictObject({
@@ -25,4 +25,14 @@ export const assetResponse = z.object({
   status: z.enum(ASSET_STATUSES),
   history: z.array(z.object({ from: z.enum(ASSET_STATUSES).nullable(), to: z.enum(ASSET_STATUSES), reason: z.string(), at: z.string() })),
   createdAt: z.string(),
+});
+
+export const surplusBody = z.strictObject({ month: monthSchema, surplus: moneyInputSchema });
+
+export const surplusResponse = z.object({
+  assetId: z.number().int(),
+  month: z.string(),
+  surplus: moneyOutputSchema,
+  /** The most the month's repayment may take (the default cap of 5,000 bps). */
+  cap: moneyOutputSchema,
 });

@@ -140,4 +140,5 @@ export const {
   bondIssues,
   bondSubscriptions,
   bondScheduleRows,
+  assetSurpluses,
 } = sqliteSchema;

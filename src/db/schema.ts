@@ -702,3 +702,22 @@ export const bondScheduleRows = pgTable(
   },
   (t) => [primaryKey({ columns: [t.issueId, t.k] })],
 );
+
+/** A lessee's declared monthly surplus, the base of the non-extractive cap; a correction is a new row (latest wins). */
+export const assetSurpluses = pgTable(
+  "asset_surpluses",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    assetId: integer("asset_id")
+      .notNull()
+      .references(() => assets.id),
+    month: text("month").notNull(),
+    currency: text("currency").notNull(),
+    surplusMinor: bigint("surplus_minor", { mode: "number" }).notNull(),
+    declaredBy: integer("declared_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("asset_surpluses_asset_month").on(t.assetId, t.month), check("asset_surpluses_amount_check", sql`${t.surplusMinor} >= 0`)],
+);

@@ -11,6 +11,20 @@ CREATE TABLE `asset_events` (
 );
 --> statement-breakpoint
 CREATE INDEX `asset_events_asset` ON `asset_events` (`asset_id`);--> statement-breakpoint
+CREATE TABLE `asset_surpluses` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`asset_id` integer NOT NULL,
+	`month` text NOT NULL,
+	`currency` text NOT NULL,
+	`surplus_minor` integer NOT NULL,
+	`declared_by` integer NOT NULL,
+	`created_at` text NOT NULL,
+	FOREIGN KEY (`asset_id`) REFERENCES `assets`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`declared_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
+	CONSTRAINT "asset_surpluses_amount_check" CHECK("asset_surpluses"."surplus_minor" >= 0)
+);
+--> statement-breakpoint
+CREATE INDEX `asset_surpluses_asset_month` ON `asset_surpluses` (`asset_id`,`month`);--> statement-breakpoint
 CREATE TABLE `assets` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`lessee_organization_id` integer NOT NULL,
