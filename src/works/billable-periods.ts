@@ -41,18 +41,21 @@ export function periodsOf(current: LicenseState, readings: { effectiveOn: string
   return periods;
 }
 
-/** The billable periods of these works: an empty list for a work that may not earn at all. */
-export async function billablePeriods(db: Db, workIds: number[]): Promise<Map<number, Period[]>> {
+/**
+ * The billable periods of these works (of every work when none are named: a billing run reads them all
+ * at once): an empty list for a work that may not earn at all.
+ */
+export async function billablePeriods(db: Db, workIds?: number[]): Promise<Map<number, Period[]>> {
   const result = new Map<number, Period[]>();
-  if (workIds.length === 0) return result;
+  if (workIds?.length === 0) return result;
   const rows = await db
     .select({ id: works.id, verification: works.verification, licenseState: works.licenseState })
     .from(works)
-    .where(inArray(works.id, workIds));
+    .where(workIds ? inArray(works.id, workIds) : undefined);
   const readings = await db
     .select({ workId: workLicenseHistory.workId, effectiveOn: workLicenseHistory.effectiveOn, state: workLicenseHistory.state })
     .from(workLicenseHistory)
-    .where(inArray(workLicenseHistory.workId, workIds))
+    .where(workIds ? inArray(workLicenseHistory.workId, workIds) : undefined)
     .orderBy(asc(workLicenseHistory.workId), asc(workLicenseHistory.effectiveOn), asc(workLicenseHistory.id));
   const byWork = new Map<number, { effectiveOn: string; state: LicenseState }[]>();
   for (const r of readings) {
