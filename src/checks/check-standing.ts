@@ -35,7 +35,9 @@ export async function standingOf(db: Db, organizationId: number, matchedWorkIds:
       paid: sql<number>`(select coalesce(sum(p.amount_minor), 0) from payments p where p.invoice_id = ${invoices.id})`.mapWith(toInt),
     })
     .from(invoices)
-    .where(and(eq(invoices.organizationId, organizationId), inArray(invoices.status, ["issued", "partially_paid"]), lt(invoices.dueOn, day)));
+    .where(
+      and(eq(invoices.organizationId, organizationId), inArray(invoices.status, ["issued", "partially_paid"]), lt(invoices.dueOn, day)),
+    );
   const lines = unpaid.length
     ? await db
         .select({ invoiceId: invoiceLines.invoiceId, workId: invoiceLines.workId, slug: works.slug })

@@ -135,7 +135,12 @@ export async function runCheck(
  * not the PPL; `unverified` while the work's claim is not proven; nothing when the organization declared
  * only noncommercial use of it; else what its classification demands of commercial use.
  */
-function matchObligation(entry: RegistryEntry, choice: LicenseChoice, ctx: CheckContext, orgObligation: CheckObligation | null): CheckObligation {
+function matchObligation(
+  entry: RegistryEntry,
+  choice: LicenseChoice,
+  ctx: CheckContext,
+  orgObligation: CheckObligation | null,
+): CheckObligation {
   if (choice === "non_ppl_alternative" || entry.licenseState === "other" || entry.licenseState === "missing") return "none";
   if (entry.verification !== "verified") return "unverified";
   if (!orgObligation) return "unpriced";
@@ -184,7 +189,18 @@ const OWED: readonly CheckObligation[] = ["fee", "held"];
  */
 function perWork(matches: (CheckMatch & { workId: number })[]) {
   const rank: CheckObligation[] = ["none", "unverified", "unpriced", "held", "fee"];
-  const byWork = new Map<number, { slug: string; title: string; verification: WorkVerification; obligation: CheckObligation; versions: number; annualFee?: CheckMatch["annualFee"]; declaredUsage?: boolean }>();
+  const byWork = new Map<
+    number,
+    {
+      slug: string;
+      title: string;
+      verification: WorkVerification;
+      obligation: CheckObligation;
+      versions: number;
+      annualFee?: CheckMatch["annualFee"];
+      declaredUsage?: boolean;
+    }
+  >();
   for (const m of matches) {
     const row = byWork.get(m.workId);
     if (!row) {

@@ -321,10 +321,7 @@ export const workDisputes = pgTable(
     decidedAt: text("decided_at"),
     createdAt: createdAt(),
   },
-  (t) => [
-    index("work_disputes_work").on(t.workId),
-    check("work_disputes_status_check", sql`${t.status} in ('open','upheld','dismissed')`),
-  ],
+  (t) => [index("work_disputes_work").on(t.workId), check("work_disputes_status_check", sql`${t.status} in ('open','upheld','dismissed')`)],
 );
 
 /** The history of a work's claim: how it was proven, verified or rejected by hand, disputed and decided. Append-only. */

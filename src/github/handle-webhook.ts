@@ -180,7 +180,11 @@ async function updateLicense(tx: Db, work: Work, check: LicenseCheck, changed: b
  * A work with no reading yet first gets its previous state, as read when it was last checked.
  */
 async function recordLicenseChange(tx: Db, work: Work, check: LicenseCheck, now: string): Promise<void> {
-  const [any] = await tx.select({ id: workLicenseHistory.id }).from(workLicenseHistory).where(eq(workLicenseHistory.workId, work.id)).limit(1);
+  const [any] = await tx
+    .select({ id: workLicenseHistory.id })
+    .from(workLicenseHistory)
+    .where(eq(workLicenseHistory.workId, work.id))
+    .limit(1);
   const rows: (typeof workLicenseHistory.$inferInsert)[] = [];
   if (!any) {
     const since = (work.licenseCheckedAt ?? work.createdAt).slice(0, 10);

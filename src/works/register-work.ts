@@ -247,11 +247,16 @@ async function proveClaim(registration: Registration, facts: GitHubFacts | null,
     }
     const said = await npm.repositoryOf(p.namespace ? `${p.namespace}/${p.name}` : p.name);
     if (said.key !== repository.key)
-      unproven.push(`${p.base} (${said.key === null ? `registry: ${said.why.replace("_", " ")}` : `its registry metadata names ${said.key}`})`);
+      unproven.push(
+        `${p.base} (${said.key === null ? `registry: ${said.why.replace("_", " ")}` : `its registry metadata names ${said.key}`})`,
+      );
   }
   if (unproven.length > 0)
     return { verification: "unverified", reason: `control of ${repository.fullName} proven; not proven: ${unproven.join("; ")}` };
-  return { verification: "verified", reason: `control of ${repository.fullName} proven${registration.purls.size > 1 ? "; its packages' registry metadata names it" : ""}` };
+  return {
+    verification: "verified",
+    reason: `control of ${repository.fullName} proven${registration.purls.size > 1 ? "; its packages' registry metadata names it" : ""}`,
+  };
 }
 
 /** Attempts at the write when only the slug was taken meanwhile (each attempt picks the next free one). */

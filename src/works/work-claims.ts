@@ -37,7 +37,10 @@ async function lockWork(tx: Db, slug: string): Promise<Work> {
 
 async function setVerification(tx: Db, work: Work, verification: WorkVerification, clock: Clock): Promise<void> {
   if (work.verification === verification) return;
-  await tx.update(works).set({ verification, updatedAt: isoNow(clock) }).where(eq(works.id, work.id));
+  await tx
+    .update(works)
+    .set({ verification, updatedAt: isoNow(clock) })
+    .where(eq(works.id, work.id));
 }
 
 /** A treasurer verifies or rejects a work's claim by hand. */
@@ -92,7 +95,14 @@ export async function openDispute(db: Db, actor: Actor, input: { slug: string; r
     assert(dispute, "an inserted dispute is returned");
     await recordClaimEvent(
       tx,
-      { workId: work.id, event: "disputed", verification: work.verification, reason: input.reason, disputeId: dispute.id, actorUserId: actor.id },
+      {
+        workId: work.id,
+        event: "disputed",
+        verification: work.verification,
+        reason: input.reason,
+        disputeId: dispute.id,
+        actorUserId: actor.id,
+      },
       deps.clock,
     );
     return dispute;
@@ -132,7 +142,14 @@ export async function decideDispute(
     await recordClaimEvent(tx, { workId: work.id, event, verification, reason, disputeId: dispute.id, actorUserId: actor.id }, deps.clock);
     await recordAudit(
       tx,
-      { actorUserId: actor.id, action: `work.${event}`, entityType: "work", entityId: work.id, before: dispute, after: { ...decided, released } },
+      {
+        actorUserId: actor.id,
+        action: `work.${event}`,
+        entityType: "work",
+        entityId: work.id,
+        before: dispute,
+        after: { ...decided, released },
+      },
       deps.clock,
     );
     return decided;

@@ -38,6 +38,7 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
   registerDocumentRoutes(api, deps);
   registerForkRoutes(api, deps);
   registerClaimRoutes(api, deps);
+  registerDisputeRoutes(api, deps);
 }
 
 function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
@@ -248,7 +249,7 @@ function disputeView(d: Dispute, workSlug: string) {
   };
 }
 
-/** A work's claim: verified or rejected by hand, disputed, decided; its history. */
+/** A work's claim verified or rejected by hand. */
 function registerClaimRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock } = deps;
   const tag = "works";
@@ -269,6 +270,12 @@ function registerClaimRoutes(api: ApiRouter, deps: AppDeps): void {
       res.json(await viewWork(db, work, baseUrlOf(req, deps.config.PUBLIC_URL)));
     },
   );
+}
+
+/** Disputes of a work's claim: opened by anyone, decided by a treasurer; the history both sides see. */
+function registerDisputeRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const tag = "works";
 
   api.route(
     {
