@@ -6,6 +6,8 @@ import { createHmac } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { canonicalLicenseText } from "../../src/licenses/recognise-license.js";
 import { renderLicense } from "../../src/licenses/render-license.js";
+import { sql } from "drizzle-orm";
+import { execute } from "../../src/db/sql.js";
 import { api, makeHarness, makeUser, type Harness, type TestUser } from "../support/harness.js";
 import { FakeGitHub } from "../support/fake-github.js";
 import { FakeNpm } from "../support/fake-npm.js";
@@ -200,6 +202,9 @@ describe("license history", () => {
     const [march] = await bill("2026-03", "2026-04-01T09:00:00Z");
     expect(march!.total.amountMinor).toBe(Math.round((12_000 * 10) / (12 * 31)));
     expect(await bill("2026-04", "2026-05-01T09:00:00Z")).toEqual([]);
+    // The histories are append-only.
+    for (const table of ["work_license_history", "work_claim_events"])
+      await expect(h.db.transaction((tx) => execute(tx, sql.raw(`delete from ${table}`)))).rejects.toThrow(/append-only/);
 
     fake.addRepo("coop", "mit-tool", { collaborators: { dan: "admin" }, files: { LICENSE: canonicalLicenseText("MIT") } });
     const mit = await register(maintainer, {
