@@ -1,6 +1,7 @@
 // Fast reads: the real app (default `info` logger, writing to a file as it would to stdout) serving the public
 // reads under 50 keep-alive connections, against a bare express "hello" in the same server process. The load
 // comes from autocannon in a child process, so that client and server each get one of the machine's cores.
+import { npmRegistryFromConfig } from "../src/deps.js";
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
@@ -97,6 +98,7 @@ export async function benchHttp(engine: BenchEngine, options: HttpBenchOptions):
     const app = createApp({
       db: database.db,
       config,
+      npm: npmRegistryFromConfig(config),
       clock: systemClock,
       logger,
       github: new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: 1000, retries: 0 }),

@@ -23,7 +23,8 @@ export async function seedWorks(tx: Db, count: number, withPackages = false): Pr
     slug: `work-${i}`,
     title: `Work ${i}`,
     licensorOrganizationId: 1,
-    verification: "unverified" as const,
+    // Verified: only verified works are billed and priced.
+    verification: "verified" as const,
     licenseState: "unknown" as const,
     registeredBy: 1,
     createdAt: BENCH_NOW,

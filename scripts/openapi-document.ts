@@ -1,4 +1,5 @@
 // The OpenAPI document exactly as the server publishes it, from an app on an in-memory database.
+import { npmRegistryFromConfig } from "../src/deps.js";
 import request from "supertest";
 import { pino } from "pino";
 import { createApp } from "../src/app.js";
@@ -16,6 +17,7 @@ export async function openApiDocument(): Promise<unknown> {
     const app = createApp({
       db: database.db,
       config,
+      npm: npmRegistryFromConfig(config),
       clock: systemClock,
       logger: pino({ level: "silent" }),
       github: new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: 1000, retries: 0 }),

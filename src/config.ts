@@ -28,6 +28,7 @@ export const configSchema = z
     GITHUB_API_URL: z.url().default("https://api.github.com"),
     GITHUB_WEBHOOK_SECRET: optionalString,
     GITHUB_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+    NPM_REGISTRY_URL: z.url().default("https://registry.npmjs.org"),
     GITHUB_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
     SIGNING_KEY_PATH: z.string().min(1).default("./data/signing-key.pem"),
     /** The Ed25519 private key as PEM: used instead of SIGNING_KEY_PATH, so several instances share one key. */

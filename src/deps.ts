@@ -6,6 +6,7 @@ import { openDatabase, type Database, type Db } from "./db/client.js";
 import { systemClock, type Clock } from "./shared/clock.js";
 import { GitHub } from "./github/github-client.js";
 import { signerFromConfig, type Signer } from "./grants/signing-key.js";
+import { NpmRegistry } from "./works/npm-registry.js";
 
 export interface AppDeps {
   db: Db;
@@ -13,7 +14,13 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   github: GitHub;
+  /** The npm registry, for package-ownership proof. */
+  npm: NpmRegistry;
   signer: Signer;
+}
+
+export function npmRegistryFromConfig(config: Config): NpmRegistry {
+  return new NpmRegistry({ baseUrl: config.NPM_REGISTRY_URL, timeoutMs: config.GITHUB_TIMEOUT_MS });
 }
 
 export interface Built {
@@ -40,6 +47,7 @@ export async function buildDeps(
     clock: overrides.clock ?? systemClock,
     logger: overrides.logger ?? createLogger(config),
     github,
+    npm: npmRegistryFromConfig(config),
     signer: signerFromConfig(config),
   };
   return { deps, database, close: () => database.close() };

@@ -160,12 +160,13 @@ function clientCommands(program: Command, outcome: Outcome): void {
   program
     .command("check <file>")
     .description(
-      "check a lockfile or SBOM against a server; exit 0 when nothing is owed or unlicensed, 1 when commercial obligations are unmet, 2 on error",
+      "check a lockfile or SBOM against a server; exit 0 when nothing is owed or unlicensed, 1 when commercial use of a verified work is undeclared or an invoice for a used work is overdue, 2 on error",
     )
     .option("--server <url>", "the reciprocity server", process.env.RECIPROCITY_SERVER ?? "http://127.0.0.1:3000")
     .option("--token <token>", "API token (or RECIPROCITY_TOKEN)", process.env.RECIPROCITY_TOKEN)
     .option("--organization <id>", "price the check for this organization")
     .option("--json", "print the report as JSON")
+    .option("--strict", "also exit 1 when a work owed for holds no grant for the current month")
     .action(async (file: string, opts: CheckCommandOptions) => {
       const { checkCommand } = await import("./checks/check-command.js");
       outcome.exitCode = await checkCommand(file, opts, { stdout: process.stdout, stderr: process.stderr });

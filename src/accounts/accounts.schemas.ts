@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { idParamSchema } from "../shared/schemas.js";
+import { idParamSchema, plainText } from "../shared/schemas.js";
 
 export const createUserBody = z.strictObject({
   email: z.email().max(254),
-  name: z.string().trim().min(1).max(200),
+  name: plainText(z.string().trim().min(1).max(200)),
   password: z.string().min(8, "must be at least 8 characters").max(200).optional(),
 });
 

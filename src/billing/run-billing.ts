@@ -29,6 +29,7 @@ import { InvoiceNumberer, issueTerms, recordIssues, type IssuedInvoice, type Iss
 import { issuedStatus } from "../invoices/invoice-rules.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import { bulkInsert } from "../db/bulk-insert.js";
+import { billablePeriods, clipToPeriods } from "../works/billable-periods.js";
 
 export interface BillingRunOptions {
   month: string;
@@ -129,6 +130,7 @@ async function readBillingInputs(db: Db, month: string): Promise<BillingInputs> 
     }
     use.intervals.push({ startedOn, endedOn });
   }
+  await keepBillable(db, usesByOrg);
   const factRows = await db
     .select({
       org: sizeFacts.organizationId,
@@ -143,6 +145,21 @@ async function readBillingInputs(db: Db, month: string): Promise<BillingInputs> 
   const facts = new Map(factRows.map((f) => [f.org, { headcount: f.headcount, annualRevenueMinor: f.rev, revenueCurrency: f.cur }]));
   const invoicedRows = await db.select({ org: invoices.organizationId }).from(invoices).where(eq(invoices.month, month));
   return { orgs: new Map(orgRows.map((o) => [o.id, o])), usesByOrg, facts, invoiced: new Set(invoicedRows.map((r) => r.org)) };
+}
+
+/**
+ * Keeps only what may earn (PRODUCT.md §13): uses of verified works, on the days their license was the
+ * PPL. The works feature says which days those are.
+ */
+async function keepBillable(db: Db, usesByOrg: Map<number, Map<number, WorkUse>>): Promise<void> {
+  const periods = await billablePeriods(db);
+  for (const [org, byWork] of usesByOrg) {
+    for (const [workId, use] of byWork) {
+      use.intervals = clipToPeriods(use.intervals, periods.get(workId) ?? []);
+      if (use.intervals.length === 0) byWork.delete(workId);
+    }
+    if (byWork.size === 0) usesByOrg.delete(org);
+  }
 }
 
 /** The decision, in plain code: which organizations owe an invoice this month, and what it says. */

@@ -11,6 +11,7 @@ import { basesOf, unpack, type PackedRead } from "./readers/read-for-check.js";
 import { LOOKUP_CHUNK, lookupRegistry, runCheck, type CheckReport } from "./run-check.js";
 import { readInWorker } from "./parse-pool.js";
 import { openUsageWorkIds, saveCheck } from "./save-check.js";
+import { standingOf } from "./check-standing.js";
 
 export interface CheckLockfileInput {
   /** The file as uploaded (inflated). */
@@ -41,11 +42,15 @@ export async function checkLockfile(db: Db, input: CheckLockfileInput, deps: { c
   const read = await readFile(input.body);
   const registry = await lookupRegistry(db, basesOf(read, LOOKUP_CHUNK));
   const components = unpack(read, (base) => registry.has(base));
-  const declaredWorkIds = organization ? await openUsageWorkIds(db, organization.id, "commercial", today(deps.clock)) : undefined;
+  const day = today(deps.clock);
+  const declaredWorkIds = organization ? await openUsageWorkIds(db, organization.id, "commercial", day) : undefined;
+  const noncommercialWorkIds = organization ? await openUsageWorkIds(db, organization.id, "noncommercial", day) : undefined;
+  const matchedWorkIds = new Set([...registry.values()].map((e) => e.workId));
+  const standing = organization ? await standingOf(db, organization.id, matchedWorkIds, day) : undefined;
   const report = await runCheck(
     db,
     { format: read.format, components, unidentified: read.unidentified, componentCount: read.componentCount },
-    { organization, declaredWorkIds },
+    { organization, declaredWorkIds, noncommercialWorkIds, standing },
     deps,
     registry,
   );

@@ -14,8 +14,12 @@ import { obligationOf } from "../usage/obligation.js";
 import { sizeFactsOn, type Organization, type SizeFact } from "../organizations/organizations.queries.js";
 import { licenseChoice, type LicenseChoice } from "./license-choice.js";
 import type { Component, LockfileFormat } from "./readers/component.js";
+import type { WorkVerification } from "../works/vocabulary.js";
+import type { OverdueInvoice, Standing } from "./check-standing.js";
 
-export type CheckObligation = "none" | "held" | "fee" | "unpriced";
+import type { CheckObligation } from "./vocabulary.js";
+
+export type { CheckObligation };
 
 export interface RegistryEntry {
   purl: string;
@@ -25,6 +29,7 @@ export interface RegistryEntry {
   licenseState: string;
   licenseSpdxId: string | null;
   versionRange: string | null;
+  verification: WorkVerification;
 }
 
 /**
@@ -55,6 +60,7 @@ export async function lookupRegistry(db: Db, bases: string[] | Iterable<string[]
         licenseState: works.licenseState,
         licenseSpdxId: works.licenseSpdxId,
         versionRange: works.versionRange,
+        verification: works.verification,
       })
       .from(workPackages)
       .innerJoin(works, eq(works.id, workPackages.workId))
@@ -74,18 +80,24 @@ function inRange(version: string | null, range: string | null): boolean {
 
 export interface CheckMatch {
   purl: string;
-  work: { slug: string; title: string; license: string };
+  work: { slug: string; title: string; license: string; verification: WorkVerification };
   obligation: CheckObligation;
   licenseChoice: LicenseChoice;
   declaredLicense: string | null;
   annualFee?: Money & { formatted: string };
   declaredUsage?: boolean;
+  /** For an organization's check: whether it holds a grant for the work in the current month. */
+  grantForCurrentMonth?: boolean;
 }
 
 export interface CheckContext {
   organization: Organization | null;
   /** Work ids the organization has an open commercial usage declaration for. */
   declaredWorkIds?: Set<number> | undefined;
+  /** Work ids the organization has an open noncommercial usage declaration for. */
+  noncommercialWorkIds?: Set<number> | undefined;
+  /** The organization's overdue invoices and this month's grants for the matched works. */
+  standing?: Standing | undefined;
 }
 
 export interface CheckInput {
@@ -118,6 +130,24 @@ export async function runCheck(
   return priceCheck(input, ctx, { registry, schedule, facts });
 }
 
+/**
+ * What a match demands (PRODUCT.md §3, §13): nothing for a non-PPL alternative or a work whose license is
+ * not the PPL; `unverified` while the work's claim is not proven; nothing when the organization declared
+ * only noncommercial use of it; else what its classification demands of commercial use.
+ */
+function matchObligation(
+  entry: RegistryEntry,
+  choice: LicenseChoice,
+  ctx: CheckContext,
+  orgObligation: CheckObligation | null,
+): CheckObligation {
+  if (choice === "non_ppl_alternative" || entry.licenseState === "other" || entry.licenseState === "missing") return "none";
+  if (entry.verification !== "verified") return "unverified";
+  if (!orgObligation) return "unpriced";
+  const declaredOnlyNoncommercial = ctx.noncommercialWorkIds?.has(entry.workId) && !ctx.declaredWorkIds?.has(entry.workId);
+  return declaredOnlyNoncommercial ? "none" : orgObligation;
+}
+
 function matchComponents(input: CheckInput, ctx: CheckContext, registry: Map<string, RegistryEntry>, fee: CheckMatch["annualFee"]) {
   const org = ctx.organization;
   const orgObligation = org ? obligationOf("commercial", org) : null;
@@ -129,7 +159,7 @@ function matchComponents(input: CheckInput, ctx: CheckContext, registry: Map<str
     if (!entry || !inRange(c.purl.version, entry.versionRange)) continue;
     let choice = choices.get(c.license);
     if (choice === undefined) choices.set(c.license, (choice = licenseChoice(c.license)));
-    const obligation: CheckObligation = choice === "non_ppl_alternative" ? "none" : org ? orgObligation! : "unpriced";
+    const obligation = matchObligation(entry, choice, ctx, orgObligation);
     const match: CheckMatch & { workId: number } = {
       workId: entry.workId,
       purl: c.purl.full,
@@ -137,6 +167,7 @@ function matchComponents(input: CheckInput, ctx: CheckContext, registry: Map<str
         slug: entry.slug,
         title: entry.title,
         license: entry.licenseState === "other" && entry.licenseSpdxId ? entry.licenseSpdxId : "PPL",
+        verification: entry.verification,
       },
       obligation,
       licenseChoice: choice,
@@ -144,9 +175,51 @@ function matchComponents(input: CheckInput, ctx: CheckContext, registry: Map<str
     };
     if ((obligation === "fee" || obligation === "held") && fee) match.annualFee = fee;
     if (org && ctx.declaredWorkIds) match.declaredUsage = ctx.declaredWorkIds.has(entry.workId);
+    if (org && ctx.standing) match.grantForCurrentMonth = ctx.standing.grantedWorkIds.has(entry.workId);
     matches.push(match);
   }
   return matches.sort((a, b) => (a.purl < b.purl ? -1 : a.purl > b.purl ? 1 : 0));
+}
+
+const OWED: readonly CheckObligation[] = ["fee", "held"];
+
+/**
+ * One row per matched work, whatever number of its versions the file holds: the per-work fee is counted
+ * once. A work's obligation is the heaviest of its matches' (a version outside the PPL range owes nothing).
+ */
+function perWork(matches: (CheckMatch & { workId: number })[]) {
+  const rank: CheckObligation[] = ["none", "unverified", "unpriced", "held", "fee"];
+  const byWork = new Map<
+    number,
+    {
+      slug: string;
+      title: string;
+      verification: WorkVerification;
+      obligation: CheckObligation;
+      versions: number;
+      annualFee?: CheckMatch["annualFee"];
+      declaredUsage?: boolean;
+    }
+  >();
+  for (const m of matches) {
+    const row = byWork.get(m.workId);
+    if (!row) {
+      byWork.set(m.workId, {
+        slug: m.work.slug,
+        title: m.work.title,
+        verification: m.work.verification,
+        obligation: m.obligation,
+        versions: 1,
+        ...(m.annualFee ? { annualFee: m.annualFee } : {}),
+        ...(m.declaredUsage !== undefined ? { declaredUsage: m.declaredUsage } : {}),
+      });
+      continue;
+    }
+    row.versions++;
+    if (rank.indexOf(m.obligation) > rank.indexOf(row.obligation)) row.obligation = m.obligation;
+    if (m.annualFee) row.annualFee = m.annualFee;
+  }
+  return [...byWork.values()].sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0));
 }
 
 /** The report, from the file and what the database said: no I/O. */
@@ -156,16 +229,16 @@ export function priceCheck(input: CheckInput, ctx: CheckContext, { registry, sch
   const matches = matchComponents(input, ctx, registry, band ? moneyJson(band.annualFeeMinor, schedule.currency) : undefined);
 
   // Totals count each work once, whatever number of its versions the file holds.
-  const owedWorks = new Set(matches.filter((m) => m.obligation === "fee" || m.obligation === "held").map((m) => m.workId));
+  const owedWorks = new Set(matches.filter((m) => OWED.includes(m.obligation)).map((m) => m.workId));
   const unpricedWorks = new Set(matches.filter((m) => m.obligation === "unpriced").map((m) => m.workId));
-  const unmetWorks = new Set(
-    matches.filter((m) => (m.obligation === "fee" || m.obligation === "held") && !m.declaredUsage).map((m) => m.workId),
-  );
+  const unmetWorks = new Set(matches.filter((m) => OWED.includes(m.obligation) && !m.declaredUsage).map((m) => m.workId));
+  const unverifiedWorks = new Set(matches.filter((m) => m.obligation === "unverified").map((m) => m.workId));
   const totals = {
     matches: matches.length,
     works: new Set(matches.map((m) => m.workId)).size,
     worksWithObligation: owedWorks.size + unpricedWorks.size,
     worksWithoutDeclaredUsage: org ? unmetWorks.size : unpricedWorks.size,
+    unverifiedWorks: unverifiedWorks.size,
     ...(band ? { annualFee: moneyJson(band.annualFeeMinor * owedWorks.size, schedule.currency) } : {}),
     ...(!org ? { annualFeeByBand: feesByBand(schedule, unpricedWorks.size) } : {}),
   };
@@ -184,6 +257,8 @@ export function priceCheck(input: CheckInput, ctx: CheckContext, { registry, sch
       : null,
     feeScheduleId: schedule.id,
     matches: matches.map(({ workId: _w, ...m }) => m),
+    works: perWork(matches),
+    overdueInvoices: ctx.standing?.overdueInvoices ?? ([] as OverdueInvoice[]),
     totals,
     matchedWorkIds: [...new Set(matches.filter((m) => m.licenseChoice !== "non_ppl_alternative").map((m) => m.workId))],
   };

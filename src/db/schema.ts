@@ -5,7 +5,7 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { MEMBER_ROLES, ORGANIZATION_KINDS, VERIFICATION_DECISIONS, VERIFICATION_STATUSES } from "../organizations/vocabulary.js";
-import { LICENSE_STATES, WORK_VERIFICATIONS } from "../works/vocabulary.js";
+import { CLAIM_EVENTS, DISPUTE_STATUSES, LICENSE_STATES, WORK_VERIFICATIONS } from "../works/vocabulary.js";
 import { USAGE_PURPOSES } from "../usage/vocabulary.js";
 import { BILLING_RUN_STATUSES } from "../billing/vocabulary.js";
 import { INVOICE_LINE_KINDS, INVOICE_STATUSES, LINE_OBLIGATIONS } from "../invoices/vocabulary.js";
@@ -280,6 +280,72 @@ export const workMaintainers = pgTable(
       .references(() => users.id),
   },
   (t) => [primaryKey({ columns: [t.workId, t.userId] })],
+);
+
+/**
+ * What a work's license file was, from the day it was read: billing earns only on the days its license was
+ * the PPL. The first reading stands for every day before it (the PPL applied all along); each change of
+ * state starts a new row. Append-only.
+ */
+export const workLicenseHistory = pgTable(
+  "work_license_history",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    effectiveOn: text("effective_on").notNull(),
+    state: text("state", { enum: LICENSE_STATES }).notNull(),
+    spdxId: text("spdx_id"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("work_license_history_work").on(t.workId, t.effectiveOn),
+    check("work_license_history_state_check", sql`${t.state} in ('ppl','other','missing','unknown')`),
+  ],
+);
+
+/** Who contested a work's claim, and what a treasurer decided. */
+export const workDisputes = pgTable(
+  "work_disputes",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    openedBy: integer("opened_by")
+      .notNull()
+      .references(() => users.id),
+    reason: text("reason").notNull(),
+    status: text("status", { enum: DISPUTE_STATUSES }).notNull(),
+    decisionReason: text("decision_reason"),
+    decidedBy: integer("decided_by").references(() => users.id),
+    decidedAt: text("decided_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("work_disputes_work").on(t.workId), check("work_disputes_status_check", sql`${t.status} in ('open','upheld','dismissed')`)],
+);
+
+/** The history of a work's claim: how it was proven, verified or rejected by hand, disputed and decided. Append-only. */
+export const workClaimEvents = pgTable(
+  "work_claim_events",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    event: text("event", { enum: CLAIM_EVENTS }).notNull(),
+    /** The work's verification after the event. */
+    verification: text("verification", { enum: WORK_VERIFICATIONS }).notNull(),
+    reason: text("reason").notNull(),
+    disputeId: integer("dispute_id").references(() => workDisputes.id),
+    actorUserId: integer("actor_user_id").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("work_claim_events_work").on(t.workId),
+    check("work_claim_events_verification_check", sql`${t.verification} in ('verified','unverified')`),
+  ],
 );
 
 export const webhookDeliveries = pgTable("webhook_deliveries", {

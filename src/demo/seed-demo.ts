@@ -12,6 +12,7 @@ import { createOrganization, type CooperativeEvidenceInput } from "../organizati
 import { recordSizeFacts } from "../organizations/record-size-facts.js";
 import { decideVerification } from "../organizations/decide-verification.js";
 import { registerWork } from "../works/register-work.js";
+import { decideWorkVerification } from "../works/work-claims.js";
 import { declareUsages } from "../usage/declare-usage.js";
 import { runBilling } from "../billing/run-billing.js";
 import { recordPayment } from "../payments/record-payment.js";
@@ -72,6 +73,15 @@ async function seedCommune(tx: Db, deps: SeedDeps, hashes: string[]): Promise<vo
     { clock },
   );
   const slugs = await seedWorks(tx, commonsTech.id, people.maintainer.id, { clock, github: deps.github });
+  // Package-only claims: a treasurer verifies them by hand (only verified works earn).
+  for (const slug of slugs) {
+    await decideWorkVerification(
+      tx,
+      { id: people.treasurer.id, isTreasurer: true },
+      { slug, decision: "verified", reason: "Package ownership checked with the maintainers" },
+      { clock },
+    );
+  }
   const customers = await seedCustomers(tx, org, people, start, clock);
   const use = async (o: Organization, purpose: "commercial" | "noncommercial", picks: number[], startedOn: string, actorId: number) => {
     await declareUsages(

@@ -5,7 +5,7 @@
 import { eq, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { execute, lockForUpdate } from "../db/sql.js";
-import { webhookDeliveries, workPackages, works } from "../db/schema.js";
+import { webhookDeliveries, workLicenseHistory, workPackages, works } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { fromParts } from "../purl/purl.js";
@@ -160,6 +160,7 @@ async function updateLicense(tx: Db, work: Work, check: LicenseCheck, changed: b
     })
     .where(eq(works.id, work.id));
   if (!changed) return;
+  await recordLicenseChange(tx, work, check, now);
   await recordAudit(
     tx,
     {
@@ -172,6 +173,25 @@ async function updateLicense(tx: Db, work: Work, check: LicenseCheck, changed: b
     },
     clock,
   );
+}
+
+/**
+ * The license history gains the new reading from today: billing stops (or resumes) earning from this day.
+ * A work with no reading yet first gets its previous state, as read when it was last checked.
+ */
+async function recordLicenseChange(tx: Db, work: Work, check: LicenseCheck, now: string): Promise<void> {
+  const [any] = await tx
+    .select({ id: workLicenseHistory.id })
+    .from(workLicenseHistory)
+    .where(eq(workLicenseHistory.workId, work.id))
+    .limit(1);
+  const rows: (typeof workLicenseHistory.$inferInsert)[] = [];
+  if (!any) {
+    const since = (work.licenseCheckedAt ?? work.createdAt).slice(0, 10);
+    rows.push({ workId: work.id, effectiveOn: since, state: work.licenseState, spdxId: work.licenseSpdxId, createdAt: now });
+  }
+  rows.push({ workId: work.id, effectiveOn: now.slice(0, 10), state: check.state, spdxId: check.spdxId, createdAt: now });
+  await tx.insert(workLicenseHistory).values(rows);
 }
 
 async function updateRepository(tx: Db, work: Work, plan: Extract<Plan, { kind: "update_repository" }>, clock: Clock): Promise<void> {

@@ -1,19 +1,19 @@
 import { z } from "zod";
 import { MEMBER_ROLES, ORGANIZATION_KINDS } from "./vocabulary.js";
-import { idSchema, isoDateSchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
+import { idSchema, isoDateSchema, moneyInputSchema, moneyOutputSchema, plainText } from "../shared/schemas.js";
 
 const githubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "is not a GitHub login");
 
 export const cooperativeEvidenceBody = z.strictObject({
-  jurisdiction: z.string().trim().min(1).max(200),
-  registryNumber: z.string().trim().min(1).max(100),
+  jurisdiction: plainText(z.string().trim().min(1).max(200)),
+  registryNumber: plainText(z.string().trim().min(1).max(100)),
   bylawsUrl: z.url({ protocol: /^https?$/ }).max(2000),
   workerOwnerCount: z.number().int().min(1).max(10_000_000),
   distributesAllSurplus: z.boolean(),
 });
 
 export const createOrganizationBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: plainText(z.string().trim().min(1).max(200)),
   kind: z.enum(ORGANIZATION_KINDS),
   country: z
     .string()

@@ -18,6 +18,24 @@ export const isoDateSchema = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD")
   .refine(isRealDate, "is not a calendar date");
 
+/**
+ * Control characters (C0, DEL, C1), the Unicode line and paragraph separators and the bidirectional
+ * controls. Text that reaches a signed document (a grant names its licensee, work and licensor) must
+ * not carry them: a line break would let a name forge a field of the document, a bidi control would
+ * make it read otherwise than it is signed.
+ */
+const CONTROL_CHARACTERS = /[\p{Cc}\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+export const hasControlCharacters = (s: string): boolean => CONTROL_CHARACTERS.test(s);
+
+/**
+ * The one refinement for text that may reach a signed document: organization names, work titles and
+ * the other names and texts a document shows. The 422 names the field.
+ */
+export function plainText<T extends z.ZodType<string>>(schema: T) {
+  return schema.refine((s) => !hasControlCharacters(s), "must not contain control characters (line breaks, tabs, bidirectional controls)");
+}
+
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month YYYY-MM");
 
 /**

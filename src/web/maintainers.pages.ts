@@ -67,7 +67,7 @@ function registerWorkForm(app: Router, deps: AppDeps): void {
         ...(f.versionRange ? { versionRange: f.versionRange } : {}),
         ...(f.githubToken ? { githubToken: f.githubToken } : {}),
       });
-      const result = await registerWork(db, input, user, { clock, github, githubApiUrl: config.GITHUB_API_URL });
+      const result = await registerWork(db, input, user, { clock, github, githubApiUrl: config.GITHUB_API_URL, npm: deps.npm });
       redirectWithNotice(res, `/works/${result.work.slug}`, registeredNotice(result));
     } catch (err) {
       await formPage(req, res, formFromError(values, err), err instanceof AppError ? err.status : 500);

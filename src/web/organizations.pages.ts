@@ -4,7 +4,7 @@ import type { AppDeps } from "../deps.js";
 import { MEMBER_ROLES, ORGANIZATION_KINDS } from "../organizations/vocabulary.js";
 import { USAGE_PURPOSES } from "../usage/vocabulary.js";
 import { AppError } from "../shared/errors.js";
-import { isoDateSchema } from "../shared/schemas.js";
+import { isoDateSchema, plainText } from "../shared/schemas.js";
 import { today } from "../shared/clock.js";
 import { createOrganization } from "../organizations/create-organization.js";
 import { recordSizeFacts } from "../organizations/record-size-facts.js";
@@ -25,7 +25,7 @@ import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireOrganizationMember, requireSignedIn } from "./guards.js";
 
 const orgForm = z.object({
-  name: z.string().trim().min(1, "is required").max(200),
+  name: plainText(z.string().trim().min(1, "is required").max(200)),
   kind: z.enum(ORGANIZATION_KINDS, { error: "choose a kind" }),
   country: optionalText.pipe(
     z

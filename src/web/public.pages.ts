@@ -90,6 +90,11 @@ function reportView(report: CheckReportView, organizationName: string | null) {
       alternative: m.licenseChoice === "non_ppl_alternative",
       declaredText: m.declaredUsage === undefined ? "" : m.declaredUsage ? "declared" : "not declared",
     })),
+    works: report.works.map((w) => ({
+      ...w,
+      unverified: w.obligation === "unverified",
+      declaredText: w.declaredUsage === undefined ? "" : w.declaredUsage ? "declared" : "not declared",
+    })),
   };
 }
 

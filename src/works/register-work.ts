@@ -5,7 +5,7 @@
 import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/sql.js";
-import { workMaintainers, workPackages, works } from "../db/schema.js";
+import { workLicenseHistory, workMaintainers, workPackages, works } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import { AppError, assert, type FieldError } from "../shared/errors.js";
 import type { Actor } from "../shared/actor.js";
@@ -15,7 +15,9 @@ import { recogniseLicense } from "../licenses/recognise-license.js";
 import { npmPurl, parsePurl, fromParts, type ParsedPurl } from "../purl/purl.js";
 import { membershipOf, getOrganizationRow } from "../organizations/organizations.queries.js";
 import { isGitHubHost, parseRepositoryUrl, type RepositoryRef } from "./parse-repository.js";
-import type { LicenseState } from "./vocabulary.js";
+import type { LicenseState, WorkVerification } from "./vocabulary.js";
+import type { NpmRegistry } from "./npm-registry.js";
+import { recordClaimEvent } from "./work-claims.js";
 import type { Work } from "./works.queries.js";
 
 export interface RegisterWorkInput {
@@ -84,6 +86,8 @@ interface GitHubFacts {
 /** The row to write, all but its slug (chosen in the transaction), and the packages it claims. */
 interface WorkPlan {
   values: Omit<typeof works.$inferInsert, "id" | "slug">;
+  /** Why the claim is verified or not, for the work's claim history. */
+  claimReason: string;
   slugBase: string;
   purls: ParsedPurl[];
   githubId: number | undefined;
@@ -93,14 +97,15 @@ export async function registerWork(
   db: Db,
   input: RegisterWorkInput,
   actor: Actor,
-  deps: { clock: Clock; github: GitHub; githubApiUrl: string },
+  deps: { clock: Clock; github: GitHub; githubApiUrl: string; npm?: NpmRegistry | undefined },
 ): Promise<RegisterWorkResult> {
   const licensorAllowed = await mayLicenseFor(db, actor, input.licensorOrganizationId);
   const registration = parseRegistration(input, licensorAllowed, deps.githubApiUrl);
   const { repo, purls } = registration;
   await assertUnclaimed(db, repo?.key, [...purls.keys()]);
   const facts = repo && registration.onGitHub ? await readGitHub(repo, input.githubToken!, deps.github) : null;
-  const plan = planWork(input, registration, facts, actor, isoNow(deps.clock));
+  const claim = await proveClaim(registration, facts, deps.npm);
+  const plan = planWork(input, registration, facts, claim, actor, isoNow(deps.clock));
   const work = await insertWork(db, plan, actor, deps.clock);
   const suggested = facts?.suggestedPackage;
   return { work, licenseCheck: facts?.licenseCheck ?? null, suggestedPackages: suggested && !purls.has(suggested) ? [suggested] : [] };
@@ -179,13 +184,21 @@ async function readGitHub(repo: RepositoryRef, token: string, github: GitHub): P
 }
 
 /** The work as it will be written: what the request gives, completed by what GitHub said. */
-function planWork(input: RegisterWorkInput, registration: Registration, facts: GitHubFacts | null, actor: Actor, now: string): WorkPlan {
+function planWork(
+  input: RegisterWorkInput,
+  registration: Registration,
+  facts: GitHubFacts | null,
+  claim: Claim,
+  actor: Actor,
+  now: string,
+): WorkPlan {
   const { repo, purls } = registration;
   const github = facts?.repository ?? null;
   const licenseCheck = facts?.licenseCheck ?? null;
   const title = input.title ?? facts?.name ?? repo?.name ?? [...purls.values()][0]!.name;
   return {
     slugBase: slugify(title),
+    claimReason: claim.reason,
     purls: [...purls.values()],
     githubId: github?.id,
     values: {
@@ -198,7 +211,7 @@ function planWork(input: RegisterWorkInput, registration: Registration, facts: G
       defaultBranch: github?.defaultBranch ?? null,
       licensorOrganizationId: input.licensorOrganizationId,
       versionRange: input.versionRange ?? null,
-      verification: github ? "verified" : "unverified",
+      verification: claim.verification,
       licenseState: licenseCheck?.state ?? "unknown",
       licenseSpdxId: licenseCheck?.spdxId ?? null,
       licenseSimilarityBps: licenseCheck?.similarityBps ?? null,
@@ -208,6 +221,41 @@ function planWork(input: RegisterWorkInput, registration: Registration, facts: G
       createdAt: now,
       updatedAt: now,
     },
+  };
+}
+
+interface Claim {
+  verification: WorkVerification;
+  reason: string;
+}
+
+/**
+ * Whether the registration proves every claim it makes: control of the repository (its own pkg:github
+ * purl with it), and each npm package's registry metadata naming that repository. Any other claim
+ * waits for a treasurer. Asks the registry outside any transaction.
+ */
+async function proveClaim(registration: Registration, facts: GitHubFacts | null, npm: NpmRegistry | undefined): Promise<Claim> {
+  if (!facts) return { verification: "unverified", reason: "no repository control proven: a treasurer may verify the claim" };
+  const repository = facts.repository;
+  const own = fromParts("github", repository.fullName.split("/")[0]!, repository.fullName.split("/")[1]!, null).base;
+  const unproven: string[] = [];
+  for (const p of registration.purls.values()) {
+    if (p.base === own || p.base === fromParts("github", registration.repo!.owner, registration.repo!.name, null).base) continue;
+    if (p.type !== "npm" || !npm) {
+      unproven.push(`${p.base} (no registry proof for ${p.type} packages)`);
+      continue;
+    }
+    const said = await npm.repositoryOf(p.namespace ? `${p.namespace}/${p.name}` : p.name);
+    if (said.key !== repository.key)
+      unproven.push(
+        `${p.base} (${said.key === null ? `registry: ${said.why.replace("_", " ")}` : `its registry metadata names ${said.key}`})`,
+      );
+  }
+  if (unproven.length > 0)
+    return { verification: "unverified", reason: `control of ${repository.fullName} proven; not proven: ${unproven.join("; ")}` };
+  return {
+    verification: "verified",
+    reason: `control of ${repository.fullName} proven${registration.purls.size > 1 ? "; its packages' registry metadata names it" : ""}`,
   };
 }
 
@@ -250,6 +298,20 @@ async function writeWork(tx: Db, plan: WorkPlan, actor: Actor, clock: Clock): Pr
       .values(plan.purls.map((p) => ({ workId: row.id, purl: p.base, type: p.type, namespace: p.namespace, name: p.name })));
   }
   await tx.insert(workMaintainers).values({ workId: row.id, userId: actor.id });
+  await recordClaimEvent(
+    tx,
+    { workId: row.id, event: "registered", verification: row.verification, reason: plan.claimReason, actorUserId: actor.id },
+    clock,
+  );
+  if (row.licenseCheckedAt) {
+    await tx.insert(workLicenseHistory).values({
+      workId: row.id,
+      effectiveOn: row.licenseCheckedAt.slice(0, 10),
+      state: row.licenseState,
+      spdxId: row.licenseSpdxId,
+      createdAt: row.licenseCheckedAt,
+    });
+  }
   await recordAudit(
     tx,
     { actorUserId: actor.id, action: "work.registered", entityType: "work", entityId: row.id, after: { ...row, packages: purls } },

@@ -9,9 +9,16 @@ import { renderBadge } from "./badge.js";
 import { discoverForks, listForks, unattributedForkOwners } from "./discover-forks.js";
 import { openLicensePullRequest } from "./open-license-pull-request.js";
 import { registerWork } from "./register-work.js";
+import { claimHistory, decideDispute, decideWorkVerification, openDispute, type Dispute } from "./work-claims.js";
 import { getWorkBySlug, isMaintainer, listWorks, viewWork, workLicense } from "./works.queries.js";
 import {
+  claimHistoryResponse,
+  disputeBody,
+  disputeDecisionBody,
+  disputeParams,
+  disputeResponse,
   forksResponse,
+  workVerificationBody,
   licenseQuery,
   listWorksQuery,
   pullRequestBody,
@@ -30,6 +37,8 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
   registerRegistryRoutes(api, deps);
   registerDocumentRoutes(api, deps);
   registerForkRoutes(api, deps);
+  registerClaimRoutes(api, deps);
+  registerDisputeRoutes(api, deps);
 }
 
 function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
@@ -48,7 +57,7 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The work, its license check and suggested packages", schema: registeredWorkResponse } },
     },
     async ({ body, user, req, res }) => {
-      const result = await registerWork(db, body, user, { clock, github, githubApiUrl: config.GITHUB_API_URL });
+      const result = await registerWork(db, body, user, { clock, github, githubApiUrl: config.GITHUB_API_URL, npm: deps.npm });
       res
         .status(201)
         .location(`/api/v1/works/${result.work.slug}`)
@@ -221,6 +230,111 @@ function registerForkRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ res }) => {
       res.json(await unattributedForkOwners(db));
+    },
+  );
+}
+
+function disputeView(d: Dispute, workSlug: string) {
+  return {
+    id: d.id,
+    workSlug,
+    status: d.status,
+    reason: d.reason,
+    openedBy: d.openedBy,
+    openedAt: d.createdAt,
+    decision:
+      d.decisionReason !== null && d.decidedBy !== null && d.decidedAt !== null
+        ? { reason: d.decisionReason, decidedBy: d.decidedBy, decidedAt: d.decidedAt }
+        : null,
+  };
+}
+
+/** A work's claim verified or rejected by hand. */
+function registerClaimRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const tag = "works";
+
+  api.route(
+    {
+      method: "post",
+      path: "/works/{slug}/verification",
+      tag,
+      summary: "Verify or reject a work's claim by hand, with a reason (kept in its claim history)",
+      auth: "treasurer",
+      params: slugParam,
+      body: workVerificationBody,
+      responses: { 200: { description: "The work", schema: workResponse } },
+    },
+    async ({ params, body, user, req, res }) => {
+      const work = await decideWorkVerification(db, user, { slug: params.slug, ...body }, { clock });
+      res.json(await viewWork(db, work, baseUrlOf(req, deps.config.PUBLIC_URL)));
+    },
+  );
+}
+
+/** Disputes of a work's claim: opened by anyone, decided by a treasurer; the history both sides see. */
+function registerDisputeRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const tag = "works";
+
+  api.route(
+    {
+      method: "post",
+      path: "/works/{slug}/disputes",
+      tag,
+      summary: "Contest a work's claim (e.g. its packages are yours); a treasurer decides",
+      auth: "user",
+      params: slugParam,
+      body: disputeBody,
+      responses: { 201: { description: "The dispute", schema: disputeResponse } },
+    },
+    async ({ params, body, user, res }) => {
+      res.status(201).json(disputeView(await openDispute(db, user, { slug: params.slug, reason: body.reason }, { clock }), params.slug));
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/works/{slug}/disputes",
+      tag,
+      summary: "The work's claim history and disputes: for its maintainers, the users who disputed it and treasurers",
+      auth: "user",
+      params: slugParam,
+      responses: { 200: { description: "The claim history", schema: claimHistoryResponse } },
+    },
+    async ({ params, user, res }) => {
+      const { work, events, disputes } = await claimHistory(db, user, params.slug);
+      res.json({
+        slug: work.slug,
+        verification: work.verification,
+        history: events.map((e) => ({
+          event: e.event,
+          verification: e.verification,
+          reason: e.reason,
+          disputeId: e.disputeId,
+          actorUserId: e.actorUserId,
+          at: e.createdAt,
+        })),
+        disputes: disputes.map((d) => disputeView(d, work.slug)),
+      });
+    },
+  );
+
+  api.route(
+    {
+      method: "post",
+      path: "/works/{slug}/disputes/{id}/decision",
+      tag,
+      summary: "Decide a dispute: upheld (the work becomes unverified, its package claims are released) or dismissed",
+      auth: "treasurer",
+      params: disputeParams,
+      body: disputeDecisionBody,
+      responses: { 200: { description: "The decided dispute", schema: disputeResponse } },
+    },
+    async ({ params, body, user, res }) => {
+      const decided = await decideDispute(db, user, { slug: params.slug, disputeId: params.id, ...body }, { clock });
+      res.json(disputeView(decided, params.slug));
     },
   );
 }

@@ -1,7 +1,8 @@
 import semver from "semver";
 import { z } from "zod";
 import { LICENSE_FORMATS } from "../licenses/render-license.js";
-import { idSchema, paginationQuery } from "../shared/schemas.js";
+import { CLAIM_EVENTS, DISPUTE_DECISIONS, DISPUTE_STATUSES, WORK_DECISIONS, WORK_VERIFICATIONS } from "./vocabulary.js";
+import { idParamSchema, idSchema, paginationQuery, plainText } from "../shared/schemas.js";
 
 export const registerWorkBody = z.strictObject({
   repository: z.string().trim().min(1).max(500).optional(),
@@ -14,8 +15,8 @@ export const registerWorkBody = z.strictObject({
     .refine((r) => semver.validRange(r) !== null, "is not a semver range (e.g. >=2.0.0)")
     .optional(),
   githubToken: z.string().min(1).max(500).optional(),
-  title: z.string().trim().min(1).max(200).optional(),
-  description: z.string().trim().max(2000).optional(),
+  title: plainText(z.string().trim().min(1).max(200)).optional(),
+  description: plainText(z.string().trim().max(2000)).optional(),
 });
 
 export const slugParam = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,80}$/) });
@@ -77,4 +78,42 @@ export const forksResponse = z.object({
     }),
   ),
   truncated: z.boolean().optional(),
+});
+
+const reason = z.string().trim().min(1).max(2000);
+
+export const workVerificationBody = z.strictObject({ decision: z.enum(WORK_DECISIONS), reason });
+
+export const disputeBody = z.strictObject({ reason });
+
+export const disputeParams = z.object({ slug: slugParam.shape.slug, id: idParamSchema });
+
+export const disputeDecisionBody = z.strictObject({ decision: z.enum(DISPUTE_DECISIONS), reason });
+
+export const disputeResponse = z
+  .object({
+    id: z.number().int(),
+    workSlug: z.string(),
+    status: z.enum(DISPUTE_STATUSES),
+    reason: z.string(),
+    openedBy: z.number().int(),
+    openedAt: z.string(),
+    decision: z.object({ reason: z.string(), decidedBy: z.number().int(), decidedAt: z.string() }).nullable(),
+  })
+  .meta({ id: "WorkDispute" });
+
+export const claimHistoryResponse = z.object({
+  slug: z.string(),
+  verification: z.enum(WORK_VERIFICATIONS),
+  history: z.array(
+    z.object({
+      event: z.enum(CLAIM_EVENTS),
+      verification: z.enum(WORK_VERIFICATIONS),
+      reason: z.string(),
+      disputeId: z.number().int().nullable(),
+      actorUserId: z.number().int().nullable(),
+      at: z.string(),
+    }),
+  ),
+  disputes: z.array(disputeResponse),
 });

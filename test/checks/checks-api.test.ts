@@ -58,14 +58,14 @@ describe("POST /checks", () => {
     expect(res.body.matches).toEqual([
       {
         purl: "pkg:npm/ledger-tool@2.1.0",
-        work: { slug: "ledger-tool", title: "ledger-tool", license: "PPL" },
+        work: { slug: "ledger-tool", title: "ledger-tool", license: "PPL", verification: "verified" },
         obligation: "unpriced",
         licenseChoice: "undeclared",
         declaredLicense: null,
       },
       {
         purl: "pkg:npm/left-pad@1.3.0",
-        work: { slug: "left-pad", title: "left-pad", license: "PPL" },
+        work: { slug: "left-pad", title: "left-pad", license: "PPL", verification: "verified" },
         obligation: "none",
         licenseChoice: "non_ppl_alternative",
         declaredLicense: "MIT OR PPL",

@@ -38,6 +38,8 @@ async function ok(server: ServerProcess, method: string, path: string, body?: un
 async function setUpCommune() {
   const licensor = await ok(a, "POST", "/api/v1/organizations", { name: "Commons", kind: "nonprofit" });
   const work = await ok(a, "POST", "/api/v1/works", { packages: ["pkg:npm/two-servers-tool"], licensorOrganizationId: licensor.id });
+  // A package-only claim earns once a treasurer verifies it.
+  await ok(a, "POST", `/api/v1/works/${work.slug}/verification`, { decision: "verified", reason: "package ownership checked" });
   for (let i = 0; i < FIRMS; i++) {
     const firm = await ok(a, "POST", "/api/v1/organizations", { name: `Firm ${i}`, kind: "commercial" });
     await ok(a, "POST", `/api/v1/organizations/${firm.id}/facts`, { effectiveOn: "2026-01-01", headcount: 5 + i * 20 });

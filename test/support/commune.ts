@@ -7,6 +7,7 @@ import { createOrganization } from "../../src/organizations/create-organization.
 import { recordSizeFacts } from "../../src/organizations/record-size-facts.js";
 import { decideVerification } from "../../src/organizations/decide-verification.js";
 import { registerWork } from "../../src/works/register-work.js";
+import { decideWorkVerification } from "../../src/works/work-claims.js";
 import { declareUsages, type UsageInput } from "../../src/usage/declare-usage.js";
 import { GitHub } from "../../src/github/github-client.js";
 import type { Organization } from "../../src/organizations/organizations.queries.js";
@@ -82,13 +83,27 @@ export class Commune {
     return decideVerification(this.db, { organizationId, decision, reason: "test", actorUserId: this.treasurer.id }, { clock: this.clock });
   }
 
-  async work(slug: string, licensorOrganizationId: number) {
+  /**
+   * A package-only work (`pkg:npm/{slug}`), verified by the commune's treasurer unless `verified: false`:
+   * only verified works are billed and priced.
+   */
+  async work(slug: string, licensorOrganizationId: number, options: { verified?: boolean } = {}) {
     const { work } = await registerWork(this.db, { packages: [`pkg:npm/${slug}`], licensorOrganizationId, title: slug }, this.actor, {
       clock: this.clock,
       github: unusedGitHub,
       githubApiUrl: "https://api.github.com",
     });
-    return work;
+    return options.verified === false ? work : this.verifyWork(work.slug);
+  }
+
+  /** A treasurer verifies (or rejects) a work's claim by hand. */
+  async verifyWork(slug: string, decision: "verified" | "rejected" = "verified") {
+    return decideWorkVerification(
+      this.db,
+      { id: this.treasurer.id, isTreasurer: true },
+      { slug, decision, reason: "registry entry checked by hand" },
+      { clock: this.clock },
+    );
   }
 
   async use(org: Organization, usage: UsageInput | UsageInput[]) {

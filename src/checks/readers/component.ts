@@ -59,8 +59,26 @@ export function githubPurl(spec: string, allowShorthand = false): ParsedPurl | n
   return fromParts("github", m[1]!, m[2]!, ref || null);
 }
 
+/**
+ * An npm package name as the registry has ever accepted one (legacy names may hold capitals): at most
+ * 214 characters, URL-safe, an optional scope, not starting with a dot or an underscore. Anything else
+ * (a path, a blank, a control character) names no package: the entry is unidentified, never matched.
+ */
+const NPM_NAME = /^(?:@[A-Za-z0-9~*!'()-][A-Za-z0-9._~*!'()-]*\/)?[A-Za-z0-9~*!'()-][A-Za-z0-9._~*!'()-]*$/;
+export const isNpmPackageName = (name: string): boolean => name.length <= 214 && NPM_NAME.test(name);
+
+/**
+ * A field a reader expects to be a string when present: the string, null when absent, or `INVALID` when
+ * present as anything else (a number, an object). An entry with an invalid field cannot be identified.
+ */
+export const INVALID = Symbol("invalid");
+export function optionalString(value: unknown): string | null | typeof INVALID {
+  if (value === undefined || value === null) return null;
+  return typeof value === "string" ? value : INVALID;
+}
+
 export function safeNpmPurl(name: string, version: string | null): ParsedPurl | null {
-  if (!name || name.length > MAX_NAME_LENGTH || (version !== null && version.length > MAX_NAME_LENGTH)) return null;
+  if (!isNpmPackageName(name) || (version !== null && (version.length === 0 || version.length > MAX_NAME_LENGTH))) return null;
   try {
     return npmPurl(name, version);
   } catch {

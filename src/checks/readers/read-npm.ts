@@ -1,5 +1,5 @@
 // npm package-lock.json / npm-shrinkwrap.json, lockfile versions 1 to 3.
-import { ComponentSet, declaredLicense, githubPurl, MAX_DEPTH, safeNpmPurl } from "./component.js";
+import { ComponentSet, declaredLicense, githubPurl, INVALID, MAX_DEPTH, optionalString, safeNpmPurl } from "./component.js";
 
 interface V2Entry {
   name?: unknown;
@@ -27,10 +27,12 @@ export function readNpm(doc: Record<string, unknown>, set: ComponentSet): void {
       // "" is the project itself; keys without node_modules/ are workspace folders; links point at them.
       if (at < 0 || !raw || typeof raw !== "object" || raw.link === true) continue;
       const keyName = key.slice(at + "node_modules/".length);
-      const name = typeof raw.name === "string" ? raw.name : keyName; // aliases carry the real name
-      const version = typeof raw.version === "string" ? raw.version : null;
-      const resolved = typeof raw.resolved === "string" ? raw.resolved : "";
-      set.add(githubPurl(resolved) ?? safeNpmPurl(name, version), declaredLicense(raw.license));
+      const name = optionalString(raw.name) ?? keyName; // aliases carry the real name
+      const version = optionalString(raw.version);
+      const resolved = optionalString(raw.resolved) ?? "";
+      // A name, version or source that is not a string identifies nothing: counted, never matched.
+      if (name === INVALID || version === INVALID || resolved === INVALID) set.add(null);
+      else set.add(githubPurl(resolved) ?? safeNpmPurl(name, version), declaredLicense(raw.license));
     }
     return;
   }
@@ -41,8 +43,9 @@ export function readNpm(doc: Record<string, unknown>, set: ComponentSet): void {
     const [deps, depth] = stack.pop()!;
     for (const [name, entry] of Object.entries(deps)) {
       if (!entry || typeof entry !== "object") continue;
-      const version = typeof entry.version === "string" ? entry.version : null;
-      set.add(v1Purl(name, version, typeof entry.resolved === "string" ? entry.resolved : ""));
+      const version = optionalString(entry.version);
+      const resolved = optionalString(entry.resolved) ?? "";
+      set.add(version === INVALID || resolved === INVALID ? null : v1Purl(name, version, resolved));
       if (entry.dependencies && typeof entry.dependencies === "object" && depth < MAX_DEPTH) stack.push([entry.dependencies, depth + 1]);
     }
   }

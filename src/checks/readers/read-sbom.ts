@@ -1,6 +1,6 @@
 // SBOMs: CycloneDX JSON 1.2–1.6 and SPDX JSON 2.2–2.3.
 import { fromParts } from "../../purl/purl.js";
-import { ComponentSet, declaredLicense, MAX_DEPTH, MAX_NAME_LENGTH, safeParsePurl } from "./component.js";
+import { ComponentSet, declaredLicense, INVALID, MAX_DEPTH, MAX_NAME_LENGTH, optionalString, safeParsePurl } from "./component.js";
 
 interface CdxComponent {
   purl?: unknown;
@@ -29,8 +29,10 @@ export function readCycloneDx(doc: Record<string, unknown>, set: ComponentSet): 
     if (!Array.isArray(list)) continue;
     for (const c of list as CdxComponent[]) {
       if (!c || typeof c !== "object") continue;
-      let purl = typeof c.purl === "string" ? safeParsePurl(c.purl) : null;
-      if (!purl && typeof c.name === "string" && c.name.length <= MAX_NAME_LENGTH) {
+      const fields = [optionalString(c.purl), optionalString(c.group), optionalString(c.name), optionalString(c.version)];
+      // A purl, group, name or version that is not a string identifies nothing: counted, never matched.
+      let purl = fields.includes(INVALID) ? null : typeof c.purl === "string" ? safeParsePurl(c.purl) : null;
+      if (!purl && !fields.includes(INVALID) && typeof c.name === "string" && c.name.length <= MAX_NAME_LENGTH) {
         const group = typeof c.group === "string" ? c.group : null;
         const version = typeof c.version === "string" ? c.version : null;
         try {

@@ -1,5 +1,5 @@
 // yarn.lock, classic v1 and Berry, both through @yarnpkg/parsers' parseSyml.
-import { ComponentSet, githubPurl, safeNpmPurl } from "./component.js";
+import { ComponentSet, githubPurl, INVALID, optionalString, safeNpmPurl } from "./component.js";
 
 interface YarnEntry {
   version?: unknown;
@@ -21,8 +21,12 @@ export function readYarnClassic(doc: Record<string, unknown>, set: ComponentSet)
     const first = key.split(",")[0]!.trim().replace(/^"|"$/g, "");
     const [descriptorName, range] = splitDescriptor(first);
     let name = descriptorName;
-    const version = typeof entry.version === "string" ? entry.version : null;
-    const resolved = typeof entry.resolved === "string" ? entry.resolved : "";
+    const version = optionalString(entry.version);
+    const resolved = optionalString(entry.resolved) ?? "";
+    if (version === INVALID || resolved === INVALID) {
+      set.add(null); // counted as unidentified, never matched
+      continue;
+    }
     if (range.startsWith("npm:")) name = splitDescriptor(range.slice(4))[0]; // alias@npm:real@range
     if (range.startsWith("file:") || range.startsWith("link:") || range.startsWith("workspace:")) continue;
     set.add(githubPurl(resolved) ?? githubPurl(range) ?? safeNpmPurl(name, version));
@@ -36,7 +40,11 @@ export function readYarnBerry(doc: Record<string, unknown>, set: ComponentSet): 
     const resolution = typeof entry.resolution === "string" ? entry.resolution : "";
     const [name, ref] = splitDescriptor(resolution);
     if (!name || /^(workspace|link|portal|file|exec):/.test(ref) || entry.linkType === "soft") continue;
-    const version = typeof entry.version === "string" ? entry.version : null;
+    const version = optionalString(entry.version);
+    if (version === INVALID) {
+      set.add(null); // counted as unidentified, never matched
+      continue;
+    }
     if (ref.startsWith("patch:")) {
       // The patched package is the package underneath: "patch:name@npm%3A1.2.3#…".
       const inner = decodeURIComponent(ref.slice("patch:".length).split("#")[0]!);

@@ -1,0 +1,12 @@
+-- A work's claim history and license history are append-only: what was proven, decided and read stays.
+CREATE TRIGGER work_claim_events_no_update BEFORE UPDATE ON work_claim_events
+BEGIN SELECT RAISE(ABORT, 'work_claim_events is append-only'); END;
+--> statement-breakpoint
+CREATE TRIGGER work_claim_events_no_delete BEFORE DELETE ON work_claim_events
+BEGIN SELECT RAISE(ABORT, 'work_claim_events is append-only'); END;
+--> statement-breakpoint
+CREATE TRIGGER work_license_history_no_update BEFORE UPDATE ON work_license_history
+BEGIN SELECT RAISE(ABORT, 'work_license_history is append-only'); END;
+--> statement-breakpoint
+CREATE TRIGGER work_license_history_no_delete BEFORE DELETE ON work_license_history
+BEGIN SELECT RAISE(ABORT, 'work_license_history is append-only'); END;
