@@ -129,6 +129,8 @@ export interface WorkUse {
 
 export interface ComputedLine {
   kind: "fee" | "revenue_cap";
+  /** The month the line bills. */
+  month: string;
   workId: number | null;
   workSlug: string | null;
   description: string;
@@ -151,7 +153,7 @@ export function computeMonthlyInvoice(input: {
   uses: WorkUse[];
 }): ComputedInvoice {
   const { month, schedule, facts } = input;
-  const { days: D, first, last } = monthBounds(month);
+  const D = monthBounds(month).days;
   const band = bandFor(schedule, facts?.headcount ?? null);
   const notes: string[] = [];
   if (!facts) notes.push("No size facts were declared: billed at the top headcount band.");
@@ -162,9 +164,10 @@ export function computeMonthlyInvoice(input: {
     if (d === 0) continue;
     lines.push({
       kind: "fee",
+      month,
       workId: use.workId,
       workSlug: use.workSlug,
-      description: `Commercial reciprocity license: ${use.workTitle}, ${first} to ${last} (${d}/${D} days)`,
+      description: feeLineDescription(use.workTitle, month, d),
       amountMinor: proratedLineMinor(band.annualFeeMinor, d, D),
       days: d,
       annualFeeMinor: band.annualFeeMinor,
@@ -177,6 +180,7 @@ export function computeMonthlyInvoice(input: {
       if (total > cap) {
         lines.push({
           kind: "revenue_cap",
+          month,
           workId: null,
           workSlug: null,
           description: `Revenue cap: ${schedule.revenueCapBps} basis points of declared annual revenue`,
@@ -191,4 +195,54 @@ export function computeMonthlyInvoice(input: {
     }
   }
   return { lines, totalMinor: total, notes, band };
+}
+
+export function feeLineDescription(workTitle: string, month: string, days: number): string {
+  const { first, last, days: D } = monthBounds(month);
+  return `Commercial reciprocity license: ${workTitle}, ${first} to ${last} (${days}/${D} days)`;
+}
+
+/** What invoices not void already bill for one organization and month: per work, and the month's revenue-cap lines. */
+export interface BilledMonth {
+  byWork: Map<number, { amountMinor: number; days: number }>;
+  capMinor: number;
+}
+
+/**
+ * What is still to bill for a month, given what `should` says the month costs now (its schedule, band
+ * and cap, over the usage as now declared) and what invoices already bill for it: per work, the days and
+ * the amount not billed yet (never negative: a lower price now is a correction, made by a credit note);
+ * then, when the month's total would pass its cap, a revenue-cap line down to the cap. Months billed
+ * once and never changed give no line; a month never billed gives `should` itself.
+ */
+export function outstandingLines(should: ComputedInvoice, billed: BilledMonth | undefined, titleOf: (workId: number) => string): ComputedLine[] {
+  if (!billed) return should.lines;
+  const lines: ComputedLine[] = [];
+  let billedTotal = billed.capMinor;
+  for (const b of billed.byWork.values()) billedTotal += b.amountMinor;
+  for (const l of should.lines) {
+    if (l.kind !== "fee" || l.workId === null) continue;
+    const done = billed.byWork.get(l.workId) ?? { amountMinor: 0, days: 0 };
+    const days = Math.max(0, (l.days ?? 0) - done.days);
+    const amountMinor = Math.max(0, l.amountMinor - done.amountMinor);
+    if (days === 0 && amountMinor === 0) continue;
+    const description = days > 0 ? feeLineDescription(titleOf(l.workId), l.month, days) : `${l.description}: difference`;
+    lines.push({ ...l, days, amountMinor, description });
+  }
+  const allowed = Math.max(0, should.totalMinor - billedTotal);
+  const added = lines.reduce((s, l) => s + l.amountMinor, 0);
+  if (added > allowed) {
+    const capLine = should.lines.find((l) => l.kind === "revenue_cap");
+    lines.push({
+      kind: "revenue_cap",
+      month: lines[0]!.month,
+      workId: null,
+      workSlug: null,
+      description: capLine?.description ?? "Revenue cap",
+      amountMinor: allowed - added,
+      days: null,
+      annualFeeMinor: null,
+    });
+  }
+  return lines;
 }

@@ -42,7 +42,9 @@ export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail
   if (!view.number || !view.issuedOn || !view.dueOn)
     throw new AppError("invalid_state", "A held invoice has no number yet and no UBL rendition.");
   const cur = view.currency;
-  const period = monthBounds(view.month);
+  // The invoice's period runs from the first day of the earliest month it bills (catch-up lines) to its month's end.
+  const earliest = view.lines.reduce((m, l) => (l.month < m ? l.month : m), view.month);
+  const period = { first: monthBounds(earliest).first, last: monthBounds(view.month).last };
   const party = (name: string, country: string, email: string) => ({
     "cbc:EndpointID": email,
     "cbc:EndpointID@schemeID": "EM",
@@ -136,6 +138,7 @@ function ublAmounts(view: InvoiceView) {
       "cbc:InvoicedQuantity@unitCode": "C62",
       "cbc:LineExtensionAmount": amt(l.amount.amountMinor),
       "cbc:LineExtensionAmount@currencyID": cur,
+      "cac:InvoicePeriod": { "cbc:StartDate": monthBounds(l.month).first, "cbc:EndDate": monthBounds(l.month).last },
       "cac:Item": {
         "cbc:Description": l.description,
         "cbc:Name": `Commercial reciprocity license: ${l.workSlug ?? ""}`,

@@ -25,6 +25,12 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   unsupported_lockfile: 415,
   validation_failed: 422,
+  /** A billing run for a month that has not ended (UTC). */
+  month_not_over: 422,
+  /** A fee schedule version or exchange rate would take effect in a month already billed. */
+  month_already_billed: 422,
+  /** Annual revenue in another currency than the fee schedule's, with no exchange rate recorded. */
+  exchange_rate_missing: 422,
   overpayment: 422,
   /** A check's file nests deeper than its limit. */
   nesting_too_deep: 422,

@@ -122,7 +122,7 @@ function registerTreasuryActions(app: Router, deps: AppDeps): void {
     const user = requireTreasurer(req);
     await attempt(res, "/treasury", "Not done", async () => {
       const f = parseForm(z.object({ month: monthSchema }), formBody(req));
-      const result = await runBilling(db, { month: f.month, actorUserId: user.id }, invoicingDeps(deps));
+      const result = await runBilling(db, { month: f.month, actorUserId: user.id, catchUpMonths: deps.config.CATCH_UP_MONTHS }, invoicingDeps(deps));
       redirectWithNotice(
         res,
         "/treasury",
