@@ -234,7 +234,11 @@ function planInvoices(inputs: BillingInputs): PlannedInvoice[] {
       for (const note of [...converted.notes, ...should.notes]) notes.push(m === month ? note : `${m}: ${note}`);
     }
     if (lines.length === 0) continue;
-    planned.push({ org, obligation, computed: { lines, totalMinor: lines.reduce((s, l) => s + l.amountMinor, 0), notes: [...new Set(notes)] } });
+    planned.push({
+      org,
+      obligation,
+      computed: { lines, totalMinor: lines.reduce((s, l) => s + l.amountMinor, 0), notes: [...new Set(notes)] },
+    });
   }
   if (missingRates.size > 0)
     throw new AppError(

@@ -89,7 +89,14 @@ async function startRun(db: Db, month: string, actorUserId: number | null, clock
     const inForce = await feeScheduleOn(tx, monthBounds(month).first);
     const [run] = await tx
       .insert(billingRuns)
-      .values({ month, feeScheduleId: inForce.id, status: "running", startedBy: actorUserId, startedAt: isoNow(clock), owner: currentOwner() })
+      .values({
+        month,
+        feeScheduleId: inForce.id,
+        status: "running",
+        startedBy: actorUserId,
+        startedAt: isoNow(clock),
+        owner: currentOwner(),
+      })
       .returning({ id: billingRuns.id });
     assert(run, "the billing run was recorded");
     const earlier = await tx

@@ -215,7 +215,11 @@ export interface BilledMonth {
  * then, when the month's total would pass its cap, a revenue-cap line down to the cap. Months billed
  * once and never changed give no line; a month never billed gives `should` itself.
  */
-export function outstandingLines(should: ComputedInvoice, billed: BilledMonth | undefined, titleOf: (workId: number) => string): ComputedLine[] {
+export function outstandingLines(
+  should: ComputedInvoice,
+  billed: BilledMonth | undefined,
+  titleOf: (workId: number) => string,
+): ComputedLine[] {
   if (!billed) return should.lines;
   const lines: ComputedLine[] = [];
   let billedTotal = billed.capMinor;

@@ -10,6 +10,7 @@ import { isoNow, type Clock } from "../shared/clock.js";
 import { divideFloor, formatMoney, toSafeNumber } from "../shared/money.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { SizeFactsInForce } from "./compute-fees.js";
+import { refuseBilledMonth } from "./fee-schedules.queries.js";
 
 export type ExchangeRate = typeof exchangeRates.$inferSelect;
 
@@ -32,13 +33,18 @@ export function convertMinor(amountMinor: number, from: string, to: string, rate
 }
 
 export async function listExchangeRates(db: Db): Promise<ExchangeRate[]> {
-  return db.select().from(exchangeRates).orderBy(asc(exchangeRates.fromCurrency), asc(exchangeRates.toCurrency), asc(exchangeRates.effectiveOn));
+  return db
+    .select()
+    .from(exchangeRates)
+    .orderBy(asc(exchangeRates.fromCurrency), asc(exchangeRates.toCurrency), asc(exchangeRates.effectiveOn));
 }
 
 /** The rate from `from` to `to` in force on `date`: the latest recorded effective on or before it. */
 export function rateOn(rates: ExchangeRate[], from: string, to: string, date: string): ExchangeRate | undefined {
   let found: ExchangeRate | undefined;
-  for (const r of rates) if (r.fromCurrency === from && r.toCurrency === to && r.effectiveOn <= date && (!found || r.effectiveOn >= found.effectiveOn)) found = r;
+  for (const r of rates)
+    if (r.fromCurrency === from && r.toCurrency === to && r.effectiveOn <= date && (!found || r.effectiveOn >= found.effectiveOn))
+      found = r;
   return found;
 }
 
@@ -86,11 +92,16 @@ export async function recordExchangeRate(
     });
   try {
     return await db.transaction(async (tx) => {
+      await refuseBilledMonth(tx, input.effectiveOn, "This exchange rate");
       const [row] = await tx
         .insert(exchangeRates)
         .values({ ...input, recordedBy: input.actorUserId, createdAt: isoNow(deps.clock) })
         .returning();
-      await recordAudit(tx, { actorUserId: input.actorUserId, action: "exchange_rate.recorded", entityType: "exchange_rate", entityId: row!.id, after: row }, deps.clock);
+      await recordAudit(
+        tx,
+        { actorUserId: input.actorUserId, action: "exchange_rate.recorded", entityType: "exchange_rate", entityId: row!.id, after: row },
+        deps.clock,
+      );
       return row!;
     });
   } catch (error) {

@@ -3,7 +3,7 @@ import type { Db } from "../db/client.js";
 import { billingRuns, feeBands, feeSchedules } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
-import type { FeeScheduleVersion } from "./compute-fees.js";
+import { addMonths, type FeeScheduleVersion } from "./compute-fees.js";
 
 async function withBands(db: Db, rows: (typeof feeSchedules.$inferSelect)[]): Promise<FeeScheduleVersion[]> {
   if (rows.length === 0) return [];
@@ -49,6 +49,26 @@ export async function getFeeSchedule(db: Db, id: number): Promise<FeeScheduleVer
 export async function isFeeScheduleUsed(db: Db, id: number): Promise<boolean> {
   const [run] = await db.select({ id: billingRuns.id }).from(billingRuns).where(eq(billingRuns.feeScheduleId, id)).limit(1);
   return run !== undefined;
+}
+
+/** The latest month a billing run was started for, if any. */
+export async function latestBilledMonth(db: Db): Promise<string | undefined> {
+  const [row] = await db.select({ month: billingRuns.month }).from(billingRuns).orderBy(desc(billingRuns.month)).limit(1);
+  return row?.month;
+}
+
+/**
+ * A fee schedule version or an exchange rate never takes effect in a month already billed (PRODUCT.md §13):
+ * catch-up lines price earlier months with what was in force then, so that must not change afterwards.
+ */
+export async function refuseBilledMonth(db: Db, effectiveOn: string, what: string): Promise<void> {
+  const latest = await latestBilledMonth(db);
+  if (latest !== undefined && effectiveOn.slice(0, 7) <= latest)
+    throw new AppError(
+      "month_already_billed",
+      `${what} would take effect on ${effectiveOn}, in a month already billed (billed up to ${latest}); take effect from ${addMonths(latest, 1)}-01 or later.`,
+      { errors: [{ path: "/effectiveOn", message: `must be in a month after ${latest}, the last month billed` }] },
+    );
 }
 
 export async function listFeeSchedules(db: Db) {

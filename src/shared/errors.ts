@@ -31,6 +31,8 @@ export const ERROR_STATUS = {
   month_already_billed: 422,
   /** Annual revenue in another currency than the fee schedule's, with no exchange rate recorded. */
   exchange_rate_missing: 422,
+  /** Annual revenue declared in another currency than the fee schedule's, with no exchange rate recorded. */
+  revenue_currency_mismatch: 422,
   overpayment: 422,
   /** A check's file nests deeper than its limit. */
   nesting_too_deep: 422,
