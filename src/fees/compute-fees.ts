@@ -2,6 +2,7 @@
 // database or the clock; billing feeds it and tests pin its edges.
 import { assert } from "../shared/errors.js";
 import { divideFloor, divideRoundHalfUp, toSafeNumber } from "../shared/money.js";
+import { invoiceStepMinor } from "../shared/currencies.js";
 
 export interface FeeBand {
   minHeadcount: number;
@@ -109,15 +110,20 @@ export function bandFor(schedule: FeeScheduleVersion, headcount: number | null):
   return band ?? bands[0]!;
 }
 
-/** annualFee × d ÷ (12 × D), rounded half-up to the minor unit. */
-export function proratedLineMinor(annualFeeMinor: number, days: number, daysInMonth: number): number {
+/**
+ * annualFee × d ÷ (12 × D), rounded half-up to the minor unit — or to `stepMinor` minor units where
+ * invoices count in a coarser step (three-decimal currencies: see invoiceStepMinor).
+ */
+export function proratedLineMinor(annualFeeMinor: number, days: number, daysInMonth: number, stepMinor = 1): number {
   assert(days >= 0 && days <= daysInMonth, "days within the month");
-  return toSafeNumber(divideRoundHalfUp(BigInt(annualFeeMinor) * BigInt(days), 12n * BigInt(daysInMonth)));
+  const step = BigInt(stepMinor);
+  return toSafeNumber(divideRoundHalfUp(BigInt(annualFeeMinor) * BigInt(days), 12n * BigInt(daysInMonth) * step) * step);
 }
 
-/** The month's cap: floor(R × capBps ÷ 120000), computed exactly, floored once. */
-export function monthlyCapMinor(annualRevenueMinor: number, capBps: number): number {
-  return toSafeNumber(divideFloor(BigInt(annualRevenueMinor) * BigInt(capBps), 120_000n));
+/** The month's cap: floor(R × capBps ÷ 120000), computed exactly, floored once (to `stepMinor`). */
+export function monthlyCapMinor(annualRevenueMinor: number, capBps: number, stepMinor = 1): number {
+  const step = BigInt(stepMinor);
+  return toSafeNumber(divideFloor(BigInt(annualRevenueMinor) * BigInt(capBps), 120_000n * step) * step);
 }
 
 export interface WorkUse {
@@ -154,6 +160,7 @@ export function computeMonthlyInvoice(input: {
 }): ComputedInvoice {
   const { month, schedule, facts } = input;
   const D = monthBounds(month).days;
+  const step = invoiceStepMinor(schedule.currency);
   const band = bandFor(schedule, facts?.headcount ?? null);
   const notes: string[] = [];
   if (!facts) notes.push("No size facts were declared: billed at the top headcount band.");
@@ -168,7 +175,7 @@ export function computeMonthlyInvoice(input: {
       workId: use.workId,
       workSlug: use.workSlug,
       description: feeLineDescription(use.workTitle, month, d),
-      amountMinor: proratedLineMinor(band.annualFeeMinor, d, D),
+      amountMinor: proratedLineMinor(band.annualFeeMinor, d, D, step),
       days: d,
       annualFeeMinor: band.annualFeeMinor,
     });
@@ -176,7 +183,7 @@ export function computeMonthlyInvoice(input: {
   let total = lines.reduce((s, l) => s + l.amountMinor, 0);
   if (facts && facts.annualRevenueMinor !== null && schedule.revenueCapBps !== null) {
     if (facts.revenueCurrency === schedule.currency) {
-      const cap = monthlyCapMinor(facts.annualRevenueMinor, schedule.revenueCapBps);
+      const cap = monthlyCapMinor(facts.annualRevenueMinor, schedule.revenueCapBps, step);
       if (total > cap) {
         lines.push({
           kind: "revenue_cap",

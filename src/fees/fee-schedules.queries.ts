@@ -1,6 +1,6 @@
 import { asc, desc, eq, inArray, lte } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { billingRuns, feeBands, feeSchedules } from "../db/schema.js";
+import { billingRuns, feeBands, feeSchedules, invoices } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
 import { addMonths, type FeeScheduleVersion } from "./compute-fees.js";
@@ -51,10 +51,17 @@ export async function isFeeScheduleUsed(db: Db, id: number): Promise<boolean> {
   return run !== undefined;
 }
 
-/** The latest month a billing run was started for, if any. */
+/** The latest month billed, if any: a billing run completed for it, or an invoice (of a run that crashed) exists for it. */
 export async function latestBilledMonth(db: Db): Promise<string | undefined> {
-  const [row] = await db.select({ month: billingRuns.month }).from(billingRuns).orderBy(desc(billingRuns.month)).limit(1);
-  return row?.month;
+  const [run] = await db
+    .select({ month: billingRuns.month })
+    .from(billingRuns)
+    .where(eq(billingRuns.status, "completed"))
+    .orderBy(desc(billingRuns.month))
+    .limit(1);
+  const [invoice] = await db.select({ month: invoices.month }).from(invoices).orderBy(desc(invoices.month)).limit(1);
+  const months = [run?.month, invoice?.month].filter((m): m is string => m !== undefined).sort();
+  return months.at(-1);
 }
 
 /**

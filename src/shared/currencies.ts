@@ -61,3 +61,12 @@ const FUND_CODES = new Set(["BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UY
 export function isSettlementCurrency(code: string): boolean {
   return KNOWN.has(code) && !FUND_CODES.has(code);
 }
+
+/**
+ * The step of an invoice amount, in minor units: 1, except for currencies with more than two minor digits
+ * (KWD, BHD, …), whose invoice amounts are whole hundredths (10 fils) — EN 16931 (UBL) amounts carry at
+ * most two decimals, and an invoice must say exactly what it bills.
+ */
+export function invoiceStepMinor(currency: string): number {
+  return 10 ** Math.max(0, minorDigits(currency) - 2);
+}
