@@ -23,7 +23,10 @@ async function bill(month: string) {
   h.clock.set(next);
   const res = await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body as { invoicesCreated: number; invoices: { number: string | null; organizationId: number; total: { amountMinor: number } }[] };
+  return res.body as {
+    invoicesCreated: number;
+    invoices: { number: string | null; organizationId: number; total: { amountMinor: number } }[];
+  };
 }
 
 type Line = { workSlug: string | null; month: string; kind: string; amount: { amountMinor: number }; days: number | null };
@@ -44,7 +47,11 @@ describe("catch-up", () => {
     const acme = await c.org("Acme", "commercial", { headcount: 5 });
     await c.use(acme, { workSlug: "tool", purpose: "commercial", startedOn: "2026-01-01" });
     // Acme grows into the 50–249 band (2,400.00 a year) from March.
-    await api(h).post(`/api/v1/organizations/${acme.id}/facts`).set(c.owner.auth).send({ effectiveOn: "2026-03-01", headcount: 60 }).expect(201);
+    await api(h)
+      .post(`/api/v1/organizations/${acme.id}/facts`)
+      .set(c.owner.auth)
+      .send({ effectiveOn: "2026-03-01", headcount: 60 })
+      .expect(201);
     await bill("2026-01");
     await bill("2026-02");
     await bill("2026-03");
@@ -54,7 +61,12 @@ describe("catch-up", () => {
     await api(h)
       .post("/api/v1/fee-schedules")
       .set(c.treasurer.auth)
-      .send({ effectiveOn: "2026-04-01", currency: "EUR", revenueCapBps: null, bands: [{ minHeadcount: 1, maxHeadcount: null, annualFee: { amount: "1200.00", currency: "EUR" } }] })
+      .send({
+        effectiveOn: "2026-04-01",
+        currency: "EUR",
+        revenueCapBps: null,
+        bands: [{ minHeadcount: 1, maxHeadcount: null, annualFee: { amount: "1200.00", currency: "EUR" } }],
+      })
       .expect(201);
     const april = await bill("2026-04");
     const number = april.invoices[0]!.number!;
@@ -108,7 +120,9 @@ describe("catch-up", () => {
     const fromApril = grants.filter((g) => g.month !== "2026-05").map((g) => `${g.workSlug} ${g.month}`);
     expect(fromApril.sort()).toEqual(["lib 2026-01", "lib 2026-02", "lib 2026-03", "lib 2026-04", "tool 2026-04"]);
     const january = grants.find((g) => g.workSlug === "lib" && g.month === "2026-01")!;
-    expect((await api(h).get(`/api/v1/grants/${january.id}`).expect(200)).body.document).toContain("Period:       2026-01-01 to 2026-01-31");
+    expect((await api(h).get(`/api/v1/grants/${january.id}`).expect(200)).body.document).toContain(
+      "Period:       2026-01-01 to 2026-01-31",
+    );
     expect(await checkLedger(h.db)).toEqual([]);
   });
 
@@ -141,7 +155,11 @@ describe("catch-up", () => {
     // Plain declares the same work again, overlapping what was billed, and ends the first usage; Capped
     // declares a second work for March.
     await c.use(plain, { workSlug: "tool", purpose: "commercial", startedOn: "2026-03-10", endedOn: "2026-03-31" });
-    await api(h).post(`/api/v1/organizations/${plain.id}/usages/${usage!.id}/end`).set(c.owner.auth).send({ endedOn: "2026-03-20" }).expect(200);
+    await api(h)
+      .post(`/api/v1/organizations/${plain.id}/usages/${usage!.id}/end`)
+      .set(c.owner.auth)
+      .send({ endedOn: "2026-03-20" })
+      .expect(200);
     await c.use(capped, { workSlug: "lib", purpose: "commercial", startedOn: "2026-03-01" });
     const april = await bill("2026-04");
     const plainApril = april.invoices.find((i) => i.organizationId === plain.id);
@@ -166,7 +184,11 @@ describe("catch-up", () => {
     const firm = await c.org("Firm", "commercial", { headcount: 5 });
     await c.use(firm, { workSlug: "tool", purpose: "commercial", startedOn: "2026-02-15" });
     const feb = await bill("2026-02");
-    await api(h).post(`/api/v1/invoices/${feb.invoices[0]!.number}/void`).set(c.treasurer.auth).send({ reason: "wrong buyer details" }).expect(200);
+    await api(h)
+      .post(`/api/v1/invoices/${feb.invoices[0]!.number}/void`)
+      .set(c.treasurer.auth)
+      .send({ reason: "wrong buyer details" })
+      .expect(200);
     const march = await bill("2026-03");
     expect(await linesOf(march.invoices[0]!.number!)).toEqual([
       ["2026-03", "tool", 31, 1_000],

@@ -20,7 +20,12 @@ const schedule = (currency: string, annualFee: string, effectiveOn = "2026-01-01
   api(h)
     .post("/api/v1/fee-schedules")
     .set(c.treasurer.auth)
-    .send({ effectiveOn, currency, revenueCapBps, bands: [{ minHeadcount: 1, maxHeadcount: null, annualFee: { amount: annualFee, currency } }] });
+    .send({
+      effectiveOn,
+      currency,
+      revenueCapBps,
+      bands: [{ minHeadcount: 1, maxHeadcount: null, annualFee: { amount: annualFee, currency } }],
+    });
 
 const xml = (ref: string) =>
   api(h)
@@ -94,7 +99,11 @@ describe("a revenue declared in another currency than the schedule's", () => {
     expect(refused.body.code).toBe("revenue_currency_mismatch");
     expect(refused.body.errors).toEqual([{ path: "/annualRevenue/currency", message: expect.stringContaining("EUR") }]);
 
-    await api(h).post("/api/v1/exchange-rates").set(c.owner.auth).send({ fromCurrency: "USD", toCurrency: "EUR", effectiveOn: "2025-12-01", rate: "0.9" }).expect(403);
+    await api(h)
+      .post("/api/v1/exchange-rates")
+      .set(c.owner.auth)
+      .send({ fromCurrency: "USD", toCurrency: "EUR", effectiveOn: "2025-12-01", rate: "0.9" })
+      .expect(403);
     const rate = await api(h)
       .post("/api/v1/exchange-rates")
       .set(c.treasurer.auth)

@@ -40,7 +40,11 @@ describe("only ended months", () => {
     const future = await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month: "2027-01" });
     expect(future.body.code).toBe("month_not_over");
     await expect(
-      runBilling(h.db, { month: "2026-03", actorUserId: null }, { clock: h.clock, signer: h.deps.signer, invoicePrefix: "RCP", paymentTermsDays: 30 }),
+      runBilling(
+        h.db,
+        { month: "2026-03", actorUserId: null },
+        { clock: h.clock, signer: h.deps.signer, invoicePrefix: "RCP", paymentTermsDays: 30 },
+      ),
     ).rejects.toMatchObject({ code: "month_not_over" });
     expect((await tableCounts(h.db)).billing_runs).toBe(0);
     h.clock.set("2026-04-01T00:00:00Z");
@@ -75,7 +79,9 @@ describe("the preview", () => {
       },
     ]);
     const run = await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month: "2026-03" }).expect(201);
-    expect(run.body.invoices.map((i: { organizationId: number; status: string; total: object }) => [i.organizationId, i.status, i.total])).toEqual(
+    expect(
+      run.body.invoices.map((i: { organizationId: number; status: string; total: object }) => [i.organizationId, i.status, i.total]),
+    ).toEqual(
       preview.body.invoices.map((i: { organizationId: number; status: string; total: object }) => [i.organizationId, i.status, i.total]),
     );
     const sum = run.body.invoices.reduce((s: number, i: { total: { amountMinor: number } }) => s + i.total.amountMinor, 0);
@@ -129,7 +135,10 @@ describe("fee schedule versions", () => {
   it("never take effect in a month already billed", async () => {
     await firms(1);
     h.clock.set("2026-04-02T09:00:00Z");
-    const unused = await api(h).post("/api/v1/fee-schedules").set(c.treasurer.auth).send({ effectiveOn: "2026-03-15", currency: "EUR", bands });
+    const unused = await api(h)
+      .post("/api/v1/fee-schedules")
+      .set(c.treasurer.auth)
+      .send({ effectiveOn: "2026-03-15", currency: "EUR", bands });
     expect(unused.status).toBe(201);
     await api(h).post("/api/v1/billing-runs").set(c.treasurer.auth).send({ month: "2026-03" }).expect(201);
     for (const effectiveOn of ["2026-03-31", "2026-02-01", "2025-06-01"]) {
@@ -141,7 +150,11 @@ describe("fee schedule versions", () => {
     // The version of 15 March took effect in March, billed now (with the version in force on 1 March): it stays as it is.
     const replace = await api(h).put(`/api/v1/fee-schedules/${unused.body.id}`).set(c.treasurer.auth).send({ currency: "EUR", bands });
     expect(replace.body.code).toBe("month_already_billed");
-    await api(h).post("/api/v1/fee-schedules").set(c.treasurer.auth).send({ effectiveOn: "2026-04-01", currency: "EUR", bands }).expect(201);
+    await api(h)
+      .post("/api/v1/fee-schedules")
+      .set(c.treasurer.auth)
+      .send({ effectiveOn: "2026-04-01", currency: "EUR", bands })
+      .expect(201);
     const rate = await api(h)
       .post("/api/v1/exchange-rates")
       .set(c.treasurer.auth)
