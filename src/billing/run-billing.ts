@@ -158,6 +158,11 @@ async function writeChunk(tx: Db, chunk: PlannedInvoice[], context: RunContext):
     deps.clock,
   );
   await numberer.flush();
+  // Counted with the chunk: a run that crashes later still says what it wrote.
+  await tx
+    .update(billingRuns)
+    .set({ invoicesCreated: sql`${billingRuns.invoicesCreated} + ${fresh.length}` })
+    .where(eq(billingRuns.id, context.runId));
   return fresh.length;
 }
 

@@ -50,6 +50,13 @@ const factsForm = z.object({
     .max(10_000_000),
   revenue: optionalText,
   currency: z.string().default("EUR"),
+  evidenceUrl: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, error: "must be an http(s) address" })
+      .max(2000)
+      .optional(),
+  ),
+  evidenceNote: optionalText.pipe(z.string().max(2000).optional()),
 });
 
 /** Cooperative evidence from the organization and resubmission forms (the checkbox sends "yes"). */

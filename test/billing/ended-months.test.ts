@@ -123,7 +123,7 @@ describe("a run that crashed", () => {
     expect(second.invoicesCreated).toBe(4);
     const runs = (await api(h).get("/api/v1/billing-runs").set(c.treasurer.auth).expect(200)).body.billingRuns;
     expect(runs).toEqual([
-      expect.objectContaining({ status: "crashed", invoicesCreated: 0, resumedByRunId: second.runId, finishedAt: expect.any(String) }),
+      expect.objectContaining({ status: "crashed", invoicesCreated: 2, resumedByRunId: second.runId, finishedAt: expect.any(String) }),
       expect.objectContaining({ id: second.runId, status: "completed", invoicesCreated: 4, resumedByRunId: null }),
     ]);
     expect(await checkLedger(h.db)).toEqual([]);
