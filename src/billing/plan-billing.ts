@@ -22,7 +22,7 @@ import {
   type SizeFactsInForce,
   type WorkUse,
 } from "../fees/compute-fees.js";
-import { feeScheduleOn } from "../fees/fee-schedules.queries.js";
+import { allFeeSchedules, versionOn } from "../fees/fee-schedules.queries.js";
 import { listExchangeRates, revenueInCurrency, type ExchangeRate } from "../fees/exchange-rates.js";
 import { obligationOf } from "../usage/obligation.js";
 import { AppError } from "../shared/errors.js";
@@ -82,10 +82,11 @@ export async function planBilling(
   month: string,
   options: { catchUpMonths: number; schedule?: FeeScheduleVersion },
 ): Promise<BillingPlan> {
-  const schedule = options.schedule ?? (await feeScheduleOn(db, monthBounds(month).first));
   const months = [month, ...(await catchUpMonths(db, month, options.catchUpMonths))];
+  const versions = await allFeeSchedules(db);
+  const schedule = options.schedule ?? versionOn(versions, monthBounds(month).first);
   const schedules = new Map<string, FeeScheduleVersion>([[month, schedule]]);
-  for (const m of months.slice(1)) schedules.set(m, await feeScheduleOn(db, monthBounds(m).first));
+  for (const m of months.slice(1)) schedules.set(m, versionOn(versions, monthBounds(m).first));
   // Lines of an invoice share its currency: a month priced in another currency is not caught up.
   const priced = months.filter((m) => schedules.get(m)!.currency === schedule.currency);
   const inputs = await readBillingInputs(db, priced, schedules);

@@ -40,6 +40,19 @@ export async function feeScheduleOn(db: Db, date: string): Promise<FeeScheduleVe
   return (await withBands(db, [row]))[0]!;
 }
 
+/** Every version, oldest first, with its bands: for reading the versions in force on many dates at once. */
+export async function allFeeSchedules(db: Db): Promise<FeeScheduleVersion[]> {
+  return withBands(db, await db.select().from(feeSchedules).orderBy(asc(feeSchedules.effectiveOn)));
+}
+
+/** The version in force on `date` among `versions` (oldest first). */
+export function versionOn(versions: FeeScheduleVersion[], date: string): FeeScheduleVersion {
+  let found: FeeScheduleVersion | undefined;
+  for (const v of versions) if (v.effectiveOn <= date) found = v;
+  if (!found) throw new AppError("invalid_state", `No fee schedule is in force on ${date}.`);
+  return found;
+}
+
 export async function getFeeSchedule(db: Db, id: number): Promise<FeeScheduleVersion> {
   const [row] = await db.select().from(feeSchedules).where(eq(feeSchedules.id, id)).limit(1);
   if (!row) throw new AppError("not_found", "Fee schedule was not found.");
