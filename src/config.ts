@@ -38,6 +38,8 @@ export const configSchema = z
       .regex(/^[A-Z0-9]{2,10}$/, "2 to 10 capital letters or digits")
       .default("RCP"),
     PAYMENT_TERMS_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+    /** How many months back a billing run catches up usage declared after those months were billed. */
+    CATCH_UP_MONTHS: z.coerce.number().int().min(0).max(120).default(12),
     SELLER_NAME: z.string().min(1).default("Commune Fund"),
     SELLER_COUNTRY: z.string().length(2).default("DE"),
     SELLER_ADDRESS: z.string().default(""),

@@ -127,6 +127,7 @@ function billingCommands(program: Command): void {
               month,
               actorUserId: null,
               chunkSize: Math.max(1, Number(opts.chunkSize) || 2000),
+              catchUpMonths: config.CATCH_UP_MONTHS,
               onProgress: (done, total) => {
                 if (done === 0) bar.start(total, 0);
                 else bar.update(done);

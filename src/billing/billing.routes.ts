@@ -3,8 +3,9 @@ import type { Config } from "../config.js";
 import type { ApiRouter } from "../http/route.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import type { SellerDetails } from "../invoices/invoices.queries.js";
-import { listBillingRuns, runBilling } from "./run-billing.js";
-import { billingRunBody, billingRunResponse, billingRunsResponse } from "./billing.schemas.js";
+import { listBillingRuns, runBilling, assertMonthOver } from "./run-billing.js";
+import { previewBilling } from "./plan-billing.js";
+import { billingPreviewQuery, billingPreviewResponse, billingRunBody, billingRunResponse, billingRunsResponse } from "./billing.schemas.js";
 
 export const invoicingDeps = (deps: AppDeps): InvoicingDeps => ({
   clock: deps.clock,
@@ -34,7 +35,23 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The run and every invoice of the month", schema: billingRunResponse } },
     },
     async ({ body, user, res }) => {
-      res.status(201).json(await runBilling(db, { month: body.month, actorUserId: user.id }, invoicingDeps(deps)));
+      const options = { month: body.month, actorUserId: user.id, catchUpMonths: deps.config.CATCH_UP_MONTHS };
+      res.status(201).json(await runBilling(db, options, invoicingDeps(deps)));
+    },
+  );
+  api.route(
+    {
+      method: "get",
+      path: "/billing-runs/preview",
+      tag: "billing",
+      summary: "What a billing run for the month would issue; writes nothing",
+      auth: "treasurer",
+      query: billingPreviewQuery,
+      responses: { 200: { description: "The invoices a run would issue", schema: billingPreviewResponse } },
+    },
+    async ({ query, res }) => {
+      assertMonthOver(query.month, deps.clock);
+      res.json(await previewBilling(db, query.month, { catchUpMonths: deps.config.CATCH_UP_MONTHS }));
     },
   );
   api.route(

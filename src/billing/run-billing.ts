@@ -6,22 +6,15 @@
 //
 // The run reads everything it needs first (outside any transaction), decides every invoice in plain
 // code, then writes set by set: per chunk of organizations, one insert per table.
-import { and, eq, gte, inArray, isNull, lte, or, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
-import { billingRuns, invoiceLines, invoices, organizations, sizeFacts, usages, works } from "../db/schema.js";
-import { isoNow, type Clock } from "../shared/clock.js";
+import { billingRuns, invoiceLines, invoices, organizations } from "../db/schema.js";
+import { isoNow, today, type Clock } from "../shared/clock.js";
 import { moneyJson } from "../shared/money.js";
-import { assert } from "../shared/errors.js";
+import { AppError, assert } from "../shared/errors.js";
 import type { OrganizationKind, VerificationStatus } from "../organizations/vocabulary.js";
-import {
-  computeMonthlyInvoice,
-  monthBounds,
-  type ComputedInvoice,
-  type FeeScheduleVersion,
-  type SizeFactsInForce,
-  type WorkUse,
-} from "../fees/compute-fees.js";
+import { addMonths, monthBounds, type FeeScheduleVersion } from "../fees/compute-fees.js";
 import { feeScheduleOn, getFeeSchedule } from "../fees/fee-schedules.queries.js";
 import { obligationOf } from "../usage/obligation.js";
 import { recordAudits, type AuditEntry } from "../audit/record-audit.js";
@@ -29,37 +22,17 @@ import { InvoiceNumberer, issueTerms, recordIssues, type IssuedInvoice, type Iss
 import { issuedStatus } from "../invoices/invoice-rules.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import { bulkInsert } from "../db/bulk-insert.js";
-import { billablePeriods, clipToPeriods } from "../works/billable-periods.js";
+import { DEFAULT_CATCH_UP_MONTHS, planBilling, type OrgRow, type PlannedInvoice } from "./plan-billing.js";
+import { currentOwner, markActive, ownerGone } from "./run-owner.js";
 
 export interface BillingRunOptions {
   month: string;
   actorUserId: number | null;
   /** Organizations per transaction. */
   chunkSize?: number;
+  /** How many months back usage declared after their billing is caught up (CATCH_UP_MONTHS). */
+  catchUpMonths?: number;
   onProgress?: (done: number, total: number) => void;
-}
-
-interface OrgRow {
-  id: number;
-  name: string;
-  country: string | null;
-  kind: OrganizationKind;
-  verificationStatus: VerificationStatus | null;
-}
-
-/** Everything a run reads before it decides: read once, outside any transaction. */
-interface BillingInputs {
-  orgs: Map<number, OrgRow>;
-  usesByOrg: Map<number, Map<number, WorkUse>>;
-  facts: Map<number, SizeFactsInForce>;
-  invoiced: Set<number>;
-}
-
-/** One organization's invoice as decided, before anything is written. */
-interface PlannedInvoice {
-  org: OrgRow;
-  obligation: "fee" | "held";
-  computed: ComputedInvoice;
 }
 
 /** What every chunk of one run shares. */
@@ -71,110 +44,74 @@ interface RunContext {
   deps: InvoicingDeps;
 }
 
+/** Only months that have ended are billed (PRODUCT.md §13): the month after `month` has begun, UTC. */
+export function assertMonthOver(month: string, clock: Clock): void {
+  const next = monthBounds(addMonths(month, 1)).first;
+  if (today(clock) < next) throw new AppError("month_not_over", `${month} has not ended yet: it can be billed from ${next} (UTC).`);
+}
+
 export async function runBilling(db: Db, options: BillingRunOptions, deps: InvoicingDeps) {
   const { month } = options;
+  assertMonthOver(month, deps.clock);
   const { runId, schedule } = await startRun(db, month, options.actorUserId, deps.clock);
-  const planned = planInvoices(month, schedule, await readBillingInputs(db, month));
-  const context: RunContext = { month, runId, schedule, actorUserId: options.actorUserId, deps };
-  const created = await writeInChunks(db, planned, context, options);
+  markActive(runId, true);
+  try {
+    const { planned } = await planBilling(db, month, { catchUpMonths: options.catchUpMonths ?? DEFAULT_CATCH_UP_MONTHS, schedule });
+    const context: RunContext = { month, runId, schedule, actorUserId: options.actorUserId, deps };
+    const created = await writeInChunks(db, planned, context, options);
+    await finishRun(db, runId, "completed", created, deps.clock);
+    return { runId, month, feeScheduleId: schedule.id, invoicesCreated: created, invoices: await monthInvoices(db, month) };
+  } catch (error) {
+    // The chunks committed so far stay; the next run of the month completes the rest.
+    await finishRun(db, runId, "crashed", null, deps.clock).catch(() => undefined);
+    throw error;
+  } finally {
+    markActive(runId, false);
+  }
+}
+
+async function finishRun(db: Db, runId: number, status: "completed" | "crashed", created: number | null, clock: Clock) {
   await db.transaction(async (tx) => {
     await tx
       .update(billingRuns)
-      .set({ status: "completed", invoicesCreated: created, finishedAt: isoNow(deps.clock) })
+      .set({ status, ...(created === null ? {} : { invoicesCreated: created }), finishedAt: isoNow(clock) })
       .where(eq(billingRuns.id, runId));
   });
-  return { runId, month, feeScheduleId: schedule.id, invoicesCreated: created, invoices: await monthInvoices(db, month) };
 }
 
 /**
  * Records the run with the fee schedule in force. The schedule is read again after the run's row
  * references it: from then on no one may replace it (see saveFeeSchedule), so what is read is what bills.
+ * Earlier runs of the month that crashed are marked so, and as resumed by this one.
  */
 async function startRun(db: Db, month: string, actorUserId: number | null, clock: Clock) {
   return db.transaction(async (tx) => {
     const inForce = await feeScheduleOn(tx, monthBounds(month).first);
     const [run] = await tx
       .insert(billingRuns)
-      .values({ month, feeScheduleId: inForce.id, status: "running", startedBy: actorUserId, startedAt: isoNow(clock) })
+      .values({
+        month,
+        feeScheduleId: inForce.id,
+        status: "running",
+        startedBy: actorUserId,
+        startedAt: isoNow(clock),
+        owner: currentOwner(),
+      })
       .returning({ id: billingRuns.id });
     assert(run, "the billing run was recorded");
+    const earlier = await tx
+      .select({ id: billingRuns.id, status: billingRuns.status, owner: billingRuns.owner, resumedBy: billingRuns.resumedByRunId })
+      .from(billingRuns)
+      .where(and(eq(billingRuns.month, month), ne(billingRuns.id, run.id), ne(billingRuns.status, "completed")));
+    for (const e of earlier) {
+      if (e.resumedBy !== null || (e.status === "running" && !ownerGone(e.id, e.owner))) continue;
+      await tx
+        .update(billingRuns)
+        .set({ status: "crashed", resumedByRunId: run.id, finishedAt: e.status === "running" ? isoNow(clock) : undefined })
+        .where(eq(billingRuns.id, e.id));
+    }
     return { runId: run.id, schedule: await getFeeSchedule(tx, inForce.id) };
   });
-}
-
-async function readBillingInputs(db: Db, month: string): Promise<BillingInputs> {
-  const { first, last } = monthBounds(month);
-  const orgRows = await db
-    .select({
-      id: organizations.id,
-      name: organizations.name,
-      country: organizations.country,
-      kind: organizations.kind,
-      verificationStatus: organizations.verificationStatus,
-    })
-    .from(organizations);
-  const workNames = new Map((await db.select({ id: works.id, slug: works.slug, title: works.title }).from(works)).map((w) => [w.id, w]));
-  // No join: this query returns one row per usage, the run's largest read.
-  const usageRows = await db
-    .select({ org: usages.organizationId, workId: usages.workId, startedOn: usages.startedOn, endedOn: usages.endedOn })
-    .from(usages)
-    .where(and(eq(usages.purpose, "commercial"), lte(usages.startedOn, last), or(isNull(usages.endedOn), gte(usages.endedOn, first))));
-  const usesByOrg = new Map<number, Map<number, WorkUse>>();
-  for (const { org, workId, startedOn, endedOn } of usageRows) {
-    let byWork = usesByOrg.get(org);
-    if (!byWork) usesByOrg.set(org, (byWork = new Map<number, WorkUse>()));
-    let use = byWork.get(workId);
-    if (!use) {
-      const names = workNames.get(workId)!;
-      byWork.set(workId, (use = { workId, workSlug: names.slug, workTitle: names.title, intervals: [] }));
-    }
-    use.intervals.push({ startedOn, endedOn });
-  }
-  await keepBillable(db, usesByOrg);
-  const factRows = await db
-    .select({
-      org: sizeFacts.organizationId,
-      headcount: sizeFacts.headcount,
-      rev: sizeFacts.annualRevenueMinor,
-      cur: sizeFacts.revenueCurrency,
-    })
-    .from(sizeFacts)
-    .where(lte(sizeFacts.effectiveOn, first))
-    .orderBy(sizeFacts.organizationId, sizeFacts.effectiveOn, sizeFacts.id);
-  // Ordered by date: the last fact of each organization is the one in force.
-  const facts = new Map(factRows.map((f) => [f.org, { headcount: f.headcount, annualRevenueMinor: f.rev, revenueCurrency: f.cur }]));
-  const invoicedRows = await db.select({ org: invoices.organizationId }).from(invoices).where(eq(invoices.month, month));
-  return { orgs: new Map(orgRows.map((o) => [o.id, o])), usesByOrg, facts, invoiced: new Set(invoicedRows.map((r) => r.org)) };
-}
-
-/**
- * Keeps only what may earn (PRODUCT.md §13): uses of verified works, on the days their license was the
- * PPL. The works feature says which days those are.
- */
-async function keepBillable(db: Db, usesByOrg: Map<number, Map<number, WorkUse>>): Promise<void> {
-  const periods = await billablePeriods(db);
-  for (const [org, byWork] of usesByOrg) {
-    for (const [workId, use] of byWork) {
-      use.intervals = clipToPeriods(use.intervals, periods.get(workId) ?? []);
-      if (use.intervals.length === 0) byWork.delete(workId);
-    }
-    if (byWork.size === 0) usesByOrg.delete(org);
-  }
-}
-
-/** The decision, in plain code: which organizations owe an invoice this month, and what it says. */
-function planInvoices(month: string, schedule: FeeScheduleVersion, inputs: BillingInputs): PlannedInvoice[] {
-  const planned: PlannedInvoice[] = [];
-  for (const [orgId, byWork] of inputs.usesByOrg) {
-    if (inputs.invoiced.has(orgId)) continue;
-    const org = inputs.orgs.get(orgId)!;
-    const obligation = obligationOf("commercial", { kind: org.kind, verificationStatus: org.verificationStatus });
-    if (obligation === "none") continue;
-    const computed = computeMonthlyInvoice({ month, schedule, facts: inputs.facts.get(orgId) ?? null, uses: [...byWork.values()] });
-    if (computed.lines.length === 0) continue;
-    planned.push({ org, obligation, computed });
-  }
-  return planned.sort((a, b) => a.org.id - b.org.id);
 }
 
 async function writeInChunks(db: Db, planned: PlannedInvoice[], context: RunContext, options: BillingRunOptions): Promise<number> {
@@ -200,7 +137,7 @@ async function writeChunk(tx: Db, chunk: PlannedInvoice[], context: RunContext):
   // Numbers were handed out in order: an invoice not inserted would leave a gap. Roll the chunk back.
   assert(ids.size === fresh.length, "every invoice of the chunk was inserted");
   const idOf = (p: PlannedInvoice) => ids.get(p.org.id)!;
-  await insertLines(tx, fresh, idOf, monthBounds(month).days);
+  await insertLines(tx, fresh, idOf);
   const issued: IssuedInvoice[] = [];
   fresh.forEach((p, i) => {
     const number = numbers[i];
@@ -221,6 +158,11 @@ async function writeChunk(tx: Db, chunk: PlannedInvoice[], context: RunContext):
     deps.clock,
   );
   await numberer.flush();
+  // Counted with the chunk: a run that crashes later still says what it wrote.
+  await tx
+    .update(billingRuns)
+    .set({ invoicesCreated: sql`${billingRuns.invoicesCreated} + ${fresh.length}` })
+    .where(eq(billingRuns.id, context.runId));
   return fresh.length;
 }
 
@@ -323,7 +265,7 @@ async function insertInvoices(
   return new Map(inserted.map((r) => [toInt(r.organization_id), toInt(r.id)]));
 }
 
-async function insertLines(tx: Db, planned: PlannedInvoice[], idOf: (p: PlannedInvoice) => number, daysInMonth: number): Promise<void> {
+async function insertLines(tx: Db, planned: PlannedInvoice[], idOf: (p: PlannedInvoice) => number): Promise<void> {
   const rows = planned.flatMap((p) =>
     p.computed.lines.map((l, i): typeof invoiceLines.$inferInsert => ({
       invoiceId: idOf(p),
@@ -333,9 +275,10 @@ async function insertLines(tx: Db, planned: PlannedInvoice[], idOf: (p: PlannedI
       description: l.description,
       amountMinor: l.amountMinor,
       days: l.days,
-      daysInMonth: l.kind === "fee" ? daysInMonth : null,
+      daysInMonth: l.kind === "fee" ? monthBounds(l.month).days : null,
       annualFeeMinor: l.annualFeeMinor,
       obligation: l.kind === "fee" ? p.obligation : null,
+      month: l.month,
     })),
   );
   await bulkInsert(tx, invoiceLines, rows);

@@ -4,7 +4,13 @@
 // code beside it; ids are identity columns.
 import { sql } from "drizzle-orm";
 import { bigint, check, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { MEMBER_ROLES, ORGANIZATION_KINDS, VERIFICATION_DECISIONS, VERIFICATION_STATUSES } from "../organizations/vocabulary.js";
+import {
+  MEMBER_ROLES,
+  ORGANIZATION_KINDS,
+  SIZE_FACT_REVIEW_DECISIONS,
+  VERIFICATION_DECISIONS,
+  VERIFICATION_STATUSES,
+} from "../organizations/vocabulary.js";
 import { CLAIM_EVENTS, DISPUTE_STATUSES, LICENSE_STATES, WORK_VERIFICATIONS } from "../works/vocabulary.js";
 import { USAGE_PURPOSES } from "../usage/vocabulary.js";
 import { BILLING_RUN_STATUSES } from "../billing/vocabulary.js";
@@ -151,6 +157,11 @@ export const sizeFacts = pgTable(
     headcount: integer("headcount").notNull(),
     annualRevenueMinor: bigint("annual_revenue_minor", { mode: "number" }),
     revenueCurrency: text("revenue_currency"),
+    /** Evidence the declaring user attached: a URL and/or a note. */
+    evidenceUrl: text("evidence_url"),
+    evidenceNote: text("evidence_note"),
+    /** Set when recorded: the declaration lowers the fee, so a treasurer reviews it (size_fact_reviews). */
+    needsReview: flag("needs_review").notNull().default(false),
     recordedBy: integer("recorded_by").references(() => users.id),
     createdAt: createdAt(),
   },
@@ -161,6 +172,27 @@ export const sizeFacts = pgTable(
       "size_facts_revenue_check",
       sql`(${t.annualRevenueMinor} is null and ${t.revenueCurrency} is null) or (${t.annualRevenueMinor} >= 0 and ${t.revenueCurrency} is not null)`,
     ),
+  ],
+);
+
+/** A treasurer's decision on a size-facts declaration that lowered a fee; a rejected one is ignored by billing. */
+export const sizeFactReviews = pgTable(
+  "size_fact_reviews",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    sizeFactId: integer("size_fact_id")
+      .notNull()
+      .references(() => sizeFacts.id),
+    decision: text("decision", { enum: SIZE_FACT_REVIEW_DECISIONS }).notNull(),
+    reason: text("reason").notNull(),
+    decidedBy: integer("decided_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("size_fact_reviews_fact_unique").on(t.sizeFactId),
+    check("size_fact_reviews_decision_check", sql`${t.decision} in ('accepted','rejected')`),
   ],
 );
 
@@ -427,6 +459,22 @@ export const feeBands = pgTable(
   (t) => [uniqueIndex("fee_bands_unique").on(t.feeScheduleId, t.minHeadcount), check("fee_bands_fee_check", sql`${t.annualFeeMinor} >= 0`)],
 );
 
+/** Rates a treasurer records to convert a revenue declared in another currency than the fee schedule's. */
+export const exchangeRates = pgTable(
+  "exchange_rates",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    fromCurrency: text("from_currency").notNull(),
+    toCurrency: text("to_currency").notNull(),
+    effectiveOn: text("effective_on").notNull(),
+    /** Units of `toCurrency` for one unit of `fromCurrency`, as the decimal string the treasurer gave. */
+    rate: text("rate").notNull(),
+    recordedBy: integer("recorded_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("exchange_rates_unique").on(t.fromCurrency, t.toCurrency, t.effectiveOn)],
+);
+
 export const billingRuns = pgTable(
   "billing_runs",
   {
@@ -440,6 +488,10 @@ export const billingRuns = pgTable(
     startedBy: integer("started_by").references(() => users.id),
     startedAt: text("started_at").notNull(),
     finishedAt: text("finished_at"),
+    /** The process running it (`host|pid|process start`): tells a crashed run from a running one. */
+    owner: text("owner"),
+    /** For a crashed run: the run of the same month that found it and completed the month. */
+    resumedByRunId: integer("resumed_by_run_id"),
   },
   (t) => [index("billing_runs_month").on(t.month)],
 );
@@ -500,6 +552,8 @@ export const invoiceLines = pgTable(
     daysInMonth: integer("days_in_month"),
     annualFeeMinor: bigint("annual_fee_minor", { mode: "number" }),
     obligation: text("obligation", { enum: LINE_OBLIGATIONS }),
+    /** The month the line bills: the invoice's month, or an earlier one for a catch-up line. */
+    month: text("month").notNull(),
   },
   (t) => [
     uniqueIndex("invoice_lines_position_unique").on(t.invoiceId, t.position),
@@ -645,7 +699,7 @@ export const grants = pgTable(
     /** Set when the invoice the grant was paid by is voided: the grant no longer licenses anything. */
     revokedOn: text("revoked_on"),
   },
-  (t) => [uniqueIndex("grants_invoice_work_unique").on(t.invoiceId, t.workId), index("grants_org").on(t.organizationId)],
+  (t) => [uniqueIndex("grants_invoice_work_month_unique").on(t.invoiceId, t.workId, t.month), index("grants_org").on(t.organizationId)],
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 // database or the clock; billing feeds it and tests pin its edges.
 import { assert } from "../shared/errors.js";
 import { divideFloor, divideRoundHalfUp, toSafeNumber } from "../shared/money.js";
+import { invoiceStepMinor } from "../shared/currencies.js";
 
 export interface FeeBand {
   minHeadcount: number;
@@ -109,15 +110,20 @@ export function bandFor(schedule: FeeScheduleVersion, headcount: number | null):
   return band ?? bands[0]!;
 }
 
-/** annualFee × d ÷ (12 × D), rounded half-up to the minor unit. */
-export function proratedLineMinor(annualFeeMinor: number, days: number, daysInMonth: number): number {
+/**
+ * annualFee × d ÷ (12 × D), rounded half-up to the minor unit — or to `stepMinor` minor units where
+ * invoices count in a coarser step (three-decimal currencies: see invoiceStepMinor).
+ */
+export function proratedLineMinor(annualFeeMinor: number, days: number, daysInMonth: number, stepMinor = 1): number {
   assert(days >= 0 && days <= daysInMonth, "days within the month");
-  return toSafeNumber(divideRoundHalfUp(BigInt(annualFeeMinor) * BigInt(days), 12n * BigInt(daysInMonth)));
+  const step = BigInt(stepMinor);
+  return toSafeNumber(divideRoundHalfUp(BigInt(annualFeeMinor) * BigInt(days), 12n * BigInt(daysInMonth) * step) * step);
 }
 
-/** The month's cap: floor(R × capBps ÷ 120000), computed exactly, floored once. */
-export function monthlyCapMinor(annualRevenueMinor: number, capBps: number): number {
-  return toSafeNumber(divideFloor(BigInt(annualRevenueMinor) * BigInt(capBps), 120_000n));
+/** The month's cap: floor(R × capBps ÷ 120000), computed exactly, floored once (to `stepMinor`). */
+export function monthlyCapMinor(annualRevenueMinor: number, capBps: number, stepMinor = 1): number {
+  const step = BigInt(stepMinor);
+  return toSafeNumber(divideFloor(BigInt(annualRevenueMinor) * BigInt(capBps), 120_000n * step) * step);
 }
 
 export interface WorkUse {
@@ -129,6 +135,8 @@ export interface WorkUse {
 
 export interface ComputedLine {
   kind: "fee" | "revenue_cap";
+  /** The month the line bills. */
+  month: string;
   workId: number | null;
   workSlug: string | null;
   description: string;
@@ -151,7 +159,8 @@ export function computeMonthlyInvoice(input: {
   uses: WorkUse[];
 }): ComputedInvoice {
   const { month, schedule, facts } = input;
-  const { days: D, first, last } = monthBounds(month);
+  const D = monthBounds(month).days;
+  const step = invoiceStepMinor(schedule.currency);
   const band = bandFor(schedule, facts?.headcount ?? null);
   const notes: string[] = [];
   if (!facts) notes.push("No size facts were declared: billed at the top headcount band.");
@@ -162,10 +171,11 @@ export function computeMonthlyInvoice(input: {
     if (d === 0) continue;
     lines.push({
       kind: "fee",
+      month,
       workId: use.workId,
       workSlug: use.workSlug,
-      description: `Commercial reciprocity license: ${use.workTitle}, ${first} to ${last} (${d}/${D} days)`,
-      amountMinor: proratedLineMinor(band.annualFeeMinor, d, D),
+      description: feeLineDescription(use.workTitle, month, d),
+      amountMinor: proratedLineMinor(band.annualFeeMinor, d, D, step),
       days: d,
       annualFeeMinor: band.annualFeeMinor,
     });
@@ -173,10 +183,11 @@ export function computeMonthlyInvoice(input: {
   let total = lines.reduce((s, l) => s + l.amountMinor, 0);
   if (facts && facts.annualRevenueMinor !== null && schedule.revenueCapBps !== null) {
     if (facts.revenueCurrency === schedule.currency) {
-      const cap = monthlyCapMinor(facts.annualRevenueMinor, schedule.revenueCapBps);
+      const cap = monthlyCapMinor(facts.annualRevenueMinor, schedule.revenueCapBps, step);
       if (total > cap) {
         lines.push({
           kind: "revenue_cap",
+          month,
           workId: null,
           workSlug: null,
           description: `Revenue cap: ${schedule.revenueCapBps} basis points of declared annual revenue`,
@@ -191,4 +202,58 @@ export function computeMonthlyInvoice(input: {
     }
   }
   return { lines, totalMinor: total, notes, band };
+}
+
+export function feeLineDescription(workTitle: string, month: string, days: number): string {
+  const { first, last, days: D } = monthBounds(month);
+  return `Commercial reciprocity license: ${workTitle}, ${first} to ${last} (${days}/${D} days)`;
+}
+
+/** What invoices not void already bill for one organization and month: per work, and the month's revenue-cap lines. */
+export interface BilledMonth {
+  byWork: Map<number, { amountMinor: number; days: number }>;
+  capMinor: number;
+}
+
+/**
+ * What is still to bill for a month, given what `should` says the month costs now (its schedule, band
+ * and cap, over the usage as now declared) and what invoices already bill for it: per work, the days and
+ * the amount not billed yet (never negative: a lower price now is a correction, made by a credit note);
+ * then, when the month's total would pass its cap, a revenue-cap line down to the cap. Months billed
+ * once and never changed give no line; a month never billed gives `should` itself.
+ */
+export function outstandingLines(
+  should: ComputedInvoice,
+  billed: BilledMonth | undefined,
+  titleOf: (workId: number) => string,
+): ComputedLine[] {
+  if (!billed) return should.lines;
+  const lines: ComputedLine[] = [];
+  let billedTotal = billed.capMinor;
+  for (const b of billed.byWork.values()) billedTotal += b.amountMinor;
+  for (const l of should.lines) {
+    if (l.kind !== "fee" || l.workId === null) continue;
+    const done = billed.byWork.get(l.workId) ?? { amountMinor: 0, days: 0 };
+    const days = Math.max(0, (l.days ?? 0) - done.days);
+    const amountMinor = Math.max(0, l.amountMinor - done.amountMinor);
+    if (days === 0 && amountMinor === 0) continue;
+    const description = days > 0 ? feeLineDescription(titleOf(l.workId), l.month, days) : `${l.description}: difference`;
+    lines.push({ ...l, days, amountMinor, description });
+  }
+  const allowed = Math.max(0, should.totalMinor - billedTotal);
+  const added = lines.reduce((s, l) => s + l.amountMinor, 0);
+  if (added > allowed) {
+    const capLine = should.lines.find((l) => l.kind === "revenue_cap");
+    lines.push({
+      kind: "revenue_cap",
+      month: lines[0]!.month,
+      workId: null,
+      workSlug: null,
+      description: capLine?.description ?? "Revenue cap",
+      amountMinor: allowed - added,
+      days: null,
+      annualFeeMinor: null,
+    });
+  }
+  return lines;
 }

@@ -2,9 +2,23 @@ import type { AppDeps } from "../deps.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { feeScheduleView, isFeeScheduleUsed, listFeeSchedules } from "./fee-schedules.queries.js";
 import { saveFeeSchedule } from "./save-fee-schedule.js";
-import { createFeeScheduleBody, feeScheduleResponse, feeSchedulesResponse, replaceFeeScheduleBody } from "./fees.schemas.js";
+import { listExchangeRates, recordExchangeRate } from "./exchange-rates.js";
+import {
+  createFeeScheduleBody,
+  exchangeRateBody,
+  exchangeRateResponse,
+  exchangeRatesResponse,
+  feeScheduleResponse,
+  feeSchedulesResponse,
+  replaceFeeScheduleBody,
+} from "./fees.schemas.js";
 
 export function registerFeeRoutes(api: ApiRouter, deps: AppDeps): void {
+  registerFeeScheduleRoutes(api, deps);
+  registerExchangeRateRoutes(api, deps);
+}
+
+function registerFeeScheduleRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock } = deps;
   const tag = "fees";
 
@@ -52,6 +66,39 @@ export function registerFeeRoutes(api: ApiRouter, deps: AppDeps): void {
     async ({ params, body, user, res }) => {
       const s = await saveFeeSchedule(db, { ...body, effectiveOn: "", replaceId: params.id, actorUserId: user.id }, { clock });
       res.json(feeScheduleView(s, await isFeeScheduleUsed(db, s.id)));
+    },
+  );
+}
+
+function registerExchangeRateRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const tag = "fees";
+  api.route(
+    {
+      method: "get",
+      path: "/exchange-rates",
+      tag,
+      summary: "Exchange rates recorded to convert revenue declared in another currency than the fee schedule's",
+      auth: "treasurer",
+      responses: { 200: { description: "Rates", schema: exchangeRatesResponse } },
+    },
+    async ({ res }) => {
+      res.json({ exchangeRates: await listExchangeRates(db) });
+    },
+  );
+
+  api.route(
+    {
+      method: "post",
+      path: "/exchange-rates",
+      tag,
+      summary: "Record an exchange rate taking effect on a date (not in a month already billed)",
+      auth: "treasurer",
+      body: exchangeRateBody,
+      responses: { 201: { description: "The rate", schema: exchangeRateResponse } },
+    },
+    async ({ body, user, res }) => {
+      res.status(201).json(await recordExchangeRate(db, { ...body, actorUserId: user.id }, { clock }));
     },
   );
 }

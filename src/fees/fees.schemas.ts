@@ -1,6 +1,7 @@
 // The request and response shapes of the fee schedule API.
 import { z } from "zod";
-import { currencySchema, isoDateSchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
+import { RATE_PATTERN } from "./exchange-rates.js";
+import { currencySchema, isoDateSchema, settlementCurrencySchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
 
 /** An annual fee per work above 10^12 minor units would let totals leave the safe-integer range. */
 export const MAX_ANNUAL_FEE_MINOR = 1_000_000_000_000;
@@ -12,7 +13,7 @@ const bandBody = z.strictObject({
 });
 
 const scheduleContent = {
-  currency: currencySchema,
+  currency: settlementCurrencySchema,
   revenueCapBps: z.number().int().min(0).max(10_000).nullable().default(null),
   bands: z.array(bandBody).min(1).max(50),
 };
@@ -32,3 +33,22 @@ export const feeScheduleResponse = z
   .meta({ id: "FeeSchedule" });
 
 export const feeSchedulesResponse = z.object({ feeSchedules: z.array(feeScheduleResponse) });
+
+export const exchangeRateBody = z.strictObject({
+  fromCurrency: currencySchema,
+  toCurrency: settlementCurrencySchema,
+  effectiveOn: isoDateSchema,
+  rate: z.string().regex(RATE_PATTERN, 'must be a positive decimal string such as "3.2654" (at most 12 decimals)'),
+});
+
+const exchangeRateView = z.object({
+  id: z.number().int(),
+  fromCurrency: z.string(),
+  toCurrency: z.string(),
+  effectiveOn: z.string(),
+  rate: z.string(),
+  recordedBy: z.number().int().nullable(),
+  createdAt: z.string(),
+});
+export const exchangeRateResponse = exchangeRateView.meta({ id: "ExchangeRate" });
+export const exchangeRatesResponse = z.object({ exchangeRates: z.array(exchangeRateView) });

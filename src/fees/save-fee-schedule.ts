@@ -7,7 +7,7 @@ import { AppError, type FieldError } from "../shared/errors.js";
 import type { Money } from "../shared/money.js";
 import { recordAudit } from "../audit/record-audit.js";
 import type { FeeScheduleVersion } from "./compute-fees.js";
-import { getFeeSchedule, isFeeScheduleUsed } from "./fee-schedules.queries.js";
+import { getFeeSchedule, isFeeScheduleUsed, refuseBilledMonth } from "./fee-schedules.queries.js";
 
 export interface FeeScheduleInput {
   effectiveOn: string;
@@ -111,6 +111,8 @@ async function refuseChange(
     );
   }
   if (existing && input.replaceId === undefined) throw takenDate(input.effectiveOn, existing.id);
+  // A new version, or one being replaced, may not be (or have been) in force in a month already billed.
+  await refuseBilledMonth(tx, existing?.effectiveOn ?? input.effectiveOn, "This fee schedule version");
 }
 
 const takenDate = (effectiveOn: string, id: number) =>

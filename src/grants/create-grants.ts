@@ -29,7 +29,7 @@ const ROWS_PER_STATEMENT = 3000;
 /** What the grants of these invoices name: each fee line's work and licensor, the buyer, the packages. */
 async function grantSubjects(db: Db, invoices: GrantableInvoice[]) {
   const lines = await db
-    .select({ invoiceId: invoiceLines.invoiceId, work: works, licensor: organizations.name })
+    .select({ invoiceId: invoiceLines.invoiceId, month: invoiceLines.month, work: works, licensor: organizations.name })
     .from(invoiceLines)
     .innerJoin(works, eq(works.id, invoiceLines.workId))
     .innerJoin(organizations, eq(organizations.id, works.licensorOrganizationId))
@@ -58,9 +58,10 @@ export async function draftGrants(db: Db, invoices: GrantableInvoice[], deps: Gr
   const { lines, buyerNames, packages } = await grantSubjects(db, invoices);
   const byId = new Map(invoices.map((i) => [i.id, i]));
   const issuedAt = isoNow(deps.clock);
-  return lines.map(({ invoiceId, work, licensor }) => {
+  // One grant per work and month: a catch-up line licenses the earlier month it bills.
+  return lines.map(({ invoiceId, month, work, licensor }) => {
     const invoice = byId.get(invoiceId)!;
-    const { first, last } = monthBounds(invoice.month);
+    const { first, last } = monthBounds(month);
     const id = randomUUID();
     const document = render("grant/grant.txt.hbs", {
       id,
@@ -82,7 +83,7 @@ export async function draftGrants(db: Db, invoices: GrantableInvoice[], deps: Gr
       organizationId: invoice.organizationId,
       workId: work.id,
       invoiceId: invoice.id,
-      month: invoice.month,
+      month,
       document,
       signature: deps.signer.sign(document),
       keyFingerprint: deps.signer.fingerprint,
@@ -92,8 +93,8 @@ export async function draftGrants(db: Db, invoices: GrantableInvoice[], deps: Gr
 }
 
 /**
- * Inserts drafted grants in the caller's transaction (`tx`). A work's grant for an invoice is made
- * once (the unique (invoice, work) index): a grant already there is kept. Returns how many were new.
+ * Inserts drafted grants in the caller's transaction (`tx`). A work's grant for an invoice and month is
+ * made once (the unique (invoice, work, month) index): a grant already there is kept. Returns how many were new.
  */
 export async function insertGrants(tx: Db, drafts: GrantDraft[]): Promise<number> {
   let created = 0;
@@ -101,7 +102,7 @@ export async function insertGrants(tx: Db, drafts: GrantDraft[]): Promise<number
     const inserted = await tx
       .insert(grants)
       .values(drafts.slice(start, start + ROWS_PER_STATEMENT))
-      .onConflictDoNothing({ target: [grants.invoiceId, grants.workId] })
+      .onConflictDoNothing({ target: [grants.invoiceId, grants.workId, grants.month] })
       .returning({ id: grants.id });
     created += inserted.length;
   }

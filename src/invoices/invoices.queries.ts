@@ -113,6 +113,7 @@ export async function invoiceView(db: Db, invoice: Invoice, seller: SellerDetail
     buyer: { organizationId: invoice.organizationId, name: invoice.buyerName, country: invoice.buyerCountry },
     lines: lines.map(({ line, slug }) => ({
       workSlug: line.kind === "fee" ? slug : null,
+      month: line.month,
       kind: line.kind,
       description: line.description,
       amount: m(line.amountMinor),

@@ -47,6 +47,7 @@ export const invoiceResponse = z
     lines: z.array(
       z.object({
         workSlug: z.string().nullable(),
+        month: z.string().describe("The month the line bills: the invoice's, or an earlier one caught up"),
         kind: z.enum(INVOICE_LINE_KINDS),
         description: z.string(),
         amount: moneyOutputSchema,

@@ -1,7 +1,8 @@
 // Renditions of an invoice: printable HTML (handlebars) and EN 16931 UBL 2.1 following Peppol
 // BIS Billing 3.0, generated and schema-checked by @e-invoice-eu/core.
 import { InvoiceService, type Invoice as EInvoice } from "@e-invoice-eu/core";
-import { AppError } from "../shared/errors.js";
+import { AppError, assert } from "../shared/errors.js";
+import { invoiceStepMinor } from "../shared/currencies.js";
 import { toDecimalString } from "../shared/money.js";
 import { render } from "../templates.js";
 import { and, asc, eq } from "drizzle-orm";
@@ -44,7 +45,9 @@ export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail
   if (!view.number || !view.issuedOn || !view.dueOn)
     throw new AppError("invalid_state", "A held invoice has no number yet and no UBL rendition.");
   const cur = view.currency;
-  const period = monthBounds(view.month);
+  // The invoice's period runs from the first day of the earliest month it bills (catch-up lines) to its month's end.
+  const earliest = view.lines.reduce((m, l) => (l.month < m ? l.month : m), view.month);
+  const period = { first: monthBounds(earliest).first, last: monthBounds(view.month).last };
   const party = (name: string, country: string, email: string) => ({
     "cbc:EndpointID": email,
     "cbc:EndpointID@schemeID": "EM",
@@ -113,10 +116,21 @@ function invoicePayment(view: InvoiceView) {
   };
 }
 
+/**
+ * An amount as EN 16931 writes it: at most two decimals. Invoices in three-decimal currencies count in
+ * whole hundredths (invoiceStepMinor), so dropping the third digit loses nothing; anything else is a bug.
+ */
+function ublAmount(minor: number, currency: string): string {
+  const step = invoiceStepMinor(currency);
+  assert(minor % step === 0, `${currency} invoice amounts are whole hundredths`);
+  const s = toDecimalString(minor, currency);
+  return step === 1 ? s : s.slice(0, s.length - Math.log10(step));
+}
+
 /** Allowances (revenue caps), tax, totals and the fee lines of the UBL document. */
 function ublAmounts(view: InvoiceView) {
   const cur = view.currency;
-  const amt = (minor: number) => toDecimalString(minor, cur);
+  const amt = (minor: number) => ublAmount(minor, cur);
   const feeLines = view.lines.filter((l) => l.kind === "fee");
   const allowances = view.lines.filter((l) => l.kind === "revenue_cap");
   const lineTotal = feeLines.reduce((s, l) => s + l.amount.amountMinor, 0);
@@ -168,6 +182,7 @@ function ublAmounts(view: InvoiceView) {
       "cbc:InvoicedQuantity@unitCode": "C62",
       "cbc:LineExtensionAmount": amt(l.amount.amountMinor),
       "cbc:LineExtensionAmount@currencyID": cur,
+      "cac:InvoicePeriod": { "cbc:StartDate": monthBounds(l.month).first, "cbc:EndDate": monthBounds(l.month).last },
       "cac:Item": {
         "cbc:Description": l.description,
         "cbc:Name": `Commercial reciprocity license: ${l.workSlug ?? ""}`,

@@ -1,7 +1,16 @@
-import { and, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows } from "../db/sql.js";
-import { cooperativeEvidence, githubLogins, memberships, organizations, sizeFacts, users, verificationDecisions } from "../db/schema.js";
+import {
+  cooperativeEvidence,
+  githubLogins,
+  memberships,
+  organizations,
+  sizeFactReviews,
+  sizeFacts,
+  users,
+  verificationDecisions,
+} from "../db/schema.js";
 import type { Actor } from "../shared/actor.js";
 import { AppError } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
@@ -52,22 +61,33 @@ export async function requireOrganizationAccess(
   return org;
 }
 
-/** The size facts in force on `date`: the latest effective on or before it, latest recorded wins. */
+/**
+ * The size facts in force on `date`: the latest effective on or before it, latest recorded wins; a
+ * declaration a treasurer rejected is not in force (the one before it is).
+ */
 export async function sizeFactsOn(db: Db, organizationId: number, date: string): Promise<SizeFact | undefined> {
-  const [facts] = await db
-    .select()
+  const [row] = await db
+    .select({ facts: sizeFacts })
     .from(sizeFacts)
-    .where(and(eq(sizeFacts.organizationId, organizationId), lte(sizeFacts.effectiveOn, date)))
+    .leftJoin(sizeFactReviews, and(eq(sizeFactReviews.sizeFactId, sizeFacts.id), eq(sizeFactReviews.decision, "rejected")))
+    .where(and(eq(sizeFacts.organizationId, organizationId), lte(sizeFacts.effectiveOn, date), isNull(sizeFactReviews.id)))
     .orderBy(desc(sizeFacts.effectiveOn), desc(sizeFacts.id))
     .limit(1);
-  return facts;
+  return row?.facts;
 }
 
-export const sizeFactView = (f: SizeFact) => ({
+export type SizeFactReview = typeof sizeFactReviews.$inferSelect;
+
+/** `review` is "pending" while a declaration that lowered the fee waits for a treasurer, null when none was needed. */
+export const sizeFactView = (f: SizeFact, review?: SizeFactReview) => ({
   id: f.id,
   effectiveOn: f.effectiveOn,
   headcount: f.headcount,
   annualRevenue: f.annualRevenueMinor === null || f.revenueCurrency === null ? null : moneyJson(f.annualRevenueMinor, f.revenueCurrency),
+  evidenceUrl: f.evidenceUrl,
+  evidenceNote: f.evidenceNote,
+  review: review ? review.decision : f.needsReview ? ("pending" as const) : null,
+  reviewReason: review?.reason ?? null,
   recordedAt: f.createdAt,
 });
 
@@ -113,8 +133,9 @@ export async function organizationView(db: Db, org: Organization, today: string)
     .where(eq(githubLogins.organizationId, org.id))
     .orderBy(githubLogins.login);
   const facts = await db
-    .select()
+    .select({ facts: sizeFacts, review: sizeFactReviews })
     .from(sizeFacts)
+    .leftJoin(sizeFactReviews, eq(sizeFactReviews.sizeFactId, sizeFacts.id))
     .where(eq(sizeFacts.organizationId, org.id))
     .orderBy(desc(sizeFacts.effectiveOn), desc(sizeFacts.id));
   const current = await sizeFactsOn(db, org.id, today);
@@ -133,8 +154,8 @@ export async function organizationView(db: Db, org: Organization, today: string)
     verificationStatus: org.verificationStatus,
     githubLogins: logins.map((l) => l.login),
     cooperative,
-    sizeFacts: current ? sizeFactView(current) : null,
-    sizeFactsHistory: facts.map(sizeFactView),
+    sizeFacts: current ? sizeFactView(current, facts.find((f) => f.facts.id === current.id)?.review ?? undefined) : null,
+    sizeFactsHistory: facts.map((f) => sizeFactView(f.facts, f.review ?? undefined)),
     members,
     createdAt: org.createdAt,
   };

@@ -9,6 +9,7 @@ import { invoicingDeps } from "../billing/billing.routes.js";
 import { createOrganization } from "./create-organization.js";
 import { decideVerification, type VerificationDecision } from "./decide-verification.js";
 import { recordSizeFacts } from "./record-size-facts.js";
+import { reviewSizeFacts, sizeFactsAwaitingReview } from "./review-size-facts.js";
 import { setGithubLogins } from "./set-github-logins.js";
 import { submitCooperativeEvidence } from "./submit-cooperative-evidence.js";
 import { listOrganizationsFor, organizationView, requireOrganizationAccess, sizeFactView } from "./organizations.queries.js";
@@ -18,8 +19,10 @@ import {
   createOrganizationBody,
   githubLoginsBody,
   organizationResponse,
+  sizeFactReviewBody,
   sizeFactsBody,
   sizeFactsResponse,
+  sizeFactsReviewQueueResponse,
   verificationBody,
 } from "./organizations.schemas.js";
 
@@ -28,6 +31,7 @@ const tag = "organizations";
 export function registerOrganizationRoutes(api: ApiRouter, deps: AppDeps): void {
   registerOrganizationCoreRoutes(api, deps);
   registerMembershipRoutes(api, deps);
+  registerSizeFactsRoutes(api, deps);
   registerCooperativeRoutes(api, deps);
 }
 
@@ -109,24 +113,6 @@ function registerMembershipRoutes(api: ApiRouter, deps: AppDeps): void {
 
   api.route(
     {
-      method: "post",
-      path: "/organizations/{id}/facts",
-      tag,
-      summary: "Record size facts in force from a date",
-      auth: "user",
-      params: idParam,
-      body: sizeFactsBody,
-      responses: { 201: { description: "The size facts", schema: sizeFactsResponse } },
-    },
-    async ({ params, body, user, res }) => {
-      await requireOrganizationAccess(db, user, params.id);
-      const facts = await recordSizeFacts(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock });
-      res.status(201).json(sizeFactView(facts));
-    },
-  );
-
-  api.route(
-    {
       method: "put",
       path: "/organizations/{id}/github-logins",
       tag,
@@ -140,6 +126,72 @@ function registerMembershipRoutes(api: ApiRouter, deps: AppDeps): void {
       await requireOrganizationAccess(db, user, params.id, "owner");
       const logins = await setGithubLogins(db, { organizationId: params.id, logins: body.logins, actorUserId: user.id }, { clock });
       res.json({ githubLogins: logins });
+    },
+  );
+}
+
+function registerSizeFactsRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+
+  api.route(
+    {
+      method: "post",
+      path: "/organizations/{id}/facts",
+      tag,
+      summary: "Record size facts in force from a date (owners and treasurers); one that lowers a fee is listed for review",
+      auth: "user",
+      params: idParam,
+      body: sizeFactsBody,
+      responses: { 201: { description: "The size facts", schema: sizeFactsResponse } },
+    },
+    async ({ params, body, user, res }) => {
+      await requireOrganizationAccess(db, user, params.id, "owner");
+      const input = { organizationId: params.id, ...body, actorUserId: user.id, actorIsTreasurer: user.isTreasurer };
+      res.status(201).json(sizeFactView(await recordSizeFacts(db, input, { clock })));
+    },
+  );
+
+  api.route(
+    {
+      method: "get",
+      path: "/size-facts/review-queue",
+      tag,
+      summary: "Size-facts declarations that lowered a fee and wait for a treasurer's review",
+      auth: "treasurer",
+      responses: {
+        200: { description: "Declarations, oldest first, each with the facts it replaced", schema: sizeFactsReviewQueueResponse },
+      },
+    },
+    async ({ res }) => {
+      res.json({ sizeFacts: await sizeFactsAwaitingReview(db) });
+    },
+  );
+
+  api.route(
+    {
+      method: "post",
+      path: "/size-facts/{id}/review",
+      tag,
+      summary: "Accept or reject a declaration that lowered a fee; a rejected one is replaced by the previous",
+      auth: "treasurer",
+      params: idParam,
+      body: sizeFactReviewBody,
+      responses: {
+        201: {
+          description: "The review",
+          schema: z.object({
+            id: z.number().int(),
+            sizeFactId: z.number().int(),
+            decision: z.string(),
+            reason: z.string(),
+            decidedBy: z.number().int(),
+            createdAt: z.string(),
+          }),
+        },
+      },
+    },
+    async ({ params, body, user, res }) => {
+      res.status(201).json(await reviewSizeFacts(db, { sizeFactId: params.id, ...body, actorUserId: user.id }, { clock }));
     },
   );
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MEMBER_ROLES, ORGANIZATION_KINDS } from "./vocabulary.js";
+import { MEMBER_ROLES, ORGANIZATION_KINDS, SIZE_FACT_REVIEW_DECISIONS } from "./vocabulary.js";
 import { idSchema, isoDateSchema, moneyInputSchema, moneyOutputSchema, plainText } from "../shared/schemas.js";
 
 const githubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "is not a GitHub login");
@@ -32,6 +32,16 @@ export const sizeFactsBody = z.strictObject({
   effectiveOn: isoDateSchema,
   headcount: z.number().int().min(0, "must not be negative").max(10_000_000),
   annualRevenue: moneyInputSchema.optional(),
+  evidenceUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
+  evidenceNote: z.string().trim().min(1).max(2000).optional(),
+});
+
+export const sizeFactReviewBody = z.strictObject({
+  decision: z.enum(SIZE_FACT_REVIEW_DECISIONS),
+  reason: z.string().trim().min(1).max(2000),
 });
 
 export const verificationBody = z.strictObject({
@@ -46,6 +56,13 @@ const sizeFactsView = z.object({
   effectiveOn: z.string(),
   headcount: z.number().int(),
   annualRevenue: moneyOutputSchema.nullable(),
+  evidenceUrl: z.string().nullable(),
+  evidenceNote: z.string().nullable(),
+  review: z
+    .enum(["pending", ...SIZE_FACT_REVIEW_DECISIONS])
+    .nullable()
+    .describe("pending while a declaration that lowered the fee waits for a treasurer"),
+  reviewReason: z.string().nullable(),
   recordedAt: z.string(),
 });
 
@@ -89,3 +106,13 @@ export const organizationResponse = z
   .meta({ id: "Organization" });
 
 export const sizeFactsResponse = sizeFactsView;
+
+export const sizeFactsReviewQueueResponse = z.object({
+  sizeFacts: z.array(
+    sizeFactsView.extend({
+      organizationId: z.number().int(),
+      organizationName: z.string(),
+      previous: sizeFactsView.nullable(),
+    }),
+  ),
+});

@@ -9,3 +9,7 @@ export const VERIFICATION_DECISIONS = ["verified", "rejected"] as const;
 
 export const MEMBER_ROLES = ["owner", "member"] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
+
+/** A treasurer's review of a size-facts declaration that lowered a fee. */
+export const SIZE_FACT_REVIEW_DECISIONS = ["accepted", "rejected"] as const;
+export type SizeFactReviewDecision = (typeof SIZE_FACT_REVIEW_DECISIONS)[number];

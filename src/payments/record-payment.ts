@@ -11,6 +11,7 @@ import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/sql.js";
 import { invoices, payments } from "../db/schema.js";
 import { isoNow } from "../shared/clock.js";
+import { invoiceStepMinor } from "../shared/currencies.js";
 import { AppError, assert } from "../shared/errors.js";
 import { formatMoney, type Money } from "../shared/money.js";
 import { recordAudit } from "../audit/record-audit.js";
@@ -93,6 +94,12 @@ function checkPayment(invoice: Invoice, input: PaymentInput, outstanding: number
   if (input.amount.currency !== invoice.currency) {
     throw new AppError("validation_failed", `The invoice is in ${invoice.currency}.`, {
       errors: [{ path: "/amount/currency", message: `must be ${invoice.currency}` }],
+    });
+  }
+  const step = invoiceStepMinor(invoice.currency);
+  if (input.amount.amountMinor % step !== 0) {
+    throw new AppError("validation_failed", `${invoice.currency} invoices are paid in whole hundredths.`, {
+      errors: [{ path: "/amount", message: `must be a multiple of ${formatMoney(step, invoice.currency)}` }],
     });
   }
   if (input.amount.amountMinor > outstanding) {

@@ -49,3 +49,24 @@ export function minorDigits(currency: string): number {
   if (!KNOWN.has(currency)) throw new Error(`unknown currency ${currency}`);
   return MINOR_DIGITS_EXCEPTIONS[currency] ?? 2;
 }
+
+/**
+ * ISO 4217 fund codes and units of account: they measure value (an index, a day's settlement, a bond-market
+ * unit, the SDR) but nobody pays an invoice in them. They are refused as invoice and fee-schedule currencies.
+ * (XBA–XBD, XDR, XSU, XUA are not in the list above at all, so they are refused as unknown codes.)
+ */
+const FUND_CODES = new Set(["BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UYI", "UYW"]);
+
+/** A currency invoices can be written and paid in: an ISO 4217 currency that is not a fund code. */
+export function isSettlementCurrency(code: string): boolean {
+  return KNOWN.has(code) && !FUND_CODES.has(code);
+}
+
+/**
+ * The step of an invoice amount, in minor units: 1, except for currencies with more than two minor digits
+ * (KWD, BHD, …), whose invoice amounts are whole hundredths (10 fils) — EN 16931 (UBL) amounts carry at
+ * most two decimals, and an invoice must say exactly what it bills.
+ */
+export function invoiceStepMinor(currency: string): number {
+  return 10 ** Math.max(0, minorDigits(currency) - 2);
+}

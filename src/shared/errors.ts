@@ -25,6 +25,14 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   unsupported_lockfile: 415,
   validation_failed: 422,
+  /** A billing run for a month that has not ended (UTC). */
+  month_not_over: 422,
+  /** A fee schedule version or exchange rate would take effect in a month already billed. */
+  month_already_billed: 422,
+  /** Annual revenue in another currency than the fee schedule's, with no exchange rate recorded. */
+  exchange_rate_missing: 422,
+  /** Annual revenue declared in another currency than the fee schedule's, with no exchange rate recorded. */
+  revenue_currency_mismatch: 422,
   overpayment: 422,
   /** A refund larger than what is still due back to the buyer. */
   refund_exceeds_due: 422,

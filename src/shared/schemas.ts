@@ -1,12 +1,18 @@
 // Request vocabulary shared by several features.
 import { z } from "zod";
-import { isCurrency } from "./currencies.js";
+import { isCurrency, isSettlementCurrency } from "./currencies.js";
 import { parseDecimalToMinor, type Money } from "./money.js";
 
 export const currencySchema = z
   .string()
   .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR")
   .refine(isCurrency, "is not an ISO 4217 currency");
+
+/** A currency invoices are written in: fund codes and units of account (CLF, XDR, …) are refused. */
+export const settlementCurrencySchema = currencySchema.refine(
+  isSettlementCurrency,
+  "is an ISO 4217 fund code or unit of account, not a currency invoices are paid in",
+);
 
 function isRealDate(s: string): boolean {
   const d = new Date(`${s}T00:00:00Z`);

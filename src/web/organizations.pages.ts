@@ -50,6 +50,13 @@ const factsForm = z.object({
     .max(10_000_000),
   revenue: optionalText,
   currency: z.string().default("EUR"),
+  evidenceUrl: optionalText.pipe(
+    z
+      .url({ protocol: /^https?$/, error: "must be an http(s) address" })
+      .max(2000)
+      .optional(),
+  ),
+  evidenceNote: optionalText.pipe(z.string().max(2000).optional()),
 });
 
 /** Cooperative evidence from the organization and resubmission forms (the checkbox sends "yes"). */
@@ -146,14 +153,21 @@ function registerOrganizationForms(app: Router, deps: AppDeps, orgPage: OrgPage)
   const { db, clock } = deps;
 
   app.post("/organizations/:id/facts", async (req, res) => {
-    const { user, org } = await requireOrganizationMember(db, req);
+    const { user, org } = await requireOrganizationMember(db, req, "owner");
     const values = formBody(req);
     try {
       const f = parseForm(factsForm, values);
       const annualRevenue = f.revenue ? moneyFromForm(f.revenue, f.currency) : undefined;
       await recordSizeFacts(
         db,
-        { organizationId: org.id, effectiveOn: f.effectiveOn, headcount: f.headcount, annualRevenue, actorUserId: user.id },
+        {
+          organizationId: org.id,
+          effectiveOn: f.effectiveOn,
+          headcount: f.headcount,
+          annualRevenue,
+          actorUserId: user.id,
+          actorIsTreasurer: user.isTreasurer,
+        },
         { clock },
       );
       redirectWithNotice(res, `/organizations/${org.id}`, "The size facts were recorded.");

@@ -7,6 +7,8 @@ import { INVOICE_STATUSES } from "../invoices/vocabulary.js";
 import { isoDateSchema, monthSchema } from "../shared/schemas.js";
 import { verificationQueue } from "../organizations/organizations.queries.js";
 import { decideVerification } from "../organizations/decide-verification.js";
+import { reviewSizeFacts, sizeFactsAwaitingReview } from "../organizations/review-size-facts.js";
+import { SIZE_FACT_REVIEW_DECISIONS } from "../organizations/vocabulary.js";
 import { settleHeldInvoices } from "../billing/settle-held-invoices.js";
 import { invoicingDeps } from "../billing/billing.routes.js";
 import { listBillingRuns, runBilling } from "../billing/run-billing.js";
@@ -62,6 +64,7 @@ function registerDashboard(app: Router, deps: AppDeps): void {
         receivables: await receivablesByAge(db, day),
         chart: flowsChart(await monthlyFlows(db, day), currency),
         queue: await verificationQueue(db),
+        factsQueue: await sizeFactsAwaitingReview(db),
         runs: (await listBillingRuns(db)).reverse().slice(0, 12),
         lastMonth: addMonths(day.slice(0, 7), -1),
         invoices: invoices.invoices.map((i) => ({
@@ -103,6 +106,19 @@ function registerTreasuryActions(app: Router, deps: AppDeps): void {
     });
   });
 
+  app.post("/treasury/size-facts/:id/review", async (req, res) => {
+    const user = requireTreasurer(req);
+    await attempt(res, "/treasury", "Not done", async () => {
+      const f = parseForm(
+        z.object({ decision: z.enum(SIZE_FACT_REVIEW_DECISIONS), reason: z.string().trim().min(1, "give a reason").max(2000) }),
+        formBody(req),
+      );
+      const id = idParam(req.params.id, "Size facts were not found.");
+      await reviewSizeFacts(db, { sizeFactId: id, decision: f.decision, reason: f.reason, actorUserId: user.id }, { clock });
+      redirectWithNotice(res, "/treasury", `The size facts were ${f.decision}.`);
+    });
+  });
+
   app.post("/treasury/users", async (req, res) => {
     const user = requireTreasurer(req);
     const values = formBody(req);
@@ -122,7 +138,11 @@ function registerTreasuryActions(app: Router, deps: AppDeps): void {
     const user = requireTreasurer(req);
     await attempt(res, "/treasury", "Not done", async () => {
       const f = parseForm(z.object({ month: monthSchema }), formBody(req));
-      const result = await runBilling(db, { month: f.month, actorUserId: user.id }, invoicingDeps(deps));
+      const result = await runBilling(
+        db,
+        { month: f.month, actorUserId: user.id, catchUpMonths: deps.config.CATCH_UP_MONTHS },
+        invoicingDeps(deps),
+      );
       redirectWithNotice(
         res,
         "/treasury",

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { pino } from "pino";
 import { openDatabase, type Database, type Db } from "../../src/db/client.js";
 import { queryRows, toInt } from "../../src/db/sql.js";
-import { ledgerTransactions, ledgerTransfers } from "../../src/db/schema.js";
+import { billingRuns, ledgerTransactions, ledgerTransfers } from "../../src/db/schema.js";
 import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { testConfig } from "../../src/config.js";
 import { loadOrCreateSigner } from "../../src/grants/signing-key.js";
@@ -163,6 +163,12 @@ describe("a billing run killed mid-way", () => {
       const year = numbers[0]!.slice(4, 8);
       expect(numbers).toEqual(Array.from({ length: ORGS }, (_, i) => `RCP-${year}-${String(i + 1).padStart(6, "0")}`));
       expect(await checkLedger(database.db)).toEqual([]);
+      // The killed run is marked crashed, resumed by the rerun; the rerun completed.
+      const runs = await database.db.select().from(billingRuns).orderBy(billingRuns.id);
+      expect(runs.map((r) => [r.status, r.resumedByRunId])).toEqual([
+        ["crashed", runs[1]!.id],
+        ["completed", null],
+      ]);
     } finally {
       await database.close();
     }

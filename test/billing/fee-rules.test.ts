@@ -101,6 +101,9 @@ describe("proration and rounding", () => {
     expect(proratedLineMinor(60_000, 15, 30)).toBe(2_500);
     // 1 × 6 / (12 × 1): 0.5 → 1
     expect(proratedLineMinor(1, 6, 1 * 6)).toBe(0);
+    // Three-decimal currencies count invoice amounts in hundredths (a step of 10 minor units).
+    expect(proratedLineMinor(100_000, 10, 31, 10)).toBe(2_690);
+    expect(monthlyCapMinor(1_000_005, 100, 10)).toBe(830);
     expect(proratedLineMinor(6, 1, 1)).toBe(1);
     // a leap February: 2400000 × 1 / (12 × 29) = 6896.55… → 6897
     expect(proratedLineMinor(2_400_000, 1, 29)).toBe(6_897);

@@ -49,6 +49,7 @@ async function inRolledBackTransaction(h: Harness, fn: (h: Harness) => Promise<v
 }
 
 describe("ledger invariants under random operations", () => {
+  // Runs bill catch-up lines too (voided days are billed again), so a run holds more invoices: room on PostgreSQL.
   it("hold after every step", { timeout: 120_000 }, async () => {
     const done = { bill: 0, pay: 0, void: 0, refund: 0 };
     // One database; each run works inside a transaction that is rolled back at its end (the commands'

@@ -165,17 +165,24 @@ describe("organizations", () => {
       .send({ effectiveOn: "2025-01-01", headcount: 8, annualRevenue: { amount: "500000.00", currency: "EUR" } });
     expect(f1.status).toBe(201);
     expect(f1.body.annualRevenue).toEqual({ amountMinor: 50_000_000, currency: "EUR", formatted: "EUR 500,000.00" });
+    // A revenue in another currency than the schedule's (EUR) would cap nothing: refused while no rate is recorded.
+    const yen = await api(h)
+      .post(`/api/v1/organizations/${org.id}/facts`)
+      .set(u.auth)
+      .send({ effectiveOn: "2026-03-01", headcount: 40, annualRevenue: { amountMinor: 123, currency: "JPY" } });
+    expect(yen.body.code).toBe("revenue_currency_mismatch");
     await api(h)
       .post(`/api/v1/organizations/${org.id}/facts`)
       .set(u.auth)
-      .send({ effectiveOn: "2026-03-01", headcount: 40, annualRevenue: { amountMinor: 123, currency: "JPY" } })
+      .send({ effectiveOn: "2026-03-01", headcount: 40, annualRevenue: { amountMinor: 123, currency: "EUR" } })
       .expect(201);
     await api(h).post(`/api/v1/organizations/${org.id}/facts`).set(u.auth).send({ effectiveOn: "2026-06-01", headcount: 300 }).expect(201);
     const view = (await api(h).get(`/api/v1/organizations/${org.id}`).set(u.auth)).body;
     expect(view.sizeFacts).toMatchObject({
       effectiveOn: "2026-03-01",
       headcount: 40,
-      annualRevenue: { amountMinor: 123, currency: "JPY" },
+      annualRevenue: { amountMinor: 123, currency: "EUR" },
+      review: "pending",
     });
     expect(view.sizeFactsHistory.map((f: { effectiveOn: string }) => f.effectiveOn)).toEqual(["2026-06-01", "2026-03-01", "2025-01-01"]);
     expect(await h.db.select().from(sizeFacts)).toHaveLength(3);
