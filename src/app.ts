@@ -26,6 +26,7 @@ import { registerBillingRoutes } from "./billing/billing.routes.js";
 import { registerInvoiceRoutes } from "./invoices/invoices.routes.js";
 import { registerLedgerRoutes } from "./ledger/ledger.routes.js";
 import { registerGrantRoutes, registerSigningKeyRoute } from "./grants/grants.routes.js";
+import { registerBooksLogRoutes, registerBooksRoutes } from "./books/books.routes.js";
 
 /** JSON request bodies: generous for an API that takes lists, small enough to refuse abuse. */
 export const JSON_BODY_LIMIT = "1mb";
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   registerSigningKeyRoute(app, deps);
+  registerBooksLogRoutes(app, deps);
   app.get("/healthz", async (_req, res) => {
     await queryRows(deps.db, sql`select 1 as ok`);
     res.json({ status: "ok" });
@@ -94,6 +96,7 @@ export function createApp(deps: AppDeps): Express {
   registerInvoiceRoutes(api, deps);
   registerLedgerRoutes(api, deps);
   registerGrantRoutes(api, deps);
+  registerBooksRoutes(api, deps);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {

@@ -119,8 +119,9 @@ function billingCommands(program: Command): void {
         Presets.shades_classic,
       );
       try {
-        const result = await withDeps((deps) =>
-          runBilling(
+        const { makeCheckpoint } = await import("./books/make-checkpoint.js");
+        const result = await withDeps(async (deps) => {
+          const run = await runBilling(
             deps.db,
             {
               month,
@@ -137,8 +138,10 @@ function billingCommands(program: Command): void {
               invoicePrefix: config.INVOICE_PREFIX,
               paymentTermsDays: config.PAYMENT_TERMS_DAYS,
             },
-          ),
-        );
+          );
+          await makeCheckpoint(deps.db, deps.books, deps);
+          return run;
+        });
         bar.stop();
         const byStatus = new Map<string, number>();
         for (const i of result.invoices) byStatus.set(i.status, (byStatus.get(i.status) ?? 0) + 1);

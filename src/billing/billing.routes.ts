@@ -4,6 +4,7 @@ import type { ApiRouter } from "../http/route.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import type { SellerDetails } from "../invoices/invoices.queries.js";
 import { listBillingRuns, runBilling } from "./run-billing.js";
+import { makeCheckpoint } from "../books/make-checkpoint.js";
 import { billingRunBody, billingRunResponse, billingRunsResponse } from "./billing.schemas.js";
 
 export const invoicingDeps = (deps: AppDeps): InvoicingDeps => ({
@@ -34,7 +35,10 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The run and every invoice of the month", schema: billingRunResponse } },
     },
     async ({ body, user, res }) => {
-      res.status(201).json(await runBilling(db, { month: body.month, actorUserId: user.id }, invoicingDeps(deps)));
+      const result = await runBilling(db, { month: body.month, actorUserId: user.id }, invoicingDeps(deps));
+      // The run's facts are committed: sign a checkpoint of them now rather than on the next tick.
+      await makeCheckpoint(db, deps.books, deps);
+      res.status(201).json(result);
     },
   );
   api.route(

@@ -135,4 +135,7 @@ export const {
   ledgerTransfers,
   grants,
   checks,
+  booksLogHead,
+  booksEntries,
+  booksCheckpoints,
 } = sqliteSchema;

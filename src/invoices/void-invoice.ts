@@ -8,6 +8,8 @@ import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { postTransaction } from "../ledger/post-transaction.js";
+import { appendFact } from "../books/append-fact.js";
+import { withoutAbsent } from "../books/canonical.js";
 import { lockInvoice, paidMinor, type Invoice } from "./invoices.queries.js";
 
 export async function voidInvoice(
@@ -32,6 +34,13 @@ export async function voidInvoice(
       createdAt: now,
     });
     await tx.update(invoices).set({ status: "void" }).where(eq(invoices.id, invoice.id));
+    const creditedMinor = invoice.status === "held" ? 0 : invoice.totalMinor;
+    await appendFact(
+      tx,
+      "invoice_voided",
+      withoutAbsent({ invoiceId: invoice.id, number: invoice.number, creditNoteAmountMinor: creditedMinor, currency: invoice.currency, reason: input.reason }),
+      now,
+    );
     await recordAudit(
       tx,
       {

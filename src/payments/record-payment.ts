@@ -20,6 +20,7 @@ import { draftGrants, insertGrants, type GrantDraft } from "../grants/create-gra
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import { invoiceById, lockInvoice, outstandingMinor, type Invoice } from "../invoices/invoices.queries.js";
 import { isPayable, statusAfterPayment } from "../invoices/invoice-rules.js";
+import { appendFact } from "../books/append-fact.js";
 
 export interface PaymentInput {
   invoiceId: number;
@@ -131,6 +132,20 @@ async function writePayment(
     })
     .returning();
   assert(payment, "the payment was inserted");
+  await appendFact(
+    tx,
+    "payment_recorded",
+    {
+      paymentId: payment.id,
+      invoiceId: invoice.id,
+      number: invoice.number ?? "",
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      paidOn: payment.paidOn,
+      reference: payment.reference,
+    },
+    now,
+  );
   await postTransaction(
     tx,
     {
