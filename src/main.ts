@@ -101,6 +101,42 @@ function bookCommands(program: Command, outcome: Outcome): void {
     });
 }
 
+function openBooksCommands(program: Command, outcome: Outcome): void {
+  program
+    .command("export-books <dir>")
+    .description("write the books (Beancount ledger, CSV journal, documents, keys, the log, a signed MANIFEST.json) to <dir>")
+    .action(async (dir: string) => {
+      const config = loadConfig();
+      const { exportBooks } = await import("./books/export-books.js");
+      const summary = await withDeps((deps) =>
+        exportBooks(deps.db, dir, {
+          books: deps.books,
+          signer: deps.signer,
+          clock: deps.clock,
+          seller: { name: config.SELLER_NAME, country: config.SELLER_COUNTRY, address: config.SELLER_ADDRESS, vatId: config.SELLER_VAT_ID, iban: config.SELLER_IBAN },
+          sellerEmail: config.SELLER_EMAIL,
+        }),
+      );
+      process.stdout.write(
+        `books exported to ${dir}: ${summary.transactions} ledger transactions, ${summary.invoices} invoices, ${summary.grants} grants, ${summary.files} files; log size ${summary.treeSize}\n`,
+      );
+    });
+
+  program
+    .command("verify-books <dir>")
+    .description("check exported books offline; exit 1 naming the first violation")
+    .action(async (dir: string) => {
+      const { verifyBooks } = await import("./books/verify-books.js");
+      const violation = await verifyBooks(dir);
+      if (violation === null) {
+        process.stdout.write(`verify-books: ${dir} is whole\n`);
+        return;
+      }
+      process.stderr.write(`verify-books failed: ${violation}\n`);
+      outcome.exitCode = 1;
+    });
+}
+
 function billingCommands(program: Command): void {
   program
     .command("billing")
@@ -199,6 +235,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   serverCommands(program);
   bookCommands(program, outcome);
+  openBooksCommands(program, outcome);
   billingCommands(program);
   clientCommands(program, outcome);
 
