@@ -31,7 +31,10 @@ export function createLogger(config: Config): Logger {
 
 /** The transparency log's settings from the configuration, its key derived from the signing key. */
 export function booksLogFor(config: Config, signer: Signer): BooksLog {
-  return booksLogFrom(signer, { origin: config.BOOKS_ORIGIN ?? booksOrigin(config.PUBLIC_URL), publicEntries: config.BOOKS_PUBLIC_ENTRIES });
+  return booksLogFrom(signer, {
+    origin: config.BOOKS_ORIGIN ?? booksOrigin(config.PUBLIC_URL),
+    publicEntries: config.BOOKS_PUBLIC_ENTRIES,
+  });
 }
 
 /** Opens the database (migrating it) and builds every shared service from the configuration. */

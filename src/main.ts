@@ -113,7 +113,13 @@ function openBooksCommands(program: Command, outcome: Outcome): void {
           books: deps.books,
           signer: deps.signer,
           clock: deps.clock,
-          seller: { name: config.SELLER_NAME, country: config.SELLER_COUNTRY, address: config.SELLER_ADDRESS, vatId: config.SELLER_VAT_ID, iban: config.SELLER_IBAN },
+          seller: {
+            name: config.SELLER_NAME,
+            country: config.SELLER_COUNTRY,
+            address: config.SELLER_ADDRESS,
+            vatId: config.SELLER_VAT_ID,
+            iban: config.SELLER_IBAN,
+          },
           sellerEmail: config.SELLER_EMAIL,
         }),
       );

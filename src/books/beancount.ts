@@ -5,7 +5,10 @@
 import { amountText, type Posting } from "./journal.js";
 
 function quoted(text: string): string {
-  return `"${text.replace(/[\r\n\t]+/g, " ").replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  return `"${text
+    .replace(/[\r\n\t]+/g, " ")
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')}"`;
 }
 
 export const invoiceLink = (number: string): string => `^invoice-${number.replace(/[^A-Za-z0-9\-_/.]/g, "-")}`;
@@ -27,7 +30,8 @@ export function renderBeancount(postings: Posting[], meta: { title: string; expo
   const byTransaction = new Map<number, Posting[]>();
   for (const p of postings) byTransaction.set(p.transactionId, [...(byTransaction.get(p.transactionId) ?? []), p]);
   const firstUse = new Map<string, string>();
-  for (const p of postings) if ((firstUse.get(p.beancountAccount) ?? "9999") > p.effectiveOn) firstUse.set(p.beancountAccount, p.effectiveOn);
+  for (const p of postings)
+    if ((firstUse.get(p.beancountAccount) ?? "9999") > p.effectiveOn) firstUse.set(p.beancountAccount, p.effectiveOn);
   const currencies = [...new Set(postings.map((p) => p.currency))].sort();
   const out = [
     `; ${meta.title}: the books exported at ${meta.exportedAt}. One transaction per ledger transaction.`,

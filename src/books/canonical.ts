@@ -13,7 +13,7 @@ export function canonicalJson(value: CanonicalValue): string {
   }
   if (typeof value === "string") return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  assert(value !== null && typeof value === "object", `canonical JSON cannot hold ${String(value)}`);
+  assert(value !== null && typeof value === "object", `canonical JSON cannot hold ${typeof value} values`);
   const keys = Object.keys(value).sort();
   return `{${keys
     .map((key) => {

@@ -75,7 +75,13 @@ export async function exportBooks(db: Db, dir: string, deps: ExportDeps): Promis
   await folder.write("log/entries.jsonl", entries.map((e) => `${e.entry}\n`).join(""));
   await folder.write("log/checkpoint", checkpoint.note);
   await writeManifest(folder, deps.books, { exportedAt, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash });
-  return { treeSize: checkpoint.treeSize, transactions: transactions.length, invoices: invoiceCount, grants: grantCount, files: folder.hashes.size };
+  return {
+    treeSize: checkpoint.treeSize,
+    transactions: transactions.length,
+    invoices: invoiceCount,
+    grants: grantCount,
+    files: folder.hashes.size,
+  };
 }
 
 async function exportTransactions(db: Db, ids: Set<number>): Promise<ExportTransaction[]> {
@@ -140,16 +146,33 @@ async function writeKeys(folder: BooksFolder, deps: ExportDeps, inUseSince: stri
   await folder.write("keys/books.vkey", `${deps.books.signer.vkey}\n`);
   const keys = [
     { file: "keys/grants-signing-key.pem", purpose: "signs license grants (Ed25519, SPKI PEM)", fingerprint: deps.signer.fingerprint },
-    { file: "keys/books.vkey", purpose: "signs the log's checkpoints and this export's manifest (C2SP vkey)", fingerprint: deps.books.signer.vkey },
+    {
+      file: "keys/books.vkey",
+      purpose: "signs the log's checkpoints and this export's manifest (C2SP vkey)",
+      fingerprint: deps.books.signer.vkey,
+    },
   ].map((k) => ({ ...k, validFrom: inUseSince, validUntil: null }));
   await folder.write("keys/keys.json", `${JSON.stringify({ keys }, null, 2)}\n`);
 }
 
 export const MANIFEST_FORMAT = "reciprocity-books/1";
 
-async function writeManifest(folder: BooksFolder, books: BooksLog, at: { exportedAt: string; treeSize: number; rootHash: string }): Promise<void> {
+async function writeManifest(
+  folder: BooksFolder,
+  books: BooksLog,
+  at: { exportedAt: string; treeSize: number; rootHash: string },
+): Promise<void> {
   const files = Object.fromEntries([...folder.hashes].sort(([a], [b]) => (a < b ? -1 : 1)));
-  const body = { format: MANIFEST_FORMAT, exportedAt: at.exportedAt, origin: books.origin, checkpoint: { size: at.treeSize, rootHash: at.rootHash }, files };
+  const body = {
+    format: MANIFEST_FORMAT,
+    exportedAt: at.exportedAt,
+    origin: books.origin,
+    checkpoint: { size: at.treeSize, rootHash: at.rootHash },
+    files,
+  };
   const signature = books.signer.sign(Buffer.from(canonicalJson(body), "utf8")).toString("base64");
-  await writeFile(join(folder.dir, "MANIFEST.json"), `${JSON.stringify({ ...body, signature: { key: books.signer.vkey, value: signature } }, null, 2)}\n`);
+  await writeFile(
+    join(folder.dir, "MANIFEST.json"),
+    `${JSON.stringify({ ...body, signature: { key: books.signer.vkey, value: signature } }, null, 2)}\n`,
+  );
 }

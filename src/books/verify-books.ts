@@ -29,7 +29,8 @@ export async function verifyBooks(dir: string): Promise<string | null> {
     const manifest = await checkManifest(dir);
     const read = (path: string) => readFile(join(dir, path), "utf8");
     const vkey = parseVkey(await read("keys/books.vkey")) ?? fail("keys/books.vkey: not an Ed25519 verifier key");
-    if (manifest.signature.key.trim() !== (await read("keys/books.vkey")).trim()) fail("MANIFEST.json: signed by a key other than keys/books.vkey");
+    if (manifest.signature.key.trim() !== (await read("keys/books.vkey")).trim())
+      fail("MANIFEST.json: signed by a key other than keys/books.vkey");
     const entries = await checkLog(await read("log/entries.jsonl"), await read("log/checkpoint"), vkey, manifest);
     const postings = checkJournal(await read("journal.csv"), entries);
     checkBeancount(await read("ledger.beancount"), postings);
@@ -111,11 +112,21 @@ function checkJournal(text: string, entries: Entry[]): JournalPosting[] {
   if (header?.join(",") !== JOURNAL_COLUMNS.join(",")) fail("journal.csv: unexpected columns");
   const postings = rows.map((r, i) => {
     if (r.length !== JOURNAL_COLUMNS.length || !/^-?\d+$/.test(r[6]!)) fail(`journal.csv: row ${i + 2} is malformed`);
-    return { transactionId: r[0]!, effectiveOn: r[1]!, invoiceNumber: r[3]!, account: r[4]!, beancountAccount: r[5]!, amountMinor: Number(r[6]), currency: r[7]! };
+    return {
+      transactionId: r[0]!,
+      effectiveOn: r[1]!,
+      invoiceNumber: r[3]!,
+      account: r[4]!,
+      beancountAccount: r[5]!,
+      amountMinor: Number(r[6]),
+      currency: r[7]!,
+    };
   });
   const sums = new Map<string, number>();
-  for (const p of postings) sums.set(`${p.transactionId} ${p.currency}`, (sums.get(`${p.transactionId} ${p.currency}`) ?? 0) + p.amountMinor);
-  for (const [key, sum] of sums) if (sum !== 0) fail(`journal.csv: transaction ${key.split(" ")[0]} does not balance (${sum} ${key.split(" ")[1]})`);
+  for (const p of postings)
+    sums.set(`${p.transactionId} ${p.currency}`, (sums.get(`${p.transactionId} ${p.currency}`) ?? 0) + p.amountMinor);
+  for (const [key, sum] of sums)
+    if (sum !== 0) fail(`journal.csv: transaction ${key.split(" ")[0]} does not balance (${sum} ${key.split(" ")[1]})`);
   checkJournalAgainstLog(postings, entries);
   return postings;
 }
@@ -123,13 +134,17 @@ function checkJournal(text: string, entries: Entry[]): JournalPosting[] {
 /** Every ledger transaction of the log is in the journal with the same postings, and nothing else is. */
 function checkJournalAgainstLog(postings: JournalPosting[], entries: Entry[]): void {
   const fromJournal = new Map<string, string[]>();
-  for (const p of postings) fromJournal.set(p.transactionId, [...(fromJournal.get(p.transactionId) ?? []), `${p.account} ${p.amountMinor} ${p.currency}`]);
+  for (const p of postings)
+    fromJournal.set(p.transactionId, [...(fromJournal.get(p.transactionId) ?? []), `${p.account} ${p.amountMinor} ${p.currency}`]);
   const logged = entries.filter((e) => e.kind === "ledger_transaction");
   if (logged.length !== fromJournal.size) fail(`journal.csv: ${fromJournal.size} transactions, the log holds ${logged.length}`);
   for (const e of logged) {
     const transfers = e.fact.transfers as { debitAccount: string; creditAccount: string; amountMinor: number; currency: string }[];
-    const expected = transfers.flatMap((t) => [`${t.debitAccount} ${t.amountMinor} ${t.currency}`, `${t.creditAccount} ${-t.amountMinor} ${t.currency}`]);
-    const id = String(e.fact.transactionId as number);
+    const expected = transfers.flatMap((t) => [
+      `${t.debitAccount} ${t.amountMinor} ${t.currency}`,
+      `${t.creditAccount} ${-t.amountMinor} ${t.currency}`,
+    ]);
+    const id = String(e.fact.transactionId);
     if ((fromJournal.get(id) ?? []).join("|") !== expected.join("|")) fail(`journal.csv: transaction ${id} differs from its log entry`);
   }
 }
@@ -146,10 +161,14 @@ function checkBeancount(text: string, postings: JournalPosting[]): void {
     if (t.date !== ps[0]!.effectiveOn || expected !== actual) fail(`ledger.beancount: transaction ${id} differs from the journal`);
   }
   const byAccount = new Map<string, JournalPosting[]>();
-  for (const p of postings) byAccount.set(`${p.beancountAccount} ${p.currency}`, [...(byAccount.get(`${p.beancountAccount} ${p.currency}`) ?? []), p]);
+  for (const p of postings)
+    byAccount.set(`${p.beancountAccount} ${p.currency}`, [...(byAccount.get(`${p.beancountAccount} ${p.currency}`) ?? []), p]);
   for (const b of read.balances) {
-    const sum = (byAccount.get(`${b.account} ${b.currency}`) ?? []).filter((p) => p.effectiveOn < b.date).reduce((s, p) => s + p.amountMinor, 0);
-    if (amountText(sum, b.currency) !== b.amount) fail(`ledger.beancount: the balance of ${b.account} on ${b.date} differs from the journal`);
+    const sum = (byAccount.get(`${b.account} ${b.currency}`) ?? [])
+      .filter((p) => p.effectiveOn < b.date)
+      .reduce((s, p) => s + p.amountMinor, 0);
+    if (amountText(sum, b.currency) !== b.amount)
+      fail(`ledger.beancount: the balance of ${b.account} on ${b.date} differs from the journal`);
   }
 }
 
@@ -168,7 +187,8 @@ async function checkInvoices(dir: string, files: Record<string, string>, entries
     const sum = doc.lines.reduce((s, l) => s + l.amount.amountMinor, 0);
     if (sum !== doc.total.amountMinor) fail(`${path}: the lines add up to ${sum}, the total is ${doc.total.amountMinor}`);
     const fact = issued.get(doc.number) ?? fail(`${path}: invoice ${doc.number} has no invoice_issued entry in the log`);
-    if (fact.totalMinor !== doc.total.amountMinor || fact.currency !== doc.total.currency) fail(`${path}: the total differs from the log entry`);
+    if (fact.totalMinor !== doc.total.amountMinor || fact.currency !== doc.total.currency)
+      fail(`${path}: the total differs from the log entry`);
     const match = /^(.+)-(\d{4})-(\d+)$/.exec(doc.number) ?? fail(`${path}: ${doc.number} is not an invoice number`);
     sequences.set(`${match[1]}-${match[2]}`, [...(sequences.get(`${match[1]}-${match[2]}`) ?? []), Number(match[3])]);
   }

@@ -132,20 +132,7 @@ async function writePayment(
     })
     .returning();
   assert(payment, "the payment was inserted");
-  await appendFact(
-    tx,
-    "payment_recorded",
-    {
-      paymentId: payment.id,
-      invoiceId: invoice.id,
-      number: invoice.number ?? "",
-      amountMinor: payment.amountMinor,
-      currency: payment.currency,
-      paidOn: payment.paidOn,
-      reference: payment.reference,
-    },
-    now,
-  );
+  await logPayment(tx, invoice, payment, now);
   await postTransaction(
     tx,
     {
@@ -182,4 +169,22 @@ async function writePayment(
     deps.clock,
   );
   return payment;
+}
+
+/** The payment's fact in the transparency log, in its transaction. */
+async function logPayment(tx: Db, invoice: Invoice, payment: Payment, now: string): Promise<void> {
+  await appendFact(
+    tx,
+    "payment_recorded",
+    {
+      paymentId: payment.id,
+      invoiceId: invoice.id,
+      number: invoice.number ?? "",
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      paidOn: payment.paidOn,
+      reference: payment.reference,
+    },
+    now,
+  );
 }

@@ -55,6 +55,10 @@ async function pay(h: Harness, c: Commune, number: string, amount: string, paidO
     .post(`/api/v1/invoices/${number}/payments`)
     .set(c.treasurer.auth)
     .set("Idempotency-Key", `pay-${number}-${paidOn}`)
-    .send({ amount: amount === "all" ? { amountMinor: outstanding.amountMinor, currency: "EUR" } : { amount, currency: "EUR" }, paidOn, reference: `bank ${number}` })
+    .send({
+      amount: amount === "all" ? { amountMinor: outstanding.amountMinor, currency: "EUR" } : { amount, currency: "EUR" },
+      paidOn,
+      reference: `bank ${number}`,
+    })
     .expect(201);
 }

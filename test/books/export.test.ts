@@ -25,7 +25,13 @@ beforeAll(async () => {
   dir = join(tempDir(), "books");
   const { deps } = h;
   const seller = { name: "Commune Fund", country: "DE", address: "", vatId: undefined, iban: "" };
-  const summary = await exportBooks(h.db, dir, { books: deps.books, signer: deps.signer, clock: deps.clock, seller, sellerEmail: "fund@example.org" });
+  const summary = await exportBooks(h.db, dir, {
+    books: deps.books,
+    signer: deps.signer,
+    clock: deps.clock,
+    seller,
+    sellerEmail: "fund@example.org",
+  });
   expect(summary.invoices).toBeGreaterThanOrEqual(5);
   expect(summary.grants).toBeGreaterThanOrEqual(2);
 }, 60_000);
@@ -54,7 +60,12 @@ function resign(root: string): void {
     files(root)
       .filter((f) => f !== "MANIFEST.json")
       .sort()
-      .map((f) => [f, createHash("sha256").update(readFileSync(join(root, f))).digest("hex")]),
+      .map((f) => [
+        f,
+        createHash("sha256")
+          .update(readFileSync(join(root, f)))
+          .digest("hex"),
+      ]),
   );
   const value = h.deps.books.signer.sign(Buffer.from(canonicalJson(body as CanonicalValue))).toString("base64");
   writeFileSync(join(root, "MANIFEST.json"), JSON.stringify({ ...body, signature: { key: signature.key, value } }));
@@ -69,7 +80,18 @@ function edit(root: string, path: string, change: (text: string) => string): voi
 
 describe("export-books and verify-books", () => {
   it("writes books that bean-check and verify-books accept, also through the command line", async () => {
-    expect(files(dir)).toEqual(expect.arrayContaining(["ledger.beancount", "journal.csv", "MANIFEST.json", "log/entries.jsonl", "log/checkpoint", "keys/books.vkey", "keys/grants-signing-key.pem", "keys/keys.json"]));
+    expect(files(dir)).toEqual(
+      expect.arrayContaining([
+        "ledger.beancount",
+        "journal.csv",
+        "MANIFEST.json",
+        "log/entries.jsonl",
+        "log/checkpoint",
+        "keys/books.vkey",
+        "keys/grants-signing-key.pem",
+        "keys/keys.json",
+      ]),
+    );
     expect(files(dir).some((f) => /^documents\/invoices\/RCP-2026-000001\.(json|html|xml)$/.test(f))).toBe(true);
     const beancount = readFileSync(join(dir, "ledger.beancount"), "utf8");
     expect(beancount).toMatch(/\^invoice-RCP-2026-000001/);
@@ -83,7 +105,8 @@ describe("export-books and verify-books", () => {
     for (const path of files(dir)) {
       const root = copy();
       const bytes = readFileSync(join(root, path));
-      bytes[Math.floor(bytes.length / 2)] ^= 0x01;
+      const at = Math.floor(bytes.length / 2);
+      bytes[at] = bytes[at]! ^ 0x01;
       writeFileSync(join(root, path), bytes);
       expect(await verifyBooks(root), path).not.toBeNull();
       rmSync(root, { recursive: true });
@@ -95,13 +118,57 @@ describe("export-books and verify-books", () => {
 
   it("finds each kind of violation behind a re-signed manifest", async () => {
     const cases: [string, (root: string) => void, RegExp, boolean][] = [
-      ["journal amount", (r) => edit(r, "journal.csv", (t) => t.replace(/,(\d+),EUR,/, (_m, n: string) => `,${Number(n) + 1},EUR,`)), /does not balance/, false],
-      ["beancount balance", (r) => edit(r, "ledger.beancount", (t) => t.replace(/(balance Assets:Cash:Fund\s+)(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) + 1}`)), /balance of Assets:Cash:Fund/, true],
-      ["beancount posting", (r) => edit(r, "ledger.beancount", (t) => t.replace(/(\n {2}Income:Fees\s+-)(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) + 1}`)), /differs from the journal/, true],
+      [
+        "journal amount",
+        (r) => edit(r, "journal.csv", (t) => t.replace(/,(\d+),EUR,/, (_m, n: string) => `,${Number(n) + 1},EUR,`)),
+        /does not balance/,
+        false,
+      ],
+      [
+        "beancount balance",
+        (r) =>
+          edit(r, "ledger.beancount", (t) =>
+            t.replace(/(balance Assets:Cash:Fund\s+)(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) + 1}`),
+          ),
+        /balance of Assets:Cash:Fund/,
+        true,
+      ],
+      [
+        "beancount posting",
+        (r) =>
+          edit(r, "ledger.beancount", (t) =>
+            t.replace(/(\n {2}Income:Fees\s+-)(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) + 1}`),
+          ),
+        /differs from the journal/,
+        true,
+      ],
       ["log entry", (r) => edit(r, "log/entries.jsonl", (t) => t.replace(/"salt":"./, '"salt":"_')), /Merkle root differs/, false],
-      ["invoice total", (r) => edit(r, "documents/invoices/RCP-2026-000002.json", (t) => t.replace(/"amountMinor": (\d+)/, (_m, n: string) => `"amountMinor": ${Number(n) + 1}`)), /add up|differs from the log/, false],
-      ["missing invoice", (r) => ["json", "html", "xml"].forEach((x) => rmSync(join(r, `documents/invoices/RCP-2026-000002.${x}`))), /invoices/, false],
-      ["grant text", (r) => edit(r, files(r).find((f) => f.startsWith("documents/grants/") && f.endsWith(".txt"))!, (t) => `${t} `), /signature does not verify/, false],
+      [
+        "invoice total",
+        (r) =>
+          edit(r, "documents/invoices/RCP-2026-000002.json", (t) =>
+            t.replace(/"amountMinor": (\d+)/, (_m, n: string) => `"amountMinor": ${Number(n) + 1}`),
+          ),
+        /add up|differs from the log/,
+        false,
+      ],
+      [
+        "missing invoice",
+        (r) => ["json", "html", "xml"].forEach((x) => rmSync(join(r, `documents/invoices/RCP-2026-000002.${x}`))),
+        /invoices/,
+        false,
+      ],
+      [
+        "grant text",
+        (r) =>
+          edit(
+            r,
+            files(r).find((f) => f.startsWith("documents/grants/") && f.endsWith(".txt"))!,
+            (t) => `${t} `,
+          ),
+        /signature does not verify/,
+        false,
+      ],
     ];
     for (const [name, spoil, expected, beanCheckFails] of cases) {
       const root = copy();

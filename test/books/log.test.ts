@@ -43,7 +43,11 @@ function openCheckpoint(note: string, vkey: string): { origin: string; size: num
   const keyB64 = keyParts.join("+");
   const key = Buffer.from(keyB64, "base64");
   expect(key[0]).toBe(1);
-  expect(sha(Buffer.from(`${name}\n`), key).subarray(0, 4).toString("hex")).toBe(idHex);
+  expect(
+    sha(Buffer.from(`${name}\n`), key)
+      .subarray(0, 4)
+      .toString("hex"),
+  ).toBe(idHex);
   const [text, sigs] = note.split("\n\n");
   const line = sigs!.split("\n").find((l) => l.startsWith(`— ${name} `))!;
   const raw = Buffer.from(line.split(" ")[2]!, "base64");
@@ -56,8 +60,17 @@ function openCheckpoint(note: string, vkey: string): { origin: string; size: num
 
 describe("the transparency log", () => {
   it("logs every fact, signs a checkpoint and proves an invoice's entries to its buyer", async () => {
-    const kinds = await queryRows<{ kind: string; n: unknown }>(h.db, sql`select kind, count(*) as n from books_entries group by kind order by kind`);
-    expect(kinds.map((k) => k.kind)).toEqual(["grant_issued", "invoice_issued", "invoice_voided", "ledger_transaction", "payment_recorded"]);
+    const kinds = await queryRows<{ kind: string; n: unknown }>(
+      h.db,
+      sql`select kind, count(*) as n from books_entries group by kind order by kind`,
+    );
+    expect(kinds.map((k) => k.kind)).toEqual([
+      "grant_issued",
+      "invoice_issued",
+      "invoice_voided",
+      "ledger_transaction",
+      "payment_recorded",
+    ]);
     const ledgerCount = await queryRows<{ n: unknown }>(h.db, sql`select count(*) as n from ledger_transactions`);
     expect(Number(kinds.find((k) => k.kind === "ledger_transaction")!.n)).toBe(Number(ledgerCount[0]!.n));
 
@@ -66,15 +79,29 @@ describe("the transparency log", () => {
     const checkpoint = openCheckpoint(proof.body.checkpoint.note as string, vkey);
     expect(checkpoint.origin).toBe("reciprocity.invalid/books");
     const entries = proof.body.entries as { index: number; kind: string; entry: string; proof: string[] }[];
-    expect(new Set(entries.map((e) => e.kind))).toEqual(new Set(["invoice_issued", "ledger_transaction", "payment_recorded", "grant_issued"]));
+    expect(new Set(entries.map((e) => e.kind))).toEqual(
+      new Set(["invoice_issued", "ledger_transaction", "payment_recorded", "grant_issued"]),
+    );
     for (const e of entries) {
       const leaf = sha(Buffer.from([0]), Buffer.from(e.entry, "utf8"));
-      const root = rootFromPath(e.index, checkpoint.size, leaf, e.proof.map((p) => Buffer.from(p, "base64")));
+      const root = rootFromPath(
+        e.index,
+        checkpoint.size,
+        leaf,
+        e.proof.map((p) => Buffer.from(p, "base64")),
+      );
       expect(root?.equals(checkpoint.root), `entry ${e.index}`).toBe(true);
       expect(JSON.parse(e.entry)).toMatchObject({ fact: { invoiceId: expect.any(Number) }, salt: expect.stringMatching(/^[0-9a-f]{32}$/) });
       // A changed entry no longer leads to the root.
       const forged = sha(Buffer.from([0]), Buffer.from(e.entry.replace(/"salt":"./, '"salt":"_'), "utf8"));
-      expect(rootFromPath(e.index, checkpoint.size, forged, e.proof.map((p) => Buffer.from(p, "base64")))?.equals(checkpoint.root)).toBe(false);
+      expect(
+        rootFromPath(
+          e.index,
+          checkpoint.size,
+          forged,
+          e.proof.map((p) => Buffer.from(p, "base64")),
+        )?.equals(checkpoint.root),
+      ).toBe(false);
     }
 
     // Someone else's invoice is not found; the public checkpoint is the same signed note.
@@ -109,7 +136,9 @@ describe("the transparency log", () => {
     }
     expect(level[0]!.equals(checkpoint.root)).toBe(true);
     await api(h).get("/books/tile/0/000").expect(404);
-    await api(h).get(`/books/tile/0/000.p/${checkpoint.size + 1}`).expect(404);
+    await api(h)
+      .get(`/books/tile/0/000.p/${checkpoint.size + 1}`)
+      .expect(404);
     await api(h).get(`/books/tile/entries/000.p/${checkpoint.size}`).expect(404);
   });
 });
