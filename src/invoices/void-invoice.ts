@@ -38,7 +38,13 @@ export async function voidInvoice(
     await appendFact(
       tx,
       "invoice_voided",
-      withoutAbsent({ invoiceId: invoice.id, number: invoice.number, creditNoteAmountMinor: creditedMinor, currency: invoice.currency, reason: input.reason }),
+      withoutAbsent({
+        invoiceId: invoice.id,
+        number: invoice.number,
+        creditNoteAmountMinor: creditedMinor,
+        currency: invoice.currency,
+        reason: input.reason,
+      }),
       now,
     );
     await recordAudit(

@@ -76,7 +76,10 @@ export async function postTransactions(tx: Db, inputs: TransactionInput[], creat
   // Every ledger transaction reaches the transparency log in its own database transaction.
   await appendFacts(
     tx,
-    posted.map(({ input, index, transfers }) => ({ kind: "ledger_transaction" as const, payload: ledgerFact(result[index]!, input, transfers) })),
+    posted.map(({ input, index, transfers }) => ({
+      kind: "ledger_transaction" as const,
+      payload: ledgerFact(result[index]!, input, transfers),
+    })),
     createdAt,
   );
   return result;
