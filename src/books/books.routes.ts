@@ -7,7 +7,9 @@ import { AppError } from "../shared/errors.js";
 import { invoiceNumberParam } from "../invoices/invoices.schemas.js";
 import { requireInvoiceAccess } from "../invoices/invoices.queries.js";
 import { latestCheckpoint } from "./books.queries.js";
-import { invoiceProofResponse } from "./books.schemas.js";
+import { invoiceProofResponse, reportMonthParam, transparencyReportResponse } from "./books.schemas.js";
+import { transparencyReport } from "./transparency-report.js";
+import { isoNow, today } from "../shared/clock.js";
 import { invoiceProof } from "./invoice-proof.js";
 import { makeCheckpoint } from "./make-checkpoint.js";
 import { entryBundle, hashTile, parseTilePath, tileExists } from "./tiles.js";
@@ -52,6 +54,21 @@ export function registerBooksRoutes(api: ApiRouter, deps: AppDeps): void {
     async ({ params, user, res }) => {
       const invoice = await requireInvoiceAccess(deps.db, user, params.number);
       res.json(await invoiceProof(deps.db, deps.books, invoice.id, deps));
+    },
+  );
+  api.route(
+    {
+      method: "get",
+      path: "/public/reports/{month}",
+      tag: "books",
+      summary: "The month's transparency report (public; provisional until the month's distribution is approved)",
+      auth: "public",
+      params: reportMonthParam,
+      responses: { 200: { description: "The report", schema: transparencyReportResponse } },
+    },
+    async ({ params, res }) => {
+      if (params.month > today(deps.clock).slice(0, 7)) throw new AppError("not_found", "That month has not begun.");
+      res.json(await transparencyReport(deps.db, params.month, { origin: deps.books.origin, now: isoNow(deps.clock) }));
     },
   );
 }

@@ -22,3 +22,30 @@ export const invoiceProofResponse = z
     ),
   })
   .meta({ id: "InvoiceProof" });
+
+const money = z.strictObject({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() });
+const cell = {
+  organizations: z.union([z.number().int().min(0), z.literal("<3")]).describe('how many organizations; "<3" hides 1 or 2'),
+  amount: money.nullable().describe("null where the cell is about fewer than 3 organizations"),
+};
+
+export const reportMonthParam = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) });
+
+export const transparencyReportResponse = z
+  .strictObject({
+    month: z.string(),
+    status: z.enum(["provisional", "final"]),
+    statusReason: z.string(),
+    currency: z.string(),
+    computedAt: z.string(),
+    checkpoint: z.strictObject({ origin: z.string(), treeSize: z.number().int(), rootHash: z.string() }).nullable(),
+    fund: z.strictObject({ opening: money, closing: money }),
+    invoiced: z.strictObject(cell),
+    credited: z.strictObject(cell),
+    collected: z.strictObject(cell),
+    receivablesByAge: z.array(z.strictObject({ bucket: z.string(), ...cell })),
+    revenueCapRelief: z.strictObject(cell),
+    payersByHeadcount: z.array(z.strictObject({ band: z.string(), ...cell })),
+    distribution: z.null().describe("per bucket and per work, once distribution runs exist"),
+  })
+  .meta({ id: "TransparencyReport" });
