@@ -52,7 +52,7 @@ function scopeOf(entries: { kind: string; entry: string }[]) {
   const ids = { transactions: new Set<number>(), invoices: new Set<number>(), grants: new Set<string>() };
   for (const e of entries) {
     const fact = (JSON.parse(e.entry) as { fact: Record<string, unknown> }).fact;
-    if (e.kind === "ledger_transaction") ids.transactions.add(fact.transactionId as number);
+    if (e.kind === "ledger_entry") ids.transactions.add(fact.ledgerEntryId as number);
     if (e.kind === "invoice_issued") ids.invoices.add(fact.invoiceId as number);
     if (e.kind === "grant_issued") ids.grants.add(fact.grantId as string);
   }

@@ -27,7 +27,7 @@ export interface Posting {
 
 /** The columns of `journal.csv`, in order (documented in the README). */
 export const JOURNAL_COLUMNS = [
-  "transaction_id",
+  "ledger_entry_id",
   "effective_on",
   "code",
   "invoice_number",

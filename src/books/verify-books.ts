@@ -136,7 +136,7 @@ function checkJournalAgainstLog(postings: JournalPosting[], entries: Entry[]): v
   const fromJournal = new Map<string, string[]>();
   for (const p of postings)
     fromJournal.set(p.transactionId, [...(fromJournal.get(p.transactionId) ?? []), `${p.account} ${p.amountMinor} ${p.currency}`]);
-  const logged = entries.filter((e) => e.kind === "ledger_transaction");
+  const logged = entries.filter((e) => e.kind === "ledger_entry");
   if (logged.length !== fromJournal.size) fail(`journal.csv: ${fromJournal.size} transactions, the log holds ${logged.length}`);
   for (const e of logged) {
     const transfers = e.fact.transfers as { debitAccount: string; creditAccount: string; amountMinor: number; currency: string }[];
@@ -144,7 +144,7 @@ function checkJournalAgainstLog(postings: JournalPosting[], entries: Entry[]): v
       `${t.debitAccount} ${t.amountMinor} ${t.currency}`,
       `${t.creditAccount} ${-t.amountMinor} ${t.currency}`,
     ]);
-    const id = String(e.fact.transactionId);
+    const id = String(e.fact.ledgerEntryId);
     if ((fromJournal.get(id) ?? []).join("|") !== expected.join("|")) fail(`journal.csv: transaction ${id} differs from its log entry`);
   }
 }

@@ -1,6 +1,6 @@
 // The words of the open books: the kinds of fact the transparency log holds.
 export const FACT_KINDS = [
-  "ledger_transaction",
+  "ledger_entry",
   "invoice_issued",
   "invoice_voided",
   "payment_recorded",

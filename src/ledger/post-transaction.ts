@@ -77,7 +77,7 @@ export async function postTransactions(tx: Db, inputs: TransactionInput[], creat
   await appendFacts(
     tx,
     posted.map(({ input, index, transfers }) => ({
-      kind: "ledger_transaction" as const,
+      kind: "ledger_entry" as const,
       payload: ledgerFact(result[index]!, input, transfers),
     })),
     createdAt,
@@ -88,7 +88,7 @@ export async function postTransactions(tx: Db, inputs: TransactionInput[], creat
 /** A ledger transaction as a log entry: its id, code, date, links and every transfer. */
 function ledgerFact(id: number, input: TransactionInput, transfers: TransferInput[]) {
   return withoutAbsent({
-    transactionId: id,
+    ledgerEntryId: id,
     code: input.code,
     description: input.description,
     effectiveOn: input.effectiveOn,

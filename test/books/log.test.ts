@@ -64,24 +64,16 @@ describe("the transparency log", () => {
       h.db,
       sql`select kind, count(*) as n from books_entries group by kind order by kind`,
     );
-    expect(kinds.map((k) => k.kind)).toEqual([
-      "grant_issued",
-      "invoice_issued",
-      "invoice_voided",
-      "ledger_transaction",
-      "payment_recorded",
-    ]);
+    expect(kinds.map((k) => k.kind)).toEqual(["grant_issued", "invoice_issued", "invoice_voided", "ledger_entry", "payment_recorded"]);
     const ledgerCount = await queryRows<{ n: unknown }>(h.db, sql`select count(*) as n from ledger_transactions`);
-    expect(Number(kinds.find((k) => k.kind === "ledger_transaction")!.n)).toBe(Number(ledgerCount[0]!.n));
+    expect(Number(kinds.find((k) => k.kind === "ledger_entry")!.n)).toBe(Number(ledgerCount[0]!.n));
 
     const vkey = (await api(h).get("/books/key").expect(200)).text;
     const proof = await api(h).get(`/api/v1/invoices/${story.paidNumber}/proof`).set(story.buyer.auth).expect(200);
     const checkpoint = openCheckpoint(proof.body.checkpoint.note as string, vkey);
     expect(checkpoint.origin).toBe("reciprocity.invalid/books");
     const entries = proof.body.entries as { index: number; kind: string; entry: string; proof: string[] }[];
-    expect(new Set(entries.map((e) => e.kind))).toEqual(
-      new Set(["invoice_issued", "ledger_transaction", "payment_recorded", "grant_issued"]),
-    );
+    expect(new Set(entries.map((e) => e.kind))).toEqual(new Set(["invoice_issued", "ledger_entry", "payment_recorded", "grant_issued"]));
     for (const e of entries) {
       const leaf = sha(Buffer.from([0]), Buffer.from(e.entry, "utf8"));
       const root = rootFromPath(
