@@ -143,6 +143,30 @@ function openBooksCommands(program: Command, outcome: Outcome): void {
     });
 }
 
+function witnessCommand(program: Command, outcome: Outcome): void {
+  program
+    .command("witness")
+    .description("check that a log's new checkpoint extends the last one seen (RFC 6962 consistency) and cosign it")
+    .requiredOption("--log <url>", "the log's base URL, e.g. https://fund.example.org/books")
+    .requiredOption("--state <dir>", "where the witness keeps the log's key, the last checkpoint and its own key")
+    .action(async (opts: { log: string; state: string }) => {
+      const { witness } = await import("./books/witness.js");
+      const result = await witness(opts.log, opts.state);
+      if (result.status === "refused") {
+        process.stderr.write(
+          `WITNESS REFUSED ${opts.log}: ${result.reason}. This log may have rewritten its history; the last good checkpoint is kept in ${opts.state}.\n`,
+        );
+        outcome.exitCode = 1;
+        return;
+      }
+      process.stdout.write(
+        result.status === "first"
+          ? `witnessed ${opts.log} at size ${result.size} (first sight; key trusted on first use)\n`
+          : `witnessed ${opts.log}: size ${result.from} → ${result.size}, consistent\n`,
+      );
+    });
+}
+
 function billingCommands(program: Command): void {
   program
     .command("billing")
@@ -242,6 +266,7 @@ export async function main(argv: string[]): Promise<number> {
   serverCommands(program);
   bookCommands(program, outcome);
   openBooksCommands(program, outcome);
+  witnessCommand(program, outcome);
   billingCommands(program);
   clientCommands(program, outcome);
 
