@@ -1,4 +1,6 @@
 // The express app factory, used by `npm start` and by the tests alike.
+import { registerAssetRoutes } from "./assets/assets.routes.js";
+import { registerBondRoutes } from "./bonds/bonds.routes.js";
 import express, { type Express } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
@@ -85,18 +87,7 @@ export function createApp(deps: AppDeps): Express {
     express.json({ limit: JSON_BODY_LIMIT, type: ["application/json", "application/*+json"] }),
     deps.config.CHECK_RESPONSES,
   );
-  registerAccountRoutes(api, deps);
-  registerOrganizationRoutes(api, deps);
-  registerAuditRoutes(api, deps);
-  registerWorkRoutes(api, deps);
-  registerUsageRoutes(api, deps);
-  registerCheckRoutes(api, deps);
-  registerFeeRoutes(api, deps);
-  registerBillingRoutes(api, deps);
-  registerInvoiceRoutes(api, deps);
-  registerLedgerRoutes(api, deps);
-  registerGrantRoutes(api, deps);
-  registerBooksRoutes(api, deps);
+  registerFeatureRoutes(api, deps);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {
@@ -110,6 +101,24 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(renderErrorPage));
   return app;
+}
+
+/** Every feature's API routes, in the order of the OpenAPI document. */
+function registerFeatureRoutes(api: ApiRouter, deps: AppDeps): void {
+  registerAccountRoutes(api, deps);
+  registerOrganizationRoutes(api, deps);
+  registerAuditRoutes(api, deps);
+  registerWorkRoutes(api, deps);
+  registerUsageRoutes(api, deps);
+  registerCheckRoutes(api, deps);
+  registerFeeRoutes(api, deps);
+  registerBillingRoutes(api, deps);
+  registerInvoiceRoutes(api, deps);
+  registerLedgerRoutes(api, deps);
+  registerGrantRoutes(api, deps);
+  registerBooksRoutes(api, deps);
+  registerAssetRoutes(api, deps);
+  registerBondRoutes(api, deps);
 }
 
 /** `TRUST_PROXY`: unset believes no proxy; `true`, a hop count, or addresses/subnets as express takes them. */

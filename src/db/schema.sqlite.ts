@@ -138,4 +138,10 @@ export const {
   booksLogHead,
   booksEntries,
   booksCheckpoints,
+  assets,
+  assetEvents,
+  bondIssues,
+  bondSubscriptions,
+  bondScheduleRows,
+  assetSurpluses,
 } = sqliteSchema;
