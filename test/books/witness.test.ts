@@ -51,7 +51,7 @@ async function forgedLog(leafCount: number, change: (i: number) => string): Prom
     res.send(signNote(body, [h.deps.books.signer]));
   });
   app.get("/books/tile/*path", (req, res) => {
-    const path = (req.params).path.join("/");
+    const path = req.params.path.join("/");
     for (let index = 0; index * 256 < leafCount; index += 1) {
       const width = Math.min(256, leafCount - index * 256);
       if (path === tilePath({ level: 0, index, width }))
