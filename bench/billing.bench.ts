@@ -5,6 +5,7 @@ import { count } from "drizzle-orm";
 import type { Db } from "../src/db/client.js";
 import {
   auditLog,
+  booksEntries,
   invoiceLines,
   invoices,
   ledgerTransactions,
@@ -31,7 +32,8 @@ export interface BenchResult {
   p99Target?: number;
 }
 
-async function seed(db: Db, orgs: number, usagesPerOrg: number): Promise<void> {
+/** Works, `orgs` commercial firms with size facts, and `usagesPerOrg` commercial usages each. */
+export async function seed(db: Db, orgs: number, usagesPerOrg: number): Promise<void> {
   await db.transaction(async (tx) => {
     await seedWorks(tx, usagesPerOrg);
     // Organization ids follow the licensor's (1): firm i is organization i + 2.
@@ -72,7 +74,7 @@ async function seed(db: Db, orgs: number, usagesPerOrg: number): Promise<void> {
 
 async function rowsWritten(db: Db): Promise<number> {
   let total = 0;
-  for (const table of [invoices, invoiceLines, ledgerTransactions, ledgerTransfers, auditLog]) {
+  for (const table of [invoices, invoiceLines, ledgerTransactions, ledgerTransfers, auditLog, booksEntries]) {
     const [row] = await db.select({ n: count() }).from(table);
     total += row?.n ?? 0;
   }

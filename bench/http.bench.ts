@@ -15,6 +15,7 @@ import { pino } from "pino";
 import { createApp } from "../src/app.js";
 import { testConfig } from "../src/config.js";
 import { GitHub } from "../src/github/github-client.js";
+import { booksLogFor } from "../src/deps.js";
 import { signerFromPrivateKey } from "../src/grants/signing-key.js";
 import { systemClock } from "../src/shared/clock.js";
 import type { BenchResult } from "./billing.bench.js";
@@ -95,6 +96,7 @@ export async function benchHttp(engine: BenchEngine, options: HttpBenchOptions):
       { level: config.LOG_LEVEL, redact: ["req.headers.authorization", "req.headers.cookie", "githubToken"] },
       pino.destination({ dest: join(logDir, "server.log"), sync: true }),
     );
+    const signer = signerFromPrivateKey(generateKeyPairSync("ed25519").privateKey);
     const app = createApp({
       db: database.db,
       config,
@@ -102,7 +104,8 @@ export async function benchHttp(engine: BenchEngine, options: HttpBenchOptions):
       clock: systemClock,
       logger,
       github: new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: 1000, retries: 0 }),
-      signer: signerFromPrivateKey(generateKeyPairSync("ed25519").privateKey),
+      signer,
+      books: booksLogFor(config, signer),
     });
     const appServer = await listen(app);
     servers.push(appServer.server);

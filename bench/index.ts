@@ -4,10 +4,11 @@ import type { Engine } from "../src/db/client.js";
 import { benchBilling, type BenchResult } from "./billing.bench.js";
 import { benchCheck } from "./check.bench.js";
 import { benchHttp } from "./http.bench.js";
+import { benchBooks } from "./books.bench.js";
 import { BenchEngine } from "./seed.js";
 
 const engines = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",") as Engine[];
-/** BENCH_ONLY=check, billing or http runs one section. */
+/** BENCH_ONLY=check, billing, http or books runs one section. */
 const only = process.env.BENCH_ONLY;
 const runs = (section: string) => only === undefined || only === section;
 const results: BenchResult[] = [];
@@ -23,6 +24,7 @@ for (const name of engines) {
           rounds: Number(process.env.BENCH_ROUNDS ?? 3),
         }),
       );
+    if (runs("books")) results.push(await benchBooks(engine, { orgs: Number(process.env.BENCH_ORGS ?? 10_000) }));
     if (runs("http"))
       results.push(
         ...(await benchHttp(engine, {

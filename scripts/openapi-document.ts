@@ -6,6 +6,7 @@ import { createApp } from "../src/app.js";
 import { testConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/client.js";
 import { GitHub } from "../src/github/github-client.js";
+import { booksLogFor } from "../src/deps.js";
 import { signerFromPrivateKey } from "../src/grants/signing-key.js";
 import { systemClock } from "../src/shared/clock.js";
 import { generateKeyPairSync } from "node:crypto";
@@ -14,6 +15,7 @@ export async function openApiDocument(): Promise<unknown> {
   const database = await openDatabase({ path: ":memory:" });
   try {
     const config = testConfig({ DATABASE_PATH: ":memory:" });
+    const signer = signerFromPrivateKey(generateKeyPairSync("ed25519").privateKey);
     const app = createApp({
       db: database.db,
       config,
@@ -21,7 +23,8 @@ export async function openApiDocument(): Promise<unknown> {
       clock: systemClock,
       logger: pino({ level: "silent" }),
       github: new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: 1000, retries: 0 }),
-      signer: signerFromPrivateKey(generateKeyPairSync("ed25519").privateKey),
+      signer,
+      books: booksLogFor(config, signer),
     });
     const res = await request(app).get("/api/v1/openapi.json").expect(200);
     return res.body as unknown;

@@ -28,6 +28,7 @@ import { registerBillingRoutes } from "./billing/billing.routes.js";
 import { registerInvoiceRoutes } from "./invoices/invoices.routes.js";
 import { registerLedgerRoutes } from "./ledger/ledger.routes.js";
 import { registerGrantRoutes, registerSigningKeyRoute } from "./grants/grants.routes.js";
+import { registerBooksLogRoutes, registerBooksRoutes } from "./books/books.routes.js";
 
 /** JSON request bodies: generous for an API that takes lists, small enough to refuse abuse. */
 export const JSON_BODY_LIMIT = "1mb";
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   registerSigningKeyRoute(app, deps);
+  registerBooksLogRoutes(app, deps);
   app.get("/healthz", async (_req, res) => {
     await queryRows(deps.db, sql`select 1 as ok`);
     res.json({ status: "ok" });
@@ -85,19 +87,7 @@ export function createApp(deps: AppDeps): Express {
     express.json({ limit: JSON_BODY_LIMIT, type: ["application/json", "application/*+json"] }),
     deps.config.CHECK_RESPONSES,
   );
-  registerAccountRoutes(api, deps);
-  registerOrganizationRoutes(api, deps);
-  registerAuditRoutes(api, deps);
-  registerWorkRoutes(api, deps);
-  registerUsageRoutes(api, deps);
-  registerCheckRoutes(api, deps);
-  registerFeeRoutes(api, deps);
-  registerBillingRoutes(api, deps);
-  registerInvoiceRoutes(api, deps);
-  registerLedgerRoutes(api, deps);
-  registerGrantRoutes(api, deps);
-  registerAssetRoutes(api, deps);
-  registerBondRoutes(api, deps);
+  registerFeatureRoutes(api, deps);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {
@@ -111,6 +101,24 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(renderErrorPage));
   return app;
+}
+
+/** Every feature's API routes, in the order of the OpenAPI document. */
+function registerFeatureRoutes(api: ApiRouter, deps: AppDeps): void {
+  registerAccountRoutes(api, deps);
+  registerOrganizationRoutes(api, deps);
+  registerAuditRoutes(api, deps);
+  registerWorkRoutes(api, deps);
+  registerUsageRoutes(api, deps);
+  registerCheckRoutes(api, deps);
+  registerFeeRoutes(api, deps);
+  registerBillingRoutes(api, deps);
+  registerInvoiceRoutes(api, deps);
+  registerLedgerRoutes(api, deps);
+  registerGrantRoutes(api, deps);
+  registerBooksRoutes(api, deps);
+  registerAssetRoutes(api, deps);
+  registerBondRoutes(api, deps);
 }
 
 /** `TRUST_PROXY`: unset believes no proxy; `true`, a hop count, or addresses/subnets as express takes them. */

@@ -53,6 +53,20 @@ export const configSchema = z
       .enum(["true", "false"])
       .default("false")
       .transform((v) => v === "true"),
+    /** The transparency log's origin (its checkpoints' first line and its key's name); from PUBLIC_URL by default. */
+    BOOKS_ORIGIN: optionalString.pipe(
+      z
+        .string()
+        .regex(/^[\x21-\x2a\x2c-\x7e]+$/, "printable ASCII without spaces or '+'")
+        .optional(),
+    ),
+    /** Publish the log's full entries (data tiles), not only their hashes. */
+    BOOKS_PUBLIC_ENTRIES: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+    /** How often the server signs a checkpoint of new entries (0: never on a timer). */
+    BOOKS_CHECKPOINT_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
     MAX_UPLOAD_BYTES: z.coerce
       .number()
       .int()

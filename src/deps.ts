@@ -7,6 +7,7 @@ import { systemClock, type Clock } from "./shared/clock.js";
 import { GitHub } from "./github/github-client.js";
 import { signerFromConfig, type Signer } from "./grants/signing-key.js";
 import { NpmRegistry } from "./works/npm-registry.js";
+import { booksLogFrom, booksOrigin, type BooksLog } from "./books/log-key.js";
 
 export interface AppDeps {
   db: Db;
@@ -17,6 +18,8 @@ export interface AppDeps {
   /** The npm registry, for package-ownership proof. */
   npm: NpmRegistry;
   signer: Signer;
+  /** The transparency log's settings and its own signing key. */
+  books: BooksLog;
 }
 
 export function npmRegistryFromConfig(config: Config): NpmRegistry {
@@ -33,6 +36,14 @@ export function createLogger(config: Config): Logger {
   return pino({ level: config.LOG_LEVEL, redact: ["req.headers.authorization", "req.headers.cookie", "githubToken"] });
 }
 
+/** The transparency log's settings from the configuration, its key derived from the signing key. */
+export function booksLogFor(config: Config, signer: Signer): BooksLog {
+  return booksLogFrom(signer, {
+    origin: config.BOOKS_ORIGIN ?? booksOrigin(config.PUBLIC_URL),
+    publicEntries: config.BOOKS_PUBLIC_ENTRIES,
+  });
+}
+
 /** Opens the database (migrating it) and builds every shared service from the configuration. */
 export async function buildDeps(
   config: Config,
@@ -41,6 +52,7 @@ export async function buildDeps(
   const database = await openDatabase({ url: config.DATABASE_URL, path: config.DATABASE_PATH }, { migrate: overrides.migrate });
   const github =
     overrides.github ?? new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: config.GITHUB_TIMEOUT_MS, retries: config.GITHUB_RETRIES });
+  const signer = signerFromConfig(config);
   const deps: AppDeps = {
     db: database.db,
     config,
@@ -48,7 +60,8 @@ export async function buildDeps(
     logger: overrides.logger ?? createLogger(config),
     github,
     npm: npmRegistryFromConfig(config),
-    signer: signerFromConfig(config),
+    signer,
+    books: booksLogFor(config, signer),
   };
   return { deps, database, close: () => database.close() };
 }

@@ -102,6 +102,72 @@ function bookCommands(program: Command, outcome: Outcome): void {
     });
 }
 
+function openBooksCommands(program: Command, outcome: Outcome): void {
+  program
+    .command("export-books <dir>")
+    .description("write the books (Beancount ledger, CSV journal, documents, keys, the log, a signed MANIFEST.json) to <dir>")
+    .action(async (dir: string) => {
+      const config = loadConfig();
+      const { exportBooks } = await import("./books/export-books.js");
+      const summary = await withDeps((deps) =>
+        exportBooks(deps.db, dir, {
+          books: deps.books,
+          signer: deps.signer,
+          clock: deps.clock,
+          seller: {
+            name: config.SELLER_NAME,
+            country: config.SELLER_COUNTRY,
+            address: config.SELLER_ADDRESS,
+            vatId: config.SELLER_VAT_ID,
+            iban: config.SELLER_IBAN,
+          },
+          sellerEmail: config.SELLER_EMAIL,
+        }),
+      );
+      process.stdout.write(
+        `books exported to ${dir}: ${summary.transactions} ledger transactions, ${summary.invoices} invoices, ${summary.grants} grants, ${summary.files} files; log size ${summary.treeSize}\n`,
+      );
+    });
+
+  program
+    .command("verify-books <dir>")
+    .description("check exported books offline; exit 1 naming the first violation")
+    .action(async (dir: string) => {
+      const { verifyBooks } = await import("./books/verify-books.js");
+      const violation = await verifyBooks(dir);
+      if (violation === null) {
+        process.stdout.write(`verify-books: ${dir} is whole\n`);
+        return;
+      }
+      process.stderr.write(`verify-books failed: ${violation}\n`);
+      outcome.exitCode = 1;
+    });
+}
+
+function witnessCommand(program: Command, outcome: Outcome): void {
+  program
+    .command("witness")
+    .description("check that a log's new checkpoint extends the last one seen (RFC 6962 consistency) and cosign it")
+    .requiredOption("--log <url>", "the log's base URL, e.g. https://fund.example.org/books")
+    .requiredOption("--state <dir>", "where the witness keeps the log's key, the last checkpoint and its own key")
+    .action(async (opts: { log: string; state: string }) => {
+      const { witness } = await import("./books/witness.js");
+      const result = await witness(opts.log, opts.state);
+      if (result.status === "refused") {
+        process.stderr.write(
+          `WITNESS REFUSED ${opts.log}: ${result.reason}. This log may have rewritten its history; the last good checkpoint is kept in ${opts.state}.\n`,
+        );
+        outcome.exitCode = 1;
+        return;
+      }
+      process.stdout.write(
+        result.status === "first"
+          ? `witnessed ${opts.log} at size ${result.size} (first sight; key trusted on first use)\n`
+          : `witnessed ${opts.log}: size ${result.from} → ${result.size}, consistent\n`,
+      );
+    });
+}
+
 function billingCommands(program: Command): void {
   program
     .command("billing")
@@ -120,8 +186,9 @@ function billingCommands(program: Command): void {
         Presets.shades_classic,
       );
       try {
-        const result = await withDeps((deps) =>
-          runBilling(
+        const { makeCheckpoint } = await import("./books/make-checkpoint.js");
+        const result = await withDeps(async (deps) => {
+          const run = await runBilling(
             deps.db,
             {
               month,
@@ -139,8 +206,10 @@ function billingCommands(program: Command): void {
               invoicePrefix: config.INVOICE_PREFIX,
               paymentTermsDays: config.PAYMENT_TERMS_DAYS,
             },
-          ),
-        );
+          );
+          await makeCheckpoint(deps.db, deps.books, deps);
+          return run;
+        });
         bar.stop();
         const byStatus = new Map<string, number>();
         for (const i of result.invoices) byStatus.set(i.status, (byStatus.get(i.status) ?? 0) + 1);
@@ -199,6 +268,8 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   serverCommands(program);
   bookCommands(program, outcome);
+  openBooksCommands(program, outcome);
+  witnessCommand(program, outcome);
   billingCommands(program);
   clientCommands(program, outcome);
 

@@ -7,6 +7,7 @@ import { createApp } from "./app.js";
 import { buildDeps } from "./deps.js";
 import type { Db } from "./db/client.js";
 import { bootstrapTreasurer } from "./accounts/bootstrap-treasurer.js";
+import { makeCheckpoint } from "./books/make-checkpoint.js";
 
 export interface Running {
   server: Server;
@@ -35,12 +36,21 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const port = typeof address === "object" && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
   deps.logger.info({ url, engine: built.database.engine }, "reciprocity listening");
+  // Checkpoints are signed outside the transactions that append facts: here, on a timer.
+  const checkpointTimer =
+    config.BOOKS_CHECKPOINT_SECONDS > 0
+      ? setInterval(() => {
+          makeCheckpoint(deps.db, deps.books, deps).catch((error: unknown) => deps.logger.error({ err: error }, "checkpoint failed"));
+        }, config.BOOKS_CHECKPOINT_SECONDS * 1000)
+      : undefined;
+  checkpointTimer?.unref();
   return {
     server,
     db: deps.db,
     url,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(checkpointTimer);
         server.close(() => {
           void built.close().then(resolve);
         });

@@ -6,6 +6,7 @@ import type { SellerDetails } from "../invoices/invoices.queries.js";
 import { listBillingRuns, runBilling, assertMonthOver } from "./run-billing.js";
 import { previewBilling } from "./plan-billing.js";
 import { billingPreviewQuery, billingPreviewResponse, billingRunBody, billingRunResponse, billingRunsResponse } from "./billing.schemas.js";
+import { makeCheckpoint } from "../books/make-checkpoint.js";
 
 export const invoicingDeps = (deps: AppDeps): InvoicingDeps => ({
   clock: deps.clock,
@@ -36,7 +37,10 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ body, user, res }) => {
       const options = { month: body.month, actorUserId: user.id, catchUpMonths: deps.config.CATCH_UP_MONTHS };
-      res.status(201).json(await runBilling(db, options, invoicingDeps(deps)));
+      const result = await runBilling(db, options, invoicingDeps(deps));
+      // The run's facts are committed: sign a checkpoint of them now rather than on the next tick.
+      await makeCheckpoint(db, deps.books, deps);
+      res.status(201).json(result);
     },
   );
   api.route(

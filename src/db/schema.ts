@@ -720,6 +720,39 @@ export const checks = pgTable(
   (t) => [index("checks_org").on(t.organizationId)],
 );
 
+// ---------------------------------------------------------------------------------------------
+// Open books: the transparency log. Entries are append-only (triggers in the migrations); the head
+// row holds the size and is locked by every append, so leaf indexes are gapless in commit order.
+
+export const booksLogHead = pgTable("books_log_head", {
+  id: integer("id").primaryKey(),
+  size: integer("size").notNull(),
+});
+
+export const booksEntries = pgTable(
+  "books_entries",
+  {
+    leafIndex: integer("leaf_index").primaryKey(),
+    kind: text("kind").notNull(),
+    /** The invoice the fact concerns, for its inclusion proof. */
+    invoiceId: integer("invoice_id"),
+    /** The canonical JSON entry, salt included. */
+    entry: text("entry").notNull(),
+    /** SHA-256(0x00 ‖ entry), hex. */
+    leafHash: text("leaf_hash").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("books_entries_invoice").on(t.invoiceId), check("books_entries_index_check", sql`${t.leafIndex} >= 0`)],
+);
+
+export const booksCheckpoints = pgTable("books_checkpoints", {
+  treeSize: integer("tree_size").primaryKey(),
+  /** Base64, as in the note. */
+  rootHash: text("root_hash").notNull(),
+  note: text("note").notNull(),
+  createdAt: createdAt(),
+});
+
 /** A productive asset a verified cooperative proposes to rent from the commune (PRODUCT.md §14). */
 export const assets = pgTable(
   "assets",

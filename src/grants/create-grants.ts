@@ -2,7 +2,7 @@
 // month, inserted in the payment's transaction, so a paid invoice always has its grants. Drafting
 // (reading the works, rendering and signing the documents) is separate from inserting, so that a
 // payment drafts its grants before its transaction and holds no lock while rendering.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { grants, invoiceLines, organizations, works } from "../db/schema.js";
@@ -11,6 +11,7 @@ import { render } from "../templates.js";
 import { monthBounds } from "../fees/compute-fees.js";
 import type { Signer } from "./signing-key.js";
 import { packagesOf } from "../works/works.queries.js";
+import { appendFacts } from "../books/append-fact.js";
 
 export interface GrantableInvoice {
   id: number;
@@ -99,11 +100,18 @@ export async function draftGrants(db: Db, invoices: GrantableInvoice[], deps: Gr
 export async function insertGrants(tx: Db, drafts: GrantDraft[]): Promise<number> {
   let created = 0;
   for (let start = 0; start < drafts.length; start += ROWS_PER_STATEMENT) {
+    const batch = drafts.slice(start, start + ROWS_PER_STATEMENT);
     const inserted = await tx
       .insert(grants)
-      .values(drafts.slice(start, start + ROWS_PER_STATEMENT))
+      .values(batch)
       .onConflictDoNothing({ target: [grants.invoiceId, grants.workId, grants.month] })
       .returning({ id: grants.id });
+    const ids = new Set(inserted.map((g) => g.id));
+    await appendFacts(
+      tx,
+      batch.filter((g) => ids.has(g.id)).map((g) => ({ kind: "grant_issued" as const, payload: grantFact(g) })),
+      batch[0]?.createdAt,
+    );
     created += inserted.length;
   }
   return created;
@@ -112,4 +120,18 @@ export async function insertGrants(tx: Db, drafts: GrantDraft[]): Promise<number
 /** Drafts and inserts the grants of invoices numbered in this transaction (`tx`). */
 export async function createGrantsForInvoices(tx: Db, invoices: GrantableInvoice[], deps: GrantDeps): Promise<number> {
   return insertGrants(tx, await draftGrants(tx, invoices, deps));
+}
+
+/** A grant as a log entry: what it licenses, the hash of its document and the signature over it. */
+function grantFact(g: GrantDraft) {
+  return {
+    grantId: g.id,
+    invoiceId: g.invoiceId,
+    organizationId: g.organizationId,
+    workId: g.workId,
+    month: g.month,
+    documentSha256: createHash("sha256").update(g.document, "utf8").digest("hex"),
+    signature: g.signature,
+    keyFingerprint: g.keyFingerprint,
+  };
 }

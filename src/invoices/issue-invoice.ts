@@ -12,6 +12,7 @@ import { createGrantsForInvoices } from "../grants/create-grants.js";
 import { dayNumber, fromDayNumber } from "../fees/compute-fees.js";
 import { formatInvoiceNumber, issuedStatus } from "./invoice-rules.js";
 import type { InvoicingDeps } from "./invoicing-deps.js";
+import { appendFacts } from "../books/append-fact.js";
 
 /**
  * Hands out the numbers of one year inside one transaction. `open` locks the year's row of
@@ -81,6 +82,22 @@ export interface IssuedInvoice extends IssuableInvoice {
  * one ledger transaction per invoice with something to receive, written together.
  */
 export async function recordIssues(tx: Db, issued: IssuedInvoice[], issuedOn: string, deps: InvoicingDeps): Promise<void> {
+  await appendFacts(
+    tx,
+    issued.map((invoice) => ({
+      kind: "invoice_issued" as const,
+      payload: {
+        invoiceId: invoice.id,
+        number: invoice.number,
+        organizationId: invoice.organizationId,
+        month: invoice.month,
+        totalMinor: invoice.totalMinor,
+        currency: invoice.currency,
+        issuedOn,
+      },
+    })),
+    isoNow(deps.clock),
+  );
   await postTransactions(
     tx,
     issued.map((invoice) => ({

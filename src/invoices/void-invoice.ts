@@ -11,6 +11,8 @@ import { AppError } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { postTransaction } from "../ledger/post-transaction.js";
 import { receivableAccount, refundAccount } from "../ledger/accounts.js";
+import { appendFact } from "../books/append-fact.js";
+import { withoutAbsent } from "../books/canonical.js";
 import { lockInvoice, paidMinor, type Invoice } from "./invoices.queries.js";
 
 export async function voidInvoice(
@@ -39,6 +41,19 @@ export async function voidInvoice(
       .set({ revokedOn: at.today })
       .where(and(eq(grants.invoiceId, invoice.id), isNull(grants.revokedOn)))
       .returning({ id: grants.id });
+    const creditedMinor = invoice.status === "held" ? 0 : invoice.totalMinor;
+    await appendFact(
+      tx,
+      "invoice_voided",
+      withoutAbsent({
+        invoiceId: invoice.id,
+        number: invoice.number,
+        creditNoteAmountMinor: creditedMinor,
+        currency: invoice.currency,
+        reason: input.reason,
+      }),
+      at.now,
+    );
     await recordAudit(
       tx,
       {

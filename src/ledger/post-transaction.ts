@@ -6,6 +6,8 @@ import { ledgerTransactions, ledgerTransfers } from "../db/schema.js";
 import { assert } from "../shared/errors.js";
 import type { LedgerCode } from "./vocabulary.js";
 import { bulkInsert } from "../db/bulk-insert.js";
+import { appendFacts } from "../books/append-fact.js";
+import { withoutAbsent } from "../books/canonical.js";
 
 export interface TransferInput {
   debitAccount: string;
@@ -73,7 +75,37 @@ export async function postTransactions(tx: Db, inputs: TransactionInput[], creat
     })),
   );
   await bulkInsert(tx, ledgerTransfers, transfers);
+  // Every ledger transaction reaches the transparency log in its own database transaction.
+  await appendFacts(
+    tx,
+    posted.map(({ input, index, transfers }) => ({
+      kind: "ledger_entry" as const,
+      payload: ledgerFact(result[index]!, input, transfers),
+    })),
+    createdAt,
+  );
   return result;
+}
+
+/** A ledger transaction as a log entry: its id, code, date, links and every transfer. */
+function ledgerFact(id: number, input: TransactionInput, transfers: TransferInput[]) {
+  return withoutAbsent({
+    ledgerEntryId: id,
+    code: input.code,
+    description: input.description,
+    effectiveOn: input.effectiveOn,
+    invoiceId: input.invoiceId,
+    paymentId: input.paymentId,
+    transfers: transfers.map((t) =>
+      withoutAbsent({
+        debitAccount: t.debitAccount,
+        creditAccount: t.creditAccount,
+        amountMinor: t.amountMinor,
+        currency: t.currency,
+        reversesTransferId: t.reversesTransferId,
+      }),
+    ),
+  });
 }
 
 function movingTransfers(input: TransactionInput): TransferInput[] {

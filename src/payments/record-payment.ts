@@ -21,6 +21,7 @@ import { draftGrants, insertGrants, type GrantDraft } from "../grants/create-gra
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import { invoiceById, lockInvoice, outstandingMinor, type Invoice } from "../invoices/invoices.queries.js";
 import { isPayable, statusAfterPayment } from "../invoices/invoice-rules.js";
+import { appendFact } from "../books/append-fact.js";
 
 export interface PaymentInput {
   invoiceId: number;
@@ -138,6 +139,7 @@ async function writePayment(
     })
     .returning();
   assert(payment, "the payment was inserted");
+  await logPayment(tx, invoice, payment, now);
   await postTransaction(
     tx,
     {
@@ -174,4 +176,22 @@ async function writePayment(
     deps.clock,
   );
   return payment;
+}
+
+/** The payment's fact in the transparency log, in its transaction. */
+async function logPayment(tx: Db, invoice: Invoice, payment: Payment, now: string): Promise<void> {
+  await appendFact(
+    tx,
+    "payment_recorded",
+    {
+      paymentId: payment.id,
+      invoiceId: invoice.id,
+      number: invoice.number ?? "",
+      amountMinor: payment.amountMinor,
+      currency: payment.currency,
+      paidOn: payment.paidOn,
+      reference: payment.reference,
+    },
+    now,
+  );
 }

@@ -15,6 +15,7 @@ import { registerAccountPages } from "./account.pages.js";
 import { registerOrganizationPages } from "./organizations.pages.js";
 import { registerMaintainerPages } from "./maintainers.pages.js";
 import { registerTreasuryPages } from "./treasury.pages.js";
+import { registerTransparencyPages } from "./transparency.pages.js";
 
 export const BROWSER_COOKIE = "rcp_browser";
 const FORM_LIMIT = "100kb";
@@ -65,6 +66,7 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   registerAccountPages(web, deps);
   registerOrganizationPages(web, deps);
   registerTreasuryPages(web, deps);
+  registerTransparencyPages(web, deps);
 }
 
 /** Errors on web pages: a page, not JSON; "sign in" sends the browser to the sign-in form. */

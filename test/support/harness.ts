@@ -11,7 +11,7 @@ import request from "supertest";
 import { sql } from "drizzle-orm";
 import type { Express } from "express";
 import { createApp } from "../../src/app.js";
-import { npmRegistryFromConfig, type AppDeps } from "../../src/deps.js";
+import { booksLogFor, npmRegistryFromConfig, type AppDeps } from "../../src/deps.js";
 import { testConfig, type Config } from "../../src/config.js";
 import { engineOf, openDatabase, type Database, type Db, type Engine } from "../../src/db/client.js";
 import { queryRows, toInt } from "../../src/db/sql.js";
@@ -100,7 +100,16 @@ export async function makeHarness(overrides: Partial<Config> = {}): Promise<Harn
     retryBaseMs: 5,
   });
   const signer = signerFromConfig(config);
-  const deps: AppDeps = { db, config, clock, logger: pino({ level: "silent" }), github, npm: npmRegistryFromConfig(config), signer };
+  const deps: AppDeps = {
+    db,
+    config,
+    clock,
+    logger: pino({ level: "silent" }),
+    github,
+    npm: npmRegistryFromConfig(config),
+    signer,
+    books: booksLogFor(config, signer),
+  };
   const app = createApp(deps);
   return { app, db, database, clock, config, deps, close: () => database.close() };
 }

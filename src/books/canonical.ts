@@ -1,0 +1,32 @@
+// The one serialisation of a log entry: JSON with sorted keys, no whitespace, and only integers,
+// strings, arrays and objects of them, so every implementation that re-encodes an entry gets the same
+// bytes (floats, booleans and null have more than one spelling or none across languages).
+import { assert } from "../shared/errors.js";
+
+export type CanonicalValue = number | string | CanonicalValue[] | { [key: string]: CanonicalValue };
+
+/** The canonical JSON text of `value`; refuses floats, unsafe integers, booleans, null and undefined. */
+export function canonicalJson(value: CanonicalValue): string {
+  if (typeof value === "number") {
+    assert(Number.isSafeInteger(value), `canonical JSON holds safe integers only, got ${value}`);
+    return String(value);
+  }
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  assert(value !== null && typeof value === "object", `canonical JSON cannot hold ${typeof value} values`);
+  const keys = Object.keys(value).sort();
+  return `{${keys
+    .map((key) => {
+      const v = value[key];
+      assert(v !== undefined, `canonical JSON key ${key} has no value`);
+      return `${JSON.stringify(key)}:${canonicalJson(v)}`;
+    })
+    .join(",")}}`;
+}
+
+/** A payload with optional fields: drops the keys whose value is null or undefined. */
+export function withoutAbsent(record: Record<string, CanonicalValue | null | undefined>): Record<string, CanonicalValue> {
+  const out: Record<string, CanonicalValue> = {};
+  for (const [key, value] of Object.entries(record)) if (value !== null && value !== undefined) out[key] = value;
+  return out;
+}
