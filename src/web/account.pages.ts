@@ -98,6 +98,6 @@ function registerTokenPages(app: Router, deps: AppDeps): void {
     const user = requireSignedIn(req);
     const id = idParam(req.params.id, "Token was not found.");
     await revokeApiToken(db, { userId: user.id, tokenId: id, actorUserId: user.id }, { clock });
-    redirectWithNotice(res, "/tokens", "The token was revoked.");
+    await redirectWithNotice(res, "/tokens", "The token was revoked.");
   });
 }

@@ -108,7 +108,7 @@ function registerOrganizationList(app: Router, deps: AppDeps): void {
         { name: f.name, kind: f.kind, country: f.country, githubLogins: logins, cooperative, ownerUserId: user.id },
         { clock },
       );
-      redirectWithNotice(res, `/organizations/${org.id}`, `${org.name} was created.`);
+      await redirectWithNotice(res, `/organizations/${org.id}`, `${org.name} was created.`);
     } catch (err) {
       await listPage(req, res, formFromError(values, err), 422);
     }
@@ -156,7 +156,7 @@ function registerOrganizationForms(app: Router, deps: AppDeps, orgPage: OrgPage)
         { organizationId: org.id, effectiveOn: f.effectiveOn, headcount: f.headcount, annualRevenue, actorUserId: user.id },
         { clock },
       );
-      redirectWithNotice(res, `/organizations/${org.id}`, "The size facts were recorded.");
+      await redirectWithNotice(res, `/organizations/${org.id}`, "The size facts were recorded.");
     } catch (err) {
       await orgPage(req, res, formFromError(values, err), 422);
     }
@@ -173,7 +173,7 @@ function registerOrganizationForms(app: Router, deps: AppDeps, orgPage: OrgPage)
           errors: [{ path: "/email", message: "has no account here; a treasurer creates accounts" }],
         });
       await addMember(db, { organizationId: org.id, userId: member.id, role: f.role, actorUserId: user.id }, { clock });
-      redirectWithNotice(res, `/organizations/${org.id}`, `${member.name} was added as ${f.role}.`);
+      await redirectWithNotice(res, `/organizations/${org.id}`, `${member.name} was added as ${f.role}.`);
     } catch (err) {
       await orgPage(
         req,
@@ -191,9 +191,9 @@ function registerOrganizationActions(app: Router, deps: AppDeps): void {
 
   app.post("/organizations/:id/cooperative-evidence", async (req, res) => {
     const { user, org } = await requireOrganizationMember(db, req, "owner");
-    await attempt(res, `/organizations/${org.id}`, "The evidence was not submitted", async () => {
+    await attempt(req, res, { backTo: `/organizations/${org.id}`, prefix: "The evidence was not submitted" }, async () => {
       await submitCooperativeEvidence(db, org, { ...evidenceFromForm(formBody(req)), actorUserId: user.id }, { clock });
-      redirectWithNotice(
+      await redirectWithNotice(
         res,
         `/organizations/${org.id}`,
         "The new evidence was submitted; the cooperative is back in the verification queue.",
@@ -206,7 +206,7 @@ function registerOrganizationActions(app: Router, deps: AppDeps): void {
     const f = parseForm(z.object({ purpose: z.enum(USAGE_PURPOSES), startedOn: isoDateSchema }), formBody(req));
     const checkId = idParam(req.params.checkId, "Check was not found.");
     const result = await usagesFromCheck(db, org, { checkId, purpose: f.purpose, startedOn: f.startedOn, actorUserId: user.id }, { clock });
-    redirectWithNotice(
+    await redirectWithNotice(
       res,
       `/organizations/${org.id}`,
       `${result.created.length} usage(s) declared${result.alreadyDeclared ? `; ${result.alreadyDeclared} already declared` : ""}.`,
