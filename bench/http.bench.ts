@@ -14,6 +14,7 @@ import { pino } from "pino";
 import { createApp } from "../src/app.js";
 import { testConfig } from "../src/config.js";
 import { GitHub } from "../src/github/github-client.js";
+import { createMailer } from "../src/mail/mailer.js";
 import { signerFromPrivateKey } from "../src/grants/signing-key.js";
 import { systemClock } from "../src/shared/clock.js";
 import type { BenchResult } from "./billing.bench.js";
@@ -101,6 +102,7 @@ export async function benchHttp(engine: BenchEngine, options: HttpBenchOptions):
       logger,
       github: new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: 1000, retries: 0 }),
       signer: signerFromPrivateKey(generateKeyPairSync("ed25519").privateKey),
+      mailer: createMailer(config, logger),
     });
     const appServer = await listen(app);
     servers.push(appServer.server);

@@ -5,6 +5,7 @@ import { createApp } from "../src/app.js";
 import { testConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/client.js";
 import { GitHub } from "../src/github/github-client.js";
+import { createMailer } from "../src/mail/mailer.js";
 import { signerFromPrivateKey } from "../src/grants/signing-key.js";
 import { systemClock } from "../src/shared/clock.js";
 import { generateKeyPairSync } from "node:crypto";
@@ -20,6 +21,7 @@ export async function openApiDocument(): Promise<unknown> {
       logger: pino({ level: "silent" }),
       github: new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: 1000, retries: 0 }),
       signer: signerFromPrivateKey(generateKeyPairSync("ed25519").privateKey),
+      mailer: createMailer(config, pino({ level: "silent" })),
     });
     const res = await request(app).get("/api/v1/openapi.json").expect(200);
     return res.body as unknown;

@@ -6,6 +6,7 @@ import { openDatabase, type Database, type Db } from "./db/client.js";
 import { systemClock, type Clock } from "./shared/clock.js";
 import { GitHub } from "./github/github-client.js";
 import { signerFromConfig, type Signer } from "./grants/signing-key.js";
+import { createMailer, type Mailer } from "./mail/mailer.js";
 
 export interface AppDeps {
   db: Db;
@@ -14,6 +15,7 @@ export interface AppDeps {
   logger: Logger;
   github: GitHub;
   signer: Signer;
+  mailer: Mailer;
 }
 
 export interface Built {
@@ -29,18 +31,20 @@ export function createLogger(config: Config): Logger {
 /** Opens the database (migrating it) and builds every shared service from the configuration. */
 export async function buildDeps(
   config: Config,
-  overrides: { clock?: Clock; logger?: Logger; github?: GitHub; migrate?: boolean } = {},
+  overrides: { clock?: Clock; logger?: Logger; github?: GitHub; migrate?: boolean; mailer?: Mailer } = {},
 ): Promise<Built> {
   const database = await openDatabase({ url: config.DATABASE_URL, path: config.DATABASE_PATH }, { migrate: overrides.migrate });
   const github =
     overrides.github ?? new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: config.GITHUB_TIMEOUT_MS, retries: config.GITHUB_RETRIES });
+  const logger = overrides.logger ?? createLogger(config);
   const deps: AppDeps = {
     db: database.db,
     config,
     clock: overrides.clock ?? systemClock,
-    logger: overrides.logger ?? createLogger(config),
+    logger,
     github,
     signer: signerFromConfig(config),
+    mailer: overrides.mailer ?? createMailer(config, logger),
   };
   return { deps, database, close: () => database.close() };
 }

@@ -18,6 +18,8 @@ import { formBody, formFromNotice, moneyFromForm, parseForm } from "./forms.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { requireTreasurer } from "./guards.js";
 import { readableDate, readableInstant } from "./format.js";
+import { notifyDeps } from "./notify.js";
+import { notifyPaymentReceived } from "../mail/notifications.js";
 
 export const INVOICES_PER_PAGE = 50;
 const CSV_BATCH = 1000;
@@ -195,11 +197,18 @@ function registerInvoiceActions(app: Router, deps: AppDeps): void {
     await attempt(req, res, { backTo: page, prefix: "The payment was not recorded", form: "payment" }, async () => {
       const f = parseForm(paymentForm, formBody(req));
       const amount = moneyFromForm(f.amount, invoice.currency);
-      await recordPayment(
+      const result = await recordPayment(
         db,
         { invoiceId: invoice.id, amount, paidOn: f.paidOn, reference: f.reference, idempotencyKey: f.idempotencyKey, actorUserId: user.id },
         invoicingDeps(deps),
       );
+      if (!result.replayed)
+        await notifyPaymentReceived(notifyDeps(deps, req), {
+          invoiceId: invoice.id,
+          amountMinor: amount.amountMinor,
+          reference: f.reference,
+          paidOn: f.paidOn,
+        });
       await redirectWithNotice(res, page, `Payment of ${invoice.currency} ${f.amount} recorded against ${invoice.number}.`);
     });
   });

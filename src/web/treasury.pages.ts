@@ -25,6 +25,8 @@ import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireTreasurer } from "./guards.js";
 import { registerTreasuryInvoicePages } from "./treasury-invoices.pages.js";
 import { readableInstant } from "./format.js";
+import { notifyDeps } from "./notify.js";
+import { notifyCooperativeDecision, notifyInvoicesIssued } from "../mail/notifications.js";
 import type { Db } from "../db/client.js";
 
 const AUDIT_PAGE = 50;
@@ -135,6 +137,7 @@ function registerCooperativePages(app: Router, deps: AppDeps): void {
         { organizationId: id, decision: f.decision, reason: f.reason, actorUserId: user.id },
         { clock, afterDecision: (tx, orgId, d) => settleHeldInvoices(tx, orgId, d, user.id, invoicingDeps(deps)) },
       );
+      await notifyCooperativeDecision(notifyDeps(deps, req), { organizationId: id, decision: f.decision, reason: f.reason });
       await redirectWithNotice(res, "/treasury", `The cooperative was ${f.decision}.`);
     });
   });
@@ -167,6 +170,7 @@ function registerTreasuryActions(app: Router, deps: AppDeps): void {
           errors: [{ path: "/month", message: "has not ended yet" }],
         });
       const result = await runBilling(db, { month: f.month, actorUserId: user.id }, invoicingDeps(deps));
+      await notifyInvoicesIssued(notifyDeps(deps, req), result.runId);
       await redirectWithNotice(
         res,
         "/treasury",
