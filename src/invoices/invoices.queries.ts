@@ -153,10 +153,7 @@ export interface InvoiceFilter {
 /** `like` on both engines, case-insensitive, the pattern's own `%`, `_` and `\` escaped. */
 function searchCondition(text: string): SQL | undefined {
   const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return or(
-    sql`lower(${invoices.number}) like ${pattern} escape '\\'`,
-    sql`lower(${organizations.name}) like ${pattern} escape '\\'`,
-  );
+  return or(sql`lower(${invoices.number}) like ${pattern} escape '\\'`, sql`lower(${organizations.name}) like ${pattern} escape '\\'`);
 }
 
 export async function listInvoices(db: Db, actor: Actor, f: InvoiceFilter) {

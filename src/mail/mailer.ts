@@ -22,7 +22,11 @@ export interface Mailer {
 /** Subject (the text template's first line), text and HTML of a mail. */
 export function renderMail(template: MailTemplate, view: object): { subject: string; text: string; html: string } {
   const [subject = "", ...rest] = render(`mail/${template}.txt.hbs`, view).split("\n");
-  return { subject: subject.replace(/^Subject:\s*/, "").trim(), text: rest.join("\n").trimStart(), html: render(`mail/${template}.html.hbs`, view) };
+  return {
+    subject: subject.replace(/^Subject:\s*/, "").trim(),
+    text: rest.join("\n").trimStart(),
+    html: render(`mail/${template}.html.hbs`, view),
+  };
 }
 
 export function createMailer(config: { SMTP_URL?: string | undefined; MAIL_FROM: string }, logger: Logger): Mailer {

@@ -135,7 +135,11 @@ export async function openInvitations(db: Db, organizationId: number, now: strin
 }
 
 /** Withdraws an open invitation of the organization. */
-export async function withdrawInvitation(db: Db, input: { organizationId: number; invitationId: number; actorUserId: number }, deps: { clock: Clock }) {
+export async function withdrawInvitation(
+  db: Db,
+  input: { organizationId: number; invitationId: number; actorUserId: number },
+  deps: { clock: Clock },
+) {
   await db.transaction(async (tx) => {
     const [row] = await tx
       .update(invitations)

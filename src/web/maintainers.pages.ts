@@ -82,7 +82,12 @@ function registerWorkActions(app: Router, deps: AppDeps): void {
     const { user, work } = await requireWorkMaintainer(db, req);
     const token = textField(req, "githubToken");
     if (!token) {
-      await redirectWithError(res, `/works/${work.slug}`, "Give a GitHub token with write access to open the pull request.", "pull-request");
+      await redirectWithError(
+        res,
+        `/works/${work.slug}`,
+        "Give a GitHub token with write access to open the pull request.",
+        "pull-request",
+      );
       return;
     }
     try {

@@ -68,7 +68,10 @@ export function notices(db: Db, clock: Clock, secure: boolean): RequestHandler {
 
 async function takeNotice(db: Db, secret: string, clock: Clock): Promise<Notice | null> {
   const rows = await db.transaction(async (tx) =>
-    tx.delete(webNotices).where(eq(webNotices.idHash, sha256Hex(secret))).returning({ payload: webNotices.payload, expiresAt: webNotices.expiresAt }),
+    tx
+      .delete(webNotices)
+      .where(eq(webNotices.idHash, sha256Hex(secret)))
+      .returning({ payload: webNotices.payload, expiresAt: webNotices.expiresAt }),
   );
   const row = rows[0];
   if (!row || row.expiresAt < clock.now().toISOString()) return null;

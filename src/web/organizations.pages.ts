@@ -1,9 +1,8 @@
 import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
-import { MEMBER_ROLES, ORGANIZATION_KINDS } from "../organizations/vocabulary.js";
+import { ORGANIZATION_KINDS } from "../organizations/vocabulary.js";
 import { USAGE_PURPOSES } from "../usage/vocabulary.js";
-import { AppError } from "../shared/errors.js";
 import { isoDateSchema } from "../shared/schemas.js";
 import { today } from "../shared/clock.js";
 import { createOrganization } from "../organizations/create-organization.js";
@@ -125,7 +124,12 @@ function registerOrganizationList(app: Router, deps: AppDeps): void {
 async function owedView(deps: AppDeps, user: { id: number; isTreasurer: boolean }, orgId: number, day: string) {
   const list = await listInvoices(deps.db, user, { organizationId: orgId, limit: 100, offset: 0 });
   const seller = sellerOf(deps.config);
-  const invoices = list.invoices.map((i) => ({ ...i, ref: i.number ?? String(i.id), overdue: isOverdue(i, day), dueOnText: readableDate(i.dueOn) }));
+  const invoices = list.invoices.map((i) => ({
+    ...i,
+    ref: i.number ?? String(i.id),
+    overdue: isOverdue(i, day),
+    dueOnText: readableDate(i.dueOn),
+  }));
   const sums = new Map<string, { outstanding: number; overdue: number; count: number; overdueCount: number }>();
   for (const i of invoices) {
     if (i.outstanding.amountMinor <= 0) continue;

@@ -68,7 +68,10 @@ export async function attempt(
     if (!(err instanceof AppError) || err.status >= 500) throw err;
     const body = (req.body ?? {}) as Record<string, unknown>;
     const values = Object.fromEntries(
-      Object.entries(body).filter(([k, v]) => !/^_csrf$|password|token|secret/i.test(k) && typeof v === "string" && v.length <= 2000) as [string, string][],
+      Object.entries(body).filter(([k, v]) => !/^_csrf$|password|token|secret/i.test(k) && typeof v === "string" && v.length <= 2000) as [
+        string,
+        string,
+      ][],
     );
     await keepNotice(res, {
       kind: "error",

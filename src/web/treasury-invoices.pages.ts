@@ -43,7 +43,10 @@ export const invoiceQuery = (req: Request) => {
   return {
     search: typeof q.q === "string" && q.q.trim() ? q.q.trim().slice(0, 100) : undefined,
     statuses,
-    month: monthSchema.optional().catch(undefined).parse(typeof q.month === "string" && q.month ? q.month : undefined),
+    month: monthSchema
+      .optional()
+      .catch(undefined)
+      .parse(typeof q.month === "string" && q.month ? q.month : undefined),
     overdue: q.overdue === "1",
     page: Number.isSafeInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
   };
@@ -224,5 +227,3 @@ function registerInvoiceActions(app: Router, deps: AppDeps): void {
     });
   });
 }
-
-

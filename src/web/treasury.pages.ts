@@ -211,13 +211,16 @@ function registerAuditPage(app: Router, deps: AppDeps): void {
       {
         entries: await auditView(db, shown),
         actions: (await auditActions(db)).map((a) => ({ value: a, selected: a === f.action })),
-        subjects: ["invoice", "organization", "work", "usage", "user", "api_token", "fee_schedule"].map((s) => ({ value: s, selected: s === f.entityType })),
+        subjects: ["invoice", "organization", "work", "usage", "user", "api_token", "fee_schedule"].map((s) => ({
+          value: s,
+          selected: s === f.entityType,
+        })),
         older: entries.length > AUDIT_PAGE ? `/treasury/audit?${params.toString()}` : null,
-        newest: f.before ? `/treasury/audit?${new URLSearchParams({ ...(f.action ? { action: f.action } : {}), ...(f.entityType ? { subject: f.entityType } : {}) }).toString()}` : null,
+        newest: f.before
+          ? `/treasury/audit?${new URLSearchParams({ ...(f.action ? { action: f.action } : {}), ...(f.entityType ? { subject: f.entityType } : {}) }).toString()}`
+          : null,
       },
       { title: "Audit log" },
     );
   });
 }
-
-

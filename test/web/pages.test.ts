@@ -102,7 +102,9 @@ async function sweep(tab: Tab, paths: string[], label: string): Promise<string[]
 describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () => {
   it("the checks themselves find faults", async () => {
     const tab = await openTab(browser, { viewport: { width: 390, height: 900 } });
-    await tab.page.setContent(`<html lang="en"><head><title>t</title></head><body><main><img src="data:,"><div style="width:600px">wide</div></main></body></html>`);
+    await tab.page.setContent(
+      `<html lang="en"><head><title>t</title></head><body><main><img src="data:,"><div style="width:600px">wide</div></main></body></html>`,
+    );
     expect((await axeViolations(tab.page)).join()).toContain("image-alt");
     expect(await horizontalOverflow(tab.page)).toBeGreaterThan(200);
     await tab.context.close();
