@@ -295,69 +295,73 @@ describe.skipIf(!chromiumPresent)("a company", () => {
 });
 
 describe.skipIf(!chromiumPresent)("a treasurer", () => {
-  it("sees the fund, decides a cooperative on its evidence, runs billing, records a payment and reads the audit log", { timeout: 90_000 }, async () => {
-    await seedBilling();
-    const pending = await c.org("Bakery Coop", "worker_cooperative", { headcount: 4 });
-    const { page } = tab;
-    await signIn(page, base, treasurer.email, PASSWORD);
-    await page.goto(base + "/treasury");
-    expect(await page.locator(".card").first().textContent()).toContain("nothing yet");
-    expect(await page.locator(".cards").textContent()).toContain("Receivables (EUR)");
+  it(
+    "sees the fund, decides a cooperative on its evidence, runs billing, records a payment and reads the audit log",
+    { timeout: 90_000 },
+    async () => {
+      await seedBilling();
+      const pending = await c.org("Bakery Coop", "worker_cooperative", { headcount: 4 });
+      const { page } = tab;
+      await signIn(page, base, treasurer.email, PASSWORD);
+      await page.goto(base + "/treasury");
+      expect(await page.locator(".card").first().textContent()).toContain("nothing yet");
+      expect(await page.locator(".cards").textContent()).toContain("Receivables (EUR)");
 
-    await page.getByRole("link", { name: "Review Bakery Coop" }).click();
-    expect(await page.locator("dl.facts").textContent()).toContain("Worker-owners");
-    // A decision without a reason is refused: an alert, the field marked, no success banner.
-    await page.getByLabel(/Reason/).fill("   ");
-    await page.getByRole("button", { name: "Verify" }).click();
-    expect(await page.getByRole("alert").textContent()).toContain("No decision was recorded");
-    expect(await page.getByLabel(/Reason/).getAttribute("aria-invalid")).toBe("true");
-    expect(await page.locator(".notice").count()).toBe(0);
-    await page.getByLabel(/Reason/).fill("Registry checked");
-    await page.getByRole("button", { name: "Verify" }).click();
-    expect(await page.getByRole("status").textContent()).toContain("The cooperative was verified.");
-    expect((await getOrganizationRow(h.db, pending.id))!.verificationStatus).toBe("verified");
-    // The notice is shown once: a reload does not repeat it.
-    await page.reload();
-    expect(await page.getByRole("status").count()).toBe(0);
+      await page.getByRole("link", { name: "Review Bakery Coop" }).click();
+      expect(await page.locator("dl.facts").textContent()).toContain("Worker-owners");
+      // A decision without a reason is refused: an alert, the field marked, no success banner.
+      await page.getByLabel(/Reason/).fill("   ");
+      await page.getByRole("button", { name: "Verify" }).click();
+      expect(await page.getByRole("alert").textContent()).toContain("No decision was recorded");
+      expect(await page.getByLabel(/Reason/).getAttribute("aria-invalid")).toBe("true");
+      expect(await page.locator(".notice").count()).toBe(0);
+      await page.getByLabel(/Reason/).fill("Registry checked");
+      await page.getByRole("button", { name: "Verify" }).click();
+      expect(await page.getByRole("status").textContent()).toContain("The cooperative was verified.");
+      expect((await getOrganizationRow(h.db, pending.id))!.verificationStatus).toBe("verified");
+      // The notice is shown once: a reload does not repeat it.
+      await page.reload();
+      expect(await page.getByRole("status").count()).toBe(0);
 
-    await page.getByLabel(/^Month/).fill("2026-02");
-    await page.getByRole("button", { name: "Run billing" }).click();
-    expect(await page.getByRole("status").textContent()).toContain("Billing 2026-02: 2 new invoice(s)");
+      await page.getByLabel(/^Month/).fill("2026-02");
+      await page.getByRole("button", { name: "Run billing" }).click();
+      expect(await page.getByRole("status").textContent()).toContain("Billing 2026-02: 2 new invoice(s)");
 
-    await page.getByRole("link", { name: "Invoices", exact: true }).click();
-    await page.getByLabel("Number or organization").fill("acme");
-    await page.getByRole("button", { name: "Show" }).click();
-    expect(await page.locator("#invoice-count").textContent()).toContain("of 2.");
-    await page.getByRole("link", { name: "RCP-2026-000001" }).click();
-    expect(await page.locator("h1").textContent()).toBe("Invoice RCP-2026-000001");
-    await page.getByLabel(/Amount/).fill("20.00");
-    await page.getByLabel(/Reference/).fill("SEPA 123");
-    await page.getByRole("button", { name: "Record payment" }).click();
-    expect(await page.getByRole("status").textContent()).toContain("Payment of EUR 20.00 recorded against RCP-2026-000001");
-    expect(await page.getByRole("row", { name: /SEPA 123/ }).textContent()).toContain("EUR 20.00");
+      await page.getByRole("link", { name: "Invoices", exact: true }).click();
+      await page.getByLabel("Number or organization").fill("acme");
+      await page.getByRole("button", { name: "Show" }).click();
+      expect(await page.locator("#invoice-count").textContent()).toContain("of 2.");
+      await page.getByRole("link", { name: "RCP-2026-000001" }).click();
+      expect(await page.locator("h1").textContent()).toBe("Invoice RCP-2026-000001");
+      await page.getByLabel(/Amount/).fill("20.00");
+      await page.getByLabel(/Reference/).fill("SEPA 123");
+      await page.getByRole("button", { name: "Record payment" }).click();
+      expect(await page.getByRole("status").textContent()).toContain("Payment of EUR 20.00 recorded against RCP-2026-000001");
+      expect(await page.getByRole("row", { name: /SEPA 123/ }).textContent()).toContain("EUR 20.00");
 
-    await page.getByLabel(/Amount/).fill("99999.00");
-    await page.getByLabel(/Reference/).fill("too much");
-    await page.getByRole("button", { name: "Record payment" }).click();
-    expect(await page.getByRole("alert").textContent()).toContain("The payment was not recorded: The payment exceeds the outstanding");
-    expect(await page.getByLabel(/Amount/).inputValue()).toBe("99999.00");
-    expect(await page.getByLabel(/Amount/).getAttribute("aria-invalid")).toBe("true");
-    expect(await page.getByLabel(/Reference/).inputValue()).toBe("too much");
-    expect(await page.locator(".notice").count()).toBe(0);
-    expect(await page.locator(".history").textContent()).toContain("payment.recorded");
+      await page.getByLabel(/Amount/).fill("99999.00");
+      await page.getByLabel(/Reference/).fill("too much");
+      await page.getByRole("button", { name: "Record payment" }).click();
+      expect(await page.getByRole("alert").textContent()).toContain("The payment was not recorded: The payment exceeds the outstanding");
+      expect(await page.getByLabel(/Amount/).inputValue()).toBe("99999.00");
+      expect(await page.getByLabel(/Amount/).getAttribute("aria-invalid")).toBe("true");
+      expect(await page.getByLabel(/Reference/).inputValue()).toBe("too much");
+      expect(await page.locator(".notice").count()).toBe(0);
+      expect(await page.locator(".history").textContent()).toContain("payment.recorded");
 
-    await page.goto(base + "/treasury");
-    expect(await page.locator(".card").first().textContent()).toContain("EUR 20.00");
-    await page.getByRole("link", { name: "The whole audit log" }).click();
-    await page.getByLabel("What").selectOption("payment.recorded");
-    await page.getByRole("button", { name: "Show" }).click();
-    expect(await page.locator("tbody tr").count()).toBe(1);
-    await page.getByRole("link", { name: "invoice RCP-2026-000001" }).click();
-    expect(await page.locator("h1").textContent()).toBe("Invoice RCP-2026-000001");
+      await page.goto(base + "/treasury");
+      expect(await page.locator(".card").first().textContent()).toContain("EUR 20.00");
+      await page.getByRole("link", { name: "The whole audit log" }).click();
+      await page.getByLabel("What").selectOption("payment.recorded");
+      await page.getByRole("button", { name: "Show" }).click();
+      expect(await page.locator("tbody tr").count()).toBe(1);
+      await page.getByRole("link", { name: "invoice RCP-2026-000001" }).click();
+      expect(await page.locator("h1").textContent()).toBe("Invoice RCP-2026-000001");
 
-    await page.goto(base + "/treasury/invoices?status=paid&status=partially_paid");
-    expect(await page.locator("#invoice-count").textContent()).toContain("of 1.");
-  });
+      await page.goto(base + "/treasury/invoices?status=paid&status=partially_paid");
+      expect(await page.locator("#invoice-count").textContent()).toContain("of 1.");
+    },
+  );
 
   it("creates an account, invites a member to an organization, and takes a rejected cooperative's new evidence", async () => {
     const { acme } = await seedBilling();
