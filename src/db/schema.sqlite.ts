@@ -137,4 +137,10 @@ export const {
   ledgerTransfers,
   grants,
   checks,
+  assets,
+  assetEvents,
+  bondIssues,
+  bondSubscriptions,
+  bondScheduleRows,
+  assetSurpluses,
 } = sqliteSchema;
