@@ -16,6 +16,7 @@ import { createApp } from "../src/app.js";
 import { testConfig } from "../src/config.js";
 import { GitHub } from "../src/github/github-client.js";
 import { booksLogFor } from "../src/deps.js";
+import { createMailer } from "../src/mail/mailer.js";
 import { signerFromPrivateKey } from "../src/grants/signing-key.js";
 import { systemClock } from "../src/shared/clock.js";
 import type { BenchResult } from "./billing.bench.js";
@@ -106,6 +107,7 @@ export async function benchHttp(engine: BenchEngine, options: HttpBenchOptions):
       github: new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: 1000, retries: 0 }),
       signer,
       books: booksLogFor(config, signer),
+      mailer: createMailer(config, logger),
     });
     const appServer = await listen(app);
     servers.push(appServer.server);

@@ -7,6 +7,7 @@ import { testConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/client.js";
 import { GitHub } from "../src/github/github-client.js";
 import { booksLogFor } from "../src/deps.js";
+import { createMailer } from "../src/mail/mailer.js";
 import { signerFromPrivateKey } from "../src/grants/signing-key.js";
 import { systemClock } from "../src/shared/clock.js";
 import { generateKeyPairSync } from "node:crypto";
@@ -25,6 +26,7 @@ export async function openApiDocument(): Promise<unknown> {
       github: new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: 1000, retries: 0 }),
       signer,
       books: booksLogFor(config, signer),
+      mailer: createMailer(config, pino({ level: "silent" })),
     });
     const res = await request(app).get("/api/v1/openapi.json").expect(200);
     return res.body as unknown;

@@ -26,6 +26,18 @@ export const configSchema = z
     BOOTSTRAP_TREASURER_PASSWORD: optionalString.pipe(z.string().min(8).optional()),
     BOOTSTRAP_TREASURER_TOKEN: optionalString.pipe(z.string().min(16).optional()),
     GITHUB_API_URL: z.url().default("https://api.github.com"),
+    /** `smtp://` or `smtps://` server for mail; without it mail is logged, not sent. */
+    SMTP_URL: optionalString.pipe(
+      z
+        .string()
+        .regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL")
+        .optional(),
+    ),
+    MAIL_FROM: z.string().min(3).default("reciprocity <fund@reciprocity.invalid>"),
+    /** GitHub's web address (GitHub Enterprise: your server) for signing in with GitHub. */
+    GITHUB_WEB_URL: z.url().default("https://github.com"),
+    GITHUB_CLIENT_ID: optionalString,
+    GITHUB_CLIENT_SECRET: optionalString,
     GITHUB_WEBHOOK_SECRET: optionalString,
     GITHUB_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
     NPM_REGISTRY_URL: z.url().default("https://registry.npmjs.org"),

@@ -8,6 +8,7 @@ import { GitHub } from "./github/github-client.js";
 import { signerFromConfig, type Signer } from "./grants/signing-key.js";
 import { NpmRegistry } from "./works/npm-registry.js";
 import { booksLogFrom, booksOrigin, type BooksLog } from "./books/log-key.js";
+import { createMailer, type Mailer } from "./mail/mailer.js";
 
 export interface AppDeps {
   db: Db;
@@ -20,6 +21,7 @@ export interface AppDeps {
   signer: Signer;
   /** The transparency log's settings and its own signing key. */
   books: BooksLog;
+  mailer: Mailer;
 }
 
 export function npmRegistryFromConfig(config: Config): NpmRegistry {
@@ -47,21 +49,23 @@ export function booksLogFor(config: Config, signer: Signer): BooksLog {
 /** Opens the database (migrating it) and builds every shared service from the configuration. */
 export async function buildDeps(
   config: Config,
-  overrides: { clock?: Clock; logger?: Logger; github?: GitHub; migrate?: boolean } = {},
+  overrides: { clock?: Clock; logger?: Logger; github?: GitHub; migrate?: boolean; mailer?: Mailer } = {},
 ): Promise<Built> {
   const database = await openDatabase({ url: config.DATABASE_URL, path: config.DATABASE_PATH }, { migrate: overrides.migrate });
   const github =
     overrides.github ?? new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: config.GITHUB_TIMEOUT_MS, retries: config.GITHUB_RETRIES });
   const signer = signerFromConfig(config);
+  const logger = overrides.logger ?? createLogger(config);
   const deps: AppDeps = {
     db: database.db,
     config,
     clock: overrides.clock ?? systemClock,
-    logger: overrides.logger ?? createLogger(config),
+    logger,
     github,
     npm: npmRegistryFromConfig(config),
     signer,
     books: booksLogFor(config, signer),
+    mailer: overrides.mailer ?? createMailer(config, logger),
   };
   return { deps, database, close: () => database.close() };
 }

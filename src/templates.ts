@@ -7,6 +7,16 @@ import Handlebars from "handlebars";
 export const TEMPLATES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "../templates");
 
 const engine = Handlebars.create();
+
+/**
+ * `{{invalid form "email" "member-email"}}` on an input: marks it invalid and points it at its
+ * message (`member-email-error`, written by the `field-error` partial) when the form refused it.
+ */
+engine.registerHelper("invalid", (form: { fieldErrors?: Record<string, string> } | undefined, name: string, id: string) =>
+  form?.fieldErrors?.[name]
+    ? new Handlebars.SafeString(` aria-invalid="true" aria-describedby="${Handlebars.escapeExpression(id)}-error"`)
+    : "",
+);
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 let partialsRegistered = false;
 

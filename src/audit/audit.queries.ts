@@ -5,14 +5,22 @@ import { auditLog, users } from "../db/schema.js";
 export interface AuditQuery {
   entityType?: string | undefined;
   entityId?: string | undefined;
+  action?: string | undefined;
   before?: number | undefined;
   limit: number;
+}
+
+/** The actions recorded so far, for a filter's choices. */
+export async function auditActions(db: Db): Promise<string[]> {
+  const rows = await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action);
+  return rows.map((r) => r.action);
 }
 
 export async function listAudit(db: Db, q: AuditQuery) {
   const conditions = [
     q.entityType ? eq(auditLog.entityType, q.entityType) : undefined,
     q.entityId ? eq(auditLog.entityId, q.entityId) : undefined,
+    q.action ? eq(auditLog.action, q.action) : undefined,
     q.before ? lt(auditLog.id, q.before) : undefined,
   ];
   const rows = await db

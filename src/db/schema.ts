@@ -39,9 +39,11 @@ export const users = pgTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash"),
     isTreasurer: flag("is_treasurer").notNull().default(false),
+    /** The GitHub login linked by signing in with GitHub, lower-cased. */
+    githubLogin: text("github_login"),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+  (t) => [uniqueIndex("users_email_unique").on(t.email), uniqueIndex("users_github_login_unique").on(t.githubLogin)],
 );
 
 export const apiTokens = pgTable(
@@ -82,6 +84,22 @@ export const webSessions = pgTable(
     expiresAt: text("expires_at").notNull(),
   },
   (t) => [index("web_sessions_user").on(t.userId)],
+);
+
+/**
+ * One-time notices of the web pages (POST/redirect/GET): kept here, keyed by the SHA-256 of a random
+ * cookie value, and deleted when the next page shows them.
+ */
+export const webNotices = pgTable(
+  "web_notices",
+  {
+    idHash: text("id_hash").primaryKey(),
+    /** JSON: the kind (`success` or `error`), the message, field errors and what was typed. */
+    payload: text("payload").notNull(),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+  },
+  (t) => [index("web_notices_expiry").on(t.expiresAt)],
 );
 
 export const organizations = pgTable(
@@ -224,6 +242,34 @@ export const memberships = pgTable(
     primaryKey({ columns: [t.organizationId, t.userId] }),
     index("memberships_user").on(t.userId),
     check("memberships_role_check", sql`${t.role} in ('owner','member')`),
+  ],
+);
+
+/** An invitation to join an organization, accepted by whoever holds its link (sent to `email`). */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    email: text("email").notNull(),
+    role: text("role", { enum: MEMBER_ROLES }).notNull(),
+    /** SHA-256 of the secret in the invitation's link, hex. */
+    tokenHash: text("token_hash").notNull(),
+    invitedByUserId: integer("invited_by_user_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+    expiresAt: text("expires_at").notNull(),
+    acceptedAt: text("accepted_at"),
+    acceptedByUserId: integer("accepted_by_user_id").references(() => users.id),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("invitations_token_hash_unique").on(t.tokenHash),
+    index("invitations_org").on(t.organizationId),
+    check("invitations_role_check", sql`${t.role} in ('owner','member')`),
   ],
 );
 

@@ -9,6 +9,10 @@ export function isPayable(status: InvoiceStatus): boolean {
   return (PAYABLE_STATUSES as readonly InvoiceStatus[]).includes(status);
 }
 
+/** Overdue: still payable after its due date (`today` is an ISO date). */
+export const isOverdue = (invoice: { status: InvoiceStatus; dueOn: string | null }, today: string): boolean =>
+  isPayable(invoice.status) && invoice.dueOn !== null && invoice.dueOn < today;
+
 /**
  * What is still owed: nothing on a held or void invoice, else the total less payments and credits.
  * Credits exist only on void invoices, so a caller without them may leave them out.

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
 import { creditNotes, invoiceLines, invoices, memberships, organizations, payments, refunds, works } from "../db/schema.js";
@@ -6,7 +6,7 @@ import { AppError } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
 import type { Actor } from "../shared/actor.js";
 import type { InvoiceStatus } from "./vocabulary.js";
-import { outstandingOf } from "./invoice-rules.js";
+import { outstandingOf, PAYABLE_STATUSES } from "./invoice-rules.js";
 
 export type Invoice = typeof invoices.$inferSelect;
 
@@ -79,6 +79,13 @@ export async function outstandingMinor(db: Db, invoice: Invoice): Promise<number
   return outstandingOf(invoice, await paidMinor(db, invoice.id), await creditedMinor(db, invoice.id));
 }
 
+/** Invoice numbers (or null while held) of the given ids. */
+export async function invoiceNumbersOf(db: Db, ids: number[]): Promise<Map<number, string | null>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.select({ id: invoices.id, number: invoices.number }).from(invoices).where(inArray(invoices.id, ids));
+  return new Map(rows.map((r) => [r.id, r.number]));
+}
+
 export interface SellerDetails {
   name: string;
   country: string;
@@ -149,10 +156,22 @@ function paymentInstructions(invoice: Invoice, paidMinor: number, creditedMinor:
 
 export interface InvoiceFilter {
   status?: InvoiceStatus | undefined;
+  /** Any of these statuses (with `status`, both must hold). */
+  statuses?: readonly InvoiceStatus[] | undefined;
+  /** Part of the number or of the organization's name, case-insensitive. */
+  search?: string | undefined;
+  /** Only invoices still payable after their due date, as of this ISO date. */
+  overdueOn?: string | undefined;
   month?: string | undefined;
   organizationId?: number | undefined;
   limit: number;
   offset: number;
+}
+
+/** `like` on both engines, case-insensitive, the pattern's own `%`, `_` and `\` escaped. */
+function searchCondition(text: string): SQL | undefined {
+  const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return or(sql`lower(${invoices.number}) like ${pattern} escape '\\'`, sql`lower(${organizations.name}) like ${pattern} escape '\\'`);
 }
 
 export async function listInvoices(db: Db, actor: Actor, f: InvoiceFilter) {
@@ -160,6 +179,9 @@ export async function listInvoices(db: Db, actor: Actor, f: InvoiceFilter) {
     f.status ? eq(invoices.status, f.status) : undefined,
     f.month ? eq(invoices.month, f.month) : undefined,
     f.organizationId ? eq(invoices.organizationId, f.organizationId) : undefined,
+    f.statuses?.length ? inArray(invoices.status, [...f.statuses]) : undefined,
+    f.search ? searchCondition(f.search) : undefined,
+    f.overdueOn ? and(inArray(invoices.status, [...PAYABLE_STATUSES]), lt(invoices.dueOn, f.overdueOn)) : undefined,
   ];
   if (!actor.isTreasurer) {
     conditions.push(
@@ -170,7 +192,11 @@ export async function listInvoices(db: Db, actor: Actor, f: InvoiceFilter) {
     );
   }
   const where = and(...conditions);
-  const [counted] = await db.select({ n: count() }).from(invoices).where(where);
+  const [counted] = await db
+    .select({ n: count() })
+    .from(invoices)
+    .innerJoin(organizations, eq(organizations.id, invoices.organizationId))
+    .where(where);
   const rows = await db
     .select({
       invoice: invoices,

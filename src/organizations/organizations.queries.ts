@@ -178,6 +178,24 @@ export async function organizationIdForLogin(db: Db, login: string): Promise<num
   return row?.id;
 }
 
+/** Every evidence a cooperative submitted, newest first (the first one and each resubmission). */
+export async function evidenceHistory(db: Db, organizationId: number) {
+  const rows = await db
+    .select()
+    .from(cooperativeEvidence)
+    .where(eq(cooperativeEvidence.organizationId, organizationId))
+    .orderBy(desc(cooperativeEvidence.id));
+  return rows.map((e) => ({
+    id: e.id,
+    jurisdiction: e.jurisdiction,
+    registryNumber: e.registryNumber,
+    bylawsUrl: e.bylawsUrl,
+    workerOwnerCount: e.workerOwnerCount,
+    distributesAllSurplus: e.distributesAllSurplus,
+    submittedAt: e.createdAt,
+  }));
+}
+
 export async function verificationQueue(db: Db): Promise<Organization[]> {
   return db
     .select()

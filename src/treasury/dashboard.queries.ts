@@ -85,6 +85,13 @@ export function flowsChart(flows: { month: string; invoicedMinor: number; collec
     width,
     height,
     currency,
+    /** The value axis: a line at zero and one at the largest value, labelled. */
+    axis: { zeroY: height - 20, topY: height - 20 - scale(max), topLabel: moneyJson(max === 1 ? 0 : max, currency).formatted },
+    rows: flows.map((f) => ({
+      month: f.month,
+      invoiced: moneyJson(f.invoicedMinor, currency).formatted,
+      collected: moneyJson(f.collectedMinor, currency).formatted,
+    })),
     bars: flows.map((f, i) => {
       const x = i * slot + 6;
       const hi = scale(f.invoicedMinor);

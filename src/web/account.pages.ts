@@ -4,22 +4,23 @@ import { rateLimit } from "express-rate-limit";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import { rateLimitStore } from "../http/rate-limit-store.js";
-import { findUserByEmail } from "../accounts/create-user.js";
+import { findUserByEmail, getUser } from "../accounts/create-user.js";
 import { verifyPassword } from "../accounts/passwords.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "../accounts/tokens.js";
 import { createWebSession, destroyWebSession, SESSION_COOKIE, SESSION_DAYS } from "./sessions.js";
 import { emptyForm, formBody, formFromError, textField, type FormState } from "./forms.js";
 import { redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireSignedIn } from "./guards.js";
+import { landingFor, safeNext } from "./landing.js";
+import { registerGitHubSignIn } from "./github-sign-in.pages.js";
 
 // A stored hash to compare against when the email is unknown, so both paths take the same time.
 const DUMMY_HASH = "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-const safeNext = (next: unknown) => (typeof next === "string" && /^\/(?!\/)[\w\-/.?=&%]*$/.test(next) ? next : "/");
-
 export function registerAccountPages(app: Router, deps: AppDeps): void {
   registerSignInPages(app, deps);
   registerTokenPages(app, deps);
+  registerGitHubSignIn(app, deps);
 }
 
 function registerSignInPages(app: Router, deps: AppDeps): void {
@@ -27,7 +28,13 @@ function registerSignInPages(app: Router, deps: AppDeps): void {
   const secure = (config.PUBLIC_URL ?? "").startsWith("https:");
 
   app.get("/login", (req, res) => {
-    renderPage(req, res, "login", { form: emptyForm(), next: safeNext(req.query.next) }, { title: "Sign in" });
+    renderPage(
+      req,
+      res,
+      "login",
+      { form: emptyForm(), next: safeNext(req.query.next), github: Boolean(config.GITHUB_CLIENT_ID && config.GITHUB_CLIENT_SECRET) },
+      { title: "Sign in" },
+    );
   });
 
   // Password guessing is slowed per client address; a successful sign-in does not count. The counts
@@ -50,12 +57,14 @@ function registerSignInPages(app: Router, deps: AppDeps): void {
     const ok = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.passwordHash || !ok) {
       const form = { ...emptyForm({ email: body.email }), summary: "The email or password is not right." };
-      renderPage(req, res, "login", { form, next: safeNext(body.next) }, { title: "Sign in", status: 401 });
+      const github = Boolean(config.GITHUB_CLIENT_ID && config.GITHUB_CLIENT_SECRET);
+      renderPage(req, res, "login", { form, next: safeNext(body.next), github }, { title: "Sign in", status: 401 });
       return;
     }
     const secret = await createWebSession(db, user.id, clock);
     res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: SESSION_DAYS * 86_400_000 });
-    res.redirect(303, safeNext(body.next));
+    const next = safeNext(body.next);
+    res.redirect(303, next === "/" ? await landingFor(db, user) : next);
   });
 
   app.post("/logout", async (req, res) => {
@@ -66,12 +75,14 @@ function registerSignInPages(app: Router, deps: AppDeps): void {
 }
 
 function registerTokenPages(app: Router, deps: AppDeps): void {
-  const { db, clock } = deps;
+  const { db, clock, config } = deps;
 
   const tokensPage = async (req: Request, res: Response, view: { created: unknown; form: FormState }, status = 200) => {
     const user = requireSignedIn(req);
     const tokens = (await listApiTokens(db, user.id)).map((t) => ({ ...t, active: !t.revokedAt }));
-    renderPage(req, res, "tokens", { tokens, ...view }, { title: "API tokens", status });
+    const me = await getUser(db, user.id);
+    const github = { enabled: Boolean(config.GITHUB_CLIENT_ID && config.GITHUB_CLIENT_SECRET), login: me?.githubLogin ?? null };
+    renderPage(req, res, "tokens", { tokens, github, ...view }, { title: "API tokens", status });
   };
 
   app.get("/tokens", (req, res) => tokensPage(req, res, { created: null, form: emptyForm() }));
@@ -98,6 +109,6 @@ function registerTokenPages(app: Router, deps: AppDeps): void {
     const user = requireSignedIn(req);
     const id = idParam(req.params.id, "Token was not found.");
     await revokeApiToken(db, { userId: user.id, tokenId: id, actorUserId: user.id }, { clock });
-    redirectWithNotice(res, "/tokens", "The token was revoked.");
+    await redirectWithNotice(res, "/tokens", "The token was revoked.");
   });
 }

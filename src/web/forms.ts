@@ -5,6 +5,8 @@ import { AppError, type FieldError } from "../shared/errors.js";
 import { fieldErrors } from "../http/route.js";
 import type { Money } from "../shared/money.js";
 import { moneyInputSchema } from "../shared/schemas.js";
+import type { Response } from "express";
+import { noticeOf } from "./notices.js";
 
 export interface FormState {
   values: Record<string, unknown>;
@@ -45,6 +47,18 @@ export function formFromError(values: Record<string, unknown>, err: unknown): Fo
     byField[key || "form"] ??= e.message;
   }
   return { values: lenient({ ...values }), errors, fieldErrors: lenient(byField), summary: err.message };
+}
+
+/**
+ * The state of form `name` after a redirect: when the notice says that form was refused, what was
+ * typed and the fields at fault (the layout shows the summary); else an empty form with `defaults`.
+ */
+export function formFromNotice(res: Response, name: string, defaults: Record<string, unknown> = {}): FormState {
+  const notice = noticeOf(res);
+  if (notice?.kind !== "error" || notice.form !== name) return emptyForm(defaults);
+  const byField: Record<string, string> = {};
+  for (const e of notice.errors ?? []) byField[e.path.split("/")[0] ?? "form"] ??= e.message;
+  return { values: lenient({ ...defaults, ...notice.values }), errors: [], fieldErrors: lenient(byField), summary: null };
 }
 
 export function parseForm<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {

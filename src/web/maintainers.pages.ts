@@ -9,7 +9,7 @@ import { discoverForks } from "../works/discover-forks.js";
 import { baseUrlOf } from "../works/works.routes.js";
 import { listOrganizationsFor } from "../organizations/organizations.queries.js";
 import { emptyForm, formBody, formFromError, optionalText, parseForm, textField, type FormState } from "./forms.js";
-import { redirectWithNotice, renderPage } from "./render.js";
+import { redirectWithError, redirectWithNotice, renderPage } from "./render.js";
 import { requireSignedIn, requireWorkMaintainer } from "./guards.js";
 
 const registerForm = z.object({
@@ -68,7 +68,7 @@ function registerWorkForm(app: Router, deps: AppDeps): void {
         ...(f.githubToken ? { githubToken: f.githubToken } : {}),
       });
       const result = await registerWork(db, input, user, { clock, github, githubApiUrl: config.GITHUB_API_URL, npm: deps.npm });
-      redirectWithNotice(res, `/works/${result.work.slug}`, registeredNotice(result));
+      await redirectWithNotice(res, `/works/${result.work.slug}`, registeredNotice(result));
     } catch (err) {
       await formPage(req, res, formFromError(values, err), err instanceof AppError ? err.status : 500);
     }
@@ -82,7 +82,12 @@ function registerWorkActions(app: Router, deps: AppDeps): void {
     const { user, work } = await requireWorkMaintainer(db, req);
     const token = textField(req, "githubToken");
     if (!token) {
-      redirectWithNotice(res, `/works/${work.slug}`, "Give a GitHub token with write access to open the pull request.");
+      await redirectWithError(
+        res,
+        `/works/${work.slug}`,
+        "Give a GitHub token with write access to open the pull request.",
+        "pull-request",
+      );
       return;
     }
     try {
@@ -92,14 +97,14 @@ function registerWorkActions(app: Router, deps: AppDeps): void {
         { githubToken: token, actor: user, workUrl: `${baseUrlOf(req, config.PUBLIC_URL)}/works/${work.slug}` },
         { clock, github },
       );
-      redirectWithNotice(
+      await redirectWithNotice(
         res,
         `/works/${work.slug}`,
         `${created ? "Opened" : "Already open"}: pull request #${pullRequest.number} (${pullRequest.htmlUrl}).`,
       );
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      redirectWithNotice(res, `/works/${work.slug}`, `The pull request could not be opened: ${err.message}`);
+      await redirectWithError(res, `/works/${work.slug}`, `The pull request could not be opened: ${err.message}`, "pull-request");
     }
   });
 
@@ -107,14 +112,14 @@ function registerWorkActions(app: Router, deps: AppDeps): void {
     const { work } = await requireWorkMaintainer(db, req);
     try {
       const result = await discoverForks(db, work, { clock, github });
-      redirectWithNotice(
+      await redirectWithNotice(
         res,
         `/works/${work.slug}`,
         `${result.forks.length} fork(s) found${result.truncated ? " (the first thousand)" : ""}.`,
       );
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      redirectWithNotice(res, `/works/${work.slug}`, `Forks could not be listed: ${err.message}`);
+      await redirectWithError(res, `/works/${work.slug}`, `Forks could not be listed: ${err.message}`);
     }
   });
 }

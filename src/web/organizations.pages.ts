@@ -1,17 +1,14 @@
 import type { Request, Response, Router } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
-import { MEMBER_ROLES, ORGANIZATION_KINDS } from "../organizations/vocabulary.js";
+import { ORGANIZATION_KINDS } from "../organizations/vocabulary.js";
 import { USAGE_PURPOSES } from "../usage/vocabulary.js";
-import { AppError } from "../shared/errors.js";
 import { isoDateSchema, plainText } from "../shared/schemas.js";
 import { today } from "../shared/clock.js";
 import { createOrganization } from "../organizations/create-organization.js";
 import { recordSizeFacts } from "../organizations/record-size-facts.js";
 import { listOrganizationsFor, membershipOf, organizationView } from "../organizations/organizations.queries.js";
-import { addMember } from "../organizations/add-member.js";
 import { submitCooperativeEvidence } from "../organizations/submit-cooperative-evidence.js";
-import { findUserByEmail } from "../accounts/create-user.js";
 import { listUsages } from "../usage/usage.queries.js";
 import { listInvoices, invoiceView, requireInvoiceAccess } from "../invoices/invoices.queries.js";
 import { invoiceUblFor, renderInvoiceHtml } from "../invoices/render-invoice.js";
@@ -20,7 +17,14 @@ import { sellerOf } from "../billing/billing.routes.js";
 import { listGrants } from "../grants/grants.queries.js";
 import { usagesFromCheck } from "../checks/save-check.js";
 import { cooperativeEvidenceBody } from "../organizations/organizations.schemas.js";
-import { emptyForm, formBody, formFromError, moneyFromForm, optionalText, parseForm, type FormState } from "./forms.js";
+import { emptyForm, formBody, formFromError, formFromNotice, moneyFromForm, optionalText, parseForm, type FormState } from "./forms.js";
+import { registerInvitationPages } from "./invitations.pages.js";
+import { openInvitations } from "../organizations/invitations.js";
+import { endUsage } from "../usage/declare-usage.js";
+import { isOverdue } from "../invoices/invoice-rules.js";
+import { moneyJson } from "../shared/money.js";
+import { isoNow } from "../shared/clock.js";
+import { readableDate } from "./format.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireOrganizationMember, requireSignedIn } from "./guards.js";
 
@@ -74,7 +78,7 @@ function evidenceFromForm(v: Record<string, unknown>) {
 /** "worker_cooperative" reads "worker cooperative". */
 const kindLabel = (kind: string): string => kind.replace("_", " ");
 
-type OrgPage = (req: Request, res: Response, factsForm: FormState, status?: number, memberForm?: FormState) => Promise<void>;
+type OrgPage = (req: Request, res: Response, factsForm: FormState, status?: number) => Promise<void>;
 
 export function registerOrganizationPages(app: Router, deps: AppDeps): void {
   registerOrganizationList(app, deps);
@@ -83,6 +87,7 @@ export function registerOrganizationPages(app: Router, deps: AppDeps): void {
   registerOrganizationForms(app, deps, orgPage);
   registerOrganizationActions(app, deps);
   registerInvoicePages(app, deps);
+  registerInvitationPages(app, deps);
 }
 
 function registerOrganizationList(app: Router, deps: AppDeps): void {
@@ -115,31 +120,69 @@ function registerOrganizationList(app: Router, deps: AppDeps): void {
         { name: f.name, kind: f.kind, country: f.country, githubLogins: logins, cooperative, ownerUserId: user.id },
         { clock },
       );
-      redirectWithNotice(res, `/organizations/${org.id}`, `${org.name} was created.`);
+      await redirectWithNotice(res, `/organizations/${org.id}`, `${org.name} was created.`);
     } catch (err) {
       await listPage(req, res, formFromError(values, err), 422);
     }
   });
 }
 
-/** The organization's page, with the size-facts and member forms as given (re-rendered with errors). */
+/** What the organization owes now: outstanding and overdue totals per currency, and its invoices. */
+async function owedView(deps: AppDeps, user: { id: number; isTreasurer: boolean }, orgId: number, day: string) {
+  const list = await listInvoices(deps.db, user, { organizationId: orgId, limit: 100, offset: 0 });
+  const seller = sellerOf(deps.config);
+  const invoices = list.invoices.map((i) => ({
+    ...i,
+    ref: i.number ?? String(i.id),
+    overdue: isOverdue(i, day),
+    dueOnText: readableDate(i.dueOn),
+  }));
+  const sums = new Map<string, { outstanding: number; overdue: number; count: number; overdueCount: number }>();
+  for (const i of invoices) {
+    if (i.outstanding.amountMinor <= 0) continue;
+    const s = sums.get(i.outstanding.currency) ?? { outstanding: 0, overdue: 0, count: 0, overdueCount: 0 };
+    s.outstanding += i.outstanding.amountMinor;
+    s.count += 1;
+    if (i.overdue) {
+      s.overdue += i.outstanding.amountMinor;
+      s.overdueCount += 1;
+    }
+    sums.set(i.outstanding.currency, s);
+  }
+  const owed = [...sums].map(([currency, s]) => ({
+    outstanding: moneyJson(s.outstanding, currency).formatted,
+    overdue: moneyJson(s.overdue, currency).formatted,
+    count: s.count,
+    overdueCount: s.overdueCount,
+  }));
+  return { invoices, owed, payTo: { name: seller.name, iban: seller.iban || null } };
+}
+
+/** The organization's page, with the size-facts form as given (re-rendered with errors). */
 function organizationPage(deps: AppDeps): OrgPage {
   const { db, clock } = deps;
-  return async (req, res, factsFormState, status = 200, memberFormState = emptyForm({ role: "member" })) => {
+  return async (req, res, factsFormState, status = 200) => {
     const { user, org } = await requireOrganizationMember(db, req);
-    const view = await organizationView(db, org, today(clock));
+    const day = today(clock);
+    const view = await organizationView(db, org, day);
     const canManage = user.isTreasurer || (await membershipOf(db, org.id, user.id)) === "owner";
+    const usages = (await listUsages(db, org)).map((u) => ({ ...u, open: u.endedOn === null }));
     renderPage(
       req,
       res,
       "organization",
       {
         org: { ...view, kindLabel: kindLabel(view.kind), isCooperative: view.kind === "worker_cooperative" },
-        usages: await listUsages(db, org),
-        invoices: (await listInvoices(db, user, { organizationId: org.id, limit: 100, offset: 0 })).invoices,
+        usages,
+        ...(await owedView(deps, user, org.id, day)),
         grants: await listGrants(db, org.id),
         factsForm: factsFormState,
-        memberForm: memberFormState,
+        inviteForm: formFromNotice(res, "invite", { role: "member" }),
+        endForm: formFromNotice(res, "end-usage", { endedOn: day }),
+        invitations: canManage
+          ? (await openInvitations(db, org.id, isoNow(clock))).map((i) => ({ ...i, expiresOn: readableDate(i.expiresAt) }))
+          : [],
+        today: day,
         purposes: USAGE_PURPOSES,
         canManage,
         canResubmit: view.kind === "worker_cooperative" && view.verificationStatus === "rejected" && canManage,
@@ -170,32 +213,9 @@ function registerOrganizationForms(app: Router, deps: AppDeps, orgPage: OrgPage)
         },
         { clock },
       );
-      redirectWithNotice(res, `/organizations/${org.id}`, "The size facts were recorded.");
+      await redirectWithNotice(res, `/organizations/${org.id}`, "The size facts were recorded.");
     } catch (err) {
       await orgPage(req, res, formFromError(values, err), 422);
-    }
-  });
-
-  app.post("/organizations/:id/members", async (req, res) => {
-    const { user, org } = await requireOrganizationMember(db, req, "owner");
-    const values = formBody(req);
-    try {
-      const f = parseForm(z.object({ email: z.string().trim().min(1, "is required").max(254), role: z.enum(MEMBER_ROLES) }), values);
-      const member = await findUserByEmail(db, f.email);
-      if (!member)
-        throw new AppError("validation_failed", "Please correct the fields marked below.", {
-          errors: [{ path: "/email", message: "has no account here; a treasurer creates accounts" }],
-        });
-      await addMember(db, { organizationId: org.id, userId: member.id, role: f.role, actorUserId: user.id }, { clock });
-      redirectWithNotice(res, `/organizations/${org.id}`, `${member.name} was added as ${f.role}.`);
-    } catch (err) {
-      await orgPage(
-        req,
-        res,
-        emptyForm({ effectiveOn: today(clock), currency: "EUR" }),
-        err instanceof AppError ? err.status : 500,
-        formFromError(values, err),
-      );
     }
   });
 }
@@ -205,13 +225,24 @@ function registerOrganizationActions(app: Router, deps: AppDeps): void {
 
   app.post("/organizations/:id/cooperative-evidence", async (req, res) => {
     const { user, org } = await requireOrganizationMember(db, req, "owner");
-    await attempt(res, `/organizations/${org.id}`, "The evidence was not submitted", async () => {
+    await attempt(req, res, { backTo: `/organizations/${org.id}`, prefix: "The evidence was not submitted" }, async () => {
       await submitCooperativeEvidence(db, org, { ...evidenceFromForm(formBody(req)), actorUserId: user.id }, { clock });
-      redirectWithNotice(
+      await redirectWithNotice(
         res,
         `/organizations/${org.id}`,
         "The new evidence was submitted; the cooperative is back in the verification queue.",
       );
+    });
+  });
+
+  app.post("/organizations/:id/usages/:usageId/end", async (req, res) => {
+    const { user, org } = await requireOrganizationMember(db, req);
+    const back = `/organizations/${org.id}#usages`;
+    await attempt(req, res, { backTo: back, prefix: "The usage was not ended", form: "end-usage" }, async () => {
+      const f = parseForm(z.object({ endedOn: isoDateSchema }), formBody(req));
+      const usageId = idParam(req.params.usageId, "Usage was not found.");
+      await endUsage(db, org, { usageId, endedOn: f.endedOn, actorUserId: user.id }, { clock });
+      await redirectWithNotice(res, back, `The usage ends on ${readableDate(f.endedOn)}.`);
     });
   });
 
@@ -220,7 +251,7 @@ function registerOrganizationActions(app: Router, deps: AppDeps): void {
     const f = parseForm(z.object({ purpose: z.enum(USAGE_PURPOSES), startedOn: isoDateSchema }), formBody(req));
     const checkId = idParam(req.params.checkId, "Check was not found.");
     const result = await usagesFromCheck(db, org, { checkId, purpose: f.purpose, startedOn: f.startedOn, actorUserId: user.id }, { clock });
-    redirectWithNotice(
+    await redirectWithNotice(
       res,
       `/organizations/${org.id}`,
       `${result.created.length} usage(s) declared${result.alreadyDeclared ? `; ${result.alreadyDeclared} already declared` : ""}.`,

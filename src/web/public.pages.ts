@@ -1,3 +1,4 @@
+import { divideRoundHalfUp, moneyJson } from "../shared/money.js";
 import type { Request, RequestHandler, Router } from "express";
 import multer from "multer";
 import { z } from "zod";
@@ -84,7 +85,12 @@ function reportView(report: CheckReportView, organizationName: string | null) {
   return {
     ...report,
     organizationName,
-    undeclared: report.matches.filter((m) => (m.obligation === "fee" || m.obligation === "held") && !m.declaredUsage).length,
+    // Usages are declared per work (one fee per work, whatever its versions): count works, not packages.
+    undeclared: new Set(report.matches.filter((m) => m.declaredUsage === false).map((m) => m.work.slug)).size,
+    monthlyFee: report.totals.annualFee
+      ? moneyJson(Number(divideRoundHalfUp(BigInt(report.totals.annualFee.amountMinor), 12n)), report.totals.annualFee.currency)
+      : null,
+    nothingOwed: organizationName !== null && (!report.totals.annualFee || report.totals.annualFee.amountMinor === 0),
     matches: report.matches.map((m) => ({
       ...m,
       alternative: m.licenseChoice === "non_ppl_alternative",

@@ -2,6 +2,7 @@
 import type { Request, Response } from "express";
 import { render } from "../templates.js";
 import { AppError } from "../shared/errors.js";
+import { keepNotice, noticeOf } from "./notices.js";
 
 export interface PageOptions {
   title: string;
@@ -16,7 +17,7 @@ export function renderPage(req: Request, res: Response, page: string, view: obje
     body,
     user: req.auth ?? null,
     csrfToken: csrfTokenOf(req),
-    notice: options.notice ?? (typeof req.query.notice === "string" ? req.query.notice.slice(0, 300) : null),
+    notice: options.notice ? { kind: "success", message: options.notice, isError: false } : noticeView(res),
   });
   res
     .status(options.status ?? 200)
@@ -33,23 +34,52 @@ function csrfTokenOf(req: Request): string {
   return token;
 }
 
-/** Redirect after a successful form post (POST/redirect/GET), with a one-line notice. */
-export function redirectWithNotice(res: Response, path: string, notice: string): void {
-  const url = new URL(path, "http://x");
-  url.searchParams.set("notice", notice);
-  res.redirect(303, url.pathname + url.search);
+function noticeView(res: Response) {
+  const notice = noticeOf(res);
+  return notice ? { ...notice, isError: notice.kind === "error", errors: notice.errors ?? [] } : null;
+}
+
+/** Redirect after a successful form post (POST/redirect/GET), with a one-time notice kept server-side. */
+export async function redirectWithNotice(res: Response, path: string, message: string): Promise<void> {
+  await keepNotice(res, { kind: "success", message });
+  res.redirect(303, path);
+}
+
+/** Redirect after a refused action that has no fields to mark: the page shows an error summary. */
+export async function redirectWithError(res: Response, path: string, message: string, form?: string): Promise<void> {
+  await keepNotice(res, { kind: "error", message, form, errors: form ? [{ path: "githubToken", message: "was refused" }] : [] });
+  res.redirect(303, path);
 }
 
 /**
- * A refused form action (an overpayment, a decided cooperative …) shown as a notice on the page
- * the user came from, with the fields at fault; anything else is a real error and goes on.
+ * A refused form action (an overpayment, a decided cooperative …) shown on the page the user came from
+ * as an error summary, with the fields at fault and what was typed (read back by `formFromNotice`);
+ * anything else is a real error and goes on.
  */
-export async function attempt(res: Response, backTo: string, prefix: string, action: () => void | Promise<void>): Promise<void> {
+export async function attempt(
+  req: Request,
+  res: Response,
+  to: { backTo: string; prefix: string; form?: string },
+  action: () => void | Promise<void>,
+): Promise<void> {
   try {
     await action();
   } catch (err) {
     if (!(err instanceof AppError) || err.status >= 500) throw err;
-    const details = err.errors?.map((e) => `${e.path.replace(/^\//, "") || "form"} ${e.message}`).join("; ");
-    redirectWithNotice(res, backTo, `${prefix}: ${err.message}${details ? ` (${details})` : ""}`);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const values = Object.fromEntries(
+      Object.entries(body).filter(([k, v]) => !/^_csrf$|password|token|secret/i.test(k) && typeof v === "string" && v.length <= 2000) as [
+        string,
+        string,
+      ][],
+    );
+    await keepNotice(res, {
+      kind: "error",
+      message: `${to.prefix}: ${err.message}`,
+      form: to.form,
+      errors: (err.errors ?? []).map((e) => ({ path: e.path.replace(/^\//, "") || "form", message: e.message })),
+      values,
+    });
+    res.redirect(303, to.backTo);
   }
 }

@@ -1,50 +1,61 @@
+// The treasury: the dashboard, cooperatives decided on their evidence, billing runs, accounts and the
+// audit log. The invoices have their own pages (treasury-invoices.pages.ts).
 import type { Request, Router } from "express";
-import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { today } from "../shared/clock.js";
-import { INVOICE_STATUSES } from "../invoices/vocabulary.js";
-import { isoDateSchema, monthSchema } from "../shared/schemas.js";
-import { verificationQueue } from "../organizations/organizations.queries.js";
+import { AppError } from "../shared/errors.js";
+import { monthSchema } from "../shared/schemas.js";
+import { evidenceHistory, getOrganizationRow, organizationView, verificationQueue } from "../organizations/organizations.queries.js";
+import { registryLink } from "../organizations/registries.js";
 import { decideVerification } from "../organizations/decide-verification.js";
 import { reviewSizeFacts, sizeFactsAwaitingReview } from "../organizations/review-size-facts.js";
 import { SIZE_FACT_REVIEW_DECISIONS } from "../organizations/vocabulary.js";
 import { settleHeldInvoices } from "../billing/settle-held-invoices.js";
 import { invoicingDeps } from "../billing/billing.routes.js";
 import { listBillingRuns, runBilling } from "../billing/run-billing.js";
-import { listInvoices, requireInvoiceAccess } from "../invoices/invoices.queries.js";
-import { isPayable } from "../invoices/invoice-rules.js";
-import { recordPayment } from "../payments/record-payment.js";
-import { voidInvoice } from "../invoices/void-invoice.js";
-import { listAudit } from "../audit/audit.queries.js";
+import { invoiceNumbersOf, listInvoices } from "../invoices/invoices.queries.js";
+import { auditActions, listAudit } from "../audit/audit.queries.js";
 import { feeScheduleOn } from "../fees/fee-schedules.queries.js";
 import { addMonths } from "../fees/compute-fees.js";
 import { flowsChart, fundBalances, monthlyFlows, receivablesByAge } from "../treasury/dashboard.queries.js";
-import { formBody, moneyFromForm, parseForm } from "./forms.js";
+import { formBody, formFromNotice, parseForm } from "./forms.js";
 import { createUserBody } from "../accounts/accounts.schemas.js";
 import { createUser } from "../accounts/create-user.js";
 import { hashPassword } from "../accounts/passwords.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireTreasurer } from "./guards.js";
+import { registerTreasuryInvoicePages } from "./treasury-invoices.pages.js";
+import { readableInstant } from "./format.js";
+import { notifyDeps } from "./notify.js";
+import { notifyCooperativeDecision, notifyInvoicesIssued } from "../mail/notifications.js";
+import type { Db } from "../db/client.js";
 
-const paymentForm = z.object({
-  amount: z.string().trim().min(1, "is required"),
-  paidOn: isoDateSchema,
-  reference: z.string().trim().min(1, "is required").max(200),
-  idempotencyKey: z.string().min(8).max(200),
-});
+const AUDIT_PAGE = 50;
 
 export function registerTreasuryPages(app: Router, deps: AppDeps): void {
   registerDashboard(app, deps);
+  registerCooperativePages(app, deps);
   registerTreasuryActions(app, deps);
-  registerInvoiceActions(app, deps);
+  registerAuditPage(app, deps);
+  registerTreasuryInvoicePages(app, deps);
 }
 
-/** The invoice list's filter from the query string; a value that is not one is no filter. */
-const dashboardFilter = (req: Request) =>
-  z
-    .object({ status: z.enum(INVOICE_STATUSES).optional().catch(undefined), month: monthSchema.optional().catch(undefined) })
-    .parse({ status: req.query.status || undefined, month: req.query.month || undefined });
+/** Audit entries for a page: readable times, and invoices by number with a link. */
+async function auditView(db: Db, entries: Awaited<ReturnType<typeof listAudit>>) {
+  const invoiceIds = entries.filter((a) => a.entityType === "invoice").map((a) => Number(a.entityId));
+  const numbers = await invoiceNumbersOf(db, invoiceIds.filter(Number.isSafeInteger));
+  return entries.map((a) => {
+    const invoiceRef = a.entityType === "invoice" ? (numbers.get(Number(a.entityId)) ?? a.entityId) : null;
+    const subject =
+      a.entityType === "invoice"
+        ? { text: `invoice ${invoiceRef}`, href: `/treasury/invoices/${invoiceRef}` }
+        : a.entityType === "organization"
+          ? { text: `organization ${a.entityId}`, href: `/organizations/${a.entityId}` }
+          : { text: `${a.entityType} ${a.entityId}`, href: null };
+    return { id: a.id, atText: readableInstant(a.at), at: a.at, actorEmail: a.actor?.email ?? "system", action: a.action, subject };
+  });
+}
 
 function registerDashboard(app: Router, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -52,9 +63,11 @@ function registerDashboard(app: Router, deps: AppDeps): void {
   app.get("/treasury", async (req, res) => {
     requireTreasurer(req);
     const day = today(clock);
-    const q = dashboardFilter(req);
     const currency = (await feeScheduleOn(db, day)).currency;
-    const invoices = await listInvoices(db, { id: 0, isTreasurer: true }, { status: q.status, month: q.month, limit: 100, offset: 0 });
+    const overdue = await listInvoices(db, { id: 0, isTreasurer: true }, { overdueOn: day, limit: 1, offset: 0 });
+    const queue = await Promise.all(
+      (await verificationQueue(db)).map(async (o) => ({ ...o, evidence: (await evidenceHistory(db, o.id))[0] ?? null })),
+    );
     renderPage(
       req,
       res,
@@ -62,67 +75,97 @@ function registerDashboard(app: Router, deps: AppDeps): void {
       {
         balances: await fundBalances(db),
         receivables: await receivablesByAge(db, day),
+        overdueCount: overdue.total,
         chart: flowsChart(await monthlyFlows(db, day), currency),
-        queue: await verificationQueue(db),
+        queue,
         factsQueue: await sizeFactsAwaitingReview(db),
-        runs: (await listBillingRuns(db)).reverse().slice(0, 12),
+        runs: (await listBillingRuns(db))
+          .reverse()
+          .slice(0, 12)
+          .map((r) => ({ ...r, startedText: readableInstant(r.startedAt) })),
         lastMonth: addMonths(day.slice(0, 7), -1),
-        invoices: invoices.invoices.map((i) => ({
-          ...i,
-          payable: isPayable(i.status),
-          voidable: i.status === "issued" || i.status === "held",
-          ref: i.number ?? String(i.id),
-          paymentKey: randomUUID(),
-        })),
-        invoiceTotal: invoices.total,
-        statuses: INVOICE_STATUSES.map((s) => ({ value: s, selected: s === q.status })),
-        filterMonth: q.month ?? "",
-        today: day,
-        audit: (await listAudit(db, { limit: 30 })).map((a) => ({ ...a, actorEmail: a.actor?.email ?? "system" })),
+        accountForm: formFromNotice(res, "account"),
+        billingForm: formFromNotice(res, "billing", { month: addMonths(day.slice(0, 7), -1) }),
+        audit: await auditView(db, await listAudit(db, { limit: 10 })),
       },
       { title: "Treasury" },
     );
   });
 }
 
-function registerTreasuryActions(app: Router, deps: AppDeps): void {
+function registerCooperativePages(app: Router, deps: AppDeps): void {
   const { db, clock } = deps;
 
-  app.post("/treasury/verification/:id", async (req, res) => {
+  app.get("/treasury/cooperatives/:id", async (req, res) => {
+    requireTreasurer(req);
+    const org = await getOrganizationRow(db, idParam(req.params.id, "Organization was not found."));
+    if (!org || org.kind !== "worker_cooperative") throw new AppError("not_found", "No such cooperative.");
+    const view = await organizationView(db, org, today(clock));
+    const evidence = (await evidenceHistory(db, org.id)).map((e) => ({
+      ...e,
+      registryLink: registryLink(e.jurisdiction, e.registryNumber),
+      submittedText: readableInstant(e.submittedAt),
+    }));
+    renderPage(
+      req,
+      res,
+      "treasury-cooperative",
+      {
+        org: view,
+        current: evidence[0] ?? null,
+        earlier: evidence.slice(1),
+        decisions: (view.cooperative?.verificationHistory ?? []).map((d) => ({ ...d, decidedText: readableInstant(d.decidedAt) })),
+        pending: view.verificationStatus === "pending",
+        decisionForm: formFromNotice(res, "decision"),
+      },
+      { title: `Verify ${view.name}` },
+    );
+  });
+
+  app.post("/treasury/cooperatives/:id/decision", async (req, res) => {
     const user = requireTreasurer(req);
-    await attempt(res, "/treasury", "Not done", async () => {
+    const id = idParam(req.params.id, "Organization was not found.");
+    const back = `/treasury/cooperatives/${id}`;
+    await attempt(req, res, { backTo: back, prefix: "No decision was recorded", form: "decision" }, async () => {
       const f = parseForm(
-        z.object({ decision: z.enum(["verified", "rejected"]), reason: z.string().trim().min(1, "give a reason").max(2000) }),
+        z.object({
+          decision: z.enum(["verified", "rejected"], { error: "choose verify or reject" }),
+          reason: z.string({ error: "give a reason" }).trim().min(1, "give a reason").max(2000),
+        }),
         formBody(req),
       );
-      const id = idParam(req.params.id, "Organization was not found.");
       // The held invoices are settled inside the decision's transaction, on its handle.
       await decideVerification(
         db,
         { organizationId: id, decision: f.decision, reason: f.reason, actorUserId: user.id },
         { clock, afterDecision: (tx, orgId, d) => settleHeldInvoices(tx, orgId, d, user.id, invoicingDeps(deps)) },
       );
-      redirectWithNotice(res, "/treasury", `The cooperative was ${f.decision}.`);
+      await notifyCooperativeDecision(notifyDeps(deps, req), { organizationId: id, decision: f.decision, reason: f.reason });
+      await redirectWithNotice(res, "/treasury", `The cooperative was ${f.decision}.`);
     });
   });
+}
+
+function registerTreasuryActions(app: Router, deps: AppDeps): void {
+  const { db, clock } = deps;
 
   app.post("/treasury/size-facts/:id/review", async (req, res) => {
     const user = requireTreasurer(req);
-    await attempt(res, "/treasury", "Not done", async () => {
+    await attempt(req, res, { backTo: "/treasury", prefix: "No review was recorded", form: "facts-review" }, async () => {
       const f = parseForm(
         z.object({ decision: z.enum(SIZE_FACT_REVIEW_DECISIONS), reason: z.string().trim().min(1, "give a reason").max(2000) }),
         formBody(req),
       );
       const id = idParam(req.params.id, "Size facts were not found.");
       await reviewSizeFacts(db, { sizeFactId: id, decision: f.decision, reason: f.reason, actorUserId: user.id }, { clock });
-      redirectWithNotice(res, "/treasury", `The size facts were ${f.decision}.`);
+      await redirectWithNotice(res, "/treasury", `The size facts were ${f.decision}.`);
     });
   });
 
   app.post("/treasury/users", async (req, res) => {
     const user = requireTreasurer(req);
     const values = formBody(req);
-    await attempt(res, "/treasury", "Not done", async () => {
+    await attempt(req, res, { backTo: "/treasury", prefix: "No account was created", form: "account" }, async () => {
       const f = parseForm(createUserBody, {
         email: values.email,
         name: values.name,
@@ -130,20 +173,21 @@ function registerTreasuryActions(app: Router, deps: AppDeps): void {
       });
       const passwordHash = f.password ? await hashPassword(f.password) : null;
       const created = await createUser(db, { email: f.email, name: f.name, passwordHash, actorUserId: user.id }, { clock });
-      redirectWithNotice(res, "/treasury", `Account ${created.email} was created.`);
+      await redirectWithNotice(res, "/treasury", `Account ${created.email} was created.`);
     });
   });
 
   app.post("/treasury/billing-runs", async (req, res) => {
     const user = requireTreasurer(req);
-    await attempt(res, "/treasury", "Not done", async () => {
+    await attempt(req, res, { backTo: "/treasury", prefix: "Billing did not run", form: "billing" }, async () => {
       const f = parseForm(z.object({ month: monthSchema }), formBody(req));
       const result = await runBilling(
         db,
         { month: f.month, actorUserId: user.id, catchUpMonths: deps.config.CATCH_UP_MONTHS },
         invoicingDeps(deps),
       );
-      redirectWithNotice(
+      await notifyInvoicesIssued(notifyDeps(deps, req), result.runId);
+      await redirectWithNotice(
         res,
         "/treasury",
         `Billing ${f.month}: ${result.invoicesCreated} new invoice(s), ${result.invoices.length} in the month.`,
@@ -152,31 +196,47 @@ function registerTreasuryActions(app: Router, deps: AppDeps): void {
   });
 }
 
-function registerInvoiceActions(app: Router, deps: AppDeps): void {
-  const { db, clock } = deps;
+/** The audit log's filters from the query string; what does not parse is no filter. */
+const auditFilter = (req: Request) => {
+  const before = Number(req.query.before);
+  const text = (v: unknown) => (typeof v === "string" && v.trim() && v.length <= 100 ? v.trim() : undefined);
+  return {
+    action: text(req.query.action),
+    entityType: text(req.query.subject),
+    before: Number.isSafeInteger(before) && before > 0 ? before : undefined,
+  };
+};
 
-  app.post("/treasury/invoices/:ref/payments", async (req, res) => {
-    const user = requireTreasurer(req);
-    await attempt(res, "/treasury", "Not done", async () => {
-      const invoice = await requireInvoiceAccess(db, user, String(req.params.ref));
-      const f = parseForm(paymentForm, formBody(req));
-      const amount = moneyFromForm(f.amount, invoice.currency);
-      await recordPayment(
-        db,
-        { invoiceId: invoice.id, amount, paidOn: f.paidOn, reference: f.reference, idempotencyKey: f.idempotencyKey, actorUserId: user.id },
-        invoicingDeps(deps),
-      );
-      redirectWithNotice(res, "/treasury", `Payment of ${invoice.currency} ${f.amount} recorded against ${invoice.number}.`);
-    });
-  });
+function registerAuditPage(app: Router, deps: AppDeps): void {
+  const { db } = deps;
 
-  app.post("/treasury/invoices/:ref/void", async (req, res) => {
-    const user = requireTreasurer(req);
-    await attempt(res, "/treasury", "Not done", async () => {
-      const invoice = await requireInvoiceAccess(db, user, String(req.params.ref));
-      const f = parseForm(z.object({ reason: z.string().trim().min(1, "give a reason").max(2000) }), formBody(req));
-      await voidInvoice(db, invoice, { reason: f.reason, actorUserId: user.id }, { clock });
-      redirectWithNotice(res, "/treasury", `Invoice ${invoice.number ?? invoice.id} was voided.`);
-    });
+  app.get("/treasury/audit", async (req, res) => {
+    requireTreasurer(req);
+    const f = auditFilter(req);
+    const entries = await listAudit(db, { ...f, limit: AUDIT_PAGE + 1 });
+    const shown = entries.slice(0, AUDIT_PAGE);
+    const params = new URLSearchParams();
+    if (f.action) params.set("action", f.action);
+    if (f.entityType) params.set("subject", f.entityType);
+    const last = shown[shown.length - 1];
+    if (last) params.set("before", String(last.id));
+    renderPage(
+      req,
+      res,
+      "treasury-audit",
+      {
+        entries: await auditView(db, shown),
+        actions: (await auditActions(db)).map((a) => ({ value: a, selected: a === f.action })),
+        subjects: ["invoice", "organization", "work", "usage", "user", "api_token", "fee_schedule"].map((s) => ({
+          value: s,
+          selected: s === f.entityType,
+        })),
+        older: entries.length > AUDIT_PAGE ? `/treasury/audit?${params.toString()}` : null,
+        newest: f.before
+          ? `/treasury/audit?${new URLSearchParams({ ...(f.action ? { action: f.action } : {}), ...(f.entityType ? { subject: f.entityType } : {}) }).toString()}`
+          : null,
+      },
+      { title: "Audit log" },
+    );
   });
 }

@@ -10,6 +10,7 @@ import type { ProblemRenderer } from "../http/problem.js";
 import { TEMPLATES_DIR } from "../templates.js";
 import { SESSION_COOKIE } from "./sessions.js";
 import { renderPage } from "./render.js";
+import { notices } from "./notices.js";
 import { registerPublicPages } from "./public.pages.js";
 import { registerAccountPages } from "./account.pages.js";
 import { registerOrganizationPages } from "./organizations.pages.js";
@@ -55,6 +56,7 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   app.use("/static", express.static(join(TEMPLATES_DIR, "../static"), { maxAge: "1h", index: false }));
   const web = express.Router();
   web.use(browserId);
+  web.use(notices(deps.db, deps.clock, secure));
   web.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 100 }));
   web.use((req, res, next) => {
     doubleCsrfProtection(req, res, (err?: unknown) => next(err ? csrfInvalid : undefined));

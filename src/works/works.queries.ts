@@ -95,6 +95,17 @@ function addPackage(map: Map<number, string[]>, row: { workId: number; purl: str
   else map.set(row.workId, [row.purl]);
 }
 
+/** The slugs of the works a user maintains, in registration order. */
+export async function worksMaintainedBy(db: Db, userId: number): Promise<string[]> {
+  const rows = await db
+    .select({ slug: works.slug })
+    .from(workMaintainers)
+    .innerJoin(works, eq(works.id, workMaintainers.workId))
+    .where(eq(workMaintainers.userId, userId))
+    .orderBy(works.id);
+  return rows.map((r) => r.slug);
+}
+
 export async function isMaintainer(db: Db, workId: number, userId: number): Promise<boolean> {
   const [row] = await db
     .select({ workId: workMaintainers.workId })

@@ -54,6 +54,11 @@ export class FakeGitHub {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** OAuth web flow: the app's client, and the GitHub user who approves the next authorization. */
+  oauthClient = { id: "fake-client-id", secret: "fake-client-secret" };
+  oauthApprover: string | null = null;
+  private readonly oauthCodes = new Map<string, { login: string; redirectUri: string }>();
+
   addUser(login: string, token: string): void {
     this.tokens.set(token, login);
   }
@@ -135,6 +140,30 @@ export class FakeGitHub {
     };
   }
 
+  /** GitHub's OAuth web flow: authorize redirects back with a one-time code; access_token trades it for a token. */
+  private oauth(method: string, url: URL, body: Record<string, unknown>, res: ServerResponse): void {
+    if (method === "GET" && url.pathname === "/login/oauth/authorize") {
+      const redirectUri = url.searchParams.get("redirect_uri") ?? "";
+      if (url.searchParams.get("client_id") !== this.oauthClient.id || !this.oauthApprover || !redirectUri)
+        return this.send(res, 400, { message: "bad authorization request" });
+      const code = `code-${this.nextId++}`;
+      this.oauthCodes.set(code, { login: this.oauthApprover, redirectUri });
+      const back = new URL(redirectUri);
+      back.searchParams.set("code", code);
+      back.searchParams.set("state", url.searchParams.get("state") ?? "");
+      res.writeHead(302, { Location: back.toString() });
+      res.end();
+      return;
+    }
+    const grant = this.oauthCodes.get(String(body.code));
+    if (body.client_id !== this.oauthClient.id || body.client_secret !== this.oauthClient.secret || !grant)
+      return this.send(res, 200, { error: "bad_verification_code" });
+    this.oauthCodes.delete(String(body.code));
+    const token = `gho_${grant.login}_${this.nextId++}`;
+    this.tokens.set(token, grant.login);
+    return this.send(res, 200, { access_token: token, token_type: "bearer", scope: "read:user" });
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", this.url);
     const path = url.pathname;
@@ -163,6 +192,8 @@ export class FakeGitHub {
         return;
       }
     }
+
+    if (path === "/login/oauth/authorize" || path === "/login/oauth/access_token") return this.oauth(method, url, body, res);
 
     let login: string | undefined;
     if (authorization) {

@@ -21,6 +21,7 @@ import { createApiToken } from "../../src/accounts/tokens.js";
 import { hashPassword } from "../../src/accounts/passwords.js";
 import { GitHub } from "../../src/github/github-client.js";
 import { signerFromConfig } from "../../src/grants/signing-key.js";
+import { createMailer } from "../../src/mail/mailer.js";
 
 export class TestClock implements Clock {
   constructor(private current: Date = new Date("2026-03-15T10:00:00Z")) {}
@@ -100,15 +101,17 @@ export async function makeHarness(overrides: Partial<Config> = {}): Promise<Harn
     retryBaseMs: 5,
   });
   const signer = signerFromConfig(config);
+  const logger = pino({ level: "silent" });
   const deps: AppDeps = {
     db,
     config,
     clock,
-    logger: pino({ level: "silent" }),
+    logger,
     github,
     npm: npmRegistryFromConfig(config),
     signer,
     books: booksLogFor(config, signer),
+    mailer: createMailer(config, logger),
   };
   const app = createApp(deps);
   return { app, db, database, clock, config, deps, close: () => database.close() };

@@ -1,6 +1,7 @@
 // A real browser for the web tests: playwright-core driving Debian's chromium (installed by
 // scripts/install-system-deps.sh, which `npm test` runs first). Any console error fails a test.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
@@ -39,8 +40,16 @@ export interface Tab {
   shot(name: string): Promise<void>;
 }
 
-export async function openTab(browser: Browser, options: { viewport?: { width: number; height: number } } = {}): Promise<Tab> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 } });
+export async function openTab(
+  browser: Browser,
+  options: { viewport?: { width: number; height: number }; colorScheme?: "light" | "dark" } = {},
+): Promise<Tab> {
+  // The page's CSP allows no inline script; axe-core is injected as one, so the tests bypass it.
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 900 },
+    bypassCSP: true,
+    colorScheme: options.colorScheme ?? "light",
+  });
   const page = await context.newPage();
   const consoleErrors: string[] = [];
   page.on("console", (m) => {
@@ -57,7 +66,12 @@ export async function openTab(browser: Browser, options: { viewport?: { width: n
     page,
     context,
     consoleErrors,
-    shot: async (name) => void (await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true })),
+    // The whole page, unless it is very tall (a work's license text on a phone is 15,000 px): Chromium
+    // stalls on full-page shots of those, so they get the window's view.
+    shot: async (name) => {
+      const height = await page.evaluate(() => document.documentElement.scrollHeight);
+      await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: height <= 8000 });
+    },
   };
 }
 
@@ -67,4 +81,24 @@ export async function signIn(page: Page, base: string, email: string, password: 
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's violations on the page as it is (WCAG 2.1 A and AA, and best practices), as short lines. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } }
+    ).axe;
+    const result = await axe.run({ runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(" ")}`);
+  });
+  return violations;
+}
+
+/** How many CSS pixels the page is wider than the window (0 when it fits). */
+export async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth));
 }

@@ -1,0 +1,13 @@
+// What the mails need from a web request: where links point, and the fund's payment details.
+import type { Request } from "express";
+import type { AppDeps } from "../deps.js";
+import type { NotifyDeps } from "../mail/notifications.js";
+import { baseUrlOf } from "../works/works.routes.js";
+
+export const notifyDeps = (deps: AppDeps, req: Request): NotifyDeps => ({
+  db: deps.db,
+  mailer: deps.mailer,
+  baseUrl: baseUrlOf(req, deps.config.PUBLIC_URL),
+  sellerIban: deps.config.SELLER_IBAN || undefined,
+  sellerName: deps.config.SELLER_NAME,
+});

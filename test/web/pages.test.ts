@@ -1,0 +1,142 @@
+// Every page, as each user group sees it, at a phone's width (390 px) and a desk's (1280 px), in light
+// and dark: no page is wider than the window, and axe-core finds nothing.
+import type { Server } from "node:http";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { eq } from "drizzle-orm";
+import { makeHarness, makeUser, passwordHashFor, type Harness, type TestUser } from "../support/harness.js";
+import { Commune } from "../support/commune.js";
+import { runBilling } from "../../src/billing/run-billing.js";
+import { recordPayment } from "../../src/payments/record-payment.js";
+import { findInvoice } from "../../src/invoices/invoices.queries.js";
+import { grants } from "../../src/db/schema.js";
+import { requiredInCi } from "../support/ci.js";
+import { axeViolations, chromiumPresent, CHROMIUM, horizontalOverflow, launch, openTab, serve, signIn, type Tab } from "./browser.js";
+
+requiredInCi(CHROMIUM, chromiumPresent, "scripts/install-system-deps.sh installs Debian's chromium");
+
+const PASSWORD = "correct horse battery";
+const WIDTHS = [390, 1280] as const;
+let browser: Browser;
+let h: Harness;
+let server: Server;
+let base: string;
+let treasurer: TestUser;
+let company: TestUser;
+let seeded: { acmeId: number; coopId: number; grantId: string; workSlug: string };
+
+beforeAll(async () => {
+  if (!chromiumPresent) return;
+  browser = await launch();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+beforeEach(async () => {
+  if (!chromiumPresent) return;
+  h = await makeHarness({ SELLER_IBAN: "DE89 3704 0044 0532 0130 00" });
+  h.clock.set("2026-05-20T09:00:00Z");
+  const hash = await passwordHashFor(PASSWORD);
+  treasurer = await makeUser(h, { treasurer: true, name: "Tess Treasurer", passwordHash: hash });
+  company = await makeUser(h, { name: "Cora Company", passwordHash: hash });
+  const maintainer = await makeUser(h, { name: "Mai Maintainer", passwordHash: hash });
+  const c = await Commune.create(h, maintainer);
+  const licensor = await c.org("Commons Coop With A Rather Long Name To Wrap", "worker_cooperative");
+  await c.verify(licensor.id, "verified");
+  const work = await c.work("ledger-tool-with-a-long-name-for-phones", licensor.id);
+  const acme = await c.org("Acme International Holdings GmbH & Co. KG", "commercial", { headcount: 20, owner: company });
+  await c.use(acme, { workSlug: work.slug, purpose: "commercial", startedOn: "2026-01-01" });
+  const coop = await c.org("Bakery Coop", "worker_cooperative", { headcount: 4 });
+  const deps = { clock: h.clock, signer: h.deps.signer, invoicePrefix: "RCP", paymentTermsDays: 30 };
+  await runBilling(h.db, { month: "2026-03", actorUserId: treasurer.id }, deps);
+  await runBilling(h.db, { month: "2026-04", actorUserId: treasurer.id }, deps);
+  const invoice = (await findInvoice(h.db, "RCP-2026-000001"))!;
+  await recordPayment(
+    h.db,
+    {
+      invoiceId: invoice.id,
+      amount: { amountMinor: invoice.totalMinor, currency: "EUR" },
+      paidOn: "2026-04-03",
+      reference: "SEPA-2026-04-03-0001",
+      idempotencyKey: "k1",
+      actorUserId: treasurer.id,
+    },
+    deps,
+  );
+  const [grant] = await h.db.select({ id: grants.id }).from(grants).where(eq(grants.invoiceId, invoice.id));
+  seeded = { acmeId: acme.id, coopId: coop.id, grantId: grant!.id, workSlug: work.slug };
+  ({ server, url: base } = await serve(h.app));
+});
+
+afterEach(async () => {
+  if (!chromiumPresent) return;
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await h.close();
+});
+
+/** Visits each path at both widths (light, and dark at the phone's width); returns every finding. */
+async function sweep(tab: Tab, paths: string[], label: string): Promise<string[]> {
+  const findings: string[] = [];
+  for (const path of paths) {
+    for (const width of WIDTHS) {
+      await tab.page.setViewportSize({ width, height: 900 });
+      await tab.page.goto(base + path);
+      const overflow = await horizontalOverflow(tab.page);
+      if (overflow > 0) findings.push(`${path} @${width}: ${overflow} px wider than the window`);
+      for (const v of await axeViolations(tab.page)) findings.push(`${path} @${width}: ${v}`);
+      await tab.shot(`${label}-${width}-${path.replace(/\W+/g, "-")}`);
+    }
+  }
+  await tab.page.emulateMedia({ colorScheme: "dark" });
+  await tab.page.setViewportSize({ width: 390, height: 900 });
+  for (const path of paths) {
+    await tab.page.goto(base + path);
+    for (const v of await axeViolations(tab.page)) findings.push(`${path} dark: ${v}`);
+  }
+  await tab.page.emulateMedia({ colorScheme: "light" });
+  return findings;
+}
+
+describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () => {
+  it("the checks themselves find faults", async () => {
+    const tab = await openTab(browser, { viewport: { width: 390, height: 900 } });
+    await tab.page.setContent(
+      `<html lang="en"><head><title>t</title></head><body><main><img src="data:,"><div style="width:600px">wide</div></main></body></html>`,
+    );
+    expect((await axeViolations(tab.page)).join()).toContain("image-alt");
+    expect(await horizontalOverflow(tab.page)).toBeGreaterThan(200);
+    await tab.context.close();
+  });
+
+  it("for the public", { timeout: 180_000 }, async () => {
+    const tab = await openTab(browser);
+    const paths = ["/", `/works/${seeded.workSlug}`, "/check", `/grants/${seeded.grantId}`, "/login"];
+    expect(await sweep(tab, paths, "public")).toEqual([]);
+    await tab.context.close();
+  });
+
+  it("for a company member", { timeout: 180_000 }, async () => {
+    const tab = await openTab(browser);
+    await signIn(tab.page, base, company.email, PASSWORD);
+    const paths = ["/organizations", `/organizations/${seeded.acmeId}`, "/tokens", "/works/new", "/invoices/RCP-2026-000001"];
+    expect(await sweep(tab, paths, "company")).toEqual([]);
+    await tab.context.close();
+  });
+
+  it("for a treasurer", { timeout: 240_000 }, async () => {
+    const tab = await openTab(browser);
+    await signIn(tab.page, base, treasurer.email, PASSWORD);
+    const paths = [
+      "/treasury",
+      "/treasury/invoices",
+      "/treasury/invoices/RCP-2026-000002",
+      `/treasury/cooperatives/${seeded.coopId}`,
+      "/treasury/audit",
+      `/organizations/${seeded.coopId}`,
+    ];
+    expect(await sweep(tab, paths, "treasurer")).toEqual([]);
+    await tab.context.close();
+  });
+});
