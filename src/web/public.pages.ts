@@ -14,6 +14,7 @@ import { checkGuards } from "../checks/check-guards.routes.js";
 import { listOrganizationsFor } from "../organizations/organizations.queries.js";
 import { renderPage } from "./render.js";
 import { idParam } from "./guards.js";
+import { formBody, parseForm } from "./forms.js";
 
 const PAGE_SIZE = 20;
 const CHECK_TITLE = "Check a lockfile or SBOM";
@@ -106,24 +107,25 @@ function registerCheckPages(app: Router, deps: AppDeps, csrf: { validate: Reques
     renderPage(req, res, "check", { organizations, report: null, maxMegabytes }, { title: CHECK_TITLE });
   });
 
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 12, fieldSize: 10_000 },
+  });
   const readUpload: RequestHandler = (req, res, next) => {
     upload.single("lockfile")(req, res, (err: unknown) => {
-      if (err instanceof multer.MulterError)
-        next(
-          new AppError(
-            err.code === "LIMIT_FILE_SIZE" ? "payload_too_large" : "bad_request",
-            err.code === "LIMIT_FILE_SIZE" ? `The file is larger than ${maxMegabytes} MB.` : err.message,
-          ),
-        );
-      else next(err as Error | undefined);
+      if (err === undefined || err === null || err instanceof AppError) next(err ?? undefined);
+      else if (err instanceof multer.MulterError && err.code === "LIMIT_FILE_SIZE")
+        next(new AppError("payload_too_large", `The file is larger than ${maxMegabytes} MB.`));
+      // Every other failure to read the form (a limit, a broken multipart body, a bad boundary) is the
+      // client's: busboy's plain Errors included.
+      else next(new AppError("bad_request", `The upload could not be read: ${err instanceof Error ? err.message : "error"}.`));
     });
   };
 
   // The API's limits, with the same counts: anonymous checks a minute per address, checks in flight.
   const guards = checkGuards(deps);
   app.post("/check", guards.rateLimit, guards.concurrency, readUpload, csrf.validate, async (req, res) => {
-    const body = z.object({ organizationId: z.string().optional() }).parse(req.body ?? {});
+    const body = parseForm(z.object({ organizationId: z.string().max(20).optional() }), formBody(req));
     const orgId = body.organizationId ? Number(body.organizationId) : null;
     const formView = {
       organizations: (await checkOrganizations(req)).map((o) => ({ ...o, selected: o.id === orgId })),

@@ -256,6 +256,8 @@ describe("bad input", () => {
     ["a malformed repository URL", { repository: "https://github.com/only-owner" }, "/repository"],
     ["an unknown host", { repository: "https://nohost/owner/repo" }, "/repository"],
     ["a non-URL", { repository: "not a url at all" }, "/repository"],
+    ["a repository owner of ..", { repository: "git@github.com:../ledger-tool.git", githubToken: "t" }, "/repository"],
+    ["a repository name of ...", { repository: "git@github.com:coop-dev/....git", githubToken: "t" }, "/repository"],
     ["a malformed purl", { packages: ["npm/left-pad"] }, "/packages/0"],
     ["a purl with a version", { packages: ["pkg:npm/left-pad@1.0.0"] }, "/packages/0"],
     ["a version range that is not semver", { packages: ["pkg:npm/left-pad"], versionRange: "version two" }, "/versionRange"],
@@ -377,6 +379,51 @@ describe("GitHub webhooks", () => {
     expect(await dumpDatabase(h.db)).toBe(snapshot);
     const unrelated = await deliver("push", "push-2", { ...payload, commits: [{ modified: ["README.md"] }] });
     expect(unrelated.body.outcome).toBe("ignored");
+  });
+
+  it("refuses a replayed body under a new delivery id; the HMAC is over the raw bytes", async () => {
+    const repo = await registered();
+    const payload = {
+      ref: "refs/heads/main",
+      repository: { id: repo.id, full_name: "coop-dev/ledger-tool" },
+      commits: [{ modified: ["README.md"] }],
+    };
+    expect((await deliver("push", "orig-1", payload)).status).toBe(202);
+    const snapshot = await dumpDatabase(h.db);
+    const replayed = await deliver("push", "new-id-2", payload);
+    expect(replayed.status).toBe(409);
+    expect(replayed.body.code).toBe("webhook_replayed");
+    expect(await dumpDatabase(h.db)).toBe(snapshot);
+    // GitHub's own redelivery keeps its id: acknowledged, nothing applied.
+    expect((await deliver("push", "orig-1", payload)).body.outcome).toBe("duplicate");
+    // A body that is not UTF-8: signed over its bytes it verifies (then fails as JSON); signed over the
+    // replacement-character string a lossy decoding would give, it does not.
+    const raw = Buffer.concat([Buffer.from('{"zen":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const send = (signature: string) =>
+      api(h)
+        .post("/webhooks/github")
+        .set("content-type", "application/octet-stream") // superagent would serialize a Buffer sent as JSON
+        .set("x-github-event", "ping")
+        .set("x-github-delivery", "raw-1")
+        .set("x-hub-signature-256", signature)
+        .send(raw);
+    expect((await send(sign(raw.toString("utf8")))).status).toBe(401);
+    const overBytes = await send(`sha256=${createHmac("sha256", WEBHOOK_SECRET).update(raw).digest("hex")}`);
+    expect(overBytes.status).toBe(400);
+    expect(overBytes.body.code).toBe("malformed_json");
+  });
+
+  it("reads odd shapes as absent fields: commits [null], ref {}, an id that is not a number", async () => {
+    await registered();
+    for (const [i, payload] of [
+      { ref: {}, commits: [null] },
+      { repository: { id: {} } },
+      { repository: { full_name: 7 }, head_commit: [] },
+    ].entries()) {
+      const res = await deliver("push", `odd-${i}`, payload);
+      expect(res.status, JSON.stringify(payload)).toBe(202);
+      expect(res.body.outcome).toBe("ignored");
+    }
   });
 
   it("renamed and transferred repositories update the work", async () => {
