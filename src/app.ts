@@ -1,5 +1,5 @@
 // The express app factory, used by `npm start` and by the tests alike.
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { randomUUID } from "node:crypto";
@@ -19,6 +19,8 @@ import { VERSION } from "./version.js";
 import cookieParser from "cookie-parser";
 import { registerWebRoutes, renderErrorPage } from "./web/web.routes.js";
 import { SESSION_COOKIE, userForSession } from "./web/sessions.js";
+import { csrfFor } from "./web/csrf.js";
+import { AppError } from "./shared/errors.js";
 import { registerUsageRoutes } from "./usage/usage.routes.js";
 import { registerCheckRoutes } from "./checks/checks.routes.js";
 import { registerFeeRoutes } from "./fees/fees.routes.js";
@@ -82,6 +84,7 @@ export function createApp(deps: AppDeps): Express {
     "/api/v1",
     express.json({ limit: JSON_BODY_LIMIT, type: ["application/json", "application/*+json"] }),
     deps.config.CHECK_RESPONSES,
+    sessionNeedsCsrfToken(deps),
   );
   registerAccountRoutes(api, deps);
   registerOrganizationRoutes(api, deps);
@@ -107,6 +110,27 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFoundHandler);
   app.use(errorHandler(renderErrorPage));
   return app;
+}
+
+/**
+ * The API takes bearer tokens; a state-changing request that the web session cookie authenticates (a page's
+ * script) must also carry the page's CSRF token in `X-CSRF-Token`, or another site could make the browser
+ * send it.
+ */
+function sessionNeedsCsrfToken(deps: AppDeps): RequestHandler {
+  const csrf = csrfFor(deps);
+  return (req, _res, next) => {
+    if (req.auth?.via !== "session" || csrf.isValid(req)) {
+      next();
+      return;
+    }
+    next(
+      new AppError(
+        "forbidden",
+        "A request signed in by the web session cookie needs the page's CSRF token in the X-CSRF-Token header; API clients send `Authorization: Bearer <token>`.",
+      ),
+    );
+  };
 }
 
 /** `TRUST_PROXY`: unset believes no proxy; `true`, a hop count, or addresses/subnets as express takes them. */

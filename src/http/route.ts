@@ -62,6 +62,8 @@ export class ApiRouter {
     private readonly jsonParser: RequestHandler,
     /** Hold every 2xx JSON body to its declared schema, exactly (the test suite turns this on). */
     private readonly checkResponses = false,
+    /** Run before every state-changing route (POST, PUT, PATCH, DELETE), once the route is known. */
+    private readonly writeGuard?: RequestHandler,
   ) {}
 
   route<A extends AuthMode, P extends z.ZodType = z.ZodObject, Q extends z.ZodType = z.ZodObject, B extends z.ZodType = z.ZodUnknown>(
@@ -93,7 +95,8 @@ export class ApiRouter {
       if (this.checkResponses) checkResponseBodies(spec, res);
       await handler(ctx);
     };
-    this.router[spec.method](expressPath, ...(spec.body ? [this.jsonParser] : []), ...(spec.before ?? []), run);
+    const guard = spec.method !== "get" && this.writeGuard ? [this.writeGuard] : [];
+    this.router[spec.method](expressPath, ...guard, ...(spec.body ? [this.jsonParser] : []), ...(spec.before ?? []), run);
   }
 }
 
