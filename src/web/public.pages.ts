@@ -8,7 +8,7 @@ import { getGrant } from "../grants/grants.queries.js";
 import { verifySignature } from "../grants/signing-key.js";
 import { getWorkBySlug, isMaintainer, listWorks, viewWork, workLicense } from "../works/works.queries.js";
 import { listForks } from "../works/discover-forks.js";
-import { baseUrlOf } from "../works/works.routes.js";
+import { publicBaseUrl } from "../config.js";
 import { checkLockfile, UnreadableLockfile, type CheckReportView } from "../checks/check-lockfile.js";
 import { checkGuards } from "../checks/check-guards.routes.js";
 import { listOrganizationsFor } from "../organizations/organizations.queries.js";
@@ -31,7 +31,7 @@ function registerRegistryPages(app: Router, deps: AppDeps): void {
   app.get("/", async (req, res) => {
     const q = typeof req.query.q === "string" ? req.query.q.slice(0, 200) : "";
     const page = Math.max(1, Math.min(10_000, Number(req.query.page) || 1));
-    const result = await listWorks(db, { q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, baseUrlOf(req, config.PUBLIC_URL));
+    const result = await listWorks(db, { q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, publicBaseUrl(config));
     const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
     const link = (p: number) => `/?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) }).toString()}`;
     renderPage(
@@ -58,7 +58,7 @@ function registerRegistryPages(app: Router, deps: AppDeps): void {
   app.get("/works/:slug", async (req, res) => {
     if (!/^[a-z0-9-]{1,80}$/.test(req.params.slug)) throw new AppError("not_found", "Work was not found.");
     const work = await getWorkBySlug(db, req.params.slug);
-    const base = baseUrlOf(req, config.PUBLIC_URL);
+    const base = publicBaseUrl(config);
     const view = await viewWork(db, work, base);
     const canMaintain = Boolean(req.auth && (req.auth.isTreasurer || (await isMaintainer(db, work.id, req.auth.id))));
     const licenseText = await workLicense(db, work, `${base}/works/${work.slug}`, "text");

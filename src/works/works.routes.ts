@@ -1,6 +1,6 @@
-import type { Request } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
 import { AppError } from "../shared/errors.js";
 import type { Actor } from "../shared/actor.js";
 import type { ApiRouter } from "../http/route.js";
@@ -22,10 +22,6 @@ import {
   workResponse,
 } from "./works.schemas.js";
 
-export function baseUrlOf(req: Request, publicUrl: string | undefined): string {
-  return (publicUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`).replace(/\/+$/, "");
-}
-
 export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
   registerRegistryRoutes(api, deps);
   registerDocumentRoutes(api, deps);
@@ -35,7 +31,7 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
 function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock, github, config } = deps;
   const tag = "works";
-  const base = (req: Request) => baseUrlOf(req, config.PUBLIC_URL);
+  const base = () => publicBaseUrl(config);
 
   api.route(
     {
@@ -47,13 +43,13 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
       body: registerWorkBody,
       responses: { 201: { description: "The work, its license check and suggested packages", schema: registeredWorkResponse } },
     },
-    async ({ body, user, req, res }) => {
+    async ({ body, user, res }) => {
       const result = await registerWork(db, body, user, { clock, github, githubApiUrl: config.GITHUB_API_URL });
       res
         .status(201)
         .location(`/api/v1/works/${result.work.slug}`)
         .json({
-          ...(await viewWork(db, result.work, base(req))),
+          ...(await viewWork(db, result.work, base())),
           licenseCheck: result.licenseCheck,
           suggestedPackages: result.suggestedPackages,
         });
@@ -75,8 +71,8 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
         },
       },
     },
-    async ({ query, req, res }) => {
-      res.json(await listWorks(db, query, base(req)));
+    async ({ query, res }) => {
+      res.json(await listWorks(db, query, base()));
     },
   );
 
@@ -90,8 +86,8 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
       params: slugParam,
       responses: { 200: { description: "The work", schema: workResponse } },
     },
-    async ({ params, req, res }) => {
-      res.json(await viewWork(db, await getWorkBySlug(db, params.slug), base(req)));
+    async ({ params, res }) => {
+      res.json(await viewWork(db, await getWorkBySlug(db, params.slug), base()));
     },
   );
 }
@@ -99,7 +95,7 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
 function registerDocumentRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock, github, config } = deps;
   const tag = "works";
-  const base = (req: Request) => baseUrlOf(req, config.PUBLIC_URL);
+  const base = () => publicBaseUrl(config);
 
   api.route(
     {
@@ -112,9 +108,9 @@ function registerDocumentRoutes(api: ApiRouter, deps: AppDeps): void {
       query: licenseQuery,
       responses: { 200: { description: "The license", contentType: "text/plain" } },
     },
-    async ({ params, query, req, res }) => {
+    async ({ params, query, res }) => {
       const work = await getWorkBySlug(db, params.slug);
-      const text = await workLicense(db, work, `${base(req)}/works/${work.slug}`, query.format);
+      const text = await workLicense(db, work, `${base()}/works/${work.slug}`, query.format);
       res.set("Cache-Control", "public, max-age=300").type(LICENSE_MEDIA_TYPES[query.format]).send(text);
     },
   );
@@ -149,12 +145,12 @@ function registerDocumentRoutes(api: ApiRouter, deps: AppDeps): void {
         200: { description: "Already open", schema: pullRequestResponse },
       },
     },
-    async ({ params, body, user, req, res }) => {
+    async ({ params, body, user, res }) => {
       const work = await getWorkBySlug(db, params.slug);
       const result = await openLicensePullRequest(
         db,
         work,
-        { githubToken: body.githubToken, actor: user, workUrl: `${base(req)}/works/${work.slug}` },
+        { githubToken: body.githubToken, actor: user, workUrl: `${base()}/works/${work.slug}` },
         { clock, github },
       );
       res.status(result.created ? 201 : 200).json(result);
