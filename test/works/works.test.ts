@@ -522,3 +522,30 @@ describe("license texts (golden files)", () => {
     });
   }
 });
+
+describe("markdown LICENSE", () => {
+  it("escapes names: an organization or title cannot inject links, HTML or new blocks", () => {
+    const md = renderLicense(
+      {
+        title: "Tool *bold* `code` # x\n\n# Fake heading",
+        licensorName: "[Pay here](https://evil.example) <img src=x onerror=alert(1)> & Co_ltd ~~x~~ | a",
+        year: 2026,
+        versionRange: ">=1 `x`",
+        workUrl: "https://commune.example/works/tool",
+      },
+      "markdown",
+    );
+    const header = md.split("---")[0]!;
+    expect(header).not.toMatch(/(^|[^\\])\[Pay here/);
+    expect(header).not.toMatch(/(^|[^\\])<img/);
+    expect(header).not.toMatch(/^# Fake heading/m);
+    expect(header).toContain("\\[Pay here\\]\\(https://evil.example\\)");
+    expect(header).toContain("\\<img src=x onerror=alert\\(1\\)\\> \\& Co\\_ltd \\~\\~x\\~\\~ \\| a");
+    expect(header).toContain("# Tool \\*bold\\* \\`code\\` \\# x \\# Fake heading\n");
+    expect(header).toContain("for versions `>=1  x `");
+    // The plain text keeps names as they are.
+    expect(
+      renderLicense({ title: "A_b", licensorName: "C*d", year: 2026, versionRange: null, workUrl: "https://x.example/w" }, "text"),
+    ).toContain("C*d");
+  });
+});
