@@ -85,7 +85,8 @@ export type Config = z.output<typeof configSchema>;
  */
 export function publicBaseUrl(config: Pick<Config, "PUBLIC_URL" | "HOST" | "PORT">): string {
   if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/+$/, "");
-  const host = config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
+  const host =
+    config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
   return `http://${host}:${config.PORT}`;
 }
 

@@ -1,4 +1,5 @@
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
 import type { Config } from "../config.js";
 import type { ApiRouter } from "../http/route.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
@@ -34,7 +35,10 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The run and every invoice of the month", schema: billingRunResponse } },
     },
     async ({ body, user, res }) => {
-      res.status(201).json(await runBilling(db, { month: body.month, actorUserId: user.id }, invoicingDeps(deps)));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/billing-runs`)
+        .json(await runBilling(db, { month: body.month, actorUserId: user.id }, invoicingDeps(deps)));
     },
   );
   api.route(

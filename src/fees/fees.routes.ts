@@ -1,4 +1,5 @@
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { feeScheduleView, isFeeScheduleUsed, listFeeSchedules } from "./fee-schedules.queries.js";
 import { saveFeeSchedule } from "./save-fee-schedule.js";
@@ -34,7 +35,10 @@ export function registerFeeRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ body, user, res }) => {
       const s = await saveFeeSchedule(db, { ...body, actorUserId: user.id }, { clock });
-      res.status(201).json(feeScheduleView(s, false));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/fee-schedules`)
+        .json(feeScheduleView(s, false));
     },
   );
 

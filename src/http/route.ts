@@ -109,7 +109,11 @@ function checkResponseBodies(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, r
   res.json = (body: unknown) => {
     const declared = spec.responses[res.statusCode];
     if (res.statusCode >= 200 && res.statusCode < 300) {
-      const problem = !declared?.schema ? "no schema is declared for this status" : responseMismatch(declared.schema, body);
+      const problem = !declared?.schema
+        ? "no schema is declared for this status"
+        : res.statusCode === 201 && !res.get("Location")
+          ? "a 201 must name what it created in a Location header"
+          : responseMismatch(declared.schema, body);
       if (problem) {
         const message = `response of ${spec.method.toUpperCase()} ${spec.path} (${res.statusCode}) does not match its declared schema: ${problem}`;
         console.error(message);

@@ -31,8 +31,9 @@ function registerRegistryPages(app: Router, deps: AppDeps): void {
   app.get("/", async (req, res) => {
     const q = typeof req.query.q === "string" ? req.query.q.slice(0, 200) : "";
     const page = Math.max(1, Math.min(10_000, Number(req.query.page) || 1));
-    const result = await listWorks(db, { q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, publicBaseUrl(config));
-    const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+    const result = await listWorks(db, { q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, withTotal: true }, publicBaseUrl(config));
+    const total = result.total ?? 0;
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const link = (p: number) => `/?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) }).toString()}`;
     renderPage(
       req,
@@ -40,8 +41,8 @@ function registerRegistryPages(app: Router, deps: AppDeps): void {
       "home",
       {
         q,
-        total: result.total,
-        worksWord: result.total === 1 ? "work" : "works",
+        total: total,
+        worksWord: total === 1 ? "work" : "works",
         works: result.works.map((w) => ({
           ...w,
           stateBadge: w.license.state === "ppl" ? "ok" : w.license.state === "other" || w.license.state === "missing" ? "bad" : "warn",

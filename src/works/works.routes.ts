@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { publicBaseUrl } from "../config.js";
+import { decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
 import { AppError } from "../shared/errors.js";
 import type { Actor } from "../shared/actor.js";
 import type { ApiRouter } from "../http/route.js";
@@ -20,6 +21,7 @@ import {
   registerWorkBody,
   slugParam,
   workResponse,
+  worksCursor,
 } from "./works.schemas.js";
 
 export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
@@ -47,7 +49,7 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
       const result = await registerWork(db, body, user, { clock, github, githubApiUrl: config.GITHUB_API_URL });
       res
         .status(201)
-        .location(`/api/v1/works/${result.work.slug}`)
+        .location(`${base()}/api/v1/works/${result.work.slug}`)
         .json({
           ...(await viewWork(db, result.work, base())),
           licenseCheck: result.licenseCheck,
@@ -67,12 +69,16 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: {
         200: {
           description: "A page of works",
-          schema: z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), works: z.array(workResponse) }),
+          schema: z.object({ works: z.array(workResponse), next: nextSchema }),
         },
       },
     },
-    async ({ query, res }) => {
-      res.json(await listWorks(db, query, base()));
+    async ({ query, req, res }) => {
+      const after = decodeCursor(query.cursor, worksCursor);
+      const page = await listWorks(db, { q: query.q, limit: query.limit + 1, after: after && { title: after[0], id: after[1] } }, base());
+      const rows = page.works.map((work, i) => ({ work, key: page.keys[i]! }));
+      const { items, next } = pageOf(req, res, base(), rows, query.limit, (r) => [r.key.title, r.key.id]);
+      res.json({ works: items.map((r) => r.work), next });
     },
   );
 
@@ -153,6 +159,7 @@ function registerDocumentRoutes(api: ApiRouter, deps: AppDeps): void {
         { githubToken: body.githubToken, actor: user, workUrl: `${base()}/works/${work.slug}` },
         { clock, github },
       );
+      if (result.created) res.location(result.pullRequest.htmlUrl);
       res.status(result.created ? 201 : 200).json(result);
     },
   );

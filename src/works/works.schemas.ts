@@ -1,7 +1,7 @@
 import semver from "semver";
 import { z } from "zod";
 import { LICENSE_FORMATS } from "../licenses/render-license.js";
-import { idSchema, paginationQuery } from "../shared/schemas.js";
+import { cursorQuery, idSchema } from "../shared/schemas.js";
 
 export const registerWorkBody = z.strictObject({
   repository: z.string().trim().min(1).max(500).optional(),
@@ -20,7 +20,10 @@ export const registerWorkBody = z.strictObject({
 
 export const slugParam = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,80}$/) });
 
-export const listWorksQuery = z.object({ q: z.string().max(200).optional(), ...paginationQuery });
+export const listWorksQuery = z.object({ q: z.string().max(200).optional(), ...cursorQuery });
+
+/** A registry cursor: the (title, id) of the last work shown. */
+export const worksCursor = z.tuple([z.string(), z.number().int()]);
 
 export const licenseQuery = z.object({ format: z.enum(LICENSE_FORMATS).default("text") });
 
