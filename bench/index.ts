@@ -35,7 +35,9 @@ for (const name of engines) {
         })),
       );
     if (runs("memory"))
-      results.push(await benchMemory(engine, { works: Number(process.env.BENCH_WORKS ?? 100_000), orgs: Number(process.env.BENCH_ORGS ?? 10_000) }));
+      results.push(
+        await benchMemory(engine, { works: Number(process.env.BENCH_WORKS ?? 100_000), orgs: Number(process.env.BENCH_ORGS ?? 10_000) }),
+      );
   } finally {
     engine.stop();
   }

@@ -9,7 +9,6 @@ import type { BenchEngine } from "./seed.js";
 import { createApiToken } from "../src/accounts/tokens.js";
 import { systemClock } from "../src/shared/clock.js";
 
-
 export const SERVER_NODE_OPTIONS = "--max-semi-space-size=2";
 
 function rssMb(pid: number): { rss: number; peak: number } {

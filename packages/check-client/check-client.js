@@ -122,7 +122,9 @@ export async function checkCommand(file, options, out) {
   }
   const text = await response.text();
   if (!response.ok) {
-    out.stderr.write(`error: the server refused the check: HTTP ${response.status}: ${redact(problemDetail(text, response.status), options.token)}\n`);
+    out.stderr.write(
+      `error: the server refused the check: HTTP ${response.status}: ${redact(problemDetail(text, response.status), options.token)}\n`,
+    );
     return 2;
   }
   const report = JSON.parse(text);
