@@ -315,7 +315,9 @@ describe("works registered by purl or on other hosts", () => {
     let url: string | null = "/api/v1/works?limit=2";
     const pages: number[] = [];
     while (url) {
-      const page = await api(h).get(url.replace(/^https?:\/\/[^/]+/, "")).expect(200);
+      const page = await api(h)
+        .get(url.replace(/^https?:\/\/[^/]+/, ""))
+        .expect(200);
       pages.push(page.body.works.length);
       seen.push(...page.body.works.map((w: { slug: string }) => w.slug));
       if (page.body.next) expect(page.headers.link).toBe(`<${page.body.next}>; rel="next"`);
