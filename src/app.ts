@@ -1,4 +1,6 @@
 // The express app factory, used by `npm start` and by the tests alike.
+import { registerAssetRoutes } from "./assets/assets.routes.js";
+import { registerBondRoutes } from "./bonds/bonds.routes.js";
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
@@ -97,6 +99,8 @@ export function createApp(deps: AppDeps): Express {
   registerInvoiceRoutes(api, deps);
   registerLedgerRoutes(api, deps);
   registerGrantRoutes(api, deps);
+  registerAssetRoutes(api, deps);
+  registerBondRoutes(api, deps);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {

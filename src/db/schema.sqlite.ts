@@ -135,4 +135,10 @@ export const {
   ledgerTransfers,
   grants,
   checks,
+  assets,
+  assetEvents,
+  bondIssues,
+  bondSubscriptions,
+  bondScheduleRows,
+  assetSurpluses,
 } = sqliteSchema;
