@@ -31,6 +31,23 @@ import { registerInvoiceRoutes } from "./invoices/invoices.routes.js";
 import { registerLedgerRoutes } from "./ledger/ledger.routes.js";
 import { registerGrantRoutes, registerSigningKeyRoute } from "./grants/grants.routes.js";
 
+/** The API's features, in registration order. */
+const API_FEATURES: ((api: ApiRouter, deps: AppDeps) => void)[] = [
+  registerAccountRoutes,
+  registerOrganizationRoutes,
+  registerAuditRoutes,
+  registerWorkRoutes,
+  registerUsageRoutes,
+  registerCheckRoutes,
+  registerFeeRoutes,
+  registerBillingRoutes,
+  registerInvoiceRoutes,
+  registerLedgerRoutes,
+  registerGrantRoutes,
+  registerAssetRoutes,
+  registerBondRoutes,
+];
+
 /** JSON request bodies: generous for an API that takes lists, small enough to refuse abuse. */
 export const JSON_BODY_LIMIT = "1mb";
 
@@ -88,19 +105,7 @@ export function createApp(deps: AppDeps): Express {
     deps.config.CHECK_RESPONSES,
     sessionNeedsCsrfToken(deps),
   );
-  registerAccountRoutes(api, deps);
-  registerOrganizationRoutes(api, deps);
-  registerAuditRoutes(api, deps);
-  registerWorkRoutes(api, deps);
-  registerUsageRoutes(api, deps);
-  registerCheckRoutes(api, deps);
-  registerFeeRoutes(api, deps);
-  registerBillingRoutes(api, deps);
-  registerInvoiceRoutes(api, deps);
-  registerLedgerRoutes(api, deps);
-  registerGrantRoutes(api, deps);
-  registerAssetRoutes(api, deps);
-  registerBondRoutes(api, deps);
+  for (const register of API_FEATURES) register(api, deps);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {
