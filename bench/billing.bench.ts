@@ -32,10 +32,10 @@ export interface BenchResult {
   p99Target?: number;
 }
 
-/** Works, `orgs` commercial firms with size facts, and `usagesPerOrg` commercial usages each. */
-export async function seed(db: Db, orgs: number, usagesPerOrg: number): Promise<void> {
+/** `usagesPerOrg` works, `orgs` commercial firms using them (ids 2..orgs + 1), with size facts. */
+export async function seedBilling(db: Db, orgs: number, usagesPerOrg: number, works = usagesPerOrg): Promise<void> {
   await db.transaction(async (tx) => {
-    await seedWorks(tx, usagesPerOrg);
+    await seedWorks(tx, Math.max(works, usagesPerOrg), works > usagesPerOrg);
     // Organization ids follow the licensor's (1): firm i is organization i + 2.
     await insertChunked(
       Array.from({ length: orgs }, (_, i) => ({ name: `Firm ${i}`, kind: "commercial" as const, country: "DE", createdAt: BENCH_NOW })),
@@ -94,7 +94,7 @@ export async function benchBilling(
   for (let round = 0; round < options.rounds; round++) {
     const { database, location } = await engine.fresh();
     const db = database.db;
-    await seed(db, options.orgs, options.usagesPerOrg);
+    await seedBilling(db, options.orgs, options.usagesPerOrg);
     const signer = loadOrCreateSigner(join(location.path + ".key.pem"));
     const clock = { now: () => new Date("2026-04-01T08:00:00Z") };
     const started = performance.now();

@@ -8,7 +8,7 @@ import { loadOrCreateSigner } from "../src/grants/signing-key.js";
 import { booksLogFrom } from "../src/books/log-key.js";
 import { exportBooks } from "../src/books/export-books.js";
 import { verifyBooks } from "../src/books/verify-books.js";
-import { seed, type BenchResult } from "./billing.bench.js";
+import { seedBilling, type BenchResult } from "./billing.bench.js";
 import type { BenchEngine } from "./seed.js";
 
 function filesUnder(dir: string): string[] {
@@ -34,7 +34,7 @@ function bareWrite(from: string): number {
 export async function benchBooks(engine: BenchEngine, options: { orgs: number }): Promise<BenchResult> {
   const { database, location } = await engine.fresh();
   const db = database.db;
-  await seed(db, options.orgs, 2);
+  await seedBilling(db, options.orgs, 2);
   const signer = loadOrCreateSigner(join(location.path + ".key.pem"));
   const clock = { now: () => new Date("2026-04-01T08:00:00Z") };
   await runBilling(db, { month: "2026-03", actorUserId: 1 }, { clock, signer, invoicePrefix: "RCP", paymentTermsDays: 30 });

@@ -5,13 +5,16 @@ import { benchBilling, type BenchResult } from "./billing.bench.js";
 import { benchCheck } from "./check.bench.js";
 import { benchHttp } from "./http.bench.js";
 import { benchBooks } from "./books.bench.js";
+import { benchCli } from "./cli.bench.js";
+import { benchMemory } from "./memory.bench.js";
 import { BenchEngine } from "./seed.js";
 
 const engines = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",") as Engine[];
-/** BENCH_ONLY=check, billing, http or books runs one section. */
+/** BENCH_ONLY=check, billing, http, memory, cli or books runs one section. */
 const only = process.env.BENCH_ONLY;
 const runs = (section: string) => only === undefined || only === section;
 const results: BenchResult[] = [];
+if (runs("cli")) results.push(benchCli());
 for (const name of engines) {
   const engine = await BenchEngine.start(name);
   try {
@@ -32,6 +35,10 @@ for (const name of engines) {
           connections: 50,
           seconds: Number(process.env.BENCH_HTTP_SECONDS ?? 5),
         })),
+      );
+    if (runs("memory"))
+      results.push(
+        await benchMemory(engine, { works: Number(process.env.BENCH_WORKS ?? 100_000), orgs: Number(process.env.BENCH_ORGS ?? 10_000) }),
       );
   } finally {
     engine.stop();

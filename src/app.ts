@@ -1,7 +1,7 @@
 // The express app factory, used by `npm start` and by the tests alike.
 import { registerAssetRoutes } from "./assets/assets.routes.js";
 import { registerBondRoutes } from "./bonds/bonds.routes.js";
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
 import { randomUUID } from "node:crypto";
@@ -21,6 +21,8 @@ import { VERSION } from "./version.js";
 import cookieParser from "cookie-parser";
 import { registerWebRoutes, renderErrorPage } from "./web/web.routes.js";
 import { SESSION_COOKIE, userForSession } from "./web/sessions.js";
+import { csrfFor } from "./web/csrf.js";
+import { AppError } from "./shared/errors.js";
 import { registerUsageRoutes } from "./usage/usage.routes.js";
 import { registerCheckRoutes } from "./checks/checks.routes.js";
 import { registerFeeRoutes } from "./fees/fees.routes.js";
@@ -29,6 +31,24 @@ import { registerInvoiceRoutes } from "./invoices/invoices.routes.js";
 import { registerLedgerRoutes } from "./ledger/ledger.routes.js";
 import { registerGrantRoutes, registerSigningKeyRoute } from "./grants/grants.routes.js";
 import { registerBooksLogRoutes, registerBooksRoutes } from "./books/books.routes.js";
+
+/** The API's features, in registration order. */
+const API_FEATURES: ((api: ApiRouter, deps: AppDeps) => void)[] = [
+  registerAccountRoutes,
+  registerOrganizationRoutes,
+  registerAuditRoutes,
+  registerWorkRoutes,
+  registerUsageRoutes,
+  registerCheckRoutes,
+  registerFeeRoutes,
+  registerBillingRoutes,
+  registerInvoiceRoutes,
+  registerLedgerRoutes,
+  registerGrantRoutes,
+  registerBooksRoutes,
+  registerAssetRoutes,
+  registerBondRoutes,
+];
 
 /** JSON request bodies: generous for an API that takes lists, small enough to refuse abuse. */
 export const JSON_BODY_LIMIT = "1mb";
@@ -86,8 +106,9 @@ export function createApp(deps: AppDeps): Express {
     "/api/v1",
     express.json({ limit: JSON_BODY_LIMIT, type: ["application/json", "application/*+json"] }),
     deps.config.CHECK_RESPONSES,
+    sessionNeedsCsrfToken(deps),
   );
-  registerFeatureRoutes(api, deps);
+  for (const register of API_FEATURES) register(api, deps);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {
@@ -103,22 +124,25 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-/** Every feature's API routes, in the order of the OpenAPI document. */
-function registerFeatureRoutes(api: ApiRouter, deps: AppDeps): void {
-  registerAccountRoutes(api, deps);
-  registerOrganizationRoutes(api, deps);
-  registerAuditRoutes(api, deps);
-  registerWorkRoutes(api, deps);
-  registerUsageRoutes(api, deps);
-  registerCheckRoutes(api, deps);
-  registerFeeRoutes(api, deps);
-  registerBillingRoutes(api, deps);
-  registerInvoiceRoutes(api, deps);
-  registerLedgerRoutes(api, deps);
-  registerGrantRoutes(api, deps);
-  registerBooksRoutes(api, deps);
-  registerAssetRoutes(api, deps);
-  registerBondRoutes(api, deps);
+/**
+ * The API takes bearer tokens; a state-changing request that the web session cookie authenticates (a page's
+ * script) must also carry the page's CSRF token in `X-CSRF-Token`, or another site could make the browser
+ * send it.
+ */
+function sessionNeedsCsrfToken(deps: AppDeps): RequestHandler {
+  const csrf = csrfFor(deps);
+  return (req, _res, next) => {
+    if (req.auth?.via !== "session" || csrf.isValid(req)) {
+      next();
+      return;
+    }
+    next(
+      new AppError(
+        "forbidden",
+        "A request signed in by the web session cookie needs the page's CSRF token in the X-CSRF-Token header; API clients send `Authorization: Bearer <token>`.",
+      ),
+    );
+  };
 }
 
 /** `TRUST_PROXY`: unset believes no proxy; `true`, a hop count, or addresses/subnets as express takes them. */

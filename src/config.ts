@@ -21,7 +21,9 @@ export const configSchema = z
     /** Several instances behind one database list their hosts' proxies here; off by default. */
     TRUST_PROXY: optionalString,
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    PUBLIC_URL: z.url().optional(),
+    /** The address the server is reached at: every absolute URL it writes starts with it (required in production). */
+    PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    NODE_ENV: optionalString,
     BOOTSTRAP_TREASURER_EMAIL: optionalString.pipe(z.email().optional()),
     BOOTSTRAP_TREASURER_PASSWORD: optionalString.pipe(z.string().min(8).optional()),
     BOOTSTRAP_TREASURER_TOKEN: optionalString.pipe(z.string().min(16).optional()),
@@ -86,6 +88,13 @@ export const configSchema = z
       .default(64 * 1024 * 1024),
   })
   .superRefine((c, ctx) => {
+    if (c.NODE_ENV === "production" && c.PUBLIC_URL === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PUBLIC_URL"],
+        message: "is required when NODE_ENV=production: badges, links and callbacks are written with it, never from the Host header",
+      });
+    }
     const set = [c.BOOTSTRAP_TREASURER_EMAIL, c.BOOTSTRAP_TREASURER_PASSWORD, c.BOOTSTRAP_TREASURER_TOKEN];
     const given = set.filter((v) => v !== undefined).length;
     if (given !== 0 && c.BOOTSTRAP_TREASURER_EMAIL === undefined) {
@@ -98,6 +107,17 @@ export const configSchema = z
   });
 
 export type Config = z.output<typeof configSchema>;
+
+/**
+ * The base of every absolute URL the server writes (badges, links, callbacks, documents): PUBLIC_URL, or in
+ * development the address it listens on. Never the request's Host header, which the client chooses.
+ */
+export function publicBaseUrl(config: Pick<Config, "PUBLIC_URL" | "HOST" | "PORT">): string {
+  if (config.PUBLIC_URL) return config.PUBLIC_URL.replace(/\/+$/, "");
+  const host =
+    config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST;
+  return `http://${host}:${config.PORT}`;
+}
 
 export class ConfigError extends Error {}
 

@@ -3,7 +3,6 @@ import { Command, CommanderError } from "commander";
 // Each command imports what it needs when it runs, so `reciprocity check` starts without the server.
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { VERSION } from "./version.js";
-import type { CheckCommandOptions } from "./checks/check-command.js";
 
 /** Opens the configured database (SQLite or PostgreSQL) for one command, and closes it after. */
 async function withDeps<T>(fn: (deps: import("./deps.js").AppDeps) => Promise<T>): Promise<T> {
@@ -232,14 +231,14 @@ function clientCommands(program: Command, outcome: Outcome): void {
     .description(
       "check a lockfile or SBOM against a server; exit 0 when nothing is owed or unlicensed, 1 when commercial use of a verified work is undeclared or an invoice for a used work is overdue, 2 on error",
     )
-    .option("--server <url>", "the reciprocity server", process.env.RECIPROCITY_SERVER ?? "http://127.0.0.1:3000")
-    .option("--token <token>", "API token (or RECIPROCITY_TOKEN)", process.env.RECIPROCITY_TOKEN)
-    .option("--organization <id>", "price the check for this organization")
-    .option("--json", "print the report as JSON")
-    .option("--strict", "also exit 1 when a work owed for holds no grant for the current month")
-    .action(async (file: string, opts: CheckCommandOptions) => {
-      const { checkCommand } = await import("./checks/check-command.js");
-      outcome.exitCode = await checkCommand(file, opts, { stdout: process.stdout, stderr: process.stderr });
+    // Only named here for the command list: bin/reciprocity.js runs `check` as the check client itself.
+    .helpOption(false)
+    .allowUnknownOption(true)
+    .allowExcessArguments(true)
+    .action(async () => {
+      const { runCli } = await import("../packages/check-client/check-client.js");
+      const at = process.argv.indexOf("check");
+      outcome.exitCode = await runCli(process.argv.slice(at), process.env, { stdout: process.stdout, stderr: process.stderr });
     });
 
   program

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
+import { cursorQuery, nextSchema, pageOfList } from "../http/pagination.js";
 import { AppError } from "../shared/errors.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import type { Actor } from "../shared/actor.js";
@@ -34,7 +36,10 @@ function registerUserRoutes(api: ApiRouter, deps: AppDeps): void {
     async ({ body, user, res }) => {
       const passwordHash = body.password ? await hashPassword(body.password) : null;
       const created = await createUser(db, { email: body.email, name: body.name, passwordHash, actorUserId: user.id }, { clock });
-      res.status(201).json(userView(created));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/users/${created.id}`)
+        .json(userView(created));
     },
   );
 
@@ -53,6 +58,25 @@ function registerUserRoutes(api: ApiRouter, deps: AppDeps): void {
       res.json(userView(row));
     },
   );
+
+  // After /users/me: "me" is not an id.
+  api.route(
+    {
+      method: "get",
+      path: "/users/{id}",
+      tag: "accounts",
+      summary: "A user (the user themself, or a treasurer)",
+      auth: "user",
+      params: idParam,
+      responses: { 200: { description: "The user", schema: userResponse } },
+    },
+    async ({ params, user, res }) => {
+      requireSelfOrTreasurer(user, params.id);
+      const row = await getUser(db, params.id);
+      if (!row) throw new AppError("not_found", "User was not found.");
+      res.json(userView(row));
+    },
+  );
 }
 
 function registerTokenRoutes(api: ApiRouter, deps: AppDeps): void {
@@ -66,11 +90,15 @@ function registerTokenRoutes(api: ApiRouter, deps: AppDeps): void {
       summary: "List a user's API tokens",
       auth: "user",
       params: idParam,
-      responses: { 200: { description: "Tokens (never their secrets)", schema: z.object({ tokens: z.array(tokenResponse) }) } },
+      query: z.object(cursorQuery),
+      responses: {
+        200: { description: "Tokens (never their secrets)", schema: z.object({ tokens: z.array(tokenResponse), next: nextSchema }) },
+      },
     },
-    async ({ params, user, res }) => {
+    async ({ params, query, user, req, res }) => {
       requireSelfOrTreasurer(user, params.id);
-      res.json({ tokens: await listApiTokens(db, params.id) });
+      const { items, next } = pageOfList(req, res, publicBaseUrl(deps.config), await listApiTokens(db, params.id), query, (t) => t.id);
+      res.json({ tokens: items, next });
     },
   );
 
@@ -88,7 +116,10 @@ function registerTokenRoutes(api: ApiRouter, deps: AppDeps): void {
     async ({ params, body, user, res }) => {
       requireSelfOrTreasurer(user, params.id);
       if (!(await getUser(db, params.id))) throw new AppError("not_found", "User was not found.");
-      res.status(201).json(await createApiToken(db, { userId: params.id, name: body.name, actorUserId: user.id }, { clock }));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/users/${params.id}/tokens`)
+        .json(await createApiToken(db, { userId: params.id, name: body.name, actorUserId: user.id }, { clock }));
     },
   );
 

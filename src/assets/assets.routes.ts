@@ -1,3 +1,4 @@
+import { publicBaseUrl } from "../config.js";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { idParam, type ApiRouter } from "../http/route.js";
@@ -25,7 +26,11 @@ export function registerAssetRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The proposed asset", schema: assetResponse } },
     },
     async ({ body, user, res }) => {
-      res.status(201).json(await view(await proposeAsset(db, user, body, { clock })));
+      const asset = await view(await proposeAsset(db, user, body, { clock }));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/assets/${asset.id}`)
+        .json(asset);
     },
   );
 
@@ -96,12 +101,15 @@ function registerSurplusRoute(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ params, body, user, res }) => {
       const d = await declareSurplus(db, user, { assetId: params.id, ...body }, { clock });
-      res.status(201).json({
-        assetId: d.assetId,
-        month: d.month,
-        surplus: moneyJson(d.surplus.amountMinor, d.surplus.currency),
-        cap: moneyJson(d.capMinor, d.surplus.currency),
-      });
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/assets/${params.id}`)
+        .json({
+          assetId: d.assetId,
+          month: d.month,
+          surplus: moneyJson(d.surplus.amountMinor, d.surplus.currency),
+          cap: moneyJson(d.capMinor, d.surplus.currency),
+        });
     },
   );
 }

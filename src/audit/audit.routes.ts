@@ -1,7 +1,9 @@
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
 import type { ApiRouter } from "../http/route.js";
+import { decodeCursor, pageOf } from "../http/pagination.js";
 import { listAudit } from "./audit.queries.js";
-import { auditEntriesResponse, auditQuery } from "./audit.schemas.js";
+import { auditCursor, auditEntriesResponse, auditQuery } from "./audit.schemas.js";
 
 export function registerAuditRoutes(api: ApiRouter, deps: AppDeps): void {
   api.route(
@@ -19,8 +21,11 @@ export function registerAuditRoutes(api: ApiRouter, deps: AppDeps): void {
         },
       },
     },
-    async ({ query, res }) => {
-      res.json({ entries: await listAudit(deps.db, query) });
+    async ({ query, req, res }) => {
+      const before = decodeCursor(query.cursor, auditCursor)?.[0];
+      const rows = await listAudit(deps.db, { ...query, before, limit: query.limit + 1 });
+      const { items, next } = pageOf(req, res, publicBaseUrl(deps.config), rows, query.limit, (e) => [e.id]);
+      res.json({ entries: items, next });
     },
   );
 }

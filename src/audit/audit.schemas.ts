@@ -1,13 +1,15 @@
 // The request and response shapes of the audit log API.
 import { z } from "zod";
-import { idParamSchema } from "../shared/schemas.js";
+import { cursorQuery, nextSchema } from "../shared/schemas.js";
 
 export const auditQuery = z.object({
   entityType: z.string().max(50).optional(),
   entityId: z.string().max(50).optional(),
-  before: idParamSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  ...cursorQuery,
 });
+
+/** An audit cursor: the id of the last entry shown (newest first). */
+export const auditCursor = z.tuple([z.number().int().min(1)]);
 
 export const auditEntriesResponse = z.object({
   entries: z.array(
@@ -22,4 +24,5 @@ export const auditEntriesResponse = z.object({
       after: z.unknown(),
     }),
   ),
+  next: nextSchema,
 });

@@ -1,4 +1,5 @@
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
 import type { Config } from "../config.js";
 import type { ApiRouter } from "../http/route.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
@@ -40,7 +41,10 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
       const result = await runBilling(db, options, invoicingDeps(deps));
       // The run's facts are committed: sign a checkpoint of them now rather than on the next tick.
       await makeCheckpoint(db, deps.books, deps);
-      res.status(201).json(result);
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/billing-runs`)
+        .json(result);
     },
   );
   api.route(

@@ -1,3 +1,4 @@
+import { publicBaseUrl } from "../config.js";
 import type { AppDeps } from "../deps.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { AppError } from "../shared/errors.js";
@@ -32,7 +33,11 @@ export function registerBondRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The bond issue", schema: bondIssueResponse } },
     },
     async ({ body, user, res }) => {
-      res.status(201).json(issueView(await createBondIssue(db, user, body, { clock })));
+      const issue = issueView(await createBondIssue(db, user, body, { clock }));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/bond-issues/${issue.id}`)
+        .json(issue);
     },
   );
 
@@ -53,7 +58,10 @@ export function registerBondRoutes(api: ApiRouter, deps: AppDeps): void {
       if (!key || key.length > 200) throw new AppError("bad_request", "An Idempotency-Key header (1 to 200 characters) is required.");
       const { subscription, replayed } = await subscribeBonds(db, user, { issueId: params.id, ...body, idempotencyKey: key }, { clock });
       if (replayed) res.set("Idempotent-Replayed", "true");
-      res.status(201).json(subscriptionView(subscription, body.amount.currency));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/bond-issues/${params.id}`)
+        .json(subscriptionView(subscription, body.amount.currency));
     },
   );
 

@@ -1,6 +1,7 @@
 import express, { type RequestHandler } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
 import { USAGE_PURPOSES } from "../usage/vocabulary.js";
 import { idParamSchema, isoDateSchema } from "../shared/schemas.js";
 import type { ApiRouter } from "../http/route.js";
@@ -60,7 +61,10 @@ export function registerCheckRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ params, body, user, res }) => {
       const org = await requireOrganizationAccess(db, user, params.id);
-      res.status(201).json(await usagesFromCheck(db, org, { checkId: params.checkId, ...body, actorUserId: user.id }, { clock }));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/organizations/${org.id}/usages`)
+        .json(await usagesFromCheck(db, org, { checkId: params.checkId, ...body, actorUserId: user.id }, { clock }));
     },
   );
 }

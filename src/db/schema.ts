@@ -326,6 +326,8 @@ export const works = pgTable(
     uniqueIndex("works_slug_unique").on(t.slug),
     uniqueIndex("works_repository_key_unique").on(t.repositoryKey),
     uniqueIndex("works_repository_github_id_unique").on(t.repositoryGithubId),
+    /** The registry lists works by title, then id: pages are read from this index in order. */
+    index("works_title_id").on(t.title, t.id),
     check("works_verification_check", sql`${t.verification} in ('verified','unverified')`),
     check("works_license_state_check", sql`${t.licenseState} in ('ppl','other','missing','unknown')`),
   ],
@@ -426,12 +428,18 @@ export const workClaimEvents = pgTable(
   ],
 );
 
-export const webhookDeliveries = pgTable("webhook_deliveries", {
-  deliveryId: text("delivery_id").primaryKey(),
-  event: text("event").notNull(),
-  outcome: text("outcome").notNull(),
-  createdAt: createdAt(),
-});
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    deliveryId: text("delivery_id").primaryKey(),
+    /** SHA-256 of the raw signed body (hex): the same body under another delivery id is a replay. */
+    bodySha256: text("body_sha256"),
+    event: text("event").notNull(),
+    outcome: text("outcome").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("webhook_deliveries_body_sha256_key").on(t.bodySha256)],
+);
 
 export const forkSightings = pgTable(
   "fork_sightings",

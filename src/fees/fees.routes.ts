@@ -1,4 +1,5 @@
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { feeScheduleView, isFeeScheduleUsed, listFeeSchedules } from "./fee-schedules.queries.js";
 import { saveFeeSchedule } from "./save-fee-schedule.js";
@@ -48,7 +49,10 @@ function registerFeeScheduleRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ body, user, res }) => {
       const s = await saveFeeSchedule(db, { ...body, actorUserId: user.id }, { clock });
-      res.status(201).json(feeScheduleView(s, false));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/fee-schedules`)
+        .json(feeScheduleView(s, false));
     },
   );
 
@@ -98,7 +102,10 @@ function registerExchangeRateRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The rate", schema: exchangeRateResponse } },
     },
     async ({ body, user, res }) => {
-      res.status(201).json(await recordExchangeRate(db, { ...body, actorUserId: user.id }, { clock }));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/exchange-rates`)
+        .json(await recordExchangeRate(db, { ...body, actorUserId: user.id }, { clock }));
     },
   );
 }

@@ -3,7 +3,9 @@
 // transaction that applies it, so a redelivery, even a concurrent one, is acknowledged and
 // changes nothing.
 import { eq, or, sql } from "drizzle-orm";
+import { z } from "zod";
 import type { Db } from "../db/client.js";
+import { AppError } from "../shared/errors.js";
 import { execute, lockForUpdate } from "../db/sql.js";
 import { webhookDeliveries, workLicenseHistory, workPackages, works } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
@@ -14,24 +16,35 @@ import { parseRepositoryUrl, type RepositoryRef } from "../works/parse-repositor
 import type { Work } from "../works/works.queries.js";
 import type { GitHub } from "./github-client.js";
 
-interface RepoPayload {
-  id?: number;
-  full_name?: string;
-  name?: string;
-  default_branch?: string;
-  owner?: { login?: string };
-}
+// Deliveries are signed by GitHub, but their shape is still read defensively: a field of another type
+// than GitHub documents reads as absent, never as a crash.
+const text = z.string().max(1000).optional().catch(undefined);
+const paths = z.array(z.string().catch("")).max(10_000).optional().catch(undefined);
+const commitSchema = z.object({ added: paths, modified: paths, removed: paths }).catch({});
+const repoSchema = z
+  .object({
+    id: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional().catch(undefined),
+    full_name: text,
+    name: text,
+    default_branch: text,
+  })
+  .optional()
+  .catch(undefined);
+export const webhookPayloadSchema = z.object({
+  action: text,
+  ref: text,
+  repository: repoSchema,
+  commits: z.array(commitSchema).max(10_000).optional().catch(undefined),
+  head_commit: commitSchema.nullable().optional().catch(undefined),
+});
 
-interface Payload {
-  action?: string;
-  ref?: string;
-  repository?: RepoPayload;
-  commits?: { added?: string[]; modified?: string[]; removed?: string[] }[];
-  head_commit?: { added?: string[]; modified?: string[]; removed?: string[] } | null;
-}
+type Payload = z.output<typeof webhookPayloadSchema>;
+type RepoPayload = NonNullable<Payload["repository"]>;
 
 interface Delivery {
   id: string;
+  /** SHA-256 of the raw signed body: a body already applied under another delivery id is a replay. */
+  bodySha256: string;
   event: string;
   payload: Payload;
 }
@@ -48,23 +61,29 @@ const LICENSE_NAME = /^(licen[sc]e|copying)(\.(md|txt|markdown))?$/i;
 
 export async function handleWebhook(
   db: Db,
-  delivery: Delivery,
+  received: Omit<Delivery, "payload"> & { payload: unknown },
   deps: { clock: Clock; github: GitHub; githubWebHost: string },
 ): Promise<WebhookOutcome> {
-  if (await alreadyDelivered(db, delivery.id)) return "duplicate";
+  const delivery: Delivery = { ...received, payload: webhookPayloadSchema.parse(received.payload) };
+  const seen = await deliverySeen(db, delivery);
+  if (seen === "same_delivery") return "duplicate";
+  if (seen === "replayed_body")
+    throw new AppError("webhook_replayed", "This payload was already delivered under another delivery id; a replay is refused.");
   const plan = planDelivery(delivery, await findWork(db, delivery.payload.repository), deps.githubWebHost);
   // Read outside the transaction; the repository is public or the app's own token is not needed.
   const check = plan.kind === "recheck_license" ? licenseCheckOf(await deps.github.getLicenseFile(plan.owner, plan.name)) : null;
   return applyDelivery(db, delivery, plan, check, deps.clock);
 }
 
-export async function alreadyDelivered(db: Db, deliveryId: string): Promise<boolean> {
-  const [row] = await db
+/** A redelivery (same id) is acknowledged; the same signed body under a new id is a replay. */
+async function deliverySeen(db: Db, delivery: Delivery): Promise<"new" | "same_delivery" | "replayed_body"> {
+  const rows = await db
     .select({ deliveryId: webhookDeliveries.deliveryId })
     .from(webhookDeliveries)
-    .where(eq(webhookDeliveries.deliveryId, deliveryId))
-    .limit(1);
-  return row !== undefined;
+    .where(or(eq(webhookDeliveries.deliveryId, delivery.id), eq(webhookDeliveries.bodySha256, delivery.bodySha256)))
+    .limit(2);
+  if (rows.some((r) => r.deliveryId === delivery.id)) return "same_delivery";
+  return rows.length > 0 ? "replayed_body" : "new";
 }
 
 async function findWork(db: Db, repo: RepoPayload | undefined): Promise<Work | undefined> {
@@ -140,7 +159,7 @@ async function lockWork(tx: Db, workId: number): Promise<Work | undefined> {
 async function markDelivered(tx: Db, delivery: Delivery, outcome: WebhookOutcome, clock: Clock): Promise<boolean> {
   const inserted = await tx
     .insert(webhookDeliveries)
-    .values({ deliveryId: delivery.id, event: delivery.event, outcome, createdAt: isoNow(clock) })
+    .values({ deliveryId: delivery.id, bodySha256: delivery.bodySha256, event: delivery.event, outcome, createdAt: isoNow(clock) })
     .onConflictDoNothing()
     .returning({ deliveryId: webhookDeliveries.deliveryId });
   return inserted.length === 1;

@@ -1,5 +1,8 @@
+import { z } from "zod";
 import type { Express } from "express";
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
+import { cursorQuery, nextSchema, pageOfList } from "../http/pagination.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { getGrant, listGrants } from "./grants.queries.js";
@@ -28,11 +31,14 @@ export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {
       summary: "The organization's grants",
       auth: "user",
       params: idParam,
-      responses: { 200: { description: "Grants", schema: grantsResponse } },
+      query: z.object(cursorQuery),
+      responses: { 200: { description: "Grants", schema: grantsResponse.extend({ next: nextSchema }) } },
     },
-    async ({ params, user, res }) => {
+    async ({ params, query, user, req, res }) => {
       await requireOrganizationAccess(deps.db, user, params.id);
-      res.json({ grants: await listGrants(deps.db, params.id) });
+      const all = await listGrants(deps.db, params.id);
+      const { items, next } = pageOfList(req, res, publicBaseUrl(deps.config), all, query, (g) => g.id);
+      res.json({ grants: items, next });
     },
   );
 }

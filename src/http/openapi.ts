@@ -51,6 +51,10 @@ export function buildOpenApi(routes: RegisteredRoute[], info: { version: string;
     for (const [status, r] of Object.entries(spec.responses)) {
       responses[status] = {
         description: r.description,
+        // Every 201 names what it created (held by the route checks in the tests).
+        ...(status === "201"
+          ? { headers: { Location: { description: "The URL of what was created", schema: { type: "string", format: "uri" } } } }
+          : {}),
         ...(r.schema
           ? { content: { [r.contentType ?? "application/json"]: { schema: components.toSchema(r.schema, "output") } } }
           : r.contentType

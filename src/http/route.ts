@@ -62,6 +62,8 @@ export class ApiRouter {
     private readonly jsonParser: RequestHandler,
     /** Hold every 2xx JSON body to its declared schema, exactly (the test suite turns this on). */
     private readonly checkResponses = false,
+    /** Run before every state-changing route (POST, PUT, PATCH, DELETE), once the route is known. */
+    private readonly writeGuard?: RequestHandler,
   ) {}
 
   route<A extends AuthMode, P extends z.ZodType = z.ZodObject, Q extends z.ZodType = z.ZodObject, B extends z.ZodType = z.ZodUnknown>(
@@ -93,7 +95,8 @@ export class ApiRouter {
       if (this.checkResponses) checkResponseBodies(spec, res);
       await handler(ctx);
     };
-    this.router[spec.method](expressPath, ...(spec.body ? [this.jsonParser] : []), ...(spec.before ?? []), run);
+    const guard = spec.method !== "get" && this.writeGuard ? [this.writeGuard] : [];
+    this.router[spec.method](expressPath, ...guard, ...(spec.body ? [this.jsonParser] : []), ...(spec.before ?? []), run);
   }
 }
 
@@ -106,7 +109,11 @@ function checkResponseBodies(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, r
   res.json = (body: unknown) => {
     const declared = spec.responses[res.statusCode];
     if (res.statusCode >= 200 && res.statusCode < 300) {
-      const problem = !declared?.schema ? "no schema is declared for this status" : responseMismatch(declared.schema, body);
+      const problem = !declared?.schema
+        ? "no schema is declared for this status"
+        : res.statusCode === 201 && !res.get("Location")
+          ? "a 201 must name what it created in a Location header"
+          : responseMismatch(declared.schema, body);
       if (problem) {
         const message = `response of ${spec.method.toUpperCase()} ${spec.path} (${res.statusCode}) does not match its declared schema: ${problem}`;
         console.error(message);

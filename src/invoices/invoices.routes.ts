@@ -1,4 +1,5 @@
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
 import { AppError } from "../shared/errors.js";
 import type { ApiRouter } from "../http/route.js";
 import { moneyJson } from "../shared/money.js";
@@ -101,13 +102,16 @@ function registerInvoiceChangeRoutes(api: ApiRouter, deps: AppDeps): void {
         invoicingDeps(deps),
       );
       if (replayed) res.set("Idempotent-Replayed", "true");
-      res.status(201).json({
-        id: payment.id,
-        invoiceNumber: invoice.number,
-        amount: moneyJson(payment.amountMinor, payment.currency),
-        paidOn: payment.paidOn,
-        reference: payment.reference,
-      });
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/invoices/${encodeURIComponent(params.number)}`)
+        .json({
+          id: payment.id,
+          invoiceNumber: invoice.number,
+          amount: moneyJson(payment.amountMinor, payment.currency),
+          paidOn: payment.paidOn,
+          reference: payment.reference,
+        });
     },
   );
 
@@ -167,13 +171,16 @@ function registerRefundRoute(api: ApiRouter, deps: AppDeps): void {
         { clock },
       );
       if (replayed) res.set("Idempotent-Replayed", "true");
-      res.status(201).json({
-        id: refund.id,
-        invoiceNumber: invoice.number,
-        amount: moneyJson(refund.amountMinor, refund.currency),
-        paidOn: refund.paidOn,
-        reference: refund.reference,
-      });
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/invoices/${encodeURIComponent(invoice.number ?? params.number)}`)
+        .json({
+          id: refund.id,
+          invoiceNumber: invoice.number,
+          amount: moneyJson(refund.amountMinor, refund.currency),
+          paidOn: refund.paidOn,
+          reference: refund.reference,
+        });
     },
   );
 }

@@ -1,6 +1,6 @@
 // Renditions of an invoice: printable HTML (handlebars) and EN 16931 UBL 2.1 following Peppol
 // BIS Billing 3.0, generated and schema-checked by @e-invoice-eu/core.
-import { InvoiceService, type Invoice as EInvoice } from "@e-invoice-eu/core";
+import type { InvoiceService, Invoice as EInvoice } from "@e-invoice-eu/core";
 import { AppError, assert } from "../shared/errors.js";
 import { invoiceStepMinor } from "../shared/currencies.js";
 import { toDecimalString } from "../shared/money.js";
@@ -73,7 +73,8 @@ export async function renderInvoiceUbl(view: InvoiceView, parties: { sellerEmail
       ...ublAmounts(creditNote ? { ...view, paid: { ...view.paid, amountMinor: 0 } } : view),
     },
   } as unknown as EInvoice;
-  service ??= new InvoiceService(silentLogger);
+  // The UBL library costs about 60 MB and most of a second to load: only when a UBL rendition is asked for.
+  service ??= new (await import("@e-invoice-eu/core")).InvoiceService(silentLogger);
   const xml = await service.generate(doc, { format: "UBL", lang: "en-us", noWarnings: true });
   return typeof xml === "string" ? xml : Buffer.from(xml).toString("utf8");
 }

@@ -39,9 +39,29 @@ export function renderLicense(view: LicenseView, format: LicenseFormat): string 
   let text = rendered.get(key);
   if (text === undefined) {
     canonicalPpl ??= canonicalLicenseText("PPL").trimEnd();
-    text = render(TEMPLATES[format], { ...view, canonicalText: canonicalPpl });
+    text = render(TEMPLATES[format], { ...(format === "markdown" ? markdownView(view) : view), canonicalText: canonicalPpl });
     if (rendered.size >= RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
     rendered.set(key, text);
   }
   return text;
+}
+
+/**
+ * Names are text, not markdown: an organization called `[Pay here](https://evil.example)` or `<img src=x>`
+ * must read as itself. Line breaks become spaces (no new block can start), and every character that can
+ * open a markdown construct mid-line is backslash-escaped (CommonMark escapes any ASCII punctuation).
+ */
+export function markdownText(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[\\`*_[\]<>&~|#!()]/g, "\\$&");
+}
+
+function markdownView(view: LicenseView): LicenseView {
+  return {
+    ...view,
+    title: markdownText(view.title),
+    licensorName: markdownText(view.licensorName),
+    // Inside a code span: a backtick would end it early.
+    versionRange: view.versionRange === null ? null : view.versionRange.replace(/[`\r\n]/g, " "),
+    workUrl: view.workUrl.replace(/[<>\s]/g, encodeURIComponent),
+  };
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows } from "../db/sql.js";
 import {
@@ -161,12 +161,22 @@ export async function organizationView(db: Db, org: Organization, today: string)
   };
 }
 
-export async function listOrganizationsFor(db: Db, actor: Actor): Promise<Organization[]> {
-  if (actor.isTreasurer) return db.select().from(organizations).orderBy(organizations.id);
-  const rows = await db.select({ id: memberships.organizationId }).from(memberships).where(eq(memberships.userId, actor.id));
-  const ids = rows.map((r) => r.id);
-  if (ids.length === 0) return [];
-  return db.select().from(organizations).where(inArray(organizations.id, ids)).orderBy(organizations.id);
+/** The actor's organizations (every one, for a treasurer) by id; a page of them after `page.afterId`. */
+export async function listOrganizationsFor(
+  db: Db,
+  actor: Actor,
+  page?: { afterId?: number | undefined; limit: number },
+): Promise<Organization[]> {
+  const after = page?.afterId !== undefined ? gt(organizations.id, page.afterId) : undefined;
+  const limit = page?.limit ?? Number.MAX_SAFE_INTEGER;
+  if (actor.isTreasurer) return db.select().from(organizations).where(after).orderBy(organizations.id).limit(limit);
+  const mine = db.select({ id: memberships.organizationId }).from(memberships).where(eq(memberships.userId, actor.id));
+  return db
+    .select()
+    .from(organizations)
+    .where(and(inArray(organizations.id, mine), after))
+    .orderBy(organizations.id)
+    .limit(limit);
 }
 
 export async function organizationIdForLogin(db: Db, login: string): Promise<number | undefined> {

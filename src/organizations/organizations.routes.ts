@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
+import { cursorQuery, decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
 import type { Db } from "../db/client.js";
 import { today } from "../shared/clock.js";
 import { idParam, type ApiRouter } from "../http/route.js";
@@ -50,7 +52,10 @@ function registerOrganizationCoreRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ body, user, res }) => {
       const org = await createOrganization(db, { ...body, ownerUserId: user.id }, { clock });
-      res.status(201).json(await organizationView(db, org, today(clock)));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/organizations/${org.id}`)
+        .json(await organizationView(db, org, today(clock)));
     },
   );
 
@@ -61,12 +66,18 @@ function registerOrganizationCoreRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "Organizations the caller belongs to (all, for treasurers)",
       auth: "user",
-      responses: { 200: { description: "Organizations", schema: z.object({ organizations: z.array(organizationResponse) }) } },
+      query: z.object(cursorQuery),
+      responses: {
+        200: { description: "Organizations", schema: z.object({ organizations: z.array(organizationResponse), next: nextSchema }) },
+      },
     },
-    async ({ user, res }) => {
+    async ({ query, user, req, res }) => {
+      const afterId = decodeCursor(query.cursor, z.tuple([z.number().int()]))?.[0];
+      const rows = await listOrganizationsFor(db, user, { afterId, limit: query.limit + 1 });
+      const { items, next } = pageOf(req, res, publicBaseUrl(deps.config), rows, query.limit, (o) => [o.id]);
       const views = [];
-      for (const org of await listOrganizationsFor(db, user)) views.push(await organizationView(db, org, today(clock)));
-      res.json({ organizations: views });
+      for (const org of items) views.push(await organizationView(db, org, today(clock)));
+      res.json({ organizations: views, next });
     },
   );
 
@@ -107,7 +118,10 @@ function registerMembershipRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ params, body, user, res }) => {
       await requireOrganizationAccess(db, user, params.id, "owner");
-      res.status(201).json(await addMember(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock }));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/organizations/${params.id}`)
+        .json(await addMember(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock }));
     },
   );
 
@@ -147,7 +161,10 @@ function registerSizeFactsRoutes(api: ApiRouter, deps: AppDeps): void {
     async ({ params, body, user, res }) => {
       await requireOrganizationAccess(db, user, params.id, "owner");
       const input = { organizationId: params.id, ...body, actorUserId: user.id, actorIsTreasurer: user.isTreasurer };
-      res.status(201).json(sizeFactView(await recordSizeFacts(db, input, { clock })));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/organizations/${params.id}`)
+        .json(sizeFactView(await recordSizeFacts(db, input, { clock })));
     },
   );
 
@@ -191,7 +208,10 @@ function registerSizeFactsRoutes(api: ApiRouter, deps: AppDeps): void {
       },
     },
     async ({ params, body, user, res }) => {
-      res.status(201).json(await reviewSizeFacts(db, { sizeFactId: params.id, ...body, actorUserId: user.id }, { clock }));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/size-facts/review-queue`)
+        .json(await reviewSizeFacts(db, { sizeFactId: params.id, ...body, actorUserId: user.id }, { clock }));
     },
   );
 }
@@ -213,7 +233,10 @@ function registerCooperativeRoutes(api: ApiRouter, deps: AppDeps): void {
     async ({ params, body, user, res }) => {
       const org = await requireOrganizationAccess(db, user, params.id, "owner");
       const { organization } = await submitCooperativeEvidence(db, org, { ...body, actorUserId: user.id }, { clock });
-      res.status(201).json(await organizationView(db, organization, today(clock)));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/organizations/${organization.id}`)
+        .json(await organizationView(db, organization, today(clock)));
     },
   );
 
@@ -245,7 +268,10 @@ function registerCooperativeRoutes(api: ApiRouter, deps: AppDeps): void {
       const afterDecision = (tx: Db, organizationId: number, decision: VerificationDecision) =>
         settleHeldInvoices(tx, organizationId, decision, user.id, invoicingDeps(deps));
       const decided = await decideVerification(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock, afterDecision });
-      res.status(201).json(decided);
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/organizations/${params.id}`)
+        .json(decided);
     },
   );
 }

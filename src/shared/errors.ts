@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   idempotency_conflict: 409,
   fee_schedule_in_use: 409,
   invalid_state: 409,
+  /** A signed webhook body that was already delivered under another delivery id. */
+  webhook_replayed: 409,
   payload_too_large: 413,
   /** A check's file lists more entries than one check reads. */
   too_many_entries: 413,

@@ -84,10 +84,20 @@ export const moneyOutputSchema = z
   .object({ amountMinor: z.number().int(), currency: z.string(), formatted: z.string() })
   .meta({ id: "Money" });
 
+/** Every list's query: `?limit=` and the opaque `?cursor=` of the page before (src/http/pagination.ts). */
+export const cursorQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+};
+
+/** Offset pages: the invoice list's older scheme, until it moves to cursors. */
 export const paginationQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 };
+
+/** Every list's `next`: the next page's URL, null on the last page. */
+export const nextSchema = z.string().nullable();
 
 export const problemSchema = z
   .object({

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
+import { cursorQuery, nextSchema, pageOfList } from "../http/pagination.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { declareUsages, endUsage } from "./declare-usage.js";
@@ -24,7 +26,10 @@ export function registerUsageRoutes(api: ApiRouter, deps: AppDeps): void {
     async ({ params, body, user, res }) => {
       const org = await requireOrganizationAccess(db, user, params.id);
       const [declared] = await declareUsages(db, org, [body], user.id, { clock });
-      res.status(201).json(declared);
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/organizations/${org.id}/usages`)
+        .json(declared);
     },
   );
 
@@ -36,10 +41,13 @@ export function registerUsageRoutes(api: ApiRouter, deps: AppDeps): void {
       summary: "The organization's usages with their obligations",
       auth: "user",
       params: idParam,
-      responses: { 200: { description: "Usages", schema: z.object({ usages: z.array(usageResponse) }) } },
+      query: z.object(cursorQuery),
+      responses: { 200: { description: "Usages", schema: z.object({ usages: z.array(usageResponse), next: nextSchema }) } },
     },
-    async ({ params, user, res }) => {
-      res.json({ usages: await listUsages(db, await requireOrganizationAccess(db, user, params.id)) });
+    async ({ params, query, user, req, res }) => {
+      const all = await listUsages(db, await requireOrganizationAccess(db, user, params.id));
+      const { items, next } = pageOfList(req, res, publicBaseUrl(deps.config), all, query, (u) => u.id);
+      res.json({ usages: items, next });
     },
   );
 

@@ -8,7 +8,7 @@ import { findUserByEmail, getUser } from "../accounts/create-user.js";
 import { verifyPassword } from "../accounts/passwords.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "../accounts/tokens.js";
 import { createWebSession, destroyWebSession, SESSION_COOKIE, SESSION_DAYS } from "./sessions.js";
-import { emptyForm, formBody, formFromError, textField, type FormState } from "./forms.js";
+import { emptyForm, formBody, formFromError, parseForm, textField, type FormState } from "./forms.js";
 import { redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireSignedIn } from "./guards.js";
 import { landingFor, safeNext } from "./landing.js";
@@ -50,9 +50,15 @@ function registerSignInPages(app: Router, deps: AppDeps): void {
   });
 
   app.post("/login", loginLimiter, async (req, res) => {
-    const body = z
-      .object({ email: z.string().max(254).default(""), password: z.string().max(200).default(""), next: z.string().optional() })
-      .parse(formBody(req));
+    // A repeated or over-long field is a form to correct (422), not a failure.
+    const body = parseForm(
+      z.object({
+        email: z.string().max(254).default(""),
+        password: z.string().max(200).default(""),
+        next: z.string().max(2000).optional(),
+      }),
+      formBody(req),
+    );
     const user = body.email ? await findUserByEmail(db, body.email) : undefined;
     const ok = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH);
     if (!user || !user.passwordHash || !ok) {

@@ -7,7 +7,7 @@ import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
 import { authorizeUrl, exchangeCode, loginOfToken, type OAuthSettings } from "../github/oauth.js";
 import { linkGitHubLogin, userByGitHubLogin } from "../accounts/github-login.js";
-import { baseUrlOf } from "../works/works.routes.js";
+import { publicBaseUrl } from "../config.js";
 import { createWebSession, SESSION_COOKIE, SESSION_DAYS } from "./sessions.js";
 import { redirectWithNotice } from "./render.js";
 import { landingFor, safeNext } from "./landing.js";
@@ -31,7 +31,7 @@ export function registerGitHubSignIn(app: Router, deps: AppDeps): void {
       timeoutMs: config.GITHUB_TIMEOUT_MS,
     };
   };
-  const callbackUrl = (req: Request) => `${baseUrlOf(req, config.PUBLIC_URL)}/auth/github/callback`;
+  const callbackUrl = (_req: Request) => `${publicBaseUrl(config)}/auth/github/callback`;
 
   app.get("/auth/github", (req, res) => {
     const s = settings();

@@ -6,7 +6,7 @@ import { registerWork, type RegisterWorkResult } from "../works/register-work.js
 import { registerWorkBody } from "../works/works.schemas.js";
 import { openLicensePullRequest } from "../works/open-license-pull-request.js";
 import { discoverForks } from "../works/discover-forks.js";
-import { baseUrlOf } from "../works/works.routes.js";
+import { publicBaseUrl } from "../config.js";
 import { listOrganizationsFor } from "../organizations/organizations.queries.js";
 import { emptyForm, formBody, formFromError, optionalText, parseForm, textField, type FormState } from "./forms.js";
 import { redirectWithError, redirectWithNotice, renderPage } from "./render.js";
@@ -94,7 +94,7 @@ function registerWorkActions(app: Router, deps: AppDeps): void {
       const { pullRequest, created } = await openLicensePullRequest(
         db,
         work,
-        { githubToken: token, actor: user, workUrl: `${baseUrlOf(req, config.PUBLIC_URL)}/works/${work.slug}` },
+        { githubToken: token, actor: user, workUrl: `${publicBaseUrl(config)}/works/${work.slug}` },
         { clock, github },
       );
       await redirectWithNotice(

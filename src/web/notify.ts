@@ -2,12 +2,12 @@
 import type { Request } from "express";
 import type { AppDeps } from "../deps.js";
 import type { NotifyDeps } from "../mail/notifications.js";
-import { baseUrlOf } from "../works/works.routes.js";
+import { publicBaseUrl } from "../config.js";
 
-export const notifyDeps = (deps: AppDeps, req: Request): NotifyDeps => ({
+export const notifyDeps = (deps: AppDeps, _req: Request): NotifyDeps => ({
   db: deps.db,
   mailer: deps.mailer,
-  baseUrl: baseUrlOf(req, deps.config.PUBLIC_URL),
+  baseUrl: publicBaseUrl(deps.config),
   sellerIban: deps.config.SELLER_IBAN || undefined,
   sellerName: deps.config.SELLER_NAME,
 });

@@ -9,12 +9,13 @@ import { getGrant } from "../grants/grants.queries.js";
 import { verifySignature } from "../grants/signing-key.js";
 import { getWorkBySlug, isMaintainer, listWorks, viewWork, workLicense } from "../works/works.queries.js";
 import { listForks } from "../works/discover-forks.js";
-import { baseUrlOf } from "../works/works.routes.js";
+import { publicBaseUrl } from "../config.js";
 import { checkLockfile, UnreadableLockfile, type CheckReportView } from "../checks/check-lockfile.js";
 import { checkGuards } from "../checks/check-guards.routes.js";
 import { listOrganizationsFor } from "../organizations/organizations.queries.js";
 import { renderPage } from "./render.js";
 import { idParam } from "./guards.js";
+import { formBody, parseForm } from "./forms.js";
 
 const PAGE_SIZE = 20;
 const CHECK_TITLE = "Check a lockfile or SBOM";
@@ -31,8 +32,9 @@ function registerRegistryPages(app: Router, deps: AppDeps): void {
   app.get("/", async (req, res) => {
     const q = typeof req.query.q === "string" ? req.query.q.slice(0, 200) : "";
     const page = Math.max(1, Math.min(10_000, Number(req.query.page) || 1));
-    const result = await listWorks(db, { q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, baseUrlOf(req, config.PUBLIC_URL));
-    const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+    const result = await listWorks(db, { q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE, withTotal: true }, publicBaseUrl(config));
+    const total = result.total ?? 0;
+    const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
     const link = (p: number) => `/?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) }).toString()}`;
     renderPage(
       req,
@@ -40,8 +42,8 @@ function registerRegistryPages(app: Router, deps: AppDeps): void {
       "home",
       {
         q,
-        total: result.total,
-        worksWord: result.total === 1 ? "work" : "works",
+        total: total,
+        worksWord: total === 1 ? "work" : "works",
         works: result.works.map((w) => ({
           ...w,
           stateBadge: w.license.state === "ppl" ? "ok" : w.license.state === "other" || w.license.state === "missing" ? "bad" : "warn",
@@ -58,7 +60,7 @@ function registerRegistryPages(app: Router, deps: AppDeps): void {
   app.get("/works/:slug", async (req, res) => {
     if (!/^[a-z0-9-]{1,80}$/.test(req.params.slug)) throw new AppError("not_found", "Work was not found.");
     const work = await getWorkBySlug(db, req.params.slug);
-    const base = baseUrlOf(req, config.PUBLIC_URL);
+    const base = publicBaseUrl(config);
     const view = await viewWork(db, work, base);
     const canMaintain = Boolean(req.auth && (req.auth.isTreasurer || (await isMaintainer(db, work.id, req.auth.id))));
     const licenseText = await workLicense(db, work, `${base}/works/${work.slug}`, "text");
@@ -117,24 +119,25 @@ function registerCheckPages(app: Router, deps: AppDeps, csrf: { validate: Reques
     renderPage(req, res, "check", { organizations, report: null, maxMegabytes }, { title: CHECK_TITLE });
   });
 
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 10 } });
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: config.MAX_UPLOAD_BYTES, files: 1, fields: 10, parts: 12, fieldSize: 10_000 },
+  });
   const readUpload: RequestHandler = (req, res, next) => {
     upload.single("lockfile")(req, res, (err: unknown) => {
-      if (err instanceof multer.MulterError)
-        next(
-          new AppError(
-            err.code === "LIMIT_FILE_SIZE" ? "payload_too_large" : "bad_request",
-            err.code === "LIMIT_FILE_SIZE" ? `The file is larger than ${maxMegabytes} MB.` : err.message,
-          ),
-        );
-      else next(err as Error | undefined);
+      if (err === undefined || err === null || err instanceof AppError) next(err ?? undefined);
+      else if (err instanceof multer.MulterError && err.code === "LIMIT_FILE_SIZE")
+        next(new AppError("payload_too_large", `The file is larger than ${maxMegabytes} MB.`));
+      // Every other failure to read the form (a limit, a broken multipart body, a bad boundary) is the
+      // client's: busboy's plain Errors included.
+      else next(new AppError("bad_request", `The upload could not be read: ${err instanceof Error ? err.message : "error"}.`));
     });
   };
 
   // The API's limits, with the same counts: anonymous checks a minute per address, checks in flight.
   const guards = checkGuards(deps);
   app.post("/check", guards.rateLimit, guards.concurrency, readUpload, csrf.validate, async (req, res) => {
-    const body = z.object({ organizationId: z.string().optional() }).parse(req.body ?? {});
+    const body = parseForm(z.object({ organizationId: z.string().max(20).optional() }), formBody(req));
     const orgId = body.organizationId ? Number(body.organizationId) : null;
     const formView = {
       organizations: (await checkOrganizations(req)).map((o) => ({ ...o, selected: o.id === orgId })),

@@ -2,13 +2,12 @@
 // sessions in HttpOnly SameSite cookies, CSRF protection on every form.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import express, { type Express, type Request, type RequestHandler } from "express";
-import { doubleCsrf } from "csrf-csrf";
+import express, { type Express, type Request, type RequestHandler, type Router } from "express";
 import type { AppDeps } from "../deps.js";
-import { AppError } from "../shared/errors.js";
 import type { ProblemRenderer } from "../http/problem.js";
 import { TEMPLATES_DIR } from "../templates.js";
 import { SESSION_COOKIE } from "./sessions.js";
+import { BROWSER_COOKIE, csrfFor } from "./csrf.js";
 import { renderPage } from "./render.js";
 import { notices } from "./notices.js";
 import { registerPublicPages } from "./public.pages.js";
@@ -18,25 +17,31 @@ import { registerMaintainerPages } from "./maintainers.pages.js";
 import { registerTreasuryPages } from "./treasury.pages.js";
 import { registerTransparencyPages } from "./transparency.pages.js";
 
-export const BROWSER_COOKIE = "rcp_browser";
-const FORM_LIMIT = "100kb";
-
 const cookies = (req: Request) => (req.cookies ?? {}) as Record<string, string | undefined>;
+const FORM_LIMIT = "100kb";
+const STATE_CHANGING = new Set(["post", "put", "patch", "delete"]);
+
+/**
+ * The router the page files register on: every state-changing route validates the CSRF token before its
+ * handlers, unless it places `validate` itself (after reading an upload). Validation belongs to the routes,
+ * so a path no route answers is a 404 whatever its method, never the CSRF refusal.
+ */
+function csrfGuarded(router: Router, validate: RequestHandler): Router {
+  return new Proxy(router, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== "function") return value;
+      if (typeof key === "string" && STATE_CHANGING.has(key))
+        return (path: string, ...handlers: RequestHandler[]) =>
+          (value as (...a: unknown[]) => unknown).call(target, path, ...(handlers.includes(validate) ? handlers : [validate, ...handlers]));
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+}
 
 export function registerWebRoutes(app: Express, deps: AppDeps): void {
   const secure = (deps.config.PUBLIC_URL ?? "").startsWith("https:");
-  const { doubleCsrfProtection, validateRequest } = doubleCsrf({
-    getSecret: () => deps.signer.deriveSecret("csrf"),
-    // Tokens are bound to the browser (and so to its session once signed in).
-    getSessionIdentifier: (req) => cookies(req)[BROWSER_COOKIE] ?? "",
-    cookieName: "rcp_csrf",
-    cookieOptions: { sameSite: "lax", secure, path: "/", httpOnly: true },
-    getCsrfTokenFromRequest: (req) => {
-      const body = req.body as Record<string, unknown> | undefined;
-      return typeof body?._csrf === "string" ? body._csrf : req.get("x-csrf-token");
-    },
-    skipCsrfProtection: (req) => req.path === "/check" && req.method === "POST", // validated after the upload is read
-  });
+  const csrf = csrfFor(deps);
 
   const browserId: RequestHandler = (req, res, next) => {
     if (!cookies(req)[BROWSER_COOKIE]) {
@@ -47,9 +52,6 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
     next();
   };
 
-  const csrfInvalid = new AppError("forbidden", "The form has expired or did not come from this site. Reload the page and try again.");
-  const validate: RequestHandler = (req, _res, next) => next(validateRequest(req) ? undefined : csrfInvalid);
-
   app.get("/favicon.ico", (_req, res) => {
     res.type("image/svg+xml").set("Cache-Control", "public, max-age=86400").sendFile(join(TEMPLATES_DIR, "../static/favicon.svg"));
   });
@@ -58,17 +60,16 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   web.use(browserId);
   web.use(notices(deps.db, deps.clock, secure));
   web.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 100 }));
-  web.use((req, res, next) => {
-    doubleCsrfProtection(req, res, (err?: unknown) => next(err ? csrfInvalid : undefined));
-  });
+  web.use(csrf.attachToken);
   app.use(web);
+  const pages = csrfGuarded(web, csrf.validate);
   // Maintainer pages first: /works/new must not be read as the work with slug "new".
-  registerMaintainerPages(web, deps);
-  registerPublicPages(web, deps, { validate });
-  registerAccountPages(web, deps);
-  registerOrganizationPages(web, deps);
-  registerTreasuryPages(web, deps);
-  registerTransparencyPages(web, deps);
+  registerMaintainerPages(pages, deps);
+  registerPublicPages(pages, deps, { validate: csrf.validate });
+  registerAccountPages(pages, deps);
+  registerOrganizationPages(pages, deps);
+  registerTreasuryPages(pages, deps);
+  registerTransparencyPages(pages, deps);
 }
 
 /** Errors on web pages: a page, not JSON; "sign in" sends the browser to the sign-in form. */
@@ -80,4 +81,4 @@ export const renderErrorPage: ProblemRenderer = (req, res, problem) => {
   renderPage(req, res, "error", { problem }, { title: problem.title, status: problem.status });
 };
 
-export { SESSION_COOKIE };
+export { BROWSER_COOKIE, SESSION_COOKIE };

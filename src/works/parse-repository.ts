@@ -40,9 +40,13 @@ export function parseRepositoryUrl(input: string): RepositoryRef | string {
     .split("/");
   if (parts.length !== 2) return "must name an owner and a repository, as in https://github.com/owner/repo";
   const [owner, name] = parts as [string, string];
-  if (!SEGMENT.test(owner) || !SEGMENT.test(name) || name === "." || name === "..") return "has an invalid owner or repository name";
+  if (!SEGMENT.test(owner) || !SEGMENT.test(name) || isDotSegment(owner) || isDotSegment(name))
+    return "has an invalid owner or repository name";
   return { host, owner, name, url: `https://${host}/${owner}/${name}`, key: `${host}/${owner}/${name}`.toLowerCase() };
 }
+
+/** "." and ".." would walk out of the path they are put in (`/repos/../x`). */
+const isDotSegment = (segment: string) => /^\.+$/.test(segment);
 
 /** The web host of the configured GitHub API: api.github.com → github.com; GHE → its own host. */
 export function githubWebHost(apiUrl: string): string {

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, or, sql, type Column } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, or, sql, type Column } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { organizations, workMaintainers, workPackages, works } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
@@ -190,14 +190,40 @@ const worksPageStatement = perHandle((db) =>
     .prepare("works_page"),
 );
 
+// After a (title, id) key: read from the works_title_id index in order, however deep the page.
+const worksAfterStatement = perHandle((db) =>
+  db
+    .select({ work: works, licensor: organizations.name })
+    .from(works)
+    .innerJoin(organizations, eq(organizations.id, works.licensorOrganizationId))
+    .where(
+      or(gt(works.title, sql.placeholder("title")), and(eq(works.title, sql.placeholder("title")), gt(works.id, sql.placeholder("id")))),
+    )
+    .orderBy(asc(works.title), asc(works.id))
+    .limit(sql.placeholder("limit"))
+    .prepare("works_after"),
+);
+
+/** Where a registry page starts: after a work's (title, id), or at an offset (the numbered web pages). */
+export interface RegistryQuery {
+  q?: string | undefined;
+  limit: number;
+  offset?: number;
+  after?: { title: string; id: number } | undefined;
+  /** Count the matching works (the web page shows the number of pages; the API does not pay for it). */
+  withTotal?: boolean;
+}
+
 /** The public registry: search over title, slug, description and package URLs; paginated. */
-export async function listWorks(db: Db, q: { q?: string | undefined; limit: number; offset: number }, baseUrl = "") {
+export async function listWorks(db: Db, q: RegistryQuery, baseUrl = "") {
   const term = q.q?.trim();
   if (!term) {
     // The unfiltered registry (the common read): fixed statements.
-    const page = { limit: q.limit, offset: q.offset };
-    const [counted] = await worksCountStatement(db).execute();
-    return registryPage(db, await run(worksPageStatement(db), page), counted?.n ?? 0, q, baseUrl);
+    const [counted] = q.withTotal ? await worksCountStatement(db).execute() : [];
+    const rows = q.after
+      ? await run(worksAfterStatement(db), { ...q.after, limit: q.limit })
+      : await run(worksPageStatement(db), { limit: q.limit, offset: q.offset ?? 0 });
+    return registryPage(db, rows, counted?.n ?? null, baseUrl);
   }
   const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const where = or(
@@ -207,34 +233,29 @@ export async function listWorks(db: Db, q: { q?: string | undefined; limit: numb
     matches(works.repositoryFullName, pattern),
     inArray(works.id, db.select({ id: workPackages.workId }).from(workPackages).where(matches(workPackages.purl, pattern))),
   );
-  const [counted] = await db.select({ n: count() }).from(works).where(where);
+  const [counted] = q.withTotal ? await db.select({ n: count() }).from(works).where(where) : [];
+  const after = q.after ? or(gt(works.title, q.after.title), and(eq(works.title, q.after.title), gt(works.id, q.after.id))) : undefined;
   const rows = await db
     .select({ work: works, licensor: organizations.name })
     .from(works)
     .innerJoin(organizations, eq(organizations.id, works.licensorOrganizationId))
-    .where(where)
+    .where(and(where, after))
     .orderBy(asc(works.title), asc(works.id))
     .limit(q.limit)
-    .offset(q.offset);
-  return registryPage(db, rows, counted?.n ?? 0, q, baseUrl);
+    .offset(q.after ? 0 : (q.offset ?? 0));
+  return registryPage(db, rows, counted?.n ?? null, baseUrl);
 }
 
 /** A page of the registry: the works of `rows` with their packages. */
-async function registryPage(
-  db: Db,
-  rows: { work: Work; licensor: string }[],
-  total: number,
-  q: { limit: number; offset: number },
-  baseUrl: string,
-) {
+async function registryPage(db: Db, rows: { work: Work; licensor: string }[], total: number | null, baseUrl: string) {
   const pkgs = await packagesOf(
     db,
     rows.map((r) => r.work.id),
   );
   return {
     total,
-    limit: q.limit,
-    offset: q.offset,
+    /** Each work's sort key, for a cursor. */
+    keys: rows.map((r) => ({ title: r.work.title, id: r.work.id })),
     works: rows.map((r) => workView(r.work, pkgs.get(r.work.id) ?? [], r.licensor, baseUrl)),
   };
 }

@@ -1,6 +1,7 @@
-import type { Request } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
+import { publicBaseUrl } from "../config.js";
+import { decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
 import { AppError } from "../shared/errors.js";
 import type { Actor } from "../shared/actor.js";
 import type { ApiRouter } from "../http/route.js";
@@ -27,11 +28,8 @@ import {
   registerWorkBody,
   slugParam,
   workResponse,
+  worksCursor,
 } from "./works.schemas.js";
-
-export function baseUrlOf(req: Request, publicUrl: string | undefined): string {
-  return (publicUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`).replace(/\/+$/, "");
-}
 
 export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
   registerRegistryRoutes(api, deps);
@@ -44,7 +42,7 @@ export function registerWorkRoutes(api: ApiRouter, deps: AppDeps): void {
 function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock, github, config } = deps;
   const tag = "works";
-  const base = (req: Request) => baseUrlOf(req, config.PUBLIC_URL);
+  const base = () => publicBaseUrl(config);
 
   api.route(
     {
@@ -56,13 +54,13 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
       body: registerWorkBody,
       responses: { 201: { description: "The work, its license check and suggested packages", schema: registeredWorkResponse } },
     },
-    async ({ body, user, req, res }) => {
+    async ({ body, user, res }) => {
       const result = await registerWork(db, body, user, { clock, github, githubApiUrl: config.GITHUB_API_URL, npm: deps.npm });
       res
         .status(201)
-        .location(`/api/v1/works/${result.work.slug}`)
+        .location(`${base()}/api/v1/works/${result.work.slug}`)
         .json({
-          ...(await viewWork(db, result.work, base(req))),
+          ...(await viewWork(db, result.work, base())),
           licenseCheck: result.licenseCheck,
           suggestedPackages: result.suggestedPackages,
         });
@@ -80,12 +78,16 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: {
         200: {
           description: "A page of works",
-          schema: z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int(), works: z.array(workResponse) }),
+          schema: z.object({ works: z.array(workResponse), next: nextSchema }),
         },
       },
     },
     async ({ query, req, res }) => {
-      res.json(await listWorks(db, query, base(req)));
+      const after = decodeCursor(query.cursor, worksCursor);
+      const page = await listWorks(db, { q: query.q, limit: query.limit + 1, after: after && { title: after[0], id: after[1] } }, base());
+      const rows = page.works.map((work, i) => ({ work, key: page.keys[i]! }));
+      const { items, next } = pageOf(req, res, base(), rows, query.limit, (r) => [r.key.title, r.key.id]);
+      res.json({ works: items.map((r) => r.work), next });
     },
   );
 
@@ -99,8 +101,8 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
       params: slugParam,
       responses: { 200: { description: "The work", schema: workResponse } },
     },
-    async ({ params, req, res }) => {
-      res.json(await viewWork(db, await getWorkBySlug(db, params.slug), base(req)));
+    async ({ params, res }) => {
+      res.json(await viewWork(db, await getWorkBySlug(db, params.slug), base()));
     },
   );
 }
@@ -108,7 +110,7 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
 function registerDocumentRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock, github, config } = deps;
   const tag = "works";
-  const base = (req: Request) => baseUrlOf(req, config.PUBLIC_URL);
+  const base = () => publicBaseUrl(config);
 
   api.route(
     {
@@ -121,9 +123,9 @@ function registerDocumentRoutes(api: ApiRouter, deps: AppDeps): void {
       query: licenseQuery,
       responses: { 200: { description: "The license", contentType: "text/plain" } },
     },
-    async ({ params, query, req, res }) => {
+    async ({ params, query, res }) => {
       const work = await getWorkBySlug(db, params.slug);
-      const text = await workLicense(db, work, `${base(req)}/works/${work.slug}`, query.format);
+      const text = await workLicense(db, work, `${base()}/works/${work.slug}`, query.format);
       res.set("Cache-Control", "public, max-age=300").type(LICENSE_MEDIA_TYPES[query.format]).send(text);
     },
   );
@@ -158,14 +160,15 @@ function registerDocumentRoutes(api: ApiRouter, deps: AppDeps): void {
         200: { description: "Already open", schema: pullRequestResponse },
       },
     },
-    async ({ params, body, user, req, res }) => {
+    async ({ params, body, user, res }) => {
       const work = await getWorkBySlug(db, params.slug);
       const result = await openLicensePullRequest(
         db,
         work,
-        { githubToken: body.githubToken, actor: user, workUrl: `${base(req)}/works/${work.slug}` },
+        { githubToken: body.githubToken, actor: user, workUrl: `${base()}/works/${work.slug}` },
         { clock, github },
       );
+      if (result.created) res.location(result.pullRequest.htmlUrl);
       res.status(result.created ? 201 : 200).json(result);
     },
   );
@@ -265,9 +268,9 @@ function registerClaimRoutes(api: ApiRouter, deps: AppDeps): void {
       body: workVerificationBody,
       responses: { 200: { description: "The work", schema: workResponse } },
     },
-    async ({ params, body, user, req, res }) => {
+    async ({ params, body, user, res }) => {
       const work = await decideWorkVerification(db, user, { slug: params.slug, ...body }, { clock });
-      res.json(await viewWork(db, work, baseUrlOf(req, deps.config.PUBLIC_URL)));
+      res.json(await viewWork(db, work, publicBaseUrl(deps.config)));
     },
   );
 }
@@ -289,7 +292,10 @@ function registerDisputeRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The dispute", schema: disputeResponse } },
     },
     async ({ params, body, user, res }) => {
-      res.status(201).json(disputeView(await openDispute(db, user, { slug: params.slug, reason: body.reason }, { clock }), params.slug));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/works/${params.slug}/disputes`)
+        .json(disputeView(await openDispute(db, user, { slug: params.slug, reason: body.reason }, { clock }), params.slug));
     },
   );
 

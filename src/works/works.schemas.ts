@@ -2,7 +2,7 @@ import semver from "semver";
 import { z } from "zod";
 import { LICENSE_FORMATS } from "../licenses/render-license.js";
 import { CLAIM_EVENTS, DISPUTE_DECISIONS, DISPUTE_STATUSES, WORK_DECISIONS, WORK_VERIFICATIONS } from "./vocabulary.js";
-import { idParamSchema, idSchema, paginationQuery, plainText } from "../shared/schemas.js";
+import { cursorQuery, idParamSchema, idSchema, plainText } from "../shared/schemas.js";
 
 export const registerWorkBody = z.strictObject({
   repository: z.string().trim().min(1).max(500).optional(),
@@ -21,7 +21,10 @@ export const registerWorkBody = z.strictObject({
 
 export const slugParam = z.object({ slug: z.string().regex(/^[a-z0-9-]{1,80}$/) });
 
-export const listWorksQuery = z.object({ q: z.string().max(200).optional(), ...paginationQuery });
+export const listWorksQuery = z.object({ q: z.string().max(200).optional(), ...cursorQuery });
+
+/** A registry cursor: the (title, id) of the last work shown. */
+export const worksCursor = z.tuple([z.string(), z.number().int()]);
 
 export const licenseQuery = z.object({ format: z.enum(LICENSE_FORMATS).default("text") });
 

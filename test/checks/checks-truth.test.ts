@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api, makeHarness, makeUser, tempDir, type Harness, type TestUser } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
-import { gateFailures } from "../../src/checks/check-command.js";
+import { gateFailures } from "../../packages/check-client/check-client.js";
 
 const root = join(import.meta.dirname, "../..");
 let h: Harness;

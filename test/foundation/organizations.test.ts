@@ -274,3 +274,37 @@ describe("cooperative verification", () => {
     expect(res.body.code).toBe("invalid_state");
   });
 });
+
+describe("one pagination scheme", () => {
+  it("organizations, tokens and the audit log page by cursor with a next link", async () => {
+    const h2 = await makeHarness();
+    try {
+      const t = await makeUser(h2, { treasurer: true });
+      for (const name of ["A", "B", "C"]) {
+        const res = await api(h2).post("/api/v1/organizations").set(t.auth).send({ name, kind: "commercial" }).expect(201);
+        expect(res.headers.location).toMatch(new RegExp(`/api/v1/organizations/${res.body.id}$`));
+      }
+      for (const path of ["/api/v1/organizations", "/api/v1/audit-log", `/api/v1/users/${t.id}/tokens`]) {
+        const first = await api(h2).get(`${path}?limit=2`).set(t.auth).expect(200);
+        const key = Object.keys(first.body).find((k) => k !== "next")!;
+        const all = (await api(h2).get(path).set(t.auth).expect(200)).body[key] as unknown[];
+        if (all.length <= 2) {
+          expect(first.body.next, path).toBeNull();
+          continue;
+        }
+        expect(first.body.next, path).toContain("cursor=");
+        const second = await api(h2)
+          .get(new URL(first.body.next as string).pathname + new URL(first.body.next as string).search)
+          .set(t.auth)
+          .expect(200);
+        expect([...first.body[key], ...second.body[key]].slice(0, all.length), path).toEqual(
+          all.slice(0, first.body[key].length + second.body[key].length),
+        );
+      }
+      const me = await api(h2).get(`/api/v1/users/${t.id}`).set(t.auth).expect(200);
+      expect(me.body.id).toBe(t.id);
+    } finally {
+      await h2.close();
+    }
+  });
+});

@@ -54,6 +54,8 @@ beforeEach(async () => {
   maintainer = await makeUser(h, { name: "Mai Maintainer", passwordHash: hash });
   c = await Commune.create(h, maintainer);
   ({ server, url: base } = await serve(h.app));
+  // Absolute URLs (the badge's image) come from PUBLIC_URL, never the Host header: the address it got.
+  h.config.PUBLIC_URL = base;
   tab = await openTab(browser);
 });
 

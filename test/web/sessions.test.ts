@@ -74,4 +74,40 @@ describe("web sessions", () => {
     expect(limited.status).toBe(429);
     expect(limited.text).toContain("Too many sign-in attempts");
   });
+
+  it("unknown pages of any method are 404, not the CSRF refusal; a known form without its token still is 403", async () => {
+    const agent = request.agent(h.app);
+    await formToken(agent); // a browser with its cookies
+    for (const method of ["post", "put", "patch", "delete"] as const) {
+      for (const path of ["/nope", "/works/x/nope", "/organizations/1/nothing-here"]) {
+        const res = await agent[method](path).set("Accept", "text/html").type("form").send("a=1");
+        expect(res.status, `${method} ${path}`).toBe(404);
+      }
+    }
+    expect((await request(h.app).post("/nope").send("a=1")).status).toBe(404);
+    expect((await agent.post("/logout").type("form").send("a=1")).status).toBe(403);
+  });
+
+  it("the API takes a session cookie for a write only with the page's CSRF token; bearer tokens need none", async () => {
+    const agent = request.agent(h.app);
+    const token = await formToken(agent);
+    await agent.post("/login").type("form").send({ _csrf: token, email: user.email, password: "a long password" }).expect(303);
+    const body = { name: "Cookie Co", kind: "commercial" };
+    const forged = await agent.post("/api/v1/organizations").send(body);
+    expect(forged.status).toBe(403);
+    expect(forged.body.code).toBe("forbidden");
+    expect(forged.body.detail).toContain("X-CSRF-Token");
+    const wrong = await agent.post("/api/v1/organizations").set("X-CSRF-Token", "not-the-token").send(body);
+    expect(wrong.status).toBe(403);
+    expect((await agent.get("/api/v1/organizations")).status).toBe(200); // reads need no token
+    const pageToken = await formToken(agent, "/tokens");
+    expect((await agent.post("/api/v1/organizations").set("X-CSRF-Token", pageToken).send(body)).status).toBe(201);
+    const bearer = await request(h.app)
+      .post("/api/v1/organizations")
+      .set(user.auth)
+      .send({ ...body, name: "Bearer Co" });
+    expect(bearer.status).toBe(201);
+    // Unknown API paths stay 404 whatever the cookie.
+    expect((await agent.post("/api/v1/nope").send(body)).status).toBe(404);
+  });
 });

@@ -256,6 +256,8 @@ describe("bad input", () => {
     ["a malformed repository URL", { repository: "https://github.com/only-owner" }, "/repository"],
     ["an unknown host", { repository: "https://nohost/owner/repo" }, "/repository"],
     ["a non-URL", { repository: "not a url at all" }, "/repository"],
+    ["a repository owner of ..", { repository: "git@github.com:../ledger-tool.git", githubToken: "t" }, "/repository"],
+    ["a repository name of ...", { repository: "git@github.com:coop-dev/....git", githubToken: "t" }, "/repository"],
     ["a malformed purl", { packages: ["npm/left-pad"] }, "/packages/0"],
     ["a purl with a version", { packages: ["pkg:npm/left-pad@1.0.0"] }, "/packages/0"],
     ["a version range that is not semver", { packages: ["pkg:npm/left-pad"], versionRange: "version two" }, "/versionRange"],
@@ -308,15 +310,29 @@ describe("works registered by purl or on other hosts", () => {
     expect(fake.requests).toEqual([]);
     for (let i = 0; i < 3; i++) await register({ packages: [`pkg:pypi/tool-${i}`] }).expect(201);
 
-    const all = await api(h).get("/api/v1/works?limit=2").expect(200);
-    expect(all.body).toMatchObject({ total: 5, limit: 2, offset: 0 });
-    expect(all.body.works).toHaveLength(2);
-    const page3 = await api(h).get("/api/v1/works?limit=2&offset=4").expect(200);
-    expect(page3.body.works).toHaveLength(1);
+    // Cursor pages: follow `next` (and the Link header) to the end; every work once, in order.
+    const seen: string[] = [];
+    let url: string | null = "/api/v1/works?limit=2";
+    const pages: number[] = [];
+    while (url) {
+      const page = await api(h)
+        .get(url.replace(/^https?:\/\/[^/]+/, ""))
+        .expect(200);
+      pages.push(page.body.works.length);
+      seen.push(...page.body.works.map((w: { slug: string }) => w.slug));
+      if (page.body.next) expect(page.headers.link).toBe(`<${page.body.next}>; rel="next"`);
+      url = page.body.next as string | null;
+    }
+    expect(pages).toEqual([2, 2, 1]);
+    const everything = (await api(h).get("/api/v1/works?limit=200").expect(200)).body;
+    expect(seen).toEqual(everything.works.map((w: { slug: string }) => w.slug));
+    expect(everything.next).toBeNull();
     const found = await api(h).get("/api/v1/works?q=right-pad").expect(200);
     expect(found.body.works.map((w: { slug: string }) => w.slug)).toEqual(["padding-tools"]);
     const none = await api(h).get("/api/v1/works?q=zzz_nothing").expect(200);
-    expect(none.body.total).toBe(0);
+    expect(none.body).toEqual({ works: [], next: null });
+    const bad = await api(h).get("/api/v1/works?cursor=not-a-cursor").expect(422);
+    expect(bad.body.errors).toEqual([{ path: "/query/cursor", message: "is not a cursor this list gave out" }]);
     await api(h).get("/api/v1/works/nope").expect(404);
     await api(h).get("/api/v1/works?limit=1000").expect(422);
   });
@@ -377,6 +393,51 @@ describe("GitHub webhooks", () => {
     expect(await dumpDatabase(h.db)).toBe(snapshot);
     const unrelated = await deliver("push", "push-2", { ...payload, commits: [{ modified: ["README.md"] }] });
     expect(unrelated.body.outcome).toBe("ignored");
+  });
+
+  it("refuses a replayed body under a new delivery id; the HMAC is over the raw bytes", async () => {
+    const repo = await registered();
+    const payload = {
+      ref: "refs/heads/main",
+      repository: { id: repo.id, full_name: "coop-dev/ledger-tool" },
+      commits: [{ modified: ["README.md"] }],
+    };
+    expect((await deliver("push", "orig-1", payload)).status).toBe(202);
+    const snapshot = await dumpDatabase(h.db);
+    const replayed = await deliver("push", "new-id-2", payload);
+    expect(replayed.status).toBe(409);
+    expect(replayed.body.code).toBe("webhook_replayed");
+    expect(await dumpDatabase(h.db)).toBe(snapshot);
+    // GitHub's own redelivery keeps its id: acknowledged, nothing applied.
+    expect((await deliver("push", "orig-1", payload)).body.outcome).toBe("duplicate");
+    // A body that is not UTF-8: signed over its bytes it verifies (then fails as JSON); signed over the
+    // replacement-character string a lossy decoding would give, it does not.
+    const raw = Buffer.concat([Buffer.from('{"zen":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const send = (signature: string) =>
+      api(h)
+        .post("/webhooks/github")
+        .set("content-type", "application/octet-stream") // superagent would serialize a Buffer sent as JSON
+        .set("x-github-event", "ping")
+        .set("x-github-delivery", "raw-1")
+        .set("x-hub-signature-256", signature)
+        .send(raw);
+    expect((await send(sign(raw.toString("utf8")))).status).toBe(401);
+    const overBytes = await send(`sha256=${createHmac("sha256", WEBHOOK_SECRET).update(raw).digest("hex")}`);
+    expect(overBytes.status).toBe(400);
+    expect(overBytes.body.code).toBe("malformed_json");
+  });
+
+  it("reads odd shapes as absent fields: commits [null], ref {}, an id that is not a number", async () => {
+    await registered();
+    for (const [i, payload] of [
+      { ref: {}, commits: [null] },
+      { repository: { id: {} } },
+      { repository: { full_name: 7 }, head_commit: [] },
+    ].entries()) {
+      const res = await deliver("push", `odd-${i}`, payload);
+      expect(res.status, JSON.stringify(payload)).toBe(202);
+      expect(res.body.outcome).toBe("ignored");
+    }
   });
 
   it("renamed and transferred repositories update the work", async () => {
@@ -474,4 +535,31 @@ describe("license texts (golden files)", () => {
       expect(actual).toBe(readFileSync(file, "utf8"));
     });
   }
+});
+
+describe("markdown LICENSE", () => {
+  it("escapes names: an organization or title cannot inject links, HTML or new blocks", () => {
+    const md = renderLicense(
+      {
+        title: "Tool *bold* `code` # x\n\n# Fake heading",
+        licensorName: "[Pay here](https://evil.example) <img src=x onerror=alert(1)> & Co_ltd ~~x~~ | a",
+        year: 2026,
+        versionRange: ">=1 `x`",
+        workUrl: "https://commune.example/works/tool",
+      },
+      "markdown",
+    );
+    const header = md.split("---")[0]!;
+    expect(header).not.toMatch(/(^|[^\\])\[Pay here/);
+    expect(header).not.toMatch(/(^|[^\\])<img/);
+    expect(header).not.toMatch(/^# Fake heading/m);
+    expect(header).toContain("\\[Pay here\\]\\(https://evil.example\\)");
+    expect(header).toContain("\\<img src=x onerror=alert\\(1\\)\\> \\& Co\\_ltd \\~\\~x\\~\\~ \\| a");
+    expect(header).toContain("# Tool \\*bold\\* \\`code\\` \\# x \\# Fake heading\n");
+    expect(header).toContain("for versions `>=1  x `");
+    // The plain text keeps names as they are.
+    expect(
+      renderLicense({ title: "A_b", licensorName: "C*d", year: 2026, versionRange: null, workUrl: "https://x.example/w" }, "text"),
+    ).toContain("C*d");
+  });
 });

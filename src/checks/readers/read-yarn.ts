@@ -47,12 +47,22 @@ export function readYarnBerry(doc: Record<string, unknown>, set: ComponentSet): 
     }
     if (ref.startsWith("patch:")) {
       // The patched package is the package underneath: "patch:name@npm%3A1.2.3#…".
-      const inner = decodeURIComponent(ref.slice("patch:".length).split("#")[0]!);
+      // A broken `%` escape names no package underneath: the entry is skipped, not a failed check.
+      const inner = decodeOrNull(ref.slice("patch:".length).split("#")[0]!);
+      if (inner === null) continue;
       const [innerName, innerRef] = splitDescriptor(inner);
       set.add(innerRef.startsWith("npm:") ? safeNpmPurl(innerName, version) : githubPurl(innerRef));
       continue;
     }
     if (ref.startsWith("npm:")) set.add(safeNpmPurl(name, version ?? ref.slice(4)));
     else set.add(githubPurl(ref) ?? null);
+  }
+}
+
+function decodeOrNull(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
   }
 }
