@@ -20,6 +20,7 @@ import { draftGrants, insertGrants, type GrantDraft } from "../grants/create-gra
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import { invoiceById, lockInvoice, outstandingMinor, type Invoice } from "../invoices/invoices.queries.js";
 import { isPayable, statusAfterPayment } from "../invoices/invoice-rules.js";
+import { attributePaymentToLines } from "../distribution/attribution.js";
 
 export interface PaymentInput {
   invoiceId: number;
@@ -150,6 +151,8 @@ async function writePayment(
     },
     now,
   );
+  // The payment's share of each line, in this transaction (PRODUCT.md §11.2).
+  await attributePaymentToLines(tx, payment, now);
   const status = statusAfterPayment(payment.amountMinor, outstanding);
   await tx.update(invoices).set({ status }).where(eq(invoices.id, invoice.id));
   // Issued meanwhile (it was not payable when the grants were drafted): drafted here, a rare case.
