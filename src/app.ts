@@ -26,6 +26,8 @@ import { registerBillingRoutes } from "./billing/billing.routes.js";
 import { registerInvoiceRoutes } from "./invoices/invoices.routes.js";
 import { registerLedgerRoutes } from "./ledger/ledger.routes.js";
 import { registerGrantRoutes, registerSigningKeyRoute } from "./grants/grants.routes.js";
+import { registerDistributionRoutes } from "./distribution/distribution.routes.js";
+import { registerPayoutRoutes } from "./payouts/payouts.routes.js";
 
 /** JSON request bodies: generous for an API that takes lists, small enough to refuse abuse. */
 export const JSON_BODY_LIMIT = "1mb";
@@ -94,6 +96,8 @@ export function createApp(deps: AppDeps): Express {
   registerInvoiceRoutes(api, deps);
   registerLedgerRoutes(api, deps);
   registerGrantRoutes(api, deps);
+  registerDistributionRoutes(api, deps);
+  registerPayoutRoutes(api, deps);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {

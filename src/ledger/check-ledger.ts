@@ -8,6 +8,7 @@ import { queryRows, toInt } from "../db/sql.js";
 import { invoices } from "../db/schema.js";
 import { parseInvoiceNumber } from "../invoices/invoice-rules.js";
 import { CASH_ACCOUNT } from "./accounts.js";
+import { DISTRIBUTION_CHECKS } from "../distribution/check-distribution.js";
 
 export interface LedgerViolation {
   invariant: string;
@@ -64,12 +65,14 @@ const CHECKS: Check[] = [
     describe: (r) => `${String(r.account)} is ${n(r.actual)} in the ledger but invoices say ${n(r.expected)}`,
   },
   {
-    invariant: "cash equals the payments recorded",
-    rows: raw(sql`select p.currency, p.total, coalesce(l.total, 0) as ledger from (select currency, sum(amount_minor) as total from payments group by currency) p
+    invariant: "cash equals the payments recorded less confirmed payouts",
+    rows: raw(sql`select p.currency, p.total, coalesce(l.total, 0) as ledger from (select currency, sum(amount) as total from (
+                   select currency, amount_minor as amount from payments
+                   union all select currency, -amount_minor from payouts where status = 'confirmed') as cash_movements group by currency) p
           left join (select currency, sum(case when debit_account = ${CASH_ACCOUNT} then amount_minor else -amount_minor end) as total
                      from ledger_transfers where debit_account = ${CASH_ACCOUNT} or credit_account = ${CASH_ACCOUNT} group by currency) l on l.currency = p.currency
           where p.total <> coalesce(l.total, 0)`),
-    describe: (r) => `cash in ${String(r.currency)} is ${n(r.ledger)} in the ledger but payments total ${n(r.total)}`,
+    describe: (r) => `cash in ${String(r.currency)} is ${n(r.ledger)} in the ledger but payments less payouts total ${n(r.total)}`,
   },
   {
     invariant: "every payment has exactly one ledger transaction",
@@ -128,7 +131,7 @@ async function numberGaps(db: Db): Promise<Row[]> {
 
 export async function checkLedger(db: Db): Promise<LedgerViolation[]> {
   const violations: LedgerViolation[] = [];
-  for (const check of CHECKS) {
+  for (const check of [...CHECKS, ...DISTRIBUTION_CHECKS]) {
     for (const row of await check.rows(db)) violations.push({ invariant: check.invariant, detail: check.describe(row) });
   }
   return violations;
