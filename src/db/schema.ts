@@ -740,10 +740,7 @@ export const distributionAllocations = pgTable(
     uniqueIndex("distribution_allocations_position_unique").on(t.runId, t.position),
     index("distribution_allocations_org").on(t.organizationId),
     check("distribution_allocations_amount_check", sql`${t.amountMinor} > 0`),
-    check(
-      "distribution_allocations_org_check",
-      sql`${t.organizationId} is not null or ${t.bucketKind} in ('reserve','fixed')`,
-    ),
+    check("distribution_allocations_org_check", sql`${t.organizationId} is not null or ${t.bucketKind} in ('reserve','fixed')`),
   ],
 );
 

@@ -20,7 +20,11 @@ export async function approveDistributionRun(db: Db, actor: Actor, runId: number
     const [run] = await tx.select().from(distributionRuns).where(eq(distributionRuns.id, runId)).limit(1);
     assert(run, "the locked run exists");
     if (run.status === "approved") return;
-    const allocations = await tx.select().from(distributionAllocations).where(eq(distributionAllocations.runId, runId)).orderBy(asc(distributionAllocations.position));
+    const allocations = await tx
+      .select()
+      .from(distributionAllocations)
+      .where(eq(distributionAllocations.runId, runId))
+      .orderBy(asc(distributionAllocations.position));
     const transactionId = await postTransaction(
       tx,
       {
@@ -37,7 +41,14 @@ export async function approveDistributionRun(db: Db, actor: Actor, runId: number
       .where(eq(distributionRuns.id, runId));
     await recordAudit(
       tx,
-      { actorUserId: actor.id, action: "distribution_run.approved", entityType: "distribution_run", entityId: runId, before: { status: "draft" }, after: { status: "approved", transactionId } },
+      {
+        actorUserId: actor.id,
+        action: "distribution_run.approved",
+        entityType: "distribution_run",
+        entityId: runId,
+        before: { status: "draft" },
+        after: { status: "approved", transactionId },
+      },
       deps.clock,
     );
   });

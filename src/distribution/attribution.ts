@@ -23,7 +23,13 @@ export async function fixLineNets(tx: Db, invoiceIds: readonly number[], created
       .from(invoices)
       .where(inArray(invoices.id, slice));
     const lines = await tx
-      .select({ lineId: invoiceLines.id, invoiceId: invoiceLines.invoiceId, workId: invoiceLines.workId, position: invoiceLines.position, amountMinor: invoiceLines.amountMinor })
+      .select({
+        lineId: invoiceLines.id,
+        invoiceId: invoiceLines.invoiceId,
+        workId: invoiceLines.workId,
+        position: invoiceLines.position,
+        amountMinor: invoiceLines.amountMinor,
+      })
       .from(invoiceLines)
       .where(and(inArray(invoiceLines.invoiceId, slice), eq(invoiceLines.kind, "fee")));
     const byInvoice = new Map<number, typeof lines>();
@@ -32,7 +38,14 @@ export async function fixLineNets(tx: Db, invoiceIds: readonly number[], created
       lineNets(
         invoice.totalMinor,
         (byInvoice.get(invoice.id) ?? []).map((l) => ({ ...l, workId: l.workId! })),
-      ).map((n) => ({ invoiceLineId: n.lineId, invoiceId: invoice.id, workId: n.workId, netMinor: n.netMinor, currency: invoice.currency, createdAt })),
+      ).map((n) => ({
+        invoiceLineId: n.lineId,
+        invoiceId: invoice.id,
+        workId: n.workId,
+        netMinor: n.netMinor,
+        currency: invoice.currency,
+        createdAt,
+      })),
     );
     await bulkInsert(tx, invoiceLineNets, rows, { onConflictDoNothing: true });
   }
@@ -70,11 +83,21 @@ export interface Receipt {
  * before line nets existed gets them now, and its earlier payments their attributions, in payment order.
  */
 export async function attributePaymentToLines(tx: Db, payment: Receipt, createdAt: string): Promise<void> {
-  const [fixed] = await tx.select({ id: invoiceLineNets.invoiceLineId }).from(invoiceLineNets).where(eq(invoiceLineNets.invoiceId, payment.invoiceId)).limit(1);
+  const [fixed] = await tx
+    .select({ id: invoiceLineNets.invoiceLineId })
+    .from(invoiceLineNets)
+    .where(eq(invoiceLineNets.invoiceId, payment.invoiceId))
+    .limit(1);
   if (!fixed) {
     await fixLineNets(tx, [payment.invoiceId], createdAt);
     const earlier = await tx
-      .select({ id: payments.id, invoiceId: payments.invoiceId, amountMinor: payments.amountMinor, currency: payments.currency, paidOn: payments.paidOn })
+      .select({
+        id: payments.id,
+        invoiceId: payments.invoiceId,
+        amountMinor: payments.amountMinor,
+        currency: payments.currency,
+        paidOn: payments.paidOn,
+      })
       .from(payments)
       .where(and(eq(payments.invoiceId, payment.invoiceId), sql`${payments.id} <> ${payment.id}`))
       .orderBy(asc(payments.id));

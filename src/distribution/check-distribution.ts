@@ -61,6 +61,7 @@ export const DISTRIBUTION_CHECKS: DistributionCheck[] = [
               union all select debit_account, currency, 0, -amount_minor from ledger_transfers where debit_account like 'payable:%'
             ) as movements group by account, currency having sum(expected) <> sum(actual)`,
       ),
-    describe: (r) => `${String(r.account)} is ${n(r.actual)} in the ledger but approved allocations less confirmed payouts say ${n(r.expected)}`,
+    describe: (r) =>
+      `${String(r.account)} is ${n(r.actual)} in the ledger but approved allocations less confirmed payouts say ${n(r.expected)}`,
   },
 ];

@@ -46,7 +46,10 @@ export interface LineBalance {
  * Attribution (§11.2): a payment x over the invoice's lines in proportion to what each still lacks,
  * by LRM. When x is all that is lacking (the final payment) every line is closed exactly.
  */
-export function attributePayment(amountMinor: number, lines: readonly LineBalance[]): { lineId: number; workId: number; amountMinor: number }[] {
+export function attributePayment(
+  amountMinor: number,
+  lines: readonly LineBalance[],
+): { lineId: number; workId: number; amountMinor: number }[] {
   const ordered = byWorkThenPosition(lines);
   const lacking = ordered.reduce((s, l) => s + l.lackingMinor, 0);
   assert(amountMinor > 0 && amountMinor <= lacking, `a payment of ${amountMinor} exceeds what the lines lack (${lacking})`);
@@ -58,7 +61,10 @@ export function attributePayment(amountMinor: number, lines: readonly LineBalanc
 }
 
 /** A refund r takes back from the lines in proportion to what each was attributed, by LRM; amounts returned positive. */
-export function attributeRefund(amountMinor: number, lines: readonly LineBalance[]): { lineId: number; workId: number; amountMinor: number }[] {
+export function attributeRefund(
+  amountMinor: number,
+  lines: readonly LineBalance[],
+): { lineId: number; workId: number; amountMinor: number }[] {
   const ordered = byWorkThenPosition(lines);
   const attributed = ordered.reduce((s, l) => s + l.attributedMinor, 0);
   assert(amountMinor > 0 && amountMinor <= attributed, `a refund of ${amountMinor} exceeds what was attributed (${attributed})`);
@@ -79,7 +85,10 @@ export interface SplitReceiver {
  * floor(A·W_k/1,000,000) − floor(A·W_{k−1}/1,000,000), W the running sum of weights over receivers in
  * organization id order; what the weights do not cover (and every floor's dust) stays with the licensor.
  */
-export function splitWorkShare(shareMinor: number, receivers: readonly SplitReceiver[]): { receivers: { organizationId: number; weight: number; amountMinor: number }[]; licensorMinor: number } {
+export function splitWorkShare(
+  shareMinor: number,
+  receivers: readonly SplitReceiver[],
+): { receivers: { organizationId: number; weight: number; amountMinor: number }[]; licensorMinor: number } {
   const ordered = [...receivers].sort((a, b) => a.organizationId - b.organizationId);
   const a = BigInt(shareMinor);
   let running = 0n;
@@ -112,7 +121,10 @@ export function bucketShares(poolMinor: number, buckets: readonly BucketRule[]):
 }
 
 /** Licensors (§11.5): a bucket split by LRM over works (in id order) in proportion to their cash in the month. */
-export function workShares(bucketMinor: number, works: readonly { workId: number; cashMinor: number }[]): { workId: number; cashMinor: number; amountMinor: number }[] {
+export function workShares(
+  bucketMinor: number,
+  works: readonly { workId: number; cashMinor: number }[],
+): { workId: number; cashMinor: number; amountMinor: number }[] {
   const ordered = [...works].filter((w) => w.cashMinor > 0).sort((a, b) => a.workId - b.workId);
   if (ordered.length === 0) return [];
   const shares = splitLargestRemainder(
@@ -131,7 +143,15 @@ export interface Cooperative {
  * Social dividend (§11.6): D (the bucket plus last month's carry) over N worker-owners: per = floor(D ÷ N),
  * each cooperative gets per × its count, the remainder is carried. With no worker-owners all of D is carried.
  */
-export function dividendShares(dividendMinor: number, cooperatives: readonly Cooperative[]): { perCapitaMinor: number; workerOwners: number; shares: { organizationId: number; workerOwners: number; amountMinor: number }[]; carriedMinor: number } {
+export function dividendShares(
+  dividendMinor: number,
+  cooperatives: readonly Cooperative[],
+): {
+  perCapitaMinor: number;
+  workerOwners: number;
+  shares: { organizationId: number; workerOwners: number; amountMinor: number }[];
+  carriedMinor: number;
+} {
   const ordered = [...cooperatives].filter((c) => c.workerOwners > 0).sort((a, b) => a.organizationId - b.organizationId);
   const workerOwners = ordered.reduce((s, c) => s + c.workerOwners, 0);
   if (workerOwners === 0) return { perCapitaMinor: 0, workerOwners: 0, shares: [], carriedMinor: dividendMinor };

@@ -31,9 +31,17 @@ interface Exception {
 
 export async function runView(db: Db, run: DistributionRun) {
   const money = (n: number) => moneyJson(n, run.currency);
-  const allocations = await db.select().from(distributionAllocations).where(eq(distributionAllocations.runId, run.id)).orderBy(asc(distributionAllocations.position));
+  const allocations = await db
+    .select()
+    .from(distributionAllocations)
+    .where(eq(distributionAllocations.runId, run.id))
+    .orderBy(asc(distributionAllocations.position));
   const workIds = [...new Set(allocations.flatMap((a) => (a.workId === null ? [] : [a.workId])))];
-  const slugs = new Map(workIds.length ? (await db.select({ id: works.id, slug: works.slug }).from(works).where(inArray(works.id, workIds))).map((w) => [w.id, w.slug]) : []);
+  const slugs = new Map(
+    workIds.length
+      ? (await db.select({ id: works.id, slug: works.slug }).from(works).where(inArray(works.id, workIds))).map((w) => [w.id, w.slug])
+      : [],
+  );
   const buckets = new Map<string, number>();
   for (const a of allocations) buckets.set(a.bucketKey, (buckets.get(a.bucketKey) ?? 0) + a.amountMinor);
   return {
@@ -51,7 +59,12 @@ export async function runView(db: Db, run: DistributionRun) {
     })),
     buckets: [...buckets].map(([key, amount]) => ({ key, amount: money(amount) })),
     carried: money(run.dividendCarriedMinor),
-    dividend: { carriedIn: money(run.dividendCarryInMinor), perCapita: money(run.perCapitaMinor), workerOwners: run.workerOwners, carried: money(run.dividendCarriedMinor) },
+    dividend: {
+      carriedIn: money(run.dividendCarryInMinor),
+      perCapita: money(run.perCapitaMinor),
+      workerOwners: run.workerOwners,
+      carried: money(run.dividendCarriedMinor),
+    },
     poolDeficitCarried: money(-run.poolCarriedMinor),
     exceptions: await runExceptions(db, run, allocations),
     createdAt: run.createdAt,
@@ -60,20 +73,39 @@ export async function runView(db: Db, run: DistributionRun) {
 }
 
 /** Why some of the run would not be paid out as it stands, and cash of the month that came too late for it. */
-async function runExceptions(db: Db, run: DistributionRun, allocations: (typeof distributionAllocations.$inferSelect)[]): Promise<Exception[]> {
+async function runExceptions(
+  db: Db,
+  run: DistributionRun,
+  allocations: (typeof distributionAllocations.$inferSelect)[],
+): Promise<Exception[]> {
   const policy = await getPolicy(db, run.policyId);
   const totals = new Map<number, number>();
-  for (const a of allocations) if (a.organizationId !== null) totals.set(a.organizationId, (totals.get(a.organizationId) ?? 0) + a.amountMinor);
+  for (const a of allocations)
+    if (a.organizationId !== null) totals.set(a.organizationId, (totals.get(a.organizationId) ?? 0) + a.amountMinor);
   const payees = await payeesOf(db, [...totals.keys()]);
   const out: Exception[] = [];
   for (const b of policy.buckets)
     if (b.kind === "fixed" && b.payeeOrganizationId === null)
-      out.push({ kind: "no_payee_organization", organizationId: null, detail: `bucket ${b.key} names no payee: its share stays in the reserve` });
+      out.push({
+        kind: "no_payee_organization",
+        organizationId: null,
+        detail: `bucket ${b.key} names no payee: its share stays in the reserve`,
+      });
   for (const [organizationId, total] of [...totals].sort(([a], [b]) => a - b)) {
     const payee = payees.get(organizationId);
     const minimum = payee?.minimumPayoutMinor ?? policy.minimumPayoutMinor;
-    if (!payee) out.push({ kind: "payee_details_missing", organizationId, detail: "no payee details (legal name, country, IBAN): kept payable until they are given" });
-    else if (total < minimum) out.push({ kind: "below_minimum", organizationId, detail: `below the minimum payout of ${moneyJson(minimum, run.currency).formatted}: kept payable until it is reached` });
+    if (!payee)
+      out.push({
+        kind: "payee_details_missing",
+        organizationId,
+        detail: "no payee details (legal name, country, IBAN): kept payable until they are given",
+      });
+    else if (total < minimum)
+      out.push({
+        kind: "below_minimum",
+        organizationId,
+        detail: `below the minimum payout of ${moneyJson(minimum, run.currency).formatted}: kept payable until it is reached`,
+      });
   }
   const { first, last } = monthBounds(run.month);
   const [late] = await queryRows<{ s: unknown }>(
@@ -81,6 +113,10 @@ async function runExceptions(db: Db, run: DistributionRun, allocations: (typeof 
     sql`select sum(amount_minor) as s from payment_attributions where paid_on >= ${first} and paid_on <= ${last} and currency = ${run.currency} and created_at > ${run.createdAt}`,
   );
   if (late && toInt(late.s) !== 0)
-    out.push({ kind: "recorded_after_run", organizationId: null, detail: `${moneyJson(toInt(late.s), run.currency).formatted} of ${run.month} was recorded after this run and is not in it` });
+    out.push({
+      kind: "recorded_after_run",
+      organizationId: null,
+      detail: `${moneyJson(toInt(late.s), run.currency).formatted} of ${run.month} was recorded after this run and is not in it`,
+    });
   return out;
 }

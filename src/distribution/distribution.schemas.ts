@@ -23,7 +23,14 @@ export const policyResponse = z
     effectiveOn: z.string(),
     currency: z.string(),
     minimumPayout: moneyOutputSchema,
-    buckets: z.array(z.object({ key: z.string(), kind: z.enum(BUCKET_KINDS), shareBps: z.number().int(), payeeOrganizationId: z.number().int().nullable() })),
+    buckets: z.array(
+      z.object({
+        key: z.string(),
+        kind: z.enum(BUCKET_KINDS),
+        shareBps: z.number().int(),
+        payeeOrganizationId: z.number().int().nullable(),
+      }),
+    ),
     usedByDistributionRun: z.boolean(),
   })
   .meta({ id: "DistributionPolicy" });
@@ -63,7 +70,12 @@ export const runResponse = z
     ),
     buckets: z.array(z.object({ key: z.string(), amount: moneyOutputSchema })),
     carried: moneyOutputSchema,
-    dividend: z.object({ carriedIn: moneyOutputSchema, perCapita: moneyOutputSchema, workerOwners: z.number().int(), carried: moneyOutputSchema }),
+    dividend: z.object({
+      carriedIn: moneyOutputSchema,
+      perCapita: moneyOutputSchema,
+      workerOwners: z.number().int(),
+      carried: moneyOutputSchema,
+    }),
     poolDeficitCarried: moneyOutputSchema,
     exceptions: z.array(z.object({ kind: z.string(), organizationId: z.number().int().nullable(), detail: z.string() })),
     createdAt: z.string(),
@@ -72,5 +84,7 @@ export const runResponse = z
   .meta({ id: "DistributionRun" });
 
 export const runsResponse = z.object({
-  distributionRuns: z.array(z.object({ id: z.number().int(), month: z.string(), status: z.enum(DISTRIBUTION_RUN_STATUSES), pool: moneyOutputSchema })),
+  distributionRuns: z.array(
+    z.object({ id: z.number().int(), month: z.string(), status: z.enum(DISTRIBUTION_RUN_STATUSES), pool: moneyOutputSchema }),
+  ),
 });

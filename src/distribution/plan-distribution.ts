@@ -3,7 +3,15 @@
 // here reads or writes the database; the allocations, the dividend carried and the pool always add up:
 // sum(allocations) + dividend carried − dividend carried in = pool.
 import { assert } from "../shared/errors.js";
-import { bucketShares, dividendShares, splitWorkShare, workShares, type BucketRule, type Cooperative, type SplitReceiver } from "./distribution-rules.js";
+import {
+  bucketShares,
+  dividendShares,
+  splitWorkShare,
+  workShares,
+  type BucketRule,
+  type Cooperative,
+  type SplitReceiver,
+} from "./distribution-rules.js";
 import type { AllocationBasis, BucketKind } from "./vocabulary.js";
 
 export interface WorkCash {
@@ -58,15 +66,29 @@ export function planDistribution(input: DistributionInputs): DistributionPlan {
       const d = dividendShares(amountMinor + input.dividendCarryInMinor, input.cooperatives);
       dividend = d;
       for (const s of d.shares)
-        allocations.push(allocation(bucket, s.organizationId, null, s.amountMinor, { kind: "per_capita", perCapitaMinor: d.perCapitaMinor, workerOwners: s.workerOwners }));
+        allocations.push(
+          allocation(bucket, s.organizationId, null, s.amountMinor, {
+            kind: "per_capita",
+            perCapitaMinor: d.perCapitaMinor,
+            workerOwners: s.workerOwners,
+          }),
+        );
     } else {
       const organizationId = bucket.kind === "fixed" ? bucket.payeeOrganizationId : null;
-      allocations.push(allocation(bucket, organizationId, null, amountMinor, { kind: bucket.kind === "fixed" ? "fixed" : "reserve", shareBps: bucket.shareBps }));
+      allocations.push(
+        allocation(bucket, organizationId, null, amountMinor, {
+          kind: bucket.kind === "fixed" ? "fixed" : "reserve",
+          shareBps: bucket.shareBps,
+        }),
+      );
     }
   });
   const planned = allocations.filter((a) => a.amountMinor > 0);
   const allocated = planned.reduce((s, a) => s + a.amountMinor, 0);
-  assert(allocated + dividend.carriedMinor - input.dividendCarryInMinor === poolMinor, "the allocations and the carry account for the pool");
+  assert(
+    allocated + dividend.carriedMinor - input.dividendCarryInMinor === poolMinor,
+    "the allocations and the carry account for the pool",
+  );
   return {
     poolMinor,
     poolCarriedMinor: Math.min(0, net),
@@ -97,7 +119,11 @@ function licensorAllocations(bucket: BucketRule, bucketMinor: number, works: Wor
     const common = { workCashMinor: work.cashMinor, payments: work.payments, workShareMinor: share.amountMinor };
     // Organization id order within the work: the licensor's remainder takes its place among the receivers.
     const rows = [
-      ...split.receivers.map((r) => ({ organizationId: r.organizationId, amountMinor: r.amountMinor, basis: { kind: "split" as const, ...common, weight: r.weight } })),
+      ...split.receivers.map((r) => ({
+        organizationId: r.organizationId,
+        amountMinor: r.amountMinor,
+        basis: { kind: "split" as const, ...common, weight: r.weight },
+      })),
       { organizationId: work.licensorOrganizationId, amountMinor: split.licensorMinor, basis: { kind: "work" as const, ...common } },
     ].sort((a, b) => a.organizationId - b.organizationId || (a.basis.kind === "work" ? 1 : -1));
     for (const r of rows) out.push(allocation(bucket, r.organizationId, work.workId, r.amountMinor, r.basis));

@@ -97,8 +97,10 @@ export function validatePolicy(input: PolicyInput): FieldError[] {
   input.buckets.forEach((b, i) => {
     if (seen.has(b.key)) errors.push({ path: `/buckets/${i}/key`, message: "is used by another bucket" });
     seen.add(b.key);
-    if (b.kind === "fixed" && !b.payeeOrganizationId) errors.push({ path: `/buckets/${i}/payeeOrganizationId`, message: "a fixed bucket names its payee" });
-    if (b.kind !== "fixed" && b.payeeOrganizationId) errors.push({ path: `/buckets/${i}/payeeOrganizationId`, message: "only a fixed bucket names a payee" });
+    if (b.kind === "fixed" && !b.payeeOrganizationId)
+      errors.push({ path: `/buckets/${i}/payeeOrganizationId`, message: "a fixed bucket names its payee" });
+    if (b.kind !== "fixed" && b.payeeOrganizationId)
+      errors.push({ path: `/buckets/${i}/payeeOrganizationId`, message: "only a fixed bucket names a payee" });
   });
   for (const kind of ["licensors", "dividend"] as const)
     if (input.buckets.filter((b) => b.kind === kind).length > 1) errors.push({ path: "/buckets", message: `at most one ${kind} bucket` });
@@ -114,18 +116,42 @@ export async function createPolicy(db: Db, actor: Actor, input: PolicyInput, dep
       await requirePayees(tx, input);
       const [row] = await tx
         .insert(distributionPolicies)
-        .values({ effectiveOn: input.effectiveOn, currency: input.currency, minimumPayoutMinor: input.minimumPayout.amountMinor, createdBy: actor.id, createdAt: isoNow(deps.clock) })
+        .values({
+          effectiveOn: input.effectiveOn,
+          currency: input.currency,
+          minimumPayoutMinor: input.minimumPayout.amountMinor,
+          createdBy: actor.id,
+          createdAt: isoNow(deps.clock),
+        })
         .returning({ id: distributionPolicies.id });
       assert(row, "the policy was inserted");
       await tx.insert(distributionBuckets).values(
-        input.buckets.map((b, i) => ({ policyId: row.id, position: i + 1, key: b.key, kind: b.kind, shareBps: b.shareBps, payeeOrganizationId: b.payeeOrganizationId ?? null })),
+        input.buckets.map((b, i) => ({
+          policyId: row.id,
+          position: i + 1,
+          key: b.key,
+          kind: b.kind,
+          shareBps: b.shareBps,
+          payeeOrganizationId: b.payeeOrganizationId ?? null,
+        })),
       );
       const created = await getPolicy(tx, row.id);
-      await recordAudit(tx, { actorUserId: actor.id, action: "distribution_policy.created", entityType: "distribution_policy", entityId: row.id, after: created }, deps.clock);
+      await recordAudit(
+        tx,
+        {
+          actorUserId: actor.id,
+          action: "distribution_policy.created",
+          entityType: "distribution_policy",
+          entityId: row.id,
+          after: created,
+        },
+        deps.clock,
+      );
       return created;
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new AppError("conflict", `A distribution policy version takes effect on ${input.effectiveOn} already; choose another date.`);
+    if (isUniqueViolation(error))
+      throw new AppError("conflict", `A distribution policy version takes effect on ${input.effectiveOn} already; choose another date.`);
     throw error;
   }
 }
@@ -142,12 +168,22 @@ async function refuseCoveredDate(tx: Db, effectiveOn: string): Promise<void> {
 async function requirePayees(tx: Db, input: PolicyInput): Promise<void> {
   const ids = input.buckets.flatMap((b) => (b.payeeOrganizationId ? [b.payeeOrganizationId] : []));
   if (ids.length === 0) return;
-  const found = new Set((await tx.select({ id: organizations.id }).from(organizations).where(inArray(organizations.id, ids))).map((r) => r.id));
+  const found = new Set(
+    (await tx.select({ id: organizations.id }).from(organizations).where(inArray(organizations.id, ids))).map((r) => r.id),
+  );
   const errors = input.buckets.flatMap((b, i) =>
-    b.payeeOrganizationId && !found.has(b.payeeOrganizationId) ? [{ path: `/buckets/${i}/payeeOrganizationId`, message: "no such organization" }] : [],
+    b.payeeOrganizationId && !found.has(b.payeeOrganizationId)
+      ? [{ path: `/buckets/${i}/payeeOrganizationId`, message: "no such organization" }]
+      : [],
   );
   if (errors.length > 0) throw new AppError("validation_failed", "A payee organization does not exist.", { errors });
 }
 
 export const isPolicyUsed = async (db: Db, id: number) =>
-  (await db.select({ n: sql<number>`1` }).from(distributionRuns).where(eq(distributionRuns.policyId, id)).limit(1)).length > 0;
+  (
+    await db
+      .select({ n: sql<number>`1` })
+      .from(distributionRuns)
+      .where(eq(distributionRuns.policyId, id))
+      .limit(1)
+  ).length > 0;

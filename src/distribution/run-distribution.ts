@@ -28,7 +28,11 @@ export interface DistributionRunOptions {
 const ALLOCATIONS_PER_STATEMENT = 5_000;
 
 /** Creates the month's draft, or finds the run the month has. Returns its id and whether this call made it. */
-export async function runDistribution(db: Db, options: DistributionRunOptions, deps: { clock: Clock }): Promise<{ runId: number; created: boolean }> {
+export async function runDistribution(
+  db: Db,
+  options: DistributionRunOptions,
+  deps: { clock: Clock },
+): Promise<{ runId: number; created: boolean }> {
   const { month } = options;
   const { last } = monthBounds(month);
   if (today(deps.clock) <= last)
@@ -51,7 +55,11 @@ export async function runIdForMonth(db: Db, month: string): Promise<number | und
 
 /** Carries run forward month by month: a month before a month already run cannot be run any more. */
 async function refuseOutOfOrder(db: Db, month: string): Promise<void> {
-  const [later] = await db.select({ month: distributionRuns.month }).from(distributionRuns).where(gte(distributionRuns.month, month)).limit(1);
+  const [later] = await db
+    .select({ month: distributionRuns.month })
+    .from(distributionRuns)
+    .where(gte(distributionRuns.month, month))
+    .limit(1);
   if (later) throw new AppError("conflict", `A distribution run covers ${later.month} already; months are distributed in order.`);
 }
 
@@ -63,11 +71,19 @@ export async function readDistributionInputs(db: Db, month: string, policy: Poli
     sql`select work_id, sum(amount_minor) as cash, count(distinct payment_id) as payments from payment_attributions
         where paid_on >= ${first} and paid_on <= ${last} and currency = ${policy.currency} group by work_id`,
   );
-  const licensors = new Map((await db.select({ id: works.id, licensor: works.licensorOrganizationId }).from(works)).map((w) => [w.id, w.licensor]));
+  const licensors = new Map(
+    (await db.select({ id: works.id, licensor: works.licensorOrganizationId }).from(works)).map((w) => [w.id, w.licensor]),
+  );
   const splits = await allSplits(db);
   const workCash: WorkCash[] = cash.map((r) => {
     const workId = toInt(r.work_id);
-    return { workId, licensorOrganizationId: licensors.get(workId)!, cashMinor: toInt(r.cash), payments: toInt(r.payments), receivers: splits.get(workId) ?? [] };
+    return {
+      workId,
+      licensorOrganizationId: licensors.get(workId)!,
+      cashMinor: toInt(r.cash),
+      payments: toInt(r.payments),
+      receivers: splits.get(workId) ?? [],
+    };
   });
   const [previous] = await db
     .select()
@@ -157,7 +173,13 @@ async function writeRun(db: Db, r: RunToWrite): Promise<{ runId: number; created
     }
     await recordAudit(
       tx,
-      { actorUserId: r.options.actorUserId, action: "distribution_run.drafted", entityType: "distribution_run", entityId: run.id, after: { month: r.month, poolMinor: plan.poolMinor, allocations: total } },
+      {
+        actorUserId: r.options.actorUserId,
+        action: "distribution_run.drafted",
+        entityType: "distribution_run",
+        entityId: run.id,
+        after: { month: r.month, poolMinor: plan.poolMinor, allocations: total },
+      },
       r.clock,
     );
     return run.id;

@@ -51,20 +51,35 @@ export async function requireSplitAccess(db: Db, actor: Actor, slug: string) {
   return work;
 }
 
-export async function setSplits(db: Db, actor: Actor, input: { slug: string; receivers: SplitReceiver[] }, deps: { clock: Clock }): Promise<SplitReceiver[]> {
+export async function setSplits(
+  db: Db,
+  actor: Actor,
+  input: { slug: string; receivers: SplitReceiver[] },
+  deps: { clock: Clock },
+): Promise<SplitReceiver[]> {
   const work = await requireSplitAccess(db, actor, input.slug);
   const errors = validateSplits(input.receivers, work.licensorOrganizationId);
   if (errors.length > 0) throw new AppError("validation_failed", "The splits are not valid.", { errors });
   return db.transaction(async (tx) => {
     const ids = input.receivers.map((r) => r.organizationId);
-    const found = new Set(ids.length ? (await tx.select({ id: organizations.id }).from(organizations).where(inArray(organizations.id, ids))).map((r) => r.id) : []);
-    const missing = input.receivers.flatMap((r, i) => (found.has(r.organizationId) ? [] : [{ path: `/receivers/${i}/organizationId`, message: "no such organization" }]));
+    const found = new Set(
+      ids.length
+        ? (await tx.select({ id: organizations.id }).from(organizations).where(inArray(organizations.id, ids))).map((r) => r.id)
+        : [],
+    );
+    const missing = input.receivers.flatMap((r, i) =>
+      found.has(r.organizationId) ? [] : [{ path: `/receivers/${i}/organizationId`, message: "no such organization" }],
+    );
     if (missing.length > 0) throw new AppError("validation_failed", "A receiver does not exist.", { errors: missing });
     const before = await splitsOf(tx, work.id);
     await tx.delete(workSplits).where(eq(workSplits.workId, work.id));
     if (input.receivers.length > 0) await tx.insert(workSplits).values(input.receivers.map((r) => ({ workId: work.id, ...r })));
     const after = await splitsOf(tx, work.id);
-    await recordAudit(tx, { actorUserId: actor.id, action: "work.splits_set", entityType: "work", entityId: work.id, before, after }, deps.clock);
+    await recordAudit(
+      tx,
+      { actorUserId: actor.id, action: "work.splits_set", entityType: "work", entityId: work.id, before, after },
+      deps.clock,
+    );
     return after;
   });
 }

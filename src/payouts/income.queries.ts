@@ -31,7 +31,12 @@ export async function incomeView(db: Db, organizationId: number, today: string) 
     m[r.figure] += toInt(r.amount);
     months.set(key, m);
   }
-  const runs = new Map((await queryRows<{ month: string; status: string }>(db, sql`select month, status from distribution_runs`)).map((r) => [r.month, r.status]));
+  const runs = new Map(
+    (await queryRows<{ month: string; status: string }>(db, sql`select month, status from distribution_runs`)).map((r) => [
+      r.month,
+      r.status,
+    ]),
+  );
   const owed = await payables(db, organizationId);
   return {
     organizationId,
@@ -46,12 +51,24 @@ export async function incomeView(db: Db, organizationId: number, today: string) 
         run: runs.get(m.month) ?? null,
       })),
     payable: owed.map((p) => ({ balance: moneyJson(p.balanceMinor, p.currency), inPendingPayouts: moneyJson(p.pendingMinor, p.currency) })),
-    notPaidYet: await notPaidReasons(db, organizationId, today, owed, [...months.values()].filter((m) => m.collected !== 0 && runs.get(m.month) !== "approved").map((m) => m.month)),
+    notPaidYet: await notPaidReasons(
+      db,
+      organizationId,
+      today,
+      owed,
+      [...months.values()].filter((m) => m.collected !== 0 && runs.get(m.month) !== "approved").map((m) => m.month),
+    ),
   };
 }
 
 /** Plain reasons, in the order they apply: months not distributed yet, then what stops a payout. */
-async function notPaidReasons(db: Db, organizationId: number, today: string, owed: Awaited<ReturnType<typeof payables>>, undistributed: string[]): Promise<string[]> {
+async function notPaidReasons(
+  db: Db,
+  organizationId: number,
+  today: string,
+  owed: Awaited<ReturnType<typeof payables>>,
+  undistributed: string[],
+): Promise<string[]> {
   const reasons = [...new Set(undistributed)].sort().map((month) => `${month}: collected, not yet distributed (no approved run)`);
   const open = owed.filter((p) => p.balanceMinor > 0);
   if (open.length === 0) return reasons;
@@ -59,7 +76,8 @@ async function notPaidReasons(db: Db, organizationId: number, today: string, owe
   const policy = await policyOn(db, today);
   for (const p of open) {
     const free = p.balanceMinor - p.pendingMinor;
-    if (p.pendingMinor > 0) reasons.push(`${moneyJson(p.pendingMinor, p.currency).formatted} is in a payout the bank has not confirmed yet`);
+    if (p.pendingMinor > 0)
+      reasons.push(`${moneyJson(p.pendingMinor, p.currency).formatted} is in a payout the bank has not confirmed yet`);
     if (free <= 0) continue;
     if (!payee) reasons.push(`${moneyJson(free, p.currency).formatted} waits for payee details (legal name, country, IBAN)`);
     else {

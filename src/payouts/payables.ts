@@ -32,7 +32,12 @@ export async function payables(db: Db, organizationId?: number): Promise<Payable
   return balances
     .map((b) => {
       const id = Number(b.account.slice("payable:".length));
-      return { organizationId: id, currency: b.currency, balanceMinor: toInt(b.balance), pendingMinor: pendingOf.get(`${id}\u0000${b.currency}`) ?? 0 };
+      return {
+        organizationId: id,
+        currency: b.currency,
+        balanceMinor: toInt(b.balance),
+        pendingMinor: pendingOf.get(`${id}\u0000${b.currency}`) ?? 0,
+      };
     })
     .sort((a, b) => a.organizationId - b.organizationId || (a.currency < b.currency ? -1 : 1));
 }

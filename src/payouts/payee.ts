@@ -68,7 +68,10 @@ export interface PayeeInput {
 export async function setPayee(db: Db, actor: Actor, input: PayeeInput, deps: { clock: Clock }): Promise<PayeeProfile> {
   await requireOrganizationAccess(db, actor, input.organizationId, "owner");
   const iban = normalizeIban(input.iban);
-  if (!iban) throw new AppError("validation_failed", "The IBAN is not valid.", { errors: [{ path: "/iban", message: "is not a valid IBAN (check digits)" }] });
+  if (!iban)
+    throw new AppError("validation_failed", "The IBAN is not valid.", {
+      errors: [{ path: "/iban", message: "is not a valid IBAN (check digits)" }],
+    });
   const row = {
     organizationId: input.organizationId,
     legalName: input.legalName,
@@ -84,7 +87,14 @@ export async function setPayee(db: Db, actor: Actor, input: PayeeInput, deps: { 
     const masked = (p: PayeeProfile | typeof row | undefined) => p && { ...p, iban: maskIban(p.iban) };
     await recordAudit(
       tx,
-      { actorUserId: actor.id, action: "organization.payee_set", entityType: "organization", entityId: input.organizationId, before: masked(before), after: masked(row) },
+      {
+        actorUserId: actor.id,
+        action: "organization.payee_set",
+        entityType: "organization",
+        entityId: input.organizationId,
+        before: masked(before),
+        after: masked(row),
+      },
       deps.clock,
     );
     return (await payeeOf(tx, input.organizationId))!;

@@ -38,10 +38,13 @@ async function duePayouts(db: Db, currency: string, policyMinimumMinor: number) 
 
 export async function createPayoutBatch(db: Db, actor: Actor, input: { executionDate: string }, deps: { clock: Clock }): Promise<number> {
   if (input.executionDate < today(deps.clock))
-    throw new AppError("validation_failed", "The execution date is in the past.", { errors: [{ path: "/executionDate", message: "must be today or later" }] });
+    throw new AppError("validation_failed", "The execution date is in the past.", {
+      errors: [{ path: "/executionDate", message: "must be today or later" }],
+    });
   const policy = await policyOn(db, today(deps.clock));
   const candidates = await duePayouts(db, policy.currency, policy.minimumPayoutMinor);
-  if (candidates.length === 0) throw new AppError("invalid_state", "No payable is due: none reaches its minimum with complete payee details.");
+  if (candidates.length === 0)
+    throw new AppError("invalid_state", "No payable is due: none reaches its minimum with complete payee details.");
   return db.transaction(async (tx) => {
     // Lock the organizations in id order, then read again: a concurrent batch committed meanwhile is seen.
     const ids = candidates.map((c) => c.organizationId).sort((a, b) => a - b);
@@ -53,7 +56,15 @@ export async function createPayoutBatch(db: Db, actor: Actor, input: { execution
     const messageId = `RCP-PB-${now.slice(0, 10).replace(/-/g, "")}-${randomBytes(6).toString("hex").toUpperCase()}`;
     const [batch] = await tx
       .insert(payoutBatches)
-      .values({ executionDate: input.executionDate, currency: policy.currency, status: "created", messageId, totalMinor, createdBy: actor.id, createdAt: now })
+      .values({
+        executionDate: input.executionDate,
+        currency: policy.currency,
+        status: "created",
+        messageId,
+        totalMinor,
+        createdBy: actor.id,
+        createdAt: now,
+      })
       .returning({ id: payoutBatches.id });
     assert(batch, "the batch was inserted");
     await bulkInsert(
@@ -71,7 +82,17 @@ export async function createPayoutBatch(db: Db, actor: Actor, input: { execution
         status: "pending" as const,
       })),
     );
-    await recordAudit(tx, { actorUserId: actor.id, action: "payout_batch.created", entityType: "payout_batch", entityId: batch.id, after: { totalMinor, payouts: due.length } }, deps.clock);
+    await recordAudit(
+      tx,
+      {
+        actorUserId: actor.id,
+        action: "payout_batch.created",
+        entityType: "payout_batch",
+        entityId: batch.id,
+        after: { totalMinor, payouts: due.length },
+      },
+      deps.clock,
+    );
     return batch.id;
   });
 }
@@ -96,18 +117,45 @@ export async function confirmPayoutBatch(db: Db, actor: Actor, batchId: number, 
         code: "payout_confirmed",
         description: `Payout batch ${batch.messageId} confirmed by the bank`,
         effectiveOn: today(deps.clock),
-        transfers: pending.map((p) => ({ debitAccount: payableAccount(p.organizationId), creditAccount: CASH_ACCOUNT, amountMinor: p.amountMinor, currency: p.currency })),
+        transfers: pending.map((p) => ({
+          debitAccount: payableAccount(p.organizationId),
+          creditAccount: CASH_ACCOUNT,
+          amountMinor: p.amountMinor,
+          currency: p.currency,
+        })),
       },
       isoNow(deps.clock),
     );
-    await tx.update(payouts).set({ status: "confirmed" }).where(and(eq(payouts.batchId, batchId), eq(payouts.status, "pending")));
-    await tx.update(payoutBatches).set({ status: "confirmed", confirmedAt: isoNow(deps.clock), confirmedTransactionId: transactionId }).where(eq(payoutBatches.id, batchId));
-    await recordAudit(tx, { actorUserId: actor.id, action: "payout_batch.confirmed", entityType: "payout_batch", entityId: batchId, after: { payouts: pending.length, transactionId } }, deps.clock);
+    await tx
+      .update(payouts)
+      .set({ status: "confirmed" })
+      .where(and(eq(payouts.batchId, batchId), eq(payouts.status, "pending")));
+    await tx
+      .update(payoutBatches)
+      .set({ status: "confirmed", confirmedAt: isoNow(deps.clock), confirmedTransactionId: transactionId })
+      .where(eq(payoutBatches.id, batchId));
+    await recordAudit(
+      tx,
+      {
+        actorUserId: actor.id,
+        action: "payout_batch.confirmed",
+        entityType: "payout_batch",
+        entityId: batchId,
+        after: { payouts: pending.length, transactionId },
+      },
+      deps.clock,
+    );
   });
 }
 
 /** The bank returned a payout: a confirmed one restores its payable (a reversing entry); a pending one is simply not paid. */
-export async function returnPayout(db: Db, actor: Actor, payoutId: number, input: { reason: string }, deps: { clock: Clock }): Promise<Payout> {
+export async function returnPayout(
+  db: Db,
+  actor: Actor,
+  payoutId: number,
+  input: { reason: string },
+  deps: { clock: Clock },
+): Promise<Payout> {
   return db.transaction(async (tx) => {
     const locked = await queryRows(tx, sql`select id from payouts where id = ${payoutId}${lockForUpdate(tx)}`);
     if (locked.length === 0) throw new AppError("not_found", "Payout was not found.");
@@ -122,7 +170,14 @@ export async function returnPayout(db: Db, actor: Actor, payoutId: number, input
               code: "payout_returned",
               description: `Payout ${payout.endToEndId} returned: ${input.reason}`,
               effectiveOn: today(deps.clock),
-              transfers: [{ debitAccount: CASH_ACCOUNT, creditAccount: payableAccount(payout.organizationId), amountMinor: payout.amountMinor, currency: payout.currency }],
+              transfers: [
+                {
+                  debitAccount: CASH_ACCOUNT,
+                  creditAccount: payableAccount(payout.organizationId),
+                  amountMinor: payout.amountMinor,
+                  currency: payout.currency,
+                },
+              ],
             },
             isoNow(deps.clock),
           )
@@ -132,7 +187,18 @@ export async function returnPayout(db: Db, actor: Actor, payoutId: number, input
       .set({ status: "returned", returnedAt: isoNow(deps.clock), returnReason: input.reason, returnedTransactionId: transactionId })
       .where(eq(payouts.id, payoutId))
       .returning();
-    await recordAudit(tx, { actorUserId: actor.id, action: "payout.returned", entityType: "payout", entityId: payoutId, before: { status: payout.status }, after: { status: "returned", reason: input.reason } }, deps.clock);
+    await recordAudit(
+      tx,
+      {
+        actorUserId: actor.id,
+        action: "payout.returned",
+        entityType: "payout",
+        entityId: payoutId,
+        before: { status: payout.status },
+        after: { status: "returned", reason: input.reason },
+      },
+      deps.clock,
+    );
     return updated!;
   });
 }

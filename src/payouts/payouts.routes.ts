@@ -9,7 +9,15 @@ import { incomeView } from "./income.queries.js";
 import { renderPain001 } from "./pain001.js";
 import { readPayee, payeeView, setPayee } from "./payee.js";
 import { confirmPayoutBatch, createPayoutBatch, getBatch, returnPayout, type Payout, type PayoutBatch } from "./payout-batches.js";
-import { batchResponse, createBatchBody, incomeResponse, payeeBody, payeeResponse, payoutResponse, returnPayoutBody } from "./payouts.schemas.js";
+import {
+  batchResponse,
+  createBatchBody,
+  incomeResponse,
+  payeeBody,
+  payeeResponse,
+  payoutResponse,
+  returnPayoutBody,
+} from "./payouts.schemas.js";
 
 const tag = "payouts";
 
@@ -19,7 +27,13 @@ export function batchView(batch: PayoutBatch, payouts: Payout[]) {
     messageId: batch.messageId,
     executionDate: batch.executionDate,
     status: batch.status,
-    payouts: payouts.map((p) => ({ id: p.id, organizationId: p.organizationId, amount: moneyJson(p.amountMinor, p.currency), endToEndId: p.endToEndId, status: p.status })),
+    payouts: payouts.map((p) => ({
+      id: p.id,
+      organizationId: p.organizationId,
+      amount: moneyJson(p.amountMinor, p.currency),
+      endToEndId: p.endToEndId,
+      status: p.status,
+    })),
     total: moneyJson(batch.totalMinor, batch.currency),
   };
 }
@@ -27,6 +41,8 @@ export function batchView(batch: PayoutBatch, payouts: Payout[]) {
 export function registerPayoutRoutes(api: ApiRouter, deps: AppDeps): void {
   registerPayeeRoutes(api, deps);
   registerBatchRoutes(api, deps);
+  registerBatchFileRoutes(api, deps);
+  registerBankRoutes(api, deps);
 }
 
 function registerPayeeRoutes(api: ApiRouter, deps: AppDeps): void {
@@ -79,7 +95,7 @@ function registerPayeeRoutes(api: ApiRouter, deps: AppDeps): void {
 }
 
 function registerBatchRoutes(api: ApiRouter, deps: AppDeps): void {
-  const { db, clock, config } = deps;
+  const { db, clock } = deps;
   api.route(
     {
       method: "post",
@@ -111,6 +127,10 @@ function registerBatchRoutes(api: ApiRouter, deps: AppDeps): void {
       res.json(batchView(batch, payouts));
     },
   );
+}
+
+function registerBatchFileRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, config } = deps;
   api.route(
     {
       method: "get",
@@ -122,7 +142,8 @@ function registerBatchRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 200: { description: "The file", contentType: "application/xml" } },
     },
     async ({ params, res }) => {
-      if (!config.SELLER_IBAN) throw new AppError("invalid_state", "SELLER_IBAN is not configured: the transfer file needs the fund's own account.");
+      if (!config.SELLER_IBAN)
+        throw new AppError("invalid_state", "SELLER_IBAN is not configured: the transfer file needs the fund's own account.");
       const { batch, payouts } = await getBatch(db, params.id);
       const xml = renderPain001({
         messageId: batch.messageId,
@@ -130,11 +151,22 @@ function registerBatchRoutes(api: ApiRouter, deps: AppDeps): void {
         executionDate: batch.executionDate,
         currency: batch.currency,
         debtor: { name: config.SELLER_NAME, iban: config.SELLER_IBAN },
-        payouts: payouts.map((p) => ({ endToEndId: p.endToEndId, amountMinor: p.amountMinor, legalName: p.legalName, country: p.country, iban: p.iban, remittance: `Reciprocity distribution, payout ${p.endToEndId}` })),
+        payouts: payouts.map((p) => ({
+          endToEndId: p.endToEndId,
+          amountMinor: p.amountMinor,
+          legalName: p.legalName,
+          country: p.country,
+          iban: p.iban,
+          remittance: `Reciprocity distribution, payout ${p.endToEndId}`,
+        })),
       });
       res.type("application/xml").set("Content-Disposition", `attachment; filename="${batch.messageId}.xml"`).send(xml);
     },
   );
+}
+
+function registerBankRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
   api.route(
     {
       method: "post",
@@ -164,7 +196,15 @@ function registerBatchRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ params, body, user, res }) => {
       const p = await returnPayout(db, user, params.id, body, { clock });
-      res.json({ id: p.id, batchId: p.batchId, organizationId: p.organizationId, amount: moneyJson(p.amountMinor, p.currency), endToEndId: p.endToEndId, status: p.status, returnReason: p.returnReason });
+      res.json({
+        id: p.id,
+        batchId: p.batchId,
+        organizationId: p.organizationId,
+        amount: moneyJson(p.amountMinor, p.currency),
+        endToEndId: p.endToEndId,
+        status: p.status,
+        returnReason: p.returnReason,
+      });
     },
   );
 }

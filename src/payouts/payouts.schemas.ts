@@ -30,7 +30,13 @@ export const batchResponse = z
     executionDate: z.string(),
     status: z.enum(PAYOUT_BATCH_STATUSES),
     payouts: z.array(
-      z.object({ id: z.number().int(), organizationId: z.number().int(), amount: moneyOutputSchema, endToEndId: z.string(), status: z.enum(PAYOUT_STATUSES) }),
+      z.object({
+        id: z.number().int(),
+        organizationId: z.number().int(),
+        amount: moneyOutputSchema,
+        endToEndId: z.string(),
+        status: z.enum(PAYOUT_STATUSES),
+      }),
     ),
     total: moneyOutputSchema,
   })
