@@ -78,7 +78,10 @@ describe("splits (Drips' cumulative floor; golden vectors)", () => {
         { organizationId: 2, weight: 500_000 },
       ]).receivers.map((r) => r.amountMinor),
     ).toEqual([1, 2]);
-    expect(splitWorkShare(7, [{ organizationId: 1, weight: 1 }])).toEqual({ receivers: [{ organizationId: 1, weight: 1, amountMinor: 0 }], licensorMinor: 7 });
+    expect(splitWorkShare(7, [{ organizationId: 1, weight: 1 }])).toEqual({
+      receivers: [{ organizationId: 1, weight: 1, amountMinor: 0 }],
+      licensorMinor: 7,
+    });
     expect(splitWorkShare(100, [{ organizationId: 1, weight: 1_000_000 }]).licensorMinor).toBe(0);
     expect(splitWorkShare(5, []).licensorMinor).toBe(5);
   });
@@ -141,7 +144,14 @@ describe("a distribution plan", () => {
   });
 
   it("a month whose refunds exceed its payments allocates nothing and carries the deficit", () => {
-    const plan = planDistribution({ attributedMinor: -300, poolCarryInMinor: -50, dividendCarryInMinor: 0, buckets: DEFAULT_BUCKETS, works: [], cooperatives: [] });
+    const plan = planDistribution({
+      attributedMinor: -300,
+      poolCarryInMinor: -50,
+      dividendCarryInMinor: 0,
+      buckets: DEFAULT_BUCKETS,
+      works: [],
+      cooperatives: [],
+    });
     expect(plan).toMatchObject({ poolMinor: 0, poolCarriedMinor: -350, allocations: [] });
   });
 });
@@ -162,10 +172,13 @@ describe("properties", () => {
       licensorOrganizationId: fc.integer({ min: 1, max: 20 }),
       cashMinor: fc.integer({ min: -5_000, max: 1_000_000 }),
       payments: fc.integer({ min: 1, max: 5 }),
-      receivers: fc.uniqueArray(fc.record({ organizationId: fc.integer({ min: 21, max: 40 }), weight: fc.integer({ min: 1, max: 200_000 }) }), {
-        maxLength: 5,
-        selector: (r) => r.organizationId,
-      }),
+      receivers: fc.uniqueArray(
+        fc.record({ organizationId: fc.integer({ min: 21, max: 40 }), weight: fc.integer({ min: 1, max: 200_000 }) }),
+        {
+          maxLength: 5,
+          selector: (r) => r.organizationId,
+        },
+      ),
     }),
     { maxLength: 8, selector: (w) => w.workId },
   );
@@ -175,7 +188,9 @@ describe("properties", () => {
       fc.property(
         bucketsArb,
         worksArb,
-        fc.array(fc.record({ organizationId: fc.integer({ min: 41, max: 60 }), workerOwners: fc.integer({ min: 1, max: 500 }) }), { maxLength: 5 }),
+        fc.array(fc.record({ organizationId: fc.integer({ min: 41, max: 60 }), workerOwners: fc.integer({ min: 1, max: 500 }) }), {
+          maxLength: 5,
+        }),
         fc.integer({ min: 0, max: 10_000 }),
         fc.integer({ min: -10_000, max: 0 }),
         (buckets, works, coopsRaw, dividendCarry, poolCarry) => {
@@ -183,7 +198,14 @@ describe("properties", () => {
           const attributedMinor = works.reduce((s, w) => s + w.cashMinor, 0);
           // Negative cash per work only arises from refunds of a month with payments for it too: keep the sum sensible.
           fc.pre(works.every((w) => w.cashMinor >= 0) || attributedMinor >= 0);
-          const plan = planDistribution({ attributedMinor, poolCarryInMinor: poolCarry, dividendCarryInMinor: dividendCarry, buckets, works, cooperatives });
+          const plan = planDistribution({
+            attributedMinor,
+            poolCarryInMinor: poolCarry,
+            dividendCarryInMinor: dividendCarry,
+            buckets,
+            works,
+            cooperatives,
+          });
           const allocated = plan.allocations.reduce((s, a) => s + a.amountMinor, 0);
           expect(allocated + plan.dividendCarriedMinor - dividendCarry).toBe(plan.poolMinor);
           expect(plan.poolMinor + plan.poolCarriedMinor).toBe(attributedMinor + poolCarry);
@@ -211,7 +233,13 @@ describe("properties", () => {
           expect(nets.reduce((s, n) => s + n.netMinor, 0)).toBe(total);
           const attributed = new Map(nets.map((n) => [n.lineId, 0]));
           const balances = (): LineBalance[] =>
-            nets.map((n, i) => ({ lineId: n.lineId, workId: n.workId, position: i + 1, attributedMinor: attributed.get(n.lineId)!, lackingMinor: n.netMinor - attributed.get(n.lineId)! }));
+            nets.map((n, i) => ({
+              lineId: n.lineId,
+              workId: n.workId,
+              position: i + 1,
+              attributedMinor: attributed.get(n.lineId)!,
+              lackingMinor: n.netMinor - attributed.get(n.lineId)!,
+            }));
           const apply = (shares: { lineId: number; amountMinor: number }[], sign: number) => {
             for (const s of shares) attributed.set(s.lineId, attributed.get(s.lineId)! + sign * s.amountMinor);
           };
