@@ -4,10 +4,11 @@ import type { Engine } from "../src/db/client.js";
 import { benchBilling, type BenchResult } from "./billing.bench.js";
 import { benchCheck } from "./check.bench.js";
 import { benchHttp } from "./http.bench.js";
+import { benchDistribution } from "./distribution.bench.js";
 import { BenchEngine } from "./seed.js";
 
 const engines = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",") as Engine[];
-/** BENCH_ONLY=check, billing or http runs one section. */
+/** BENCH_ONLY=check, billing, distribution or http runs one section. */
 const only = process.env.BENCH_ONLY;
 const runs = (section: string) => only === undefined || only === section;
 const results: BenchResult[] = [];
@@ -20,6 +21,14 @@ for (const name of engines) {
         await benchBilling(engine, {
           orgs: Number(process.env.BENCH_ORGS ?? 10_000),
           usagesPerOrg: 20,
+          rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+        }),
+      );
+    if (runs("distribution"))
+      results.push(
+        await benchDistribution(engine, {
+          orgs: Number(process.env.BENCH_ORGS ?? 10_000),
+          payments: Number(process.env.BENCH_PAYMENTS ?? 100_000),
           rounds: Number(process.env.BENCH_ROUNDS ?? 3),
         }),
       );
