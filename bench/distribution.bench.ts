@@ -34,7 +34,7 @@ async function inChunks<T>(tx: Db, table: Parameters<typeof bulkInsert>[1], rows
  * Organizations 2..orgs+1: the first half license one work each, the next fifth are verified cooperatives,
  * every organization has a March invoice of two lines, paid in `payments / orgs` parts in April.
  */
-async function seed(db: Db, orgs: number, paymentCount: number): Promise<void> {
+export async function seedDistribution(db: Db, orgs: number, paymentCount: number): Promise<void> {
   const worksCount = Math.floor(orgs / 2);
   await db.transaction(async (tx) => {
     await seedWorks(tx, worksCount);
@@ -169,7 +169,7 @@ export async function benchDistribution(
   for (let round = 0; round < options.rounds; round++) {
     const { database, location } = await engine.fresh();
     const db = database.db;
-    await seed(db, options.orgs, options.payments);
+    await seedDistribution(db, options.orgs, options.payments);
     const clock = { now: () => new Date("2026-05-02T08:00:00Z") };
     const started = performance.now();
     const { runId } = await runDistribution(db, { month: "2026-04", actorUserId: 1 }, { clock });

@@ -618,7 +618,8 @@ export const paymentAttributions = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    index("payment_attributions_paid_on").on(t.paidOn),
+    // Covers a run's read of its month (cash per work) without touching the table's rows.
+    index("payment_attributions_month").on(t.paidOn, t.currency, t.workId, t.amountMinor),
     index("payment_attributions_line").on(t.invoiceLineId),
     uniqueIndex("payment_attributions_payment_line_unique").on(t.paymentId, t.invoiceLineId),
     check("payment_attributions_kind_check", sql`${t.kind} in ('payment','refund')`),

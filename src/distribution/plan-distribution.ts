@@ -19,7 +19,8 @@ export interface WorkCash {
   licensorOrganizationId: number;
   /** Attributions of the month to the work: payments less refunds. */
   cashMinor: number;
-  payments: number;
+  /** How many attributions (payments' shares, refunds' take-backs) make up the cash: trace them by month and work. */
+  attributions: number;
   receivers: SplitReceiver[];
 }
 
@@ -116,7 +117,7 @@ function licensorAllocations(bucket: BucketRule, bucketMinor: number, works: Wor
   for (const share of workShares(bucketMinor, works)) {
     const work = byId.get(share.workId)!;
     const split = splitWorkShare(share.amountMinor, work.receivers);
-    const common = { workCashMinor: work.cashMinor, payments: work.payments, workShareMinor: share.amountMinor };
+    const common = { workCashMinor: work.cashMinor, attributions: work.attributions, workShareMinor: share.amountMinor };
     // Organization id order within the work: the licensor's remainder takes its place among the receivers.
     const rows = [
       ...split.receivers.map((r) => ({

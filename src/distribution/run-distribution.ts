@@ -66,9 +66,9 @@ async function refuseOutOfOrder(db: Db, month: string): Promise<void> {
 /** Everything the plan needs: the month's cash per work, splits, the verified cooperatives and last month's carries. */
 export async function readDistributionInputs(db: Db, month: string, policy: PolicyVersion): Promise<DistributionInputs> {
   const { first, last } = monthBounds(month);
-  const cash = await queryRows<{ work_id: unknown; cash: unknown; payments: unknown }>(
+  const cash = await queryRows<{ work_id: unknown; cash: unknown; attributions: unknown }>(
     db,
-    sql`select work_id, sum(amount_minor) as cash, count(distinct payment_id) as payments from payment_attributions
+    sql`select work_id, sum(amount_minor) as cash, count(*) as attributions from payment_attributions
         where paid_on >= ${first} and paid_on <= ${last} and currency = ${policy.currency} group by work_id`,
   );
   const licensors = new Map(
@@ -81,7 +81,7 @@ export async function readDistributionInputs(db: Db, month: string, policy: Poli
       workId,
       licensorOrganizationId: licensors.get(workId)!,
       cashMinor: toInt(r.cash),
-      payments: toInt(r.payments),
+      attributions: toInt(r.attributions),
       receivers: splits.get(workId) ?? [],
     };
   });

@@ -120,8 +120,8 @@ describe("a distribution plan", () => {
       dividendCarryInMinor: 7,
       buckets: DEFAULT_BUCKETS,
       works: [
-        { workId: 2, licensorOrganizationId: 10, cashMinor: 6_001, payments: 2, receivers: [{ organizationId: 12, weight: 250_000 }] },
-        { workId: 1, licensorOrganizationId: 11, cashMinor: 4_000, payments: 1, receivers: [] },
+        { workId: 2, licensorOrganizationId: 10, cashMinor: 6_001, attributions: 2, receivers: [{ organizationId: 12, weight: 250_000 }] },
+        { workId: 1, licensorOrganizationId: 11, cashMinor: 4_000, attributions: 1, receivers: [] },
       ],
       cooperatives: [
         { organizationId: 20, workerOwners: 3 },
@@ -171,7 +171,7 @@ describe("properties", () => {
       workId: fc.integer({ min: 1, max: 50 }),
       licensorOrganizationId: fc.integer({ min: 1, max: 20 }),
       cashMinor: fc.integer({ min: -5_000, max: 1_000_000 }),
-      payments: fc.integer({ min: 1, max: 5 }),
+      attributions: fc.integer({ min: 1, max: 5 }),
       receivers: fc.uniqueArray(
         fc.record({ organizationId: fc.integer({ min: 21, max: 40 }), weight: fc.integer({ min: 1, max: 200_000 }) }),
         {

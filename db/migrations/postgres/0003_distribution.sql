@@ -167,7 +167,7 @@ CREATE UNIQUE INDEX "distribution_buckets_key_unique" ON "distribution_buckets" 
 CREATE UNIQUE INDEX "distribution_policies_effective_unique" ON "distribution_policies" USING btree ("effective_on");--> statement-breakpoint
 CREATE UNIQUE INDEX "distribution_runs_month_unique" ON "distribution_runs" USING btree ("month");--> statement-breakpoint
 CREATE INDEX "invoice_line_nets_invoice" ON "invoice_line_nets" USING btree ("invoice_id");--> statement-breakpoint
-CREATE INDEX "payment_attributions_paid_on" ON "payment_attributions" USING btree ("paid_on");--> statement-breakpoint
+CREATE INDEX "payment_attributions_month" ON "payment_attributions" USING btree ("paid_on","currency","work_id","amount_minor");--> statement-breakpoint
 CREATE INDEX "payment_attributions_line" ON "payment_attributions" USING btree ("invoice_line_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "payment_attributions_payment_line_unique" ON "payment_attributions" USING btree ("payment_id","invoice_line_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "payout_batches_message_unique" ON "payout_batches" USING btree ("message_id");--> statement-breakpoint

@@ -120,7 +120,7 @@ CREATE TABLE `payment_attributions` (
 	CONSTRAINT "payment_attributions_amount_check" CHECK(("payment_attributions"."kind" = 'payment' and "payment_attributions"."amount_minor" > 0 and "payment_attributions"."payment_id" is not null) or ("payment_attributions"."kind" = 'refund' and "payment_attributions"."amount_minor" < 0))
 );
 --> statement-breakpoint
-CREATE INDEX `payment_attributions_paid_on` ON `payment_attributions` (`paid_on`);--> statement-breakpoint
+CREATE INDEX `payment_attributions_month` ON `payment_attributions` (`paid_on`,`currency`,`work_id`,`amount_minor`);--> statement-breakpoint
 CREATE INDEX `payment_attributions_line` ON `payment_attributions` (`invoice_line_id`);--> statement-breakpoint
 CREATE UNIQUE INDEX `payment_attributions_payment_line_unique` ON `payment_attributions` (`payment_id`,`invoice_line_id`);--> statement-breakpoint
 CREATE TABLE `payout_batches` (
