@@ -1,4 +1,6 @@
 // The express app factory, used by `npm start` and by the tests alike.
+import { registerAssetRoutes } from "./assets/assets.routes.js";
+import { registerBondRoutes } from "./bonds/bonds.routes.js";
 import express, { type Express } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
@@ -98,6 +100,8 @@ export function createApp(deps: AppDeps): Express {
   registerGrantRoutes(api, deps);
   registerDistributionRoutes(api, deps);
   registerPayoutRoutes(api, deps);
+  registerAssetRoutes(api, deps);
+  registerBondRoutes(api, deps);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {

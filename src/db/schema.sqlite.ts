@@ -152,4 +152,10 @@ export const {
   payeeProfiles,
   payoutBatches,
   payouts,
+  assets,
+  assetEvents,
+  bondIssues,
+  bondSubscriptions,
+  bondScheduleRows,
+  assetSurpluses,
 } = sqliteSchema;

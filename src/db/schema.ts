@@ -12,6 +12,8 @@ import { INVOICE_LINE_KINDS, INVOICE_STATUSES, LINE_OBLIGATIONS } from "../invoi
 import { LEDGER_CODES } from "../ledger/vocabulary.js";
 import { ATTRIBUTION_KINDS, BUCKET_KINDS, DISTRIBUTION_RUN_STATUSES } from "../distribution/vocabulary.js";
 import { PAYOUT_BATCH_STATUSES, PAYOUT_STATUSES } from "../payouts/vocabulary.js";
+import { ASSET_STATUSES } from "../assets/vocabulary.js";
+import { ALLOTMENT_OUTCOMES, ISSUE_MODES, ISSUE_STATUSES, REPAYMENT_METHODS } from "../bonds/vocabulary.js";
 
 const createdAt = () => text("created_at").notNull();
 
@@ -567,6 +569,159 @@ export const checks = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("checks_org").on(t.organizationId)],
+);
+
+/** A productive asset a verified cooperative proposes to rent from the commune (PRODUCT.md §14). */
+export const assets = pgTable(
+  "assets",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    /** The proposing cooperative, and the lessee of the rental offer. */
+    lesseeOrganizationId: integer("lessee_organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    currency: text("currency").notNull(),
+    costMinor: bigint("cost_minor", { mode: "number" }).notNull(),
+    monthlyRentMinor: bigint("monthly_rent_minor", { mode: "number" }).notNull(),
+    termMonths: integer("term_months").notNull(),
+    status: text("status", { enum: ASSET_STATUSES }).notNull(),
+    proposedBy: integer("proposed_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("assets_lessee").on(t.lesseeOrganizationId),
+    check("assets_status_check", sql`${t.status} in ('proposed','offering','leased','returned','owned','liquidated')`),
+    check("assets_amounts_check", sql`${t.costMinor} > 0 and ${t.monthlyRentMinor} > 0 and ${t.termMonths} between 1 and 600`),
+  ],
+);
+
+/** An asset's lifecycle, one row per step (append-only). */
+export const assetEvents = pgTable(
+  "asset_events",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    assetId: integer("asset_id")
+      .notNull()
+      .references(() => assets.id),
+    fromStatus: text("from_status", { enum: ASSET_STATUSES }),
+    toStatus: text("to_status", { enum: ASSET_STATUSES }).notNull(),
+    reason: text("reason").notNull(),
+    actorUserId: integer("actor_user_id").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("asset_events_asset").on(t.assetId)],
+);
+
+/** Bonds offered to member organizations to buy an asset. */
+export const bondIssues = pgTable(
+  "bond_issues",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    assetId: integer("asset_id")
+      .notNull()
+      .references(() => assets.id),
+    currency: text("currency").notNull(),
+    targetMinor: bigint("target_minor", { mode: "number" }).notNull(),
+    minimumMinor: bigint("minimum_minor", { mode: "number" }).notNull(),
+    maxRateBps: integer("max_rate_bps").notNull(),
+    mode: text("mode", { enum: ISSUE_MODES }).notNull(),
+    opensOn: text("opens_on").notNull(),
+    closesOn: text("closes_on").notNull(),
+    termMonths: integer("term_months").notNull(),
+    repayment: text("repayment", { enum: REPAYMENT_METHODS }).notNull(),
+    minSubscriptionMinor: bigint("min_subscription_minor", { mode: "number" }).notNull(),
+    maxPerHolderMinor: bigint("max_per_holder_minor", { mode: "number" }).notNull(),
+    status: text("status", { enum: ISSUE_STATUSES }).notNull(),
+    /** Set at clearing. */
+    rateBps: integer("rate_bps"),
+    soldMinor: bigint("sold_minor", { mode: "number" }),
+    clearedOn: text("cleared_on"),
+    createdBy: integer("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("bond_issues_asset").on(t.assetId),
+    check("bond_issues_mode_check", sql`${t.mode} in ('fixed','auction')`),
+    check("bond_issues_repayment_check", sql`${t.repayment} in ('annuity','straight_line','sweep')`),
+    check("bond_issues_status_check", sql`${t.status} in ('open','cleared','cancelled','redeemed')`),
+    check(
+      "bond_issues_amounts_check",
+      sql`${t.minimumMinor} >= 0 and ${t.targetMinor} >= ${t.minimumMinor} and ${t.targetMinor} > 0 and ${t.minSubscriptionMinor} > 0 and ${t.maxPerHolderMinor} >= ${t.minSubscriptionMinor} and ${t.maxRateBps} between 0 and 10000 and ${t.opensOn} <= ${t.closesOn}`,
+    ),
+  ],
+);
+
+/** A member organization's subscription (or bid) for bonds, keyed by its Idempotency-Key. */
+export const bondSubscriptions = pgTable(
+  "bond_subscriptions",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    issueId: integer("issue_id")
+      .notNull()
+      .references(() => bondIssues.id),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    /** null: non-competitive (and every subscription of a fixed-rate issue). */
+    bidRateBps: integer("bid_rate_bps"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    /** Set at clearing. */
+    allottedMinor: bigint("allotted_minor", { mode: "number" }),
+    outcome: text("outcome", { enum: ALLOTMENT_OUTCOMES }),
+    createdBy: integer("created_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("bond_subscriptions_key_unique").on(t.issueId, t.idempotencyKey),
+    index("bond_subscriptions_org").on(t.organizationId),
+    check("bond_subscriptions_amount_check", sql`${t.amountMinor} > 0`),
+  ],
+);
+
+/** The repayment schedule stored at clearing, one row per month (the same function as the preview). */
+export const bondScheduleRows = pgTable(
+  "bond_schedule_rows",
+  {
+    issueId: integer("issue_id")
+      .notNull()
+      .references(() => bondIssues.id),
+    k: integer("k").notNull(),
+    dueOn: text("due_on").notNull(),
+    openingMinor: bigint("opening_minor", { mode: "number" }).notNull(),
+    interestMinor: bigint("interest_minor", { mode: "number" }).notNull(),
+    principalMinor: bigint("principal_minor", { mode: "number" }).notNull(),
+    paymentMinor: bigint("payment_minor", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.issueId, t.k] })],
+);
+
+/** A lessee's declared monthly surplus, the base of the non-extractive cap; a correction is a new row (latest wins). */
+export const assetSurpluses = pgTable(
+  "asset_surpluses",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    assetId: integer("asset_id")
+      .notNull()
+      .references(() => assets.id),
+    month: text("month").notNull(),
+    currency: text("currency").notNull(),
+    surplusMinor: bigint("surplus_minor", { mode: "number" }).notNull(),
+    declaredBy: integer("declared_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index("asset_surpluses_asset_month").on(t.assetId, t.month), check("asset_surpluses_amount_check", sql`${t.surplusMinor} >= 0`)],
 );
 
 // ---------------------------------------------------------------------------------------------
