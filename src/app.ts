@@ -98,10 +98,7 @@ export function createApp(deps: AppDeps): Express {
   registerInvoiceRoutes(api, deps);
   registerLedgerRoutes(api, deps);
   registerGrantRoutes(api, deps);
-  registerDistributionRoutes(api, deps);
-  registerPayoutRoutes(api, deps);
-  registerAssetRoutes(api, deps);
-  registerBondRoutes(api, deps);
+  for (const register of [registerDistributionRoutes, registerPayoutRoutes, registerAssetRoutes, registerBondRoutes]) register(api, deps);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {
