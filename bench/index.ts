@@ -7,10 +7,11 @@ import { benchHttp } from "./http.bench.js";
 import { benchBooks } from "./books.bench.js";
 import { benchCli } from "./cli.bench.js";
 import { benchMemory } from "./memory.bench.js";
+import { benchDistribution } from "./distribution.bench.js";
 import { BenchEngine } from "./seed.js";
 
 const engines = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",") as Engine[];
-/** BENCH_ONLY=check, billing, http, memory, cli or books runs one section. */
+/** BENCH_ONLY=check, billing, http, memory, cli, books or distribution runs one section. */
 const only = process.env.BENCH_ONLY;
 const runs = (section: string) => only === undefined || only === section;
 const results: BenchResult[] = [];
@@ -28,6 +29,14 @@ for (const name of engines) {
         }),
       );
     if (runs("books")) results.push(await benchBooks(engine, { orgs: Number(process.env.BENCH_ORGS ?? 10_000) }));
+    if (runs("distribution"))
+      results.push(
+        await benchDistribution(engine, {
+          orgs: Number(process.env.BENCH_ORGS ?? 10_000),
+          payments: Number(process.env.BENCH_PAYMENTS ?? 100_000),
+          rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+        }),
+      );
     if (runs("http"))
       results.push(
         ...(await benchHttp(engine, {

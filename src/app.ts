@@ -31,6 +31,8 @@ import { registerInvoiceRoutes } from "./invoices/invoices.routes.js";
 import { registerLedgerRoutes } from "./ledger/ledger.routes.js";
 import { registerGrantRoutes, registerSigningKeyRoute } from "./grants/grants.routes.js";
 import { registerBooksLogRoutes, registerBooksRoutes } from "./books/books.routes.js";
+import { registerDistributionRoutes } from "./distribution/distribution.routes.js";
+import { registerPayoutRoutes } from "./payouts/payouts.routes.js";
 
 /** The API's features, in registration order. */
 const API_FEATURES: ((api: ApiRouter, deps: AppDeps) => void)[] = [
@@ -46,6 +48,8 @@ const API_FEATURES: ((api: ApiRouter, deps: AppDeps) => void)[] = [
   registerLedgerRoutes,
   registerGrantRoutes,
   registerBooksRoutes,
+  registerDistributionRoutes,
+  registerPayoutRoutes,
   registerAssetRoutes,
   registerBondRoutes,
 ];

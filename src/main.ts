@@ -225,6 +225,48 @@ function billingCommands(program: Command): void {
     });
 }
 
+function distributionCommands(program: Command): void {
+  program
+    .command("distribution")
+    .description("distribution commands")
+    .command("run <month>")
+    .description("draft the distribution run of a month (YYYY-MM); one per month: an existing run is shown")
+    .action(async (month: string) => {
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`month must be YYYY-MM, got ${month}`);
+      const { runDistribution } = await import("./distribution/run-distribution.js");
+      const { getRun } = await import("./distribution/distribution-runs.queries.js");
+      const { formatMoney } = await import("./shared/money.js");
+      const { SingleBar, Presets } = await import("cli-progress");
+      const bar = new SingleBar(
+        { format: "distribution {bar} {value}/{total} allocations", stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 },
+        Presets.shades_classic,
+      );
+      try {
+        const { run, created } = await withDeps(async (deps) => {
+          const result = await runDistribution(
+            deps.db,
+            {
+              month,
+              actorUserId: null,
+              onProgress: (done, total) => {
+                if (done === 0) bar.start(total, 0);
+                else bar.update(done);
+              },
+            },
+            { clock: deps.clock },
+          );
+          return { run: await getRun(deps.db, result.runId), created: result.created };
+        });
+        bar.stop();
+        process.stdout.write(
+          `distribution run ${run.id} for ${month} (${created ? "drafted now" : `already ${run.status}`}): pool ${formatMoney(run.poolMinor, run.currency)}, dividend ${formatMoney(run.perCapitaMinor, run.currency)} per worker-owner (${run.workerOwners}), carried ${formatMoney(run.dividendCarriedMinor, run.currency)}\n`,
+        );
+      } finally {
+        bar.stop();
+      }
+    });
+}
+
 function clientCommands(program: Command, outcome: Outcome): void {
   program
     .command("check <file>")
@@ -270,6 +312,7 @@ export async function main(argv: string[]): Promise<number> {
   openBooksCommands(program, outcome);
   witnessCommand(program, outcome);
   billingCommands(program);
+  distributionCommands(program);
   clientCommands(program, outcome);
 
   try {

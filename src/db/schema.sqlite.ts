@@ -23,7 +23,14 @@ import * as pg from "./schema.js";
  * Append-only tables keep plain rowid keys on SQLite: their rows are never deleted, and AUTOINCREMENT
  * would cost a sqlite_sequence write on every insert of the busiest tables.
  */
-const PLAIN_ROWID_TABLES = new Set(["audit_log", "invoice_lines", "ledger_transactions", "ledger_transfers"]);
+const PLAIN_ROWID_TABLES = new Set([
+  "audit_log",
+  "invoice_lines",
+  "ledger_transactions",
+  "ledger_transfers",
+  "payment_attributions",
+  "distribution_allocations",
+]);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tables of any shape
 type AnySqliteTable = SQLiteTableWithColumns<any>;
@@ -146,6 +153,16 @@ export const {
   booksLogHead,
   booksEntries,
   booksCheckpoints,
+  invoiceLineNets,
+  paymentAttributions,
+  distributionPolicies,
+  distributionBuckets,
+  workSplits,
+  distributionRuns,
+  distributionAllocations,
+  payeeProfiles,
+  payoutBatches,
+  payouts,
   assets,
   assetEvents,
   bondIssues,

@@ -16,6 +16,8 @@ import { USAGE_PURPOSES } from "../usage/vocabulary.js";
 import { BILLING_RUN_STATUSES } from "../billing/vocabulary.js";
 import { INVOICE_LINE_KINDS, INVOICE_STATUSES, LINE_OBLIGATIONS } from "../invoices/vocabulary.js";
 import { LEDGER_CODES } from "../ledger/vocabulary.js";
+import { ATTRIBUTION_KINDS, BUCKET_KINDS, DISTRIBUTION_RUN_STATUSES } from "../distribution/vocabulary.js";
+import { PAYOUT_BATCH_STATUSES, PAYOUT_STATUSES } from "../payouts/vocabulary.js";
 import { ASSET_STATUSES } from "../assets/vocabulary.js";
 import { ALLOTMENT_OUTCOMES, ISSUE_MODES, ISSUE_STATUSES, REPAYMENT_METHODS } from "../bonds/vocabulary.js";
 
@@ -958,4 +960,253 @@ export const assetSurpluses = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("asset_surpluses_asset_month").on(t.assetId, t.month), check("asset_surpluses_amount_check", sql`${t.surplusMinor} >= 0`)],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Distribution (PRODUCT.md §11): where the fund's money goes. Line nets and attributions are
+// append-only (triggers in the migrations), as are a run's allocations.
+
+/** What each fee line of an issued invoice nets after the revenue cap: fixed at issue, by LRM. */
+export const invoiceLineNets = pgTable(
+  "invoice_line_nets",
+  {
+    invoiceLineId: integer("invoice_line_id")
+      .primaryKey()
+      .references(() => invoiceLines.id),
+    invoiceId: integer("invoice_id")
+      .notNull()
+      .references(() => invoices.id),
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    netMinor: bigint("net_minor", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("invoice_line_nets_invoice").on(t.invoiceId), check("invoice_line_nets_net_check", sql`${t.netMinor} >= 0`)],
+);
+
+/** A payment's share of one line (positive), or a refund taking some of it back (negative). */
+export const paymentAttributions = pgTable(
+  "payment_attributions",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    kind: text("kind", { enum: ATTRIBUTION_KINDS }).notNull(),
+    paymentId: integer("payment_id").references(() => payments.id),
+    /** The refund's id, once refunds are recorded (no foreign key: the refunds table comes with them). */
+    refundId: integer("refund_id"),
+    invoiceLineId: integer("invoice_line_id")
+      .notNull()
+      .references(() => invoiceLines.id),
+    invoiceId: integer("invoice_id")
+      .notNull()
+      .references(() => invoices.id),
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    /** The payment's (or refund's) date: its month is the pool it falls in. */
+    paidOn: text("paid_on").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Covers a run's read of its month (cash per work) without touching the table's rows.
+    index("payment_attributions_month").on(t.paidOn, t.currency, t.workId, t.amountMinor),
+    index("payment_attributions_line").on(t.invoiceLineId),
+    uniqueIndex("payment_attributions_payment_line_unique").on(t.paymentId, t.invoiceLineId),
+    check("payment_attributions_kind_check", sql`${t.kind} in ('payment','refund')`),
+    check(
+      "payment_attributions_amount_check",
+      sql`(${t.kind} = 'payment' and ${t.amountMinor} > 0 and ${t.paymentId} is not null) or (${t.kind} = 'refund' and ${t.amountMinor} < 0)`,
+    ),
+  ],
+);
+
+export const distributionPolicies = pgTable(
+  "distribution_policies",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    effectiveOn: text("effective_on").notNull(),
+    currency: text("currency").notNull(),
+    minimumPayoutMinor: bigint("minimum_payout_minor", { mode: "number" }).notNull(),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("distribution_policies_effective_unique").on(t.effectiveOn),
+    check("distribution_policies_minimum_check", sql`${t.minimumPayoutMinor} >= 0`),
+  ],
+);
+
+export const distributionBuckets = pgTable(
+  "distribution_buckets",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    policyId: integer("policy_id")
+      .notNull()
+      .references(() => distributionPolicies.id),
+    /** Bucket order: LRM's first tie-break. */
+    position: integer("position").notNull(),
+    key: text("key").notNull(),
+    kind: text("kind", { enum: BUCKET_KINDS }).notNull(),
+    shareBps: integer("share_bps").notNull(),
+    payeeOrganizationId: integer("payee_organization_id").references(() => organizations.id),
+  },
+  (t) => [
+    uniqueIndex("distribution_buckets_position_unique").on(t.policyId, t.position),
+    uniqueIndex("distribution_buckets_key_unique").on(t.policyId, t.key),
+    check("distribution_buckets_kind_check", sql`${t.kind} in ('licensors','dividend','fixed','reserve')`),
+    check("distribution_buckets_share_check", sql`${t.shareBps} >= 0 and ${t.shareBps} <= 10000`),
+    // A fixed bucket may name no payee yet (the seeded default: a fresh commune has no organizations).
+    check("distribution_buckets_payee_check", sql`${t.kind} = 'fixed' or ${t.payeeOrganizationId} is null`),
+  ],
+);
+
+/** A work's splits: receivers and their weights in parts per million (Drips' rules). */
+export const workSplits = pgTable(
+  "work_splits",
+  {
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    weight: integer("weight").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.workId, t.organizationId] }),
+    check("work_splits_weight_check", sql`${t.weight} >= 1 and ${t.weight} <= 1000000`),
+  ],
+);
+
+export const distributionRuns = pgTable(
+  "distribution_runs",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    month: text("month").notNull(),
+    policyId: integer("policy_id")
+      .notNull()
+      .references(() => distributionPolicies.id),
+    currency: text("currency").notNull(),
+    status: text("status", { enum: DISTRIBUTION_RUN_STATUSES }).notNull(),
+    /** The month's attributions (refunds subtracted) plus any deficit carried in; never below zero when allocated. */
+    poolMinor: bigint("pool_minor", { mode: "number" }).notNull(),
+    /** A month whose refunds exceeded its payments leaves a deficit (≤ 0) for the next month's pool. */
+    poolCarriedMinor: bigint("pool_carried_minor", { mode: "number" }).notNull(),
+    dividendCarryInMinor: bigint("dividend_carry_in_minor", { mode: "number" }).notNull(),
+    dividendCarriedMinor: bigint("dividend_carried_minor", { mode: "number" }).notNull(),
+    perCapitaMinor: bigint("per_capita_minor", { mode: "number" }).notNull(),
+    workerOwners: integer("worker_owners").notNull(),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: createdAt(),
+    approvedBy: integer("approved_by").references(() => users.id),
+    approvedAt: text("approved_at"),
+    approvedTransactionId: integer("approved_transaction_id").references(() => ledgerTransactions.id),
+  },
+  (t) => [
+    uniqueIndex("distribution_runs_month_unique").on(t.month),
+    check("distribution_runs_status_check", sql`${t.status} in ('draft','approved')`),
+    check("distribution_runs_carry_check", sql`${t.dividendCarriedMinor} >= 0 and ${t.poolCarriedMinor} <= 0 and ${t.poolMinor} >= 0`),
+  ],
+);
+
+export const distributionAllocations = pgTable(
+  "distribution_allocations",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => distributionRuns.id),
+    position: integer("position").notNull(),
+    bucketKey: text("bucket_key").notNull(),
+    bucketKind: text("bucket_kind", { enum: BUCKET_KINDS }).notNull(),
+    /** Null for what stays with the commune as equity: the reserve, a fixed bucket naming no payee. */
+    organizationId: integer("organization_id").references(() => organizations.id),
+    workId: integer("work_id").references(() => works.id),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    /** Why this amount, JSON: the work's cash, the split weight, the per-capita rate and count, the share. */
+    basis: text("basis").notNull(),
+  },
+  (t) => [
+    uniqueIndex("distribution_allocations_position_unique").on(t.runId, t.position),
+    index("distribution_allocations_org").on(t.organizationId),
+    check("distribution_allocations_amount_check", sql`${t.amountMinor} > 0`),
+    check("distribution_allocations_org_check", sql`${t.organizationId} is not null or ${t.bucketKind} in ('reserve','fixed')`),
+  ],
+);
+
+// ---------------------------------------------------------------------------------------------
+// Payouts
+
+/** Where an organization is paid: never shown to other organizations. */
+export const payeeProfiles = pgTable(
+  "payee_profiles",
+  {
+    organizationId: integer("organization_id")
+      .primaryKey()
+      .references(() => organizations.id),
+    legalName: text("legal_name").notNull(),
+    country: text("country").notNull(),
+    /** Electronic format: upper case, no spaces; mod-97 checked. */
+    iban: text("iban").notNull(),
+    minimumPayoutMinor: bigint("minimum_payout_minor", { mode: "number" }),
+    updatedBy: integer("updated_by").references(() => users.id),
+    updatedAt: text("updated_at").notNull(),
+  },
+  (t) => [check("payee_profiles_minimum_check", sql`${t.minimumPayoutMinor} is null or ${t.minimumPayoutMinor} >= 0`)],
+);
+
+export const payoutBatches = pgTable(
+  "payout_batches",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    executionDate: text("execution_date").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status", { enum: PAYOUT_BATCH_STATUSES }).notNull(),
+    /** The pain.001 message id (GrpHdr/MsgId). */
+    messageId: text("message_id").notNull(),
+    totalMinor: bigint("total_minor", { mode: "number" }).notNull(),
+    createdBy: integer("created_by").references(() => users.id),
+    createdAt: createdAt(),
+    confirmedAt: text("confirmed_at"),
+    confirmedTransactionId: integer("confirmed_transaction_id").references(() => ledgerTransactions.id),
+  },
+  (t) => [
+    uniqueIndex("payout_batches_message_unique").on(t.messageId),
+    check("payout_batches_status_check", sql`${t.status} in ('created','confirmed')`),
+  ],
+);
+
+export const payouts = pgTable(
+  "payouts",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    batchId: integer("batch_id")
+      .notNull()
+      .references(() => payoutBatches.id),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    endToEndId: text("end_to_end_id").notNull(),
+    /** The payee details as they were when the file was made. */
+    legalName: text("legal_name").notNull(),
+    country: text("country").notNull(),
+    iban: text("iban").notNull(),
+    status: text("status", { enum: PAYOUT_STATUSES }).notNull(),
+    returnedAt: text("returned_at"),
+    returnReason: text("return_reason"),
+    returnedTransactionId: integer("returned_transaction_id").references(() => ledgerTransactions.id),
+  },
+  (t) => [
+    uniqueIndex("payouts_end_to_end_unique").on(t.endToEndId),
+    uniqueIndex("payouts_batch_org_unique").on(t.batchId, t.organizationId),
+    index("payouts_org").on(t.organizationId),
+    check("payouts_amount_check", sql`${t.amountMinor} > 0`),
+    check("payouts_status_check", sql`${t.status} in ('pending','confirmed','returned')`),
+  ],
 );

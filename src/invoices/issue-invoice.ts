@@ -10,6 +10,7 @@ import { postTransactions } from "../ledger/post-transaction.js";
 import { FEE_INCOME_ACCOUNT, receivableAccount } from "../ledger/accounts.js";
 import { createGrantsForInvoices } from "../grants/create-grants.js";
 import { dayNumber, fromDayNumber } from "../fees/compute-fees.js";
+import { fixLineNets } from "../distribution/attribution.js";
 import { formatInvoiceNumber, issuedStatus } from "./invoice-rules.js";
 import type { InvoicingDeps } from "./invoicing-deps.js";
 import { appendFacts } from "../books/append-fact.js";
@@ -114,6 +115,12 @@ export async function recordIssues(tx: Db, issued: IssuedInvoice[], issuedOn: st
         },
       ],
     })),
+    isoNow(deps.clock),
+  );
+  // What each fee line nets after the revenue cap is fixed now, once (PRODUCT.md §11.1).
+  await fixLineNets(
+    tx,
+    issued.map((invoice) => invoice.id),
     isoNow(deps.clock),
   );
   // A zero invoice is paid as it is issued, so its grants come with it. Their documents name the

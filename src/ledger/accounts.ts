@@ -8,12 +8,18 @@ export const FEE_INCOME_ACCOUNT = "income:fees";
 export const receivableAccount = (organizationId: number): string => `receivable:${organizationId}`;
 /** What the fund owes an organization back: the payments of its void invoices, until refunded. */
 export const refundAccount = (organizationId: number): string => `refund:${organizationId}`;
+/** What the commune owes an organization from approved distribution runs, until a payout is confirmed. */
+export const payableAccount = (organizationId: number): string => `payable:${organizationId}`;
+/** The cost side of a distribution, per bucket of the policy. */
+export const distributionExpenseAccount = (bucketKey: string): string => `expense:distribution:${bucketKey}`;
+/** What a distribution keeps with the commune (the reserve bucket, a fixed bucket naming no payee). */
+export const RESERVE_ACCOUNT = "equity:reserve";
 
-export const ACCOUNT_TYPES = ["asset", "liability", "income"] as const;
+export const ACCOUNT_TYPES = ["asset", "income", "liability", "equity", "expense"] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
 
 export interface AccountKind {
-  /** `cash:fund`, or a prefix and `{organization}` for one account per organization. */
+  /** `cash:fund`, or a prefix and `{organization}` for one account per organization, or `{key}` per policy bucket. */
   pattern: string;
   type: AccountType;
 }
@@ -23,6 +29,9 @@ export const CHART: readonly AccountKind[] = [
   { pattern: FEE_INCOME_ACCOUNT, type: "income" },
   { pattern: "receivable:{organization}", type: "asset" },
   { pattern: "refund:{organization}", type: "liability" },
+  { pattern: "payable:{organization}", type: "liability" },
+  { pattern: RESERVE_ACCOUNT, type: "equity" },
+  { pattern: "expense:distribution:{key}", type: "expense" },
 ];
 
 /** The kind of a named account and the organization it belongs to; undefined for a name off the chart. */
@@ -32,6 +41,9 @@ export function accountKind(account: string): { kind: AccountKind; organizationI
     const prefix = kind.pattern.endsWith("{organization}") ? kind.pattern.slice(0, -"{organization}".length) : undefined;
     if (prefix !== undefined && account.startsWith(prefix) && /^[1-9]\d{0,14}$/.test(account.slice(prefix.length)))
       return { kind, organizationId: Number(account.slice(prefix.length)) };
+    const keyed = kind.pattern.endsWith("{key}") ? kind.pattern.slice(0, -"{key}".length) : undefined;
+    if (keyed !== undefined && account.startsWith(keyed) && /^[a-z0-9_-]{1,64}$/i.test(account.slice(keyed.length)))
+      return { kind, organizationId: null };
   }
   return undefined;
 }
@@ -40,11 +52,22 @@ export function accountType(account: string): AccountType {
   return accountKind(account)?.kind.type ?? "asset";
 }
 
+/** Debit-normal accounts show debits − credits as their balance; the others credits − debits. */
+export const isDebitNormal = (type: AccountType): boolean => type === "asset" || type === "expense";
+
+/** The ledger codes that record an invoice's life; distribution entries are held to their own invariants. */
+export const INVOICE_LEDGER_CODES = [
+  "invoice_issued",
+  "payment_received",
+  "invoice_voided",
+  "refund_paid",
+] as const satisfies readonly LedgerCode[];
+
 /**
- * The movements each ledger code may make: debit and credit account patterns, `{organization}` being
+ * The movements each invoice ledger code may make: debit and credit account patterns, `{organization}` being
  * the organization of the invoice the ledger entry belongs to. Every transfer matches one of its code's.
  */
-export const MOVEMENTS: Readonly<Record<LedgerCode, readonly { debit: string; credit: string }[]>> = {
+export const MOVEMENTS: Readonly<Record<(typeof INVOICE_LEDGER_CODES)[number], readonly { debit: string; credit: string }[]>> = {
   invoice_issued: [{ debit: "receivable:{organization}", credit: FEE_INCOME_ACCOUNT }],
   payment_received: [{ debit: CASH_ACCOUNT, credit: "receivable:{organization}" }],
   invoice_voided: [

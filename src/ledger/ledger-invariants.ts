@@ -6,7 +6,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { engineOf } from "../db/handle.js";
 import { queryRows, toInt } from "../db/sql.js";
-import { accountKind, MOVEMENTS } from "./accounts.js";
+import { accountKind, INVOICE_LEDGER_CODES, MOVEMENTS } from "./accounts.js";
 import type { Invariant, Row } from "./invariant.js";
 
 const n = (value: unknown) => String(toInt(value));
@@ -93,6 +93,14 @@ function accountExpression(pattern: string): SQL {
   return prefix === undefined ? sql`${pattern}` : sql`(${prefix} || cast(i.organization_id as text))`;
 }
 
+/** Only the codes of an invoice's life name an invoice; distribution entries have their own invariants. */
+function invoiceCodes(): SQL {
+  return sql`t.code in (${sql.join(
+    INVOICE_LEDGER_CODES.map((c) => sql`${c}`),
+    sql`, `,
+  )})`;
+}
+
 function allowedMovements(): SQL {
   const cases = Object.entries(MOVEMENTS).flatMap(([code, movements]) =>
     movements.map(
@@ -110,9 +118,9 @@ export const LEDGER_INVARIANTS: Invariant[] = [
     "every ledger entry names the invoice, and the payment or refund, it records",
     sql`select t.id, t.code from ledger_transactions t
         left join payments p on p.id = t.payment_id left join refunds r on r.id = t.refund_id
-        where t.invoice_id is null
+        where ${invoiceCodes()} and (t.invoice_id is null
            or (t.code = 'payment_received') <> (t.payment_id is not null) or (t.code = 'refund_paid') <> (t.refund_id is not null)
-           or p.invoice_id <> t.invoice_id or r.invoice_id <> t.invoice_id`,
+           or p.invoice_id <> t.invoice_id or r.invoice_id <> t.invoice_id)`,
     (r) => `ledger entry ${n(r.id)} (${String(r.code)}) does not name what it records`,
   ),
   {
@@ -123,7 +131,7 @@ export const LEDGER_INVARIANTS: Invariant[] = [
           db,
           sql`select x.id, t.code, x.debit_account, x.credit_account from ledger_transfers x
               join ledger_transactions t on t.id = x.transaction_id left join invoices i on i.id = t.invoice_id
-              where i.id is null or not (${allowedMovements()}) order by x.id`,
+              where ${invoiceCodes()} and (i.id is null or not (${allowedMovements()})) order by x.id`,
         )
       ).map((r) => `transfer ${n(r.id)} (${String(r.code)}) debits ${String(r.debit_account)} and credits ${String(r.credit_account)}`),
   },

@@ -3,7 +3,7 @@ import type { Db } from "../db/client.js";
 import { queryRows, toInt } from "../db/sql.js";
 import { ledgerTransactions, ledgerTransfers } from "../db/schema.js";
 import { moneyJson } from "../shared/money.js";
-import { accountType } from "./accounts.js";
+import { accountType, isDebitNormal } from "./accounts.js";
 
 export interface AccountBalance {
   account: string;
@@ -32,7 +32,7 @@ export async function balancesView(db: Db) {
   const balances = await accountBalances(db);
   const accounts = balances.map((a) => {
     const type = accountType(a.account);
-    const balance = type === "asset" ? a.debitsMinor - a.creditsMinor : a.creditsMinor - a.debitsMinor;
+    const balance = isDebitNormal(type) ? a.debitsMinor - a.creditsMinor : a.creditsMinor - a.debitsMinor;
     return {
       account: a.account,
       type,

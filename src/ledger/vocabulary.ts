@@ -1,3 +1,11 @@
 // The words of the ledger: one code per kind of movement.
-export const LEDGER_CODES = ["invoice_issued", "payment_received", "invoice_voided", "refund_paid"] as const;
+export const LEDGER_CODES = [
+  "invoice_issued",
+  "payment_received",
+  "invoice_voided",
+  "refund_paid",
+  "distribution_approved",
+  "payout_confirmed",
+  "payout_returned",
+] as const;
 export type LedgerCode = (typeof LEDGER_CODES)[number];

@@ -22,6 +22,7 @@ import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import { invoiceById, lockInvoice, outstandingMinor, type Invoice } from "../invoices/invoices.queries.js";
 import { isPayable, statusAfterPayment } from "../invoices/invoice-rules.js";
 import { appendFact } from "../books/append-fact.js";
+import { attributePaymentToLines } from "../distribution/attribution.js";
 
 export interface PaymentInput {
   invoiceId: number;
@@ -159,6 +160,8 @@ async function writePayment(
     },
     now,
   );
+  // The payment's share of each line, in this transaction (PRODUCT.md §11.2).
+  await attributePaymentToLines(tx, payment, now);
   const status = statusAfterPayment(payment.amountMinor, outstanding);
   await tx.update(invoices).set({ status }).where(eq(invoices.id, invoice.id));
   // Issued meanwhile (it was not payable when the grants were drafted): drafted here, a rare case.

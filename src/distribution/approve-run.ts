@@ -1,0 +1,69 @@
+// Approving a draft books its allocations in the ledger (PRODUCT.md §11.7): each organization's share
+// becomes a payable (`payable:{organizationId}`, a liability) against the bucket's expense account; what
+// stays with the commune (the reserve, a fixed bucket naming no payee) goes to `equity:reserve`. The run's
+// row is locked first, so two approvals book once; a second approval finds the run approved.
+import { asc, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { lockForUpdate, queryRows } from "../db/sql.js";
+import { distributionAllocations, distributionRuns } from "../db/schema.js";
+import type { Actor } from "../shared/actor.js";
+import { isoNow, today, type Clock } from "../shared/clock.js";
+import { AppError, assert } from "../shared/errors.js";
+import { recordAudit } from "../audit/record-audit.js";
+import { postTransaction, type TransferInput } from "../ledger/post-transaction.js";
+import { distributionExpenseAccount, payableAccount, RESERVE_ACCOUNT } from "../ledger/accounts.js";
+
+export async function approveDistributionRun(db: Db, actor: Actor, runId: number, deps: { clock: Clock }): Promise<void> {
+  await db.transaction(async (tx) => {
+    const locked = await queryRows(tx, sql`select id from distribution_runs where id = ${runId}${lockForUpdate(tx)}`);
+    if (locked.length === 0) throw new AppError("not_found", "Distribution run was not found.");
+    const [run] = await tx.select().from(distributionRuns).where(eq(distributionRuns.id, runId)).limit(1);
+    assert(run, "the locked run exists");
+    if (run.status === "approved") return;
+    const allocations = await tx
+      .select()
+      .from(distributionAllocations)
+      .where(eq(distributionAllocations.runId, runId))
+      .orderBy(asc(distributionAllocations.position));
+    const transactionId = await postTransaction(
+      tx,
+      {
+        code: "distribution_approved",
+        description: `Distribution run ${run.month}: allocations booked as payables`,
+        effectiveOn: today(deps.clock),
+        transfers: payableTransfers(allocations, run.currency),
+      },
+      isoNow(deps.clock),
+    );
+    await tx
+      .update(distributionRuns)
+      .set({ status: "approved", approvedBy: actor.id, approvedAt: isoNow(deps.clock), approvedTransactionId: transactionId })
+      .where(eq(distributionRuns.id, runId));
+    await recordAudit(
+      tx,
+      {
+        actorUserId: actor.id,
+        action: "distribution_run.approved",
+        entityType: "distribution_run",
+        entityId: runId,
+        before: { status: "draft" },
+        after: { status: "approved", transactionId },
+      },
+      deps.clock,
+    );
+  });
+}
+
+/** One transfer per bucket and receiving account: an organization's several works in a bucket add up. */
+export function payableTransfers(allocations: readonly (typeof distributionAllocations.$inferSelect)[], currency: string): TransferInput[] {
+  const sums = new Map<string, TransferInput>();
+  for (const a of allocations) {
+    const debitAccount = distributionExpenseAccount(a.bucketKey);
+    const creditAccount = a.organizationId === null ? RESERVE_ACCOUNT : payableAccount(a.organizationId);
+    const key = `${debitAccount}\u0000${creditAccount}`;
+    const t = sums.get(key) ?? { debitAccount, creditAccount, amountMinor: 0, currency };
+    t.amountMinor += a.amountMinor;
+    sums.set(key, t);
+  }
+  return [...sums.values()];
+}

@@ -1,0 +1,122 @@
+// A distribution run as treasurers read it: every allocation with its basis, the carry, the totals per
+// bucket (they add up to the pool with the carry) and the exceptions a payout would meet.
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { queryRows, toInt } from "../db/sql.js";
+import { distributionAllocations, distributionRuns, works } from "../db/schema.js";
+import { AppError } from "../shared/errors.js";
+import { moneyJson } from "../shared/money.js";
+import { monthBounds } from "../fees/compute-fees.js";
+import { payeesOf } from "../payouts/payee.js";
+import { getPolicy } from "./policies.js";
+
+export type DistributionRun = typeof distributionRuns.$inferSelect;
+
+export async function getRun(db: Db, id: number): Promise<DistributionRun> {
+  const [run] = await db.select().from(distributionRuns).where(eq(distributionRuns.id, id)).limit(1);
+  if (!run) throw new AppError("not_found", "Distribution run was not found.");
+  return run;
+}
+
+export async function listRuns(db: Db) {
+  const runs = await db.select().from(distributionRuns).orderBy(asc(distributionRuns.month));
+  return runs.map((r) => ({ id: r.id, month: r.month, status: r.status, pool: moneyJson(r.poolMinor, r.currency) }));
+}
+
+interface Exception {
+  kind: "payee_details_missing" | "below_minimum" | "no_payee_organization" | "recorded_after_run";
+  organizationId: number | null;
+  detail: string;
+}
+
+export async function runView(db: Db, run: DistributionRun) {
+  const money = (n: number) => moneyJson(n, run.currency);
+  const allocations = await db
+    .select()
+    .from(distributionAllocations)
+    .where(eq(distributionAllocations.runId, run.id))
+    .orderBy(asc(distributionAllocations.position));
+  const workIds = [...new Set(allocations.flatMap((a) => (a.workId === null ? [] : [a.workId])))];
+  const slugs = new Map(
+    workIds.length
+      ? (await db.select({ id: works.id, slug: works.slug }).from(works).where(inArray(works.id, workIds))).map((w) => [w.id, w.slug])
+      : [],
+  );
+  const buckets = new Map<string, number>();
+  for (const a of allocations) buckets.set(a.bucketKey, (buckets.get(a.bucketKey) ?? 0) + a.amountMinor);
+  return {
+    id: run.id,
+    month: run.month,
+    status: run.status,
+    policyId: run.policyId,
+    pool: money(run.poolMinor),
+    allocations: allocations.map((a) => ({
+      organizationId: a.organizationId,
+      bucket: a.bucketKey,
+      workSlug: a.workId === null ? null : (slugs.get(a.workId) ?? null),
+      amount: money(a.amountMinor),
+      basis: JSON.parse(a.basis) as Record<string, string | number>,
+    })),
+    buckets: [...buckets].map(([key, amount]) => ({ key, amount: money(amount) })),
+    carried: money(run.dividendCarriedMinor),
+    dividend: {
+      carriedIn: money(run.dividendCarryInMinor),
+      perCapita: money(run.perCapitaMinor),
+      workerOwners: run.workerOwners,
+      carried: money(run.dividendCarriedMinor),
+    },
+    poolDeficitCarried: money(-run.poolCarriedMinor),
+    exceptions: await runExceptions(db, run, allocations),
+    createdAt: run.createdAt,
+    approvedAt: run.approvedAt,
+  };
+}
+
+/** Why some of the run would not be paid out as it stands, and cash of the month that came too late for it. */
+async function runExceptions(
+  db: Db,
+  run: DistributionRun,
+  allocations: (typeof distributionAllocations.$inferSelect)[],
+): Promise<Exception[]> {
+  const policy = await getPolicy(db, run.policyId);
+  const totals = new Map<number, number>();
+  for (const a of allocations)
+    if (a.organizationId !== null) totals.set(a.organizationId, (totals.get(a.organizationId) ?? 0) + a.amountMinor);
+  const payees = await payeesOf(db, [...totals.keys()]);
+  const out: Exception[] = [];
+  for (const b of policy.buckets)
+    if (b.kind === "fixed" && b.payeeOrganizationId === null)
+      out.push({
+        kind: "no_payee_organization",
+        organizationId: null,
+        detail: `bucket ${b.key} names no payee: its share stays in the reserve`,
+      });
+  for (const [organizationId, total] of [...totals].sort(([a], [b]) => a - b)) {
+    const payee = payees.get(organizationId);
+    const minimum = payee?.minimumPayoutMinor ?? policy.minimumPayoutMinor;
+    if (!payee)
+      out.push({
+        kind: "payee_details_missing",
+        organizationId,
+        detail: "no payee details (legal name, country, IBAN): kept payable until they are given",
+      });
+    else if (total < minimum)
+      out.push({
+        kind: "below_minimum",
+        organizationId,
+        detail: `below the minimum payout of ${moneyJson(minimum, run.currency).formatted}: kept payable until it is reached`,
+      });
+  }
+  const { first, last } = monthBounds(run.month);
+  const [late] = await queryRows<{ s: unknown }>(
+    db,
+    sql`select sum(amount_minor) as s from payment_attributions where paid_on >= ${first} and paid_on <= ${last} and currency = ${run.currency} and created_at > ${run.createdAt}`,
+  );
+  if (late && toInt(late.s) !== 0)
+    out.push({
+      kind: "recorded_after_run",
+      organizationId: null,
+      detail: `${moneyJson(toInt(late.s), run.currency).formatted} of ${run.month} was recorded after this run and is not in it`,
+    });
+  return out;
+}

@@ -1,0 +1,191 @@
+// A distribution run for one month (PRODUCT.md §11.3–§11.6): a draft holding every allocation with its
+// basis, written in ONE transaction so a run is whole or absent. One run per month whatever happens: the
+// unique month index turns a rerun, a concurrent run or a run after a crash into a read of the run that
+// exists. The run reads everything first (outside any transaction), decides in plain code
+// (`planDistribution`), then writes.
+import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { bulkInsert } from "../db/bulk-insert.js";
+import { queryRows, toInt } from "../db/sql.js";
+import { distributionAllocations, distributionRuns, works } from "../db/schema.js";
+import { isoNow, today, type Clock } from "../shared/clock.js";
+import { AppError, assert } from "../shared/errors.js";
+import { recordAudit } from "../audit/record-audit.js";
+import { monthBounds } from "../fees/compute-fees.js";
+import type { Cooperative } from "./distribution-rules.js";
+import { planDistribution, type DistributionInputs, type DistributionPlan, type WorkCash } from "./plan-distribution.js";
+import { policyOn, type PolicyVersion } from "./policies.js";
+import { allSplits } from "./splits.js";
+
+export interface DistributionRunOptions {
+  month: string;
+  actorUserId: number | null;
+  /** Stages and rows written, for the CLI's progress bar. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Allocations per insert statement inside the run's transaction (progress is reported between them). */
+const ALLOCATIONS_PER_STATEMENT = 5_000;
+
+/** Creates the month's draft, or finds the run the month has. Returns its id and whether this call made it. */
+export async function runDistribution(
+  db: Db,
+  options: DistributionRunOptions,
+  deps: { clock: Clock },
+): Promise<{ runId: number; created: boolean }> {
+  const { month } = options;
+  const { last } = monthBounds(month);
+  if (today(deps.clock) <= last)
+    throw new AppError("validation_failed", `${month} has not ended yet: only ended months are distributed.`, {
+      errors: [{ path: "/month", message: "must be a month that has ended (UTC)" }],
+    });
+  const existing = await runIdForMonth(db, month);
+  if (existing !== undefined) return { runId: existing, created: false };
+  await refuseOutOfOrder(db, month);
+  const policy = await policyOn(db, last);
+  const inputs = await readDistributionInputs(db, month, policy);
+  const plan = planDistribution(inputs);
+  return writeRun(db, { month, policy, inputs, plan, options, clock: deps.clock });
+}
+
+export async function runIdForMonth(db: Db, month: string): Promise<number | undefined> {
+  const [row] = await db.select({ id: distributionRuns.id }).from(distributionRuns).where(eq(distributionRuns.month, month)).limit(1);
+  return row?.id;
+}
+
+/** Carries run forward month by month: a month before a month already run cannot be run any more. */
+async function refuseOutOfOrder(db: Db, month: string): Promise<void> {
+  const [later] = await db
+    .select({ month: distributionRuns.month })
+    .from(distributionRuns)
+    .where(gte(distributionRuns.month, month))
+    .limit(1);
+  if (later) throw new AppError("conflict", `A distribution run covers ${later.month} already; months are distributed in order.`);
+}
+
+/** Everything the plan needs: the month's cash per work, splits, the verified cooperatives and last month's carries. */
+export async function readDistributionInputs(db: Db, month: string, policy: PolicyVersion): Promise<DistributionInputs> {
+  const { first, last } = monthBounds(month);
+  const cash = await queryRows<{ work_id: unknown; cash: unknown; attributions: unknown }>(
+    db,
+    sql`select work_id, sum(amount_minor) as cash, count(*) as attributions from payment_attributions
+        where paid_on >= ${first} and paid_on <= ${last} and currency = ${policy.currency} group by work_id`,
+  );
+  const licensors = new Map(
+    (await db.select({ id: works.id, licensor: works.licensorOrganizationId }).from(works)).map((w) => [w.id, w.licensor]),
+  );
+  const splits = await allSplits(db);
+  const workCash: WorkCash[] = cash.map((r) => {
+    const workId = toInt(r.work_id);
+    return {
+      workId,
+      licensorOrganizationId: licensors.get(workId)!,
+      cashMinor: toInt(r.cash),
+      attributions: toInt(r.attributions),
+      receivers: splits.get(workId) ?? [],
+    };
+  });
+  const [previous] = await db
+    .select()
+    .from(distributionRuns)
+    .where(and(lt(distributionRuns.month, month), eq(distributionRuns.currency, policy.currency)))
+    .orderBy(desc(distributionRuns.month))
+    .limit(1);
+  return {
+    attributedMinor: workCash.reduce((s, w) => s + w.cashMinor, 0),
+    poolCarryInMinor: previous?.poolCarriedMinor ?? 0,
+    dividendCarryInMinor: previous?.dividendCarriedMinor ?? 0,
+    buckets: policy.buckets,
+    works: workCash,
+    cooperatives: await cooperativesVerifiedOn(db, last),
+  };
+}
+
+/**
+ * The cooperatives whose latest verification decision up to the end of `date` says verified, with the
+ * worker-owner count of their latest evidence up to then: history, not today's status.
+ */
+export async function cooperativesVerifiedOn(db: Db, date: string): Promise<Cooperative[]> {
+  const cutoff = `${nextDay(date)}T00:00:00.000Z`;
+  const rows = await queryRows<{ id: unknown; decision: string | null; workers: unknown }>(
+    db,
+    sql`select o.id,
+          (select d.decision from verification_decisions d where d.organization_id = o.id and d.created_at < ${cutoff} order by d.created_at desc, d.id desc limit 1) as decision,
+          (select e.worker_owner_count from cooperative_evidence e where e.organization_id = o.id and e.created_at < ${cutoff} order by e.created_at desc, e.id desc limit 1) as workers
+        from organizations o where o.kind = 'worker_cooperative'`,
+  );
+  return rows
+    .filter((r) => r.decision === "verified" && toInt(r.workers) > 0)
+    .map((r) => ({ organizationId: toInt(r.id), workerOwners: toInt(r.workers) }))
+    .sort((a, b) => a.organizationId - b.organizationId);
+}
+
+const nextDay = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+interface RunToWrite {
+  month: string;
+  policy: PolicyVersion;
+  inputs: DistributionInputs;
+  plan: DistributionPlan;
+  options: DistributionRunOptions;
+  clock: Clock;
+}
+
+async function writeRun(db: Db, r: RunToWrite): Promise<{ runId: number; created: boolean }> {
+  const { plan, policy } = r;
+  const total = plan.allocations.length;
+  r.options.onProgress?.(0, total);
+  const runId = await db.transaction(async (tx) => {
+    const [run] = await tx
+      .insert(distributionRuns)
+      .values({
+        month: r.month,
+        policyId: policy.id,
+        currency: policy.currency,
+        status: "draft",
+        poolMinor: plan.poolMinor,
+        poolCarriedMinor: plan.poolCarriedMinor,
+        dividendCarryInMinor: r.inputs.dividendCarryInMinor,
+        dividendCarriedMinor: plan.dividendCarriedMinor,
+        perCapitaMinor: plan.perCapitaMinor,
+        workerOwners: plan.workerOwners,
+        createdBy: r.options.actorUserId,
+        createdAt: isoNow(r.clock),
+      })
+      .onConflictDoNothing()
+      .returning({ id: distributionRuns.id });
+    // Another run of the month committed first (a concurrent request, another process): it is the run.
+    if (!run) return null;
+    for (let start = 0; start < total; start += ALLOCATIONS_PER_STATEMENT) {
+      const rows = plan.allocations.slice(start, start + ALLOCATIONS_PER_STATEMENT).map((a, i) => ({
+        runId: run.id,
+        position: start + i + 1,
+        bucketKey: a.bucketKey,
+        bucketKind: a.bucketKind,
+        organizationId: a.organizationId,
+        workId: a.workId,
+        amountMinor: a.amountMinor,
+        currency: policy.currency,
+        basis: JSON.stringify(a.basis),
+      }));
+      await bulkInsert(tx, distributionAllocations, rows);
+      r.options.onProgress?.(Math.min(start + ALLOCATIONS_PER_STATEMENT, total), total);
+    }
+    await recordAudit(
+      tx,
+      {
+        actorUserId: r.options.actorUserId,
+        action: "distribution_run.drafted",
+        entityType: "distribution_run",
+        entityId: run.id,
+        after: { month: r.month, poolMinor: plan.poolMinor, allocations: total },
+      },
+      r.clock,
+    );
+    return run.id;
+  });
+  if (runId !== null) return { runId, created: true };
+  const existing = await runIdForMonth(db, r.month);
+  assert(existing !== undefined, "the month's run exists");
+  return { runId: existing, created: false };
+}
