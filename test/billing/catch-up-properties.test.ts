@@ -150,7 +150,8 @@ describe("catch-up under random usage and billing", () => {
                 }
           }),
         ),
-        { numRuns: 15 },
+        // A fixed seed: the same sequences every run, and ones that do every kind of step (the counts below).
+        { numRuns: 15, seed: 20261125 },
       );
     } finally {
       await base.close();

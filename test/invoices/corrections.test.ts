@@ -197,7 +197,7 @@ describe("ledger check after corrections", () => {
     const found = await findings(h.db);
     expect(found[0]).toBe("the append-only triggers are present: no trigger refuses UPDATE on refunds (expected refunds_no_update)");
     expect(found).toContain(
-      "cash equals payments minus refunds, per currency: cash in EUR is 600 in the ledger but payments less refunds say 700",
+      "cash equals payments minus refunds and confirmed payouts, per currency: cash in EUR is 600 in the ledger but payments less refunds and payouts say 700",
     );
     expect(
       found.some((f) =>

@@ -43,6 +43,8 @@ beforeEach(async () => {
   company = await makeUser(h, { name: "Cora Company", passwordHash: hash });
   c = await Commune.create(h, treasurer);
   ({ server, url: base } = await serve(h.app));
+  // Links in mail come from PUBLIC_URL, never the Host header: the address the server got.
+  h.config.PUBLIC_URL = base;
   if (chromiumPresent) tab = await openTab(browser);
 });
 
