@@ -13,6 +13,8 @@ const shared = {
 
 export default defineConfig({
   test: {
+    // CI fails on any test that did not run (test/support/no-skips-in-ci.ts).
+    reporters: ["default", "./test/support/no-skips-in-ci.ts"],
     projects: [
       { test: { ...shared, name: "sqlite", env: { TZ: "UTC", TEST_ENGINE: "sqlite" } } },
       { test: { ...shared, name: "postgres", env: { TZ: "UTC", TEST_ENGINE: "postgres" } } },
