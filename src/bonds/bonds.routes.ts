@@ -1,7 +1,7 @@
 import { publicBaseUrl } from "../config.js";
+import { idempotencyKeyOf, markReplayed } from "../http/idempotency.js";
 import type { AppDeps } from "../deps.js";
 import { idParam, type ApiRouter } from "../http/route.js";
-import { AppError } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
 import { issueView, scheduleRowView, subscriptionsOf, subscriptionView } from "./bonds.queries.js";
 import { clearBondIssue } from "./clear-bond-issue.js";
@@ -54,10 +54,9 @@ export function registerBondRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The subscription (also on an idempotent replay)", schema: subscriptionResponse } },
     },
     async ({ params, body, user, req, res }) => {
-      const key = req.get("idempotency-key");
-      if (!key || key.length > 200) throw new AppError("bad_request", "An Idempotency-Key header (1 to 200 characters) is required.");
+      const key = idempotencyKeyOf(req);
       const { subscription, replayed } = await subscribeBonds(db, user, { issueId: params.id, ...body, idempotencyKey: key }, { clock });
-      if (replayed) res.set("Idempotent-Replayed", "true");
+      markReplayed(res, replayed);
       res
         .status(201)
         .location(`${publicBaseUrl(deps.config)}/api/v1/bond-issues/${params.id}`)

@@ -1,13 +1,13 @@
 // A member organization subscribes for bonds (or bids, in an auction), with Idempotency-Key semantics: the
 // same key and body replay the first subscription, the same key with another body is refused. Every
 // subscription of an issue first locks the issue's row, so the per-holder limit is never read stale.
-import { createHash } from "node:crypto";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/sql.js";
 import { bondSubscriptions } from "../db/schema.js";
 import type { Actor } from "../shared/actor.js";
 import { isoNow, today, type Clock } from "../shared/clock.js";
+import { replayOf, requestHashOf } from "../shared/idempotency.js";
 import { AppError } from "../shared/errors.js";
 import { formatMoney, type Money } from "../shared/money.js";
 import { recordAudit } from "../audit/record-audit.js";
@@ -23,9 +23,7 @@ export interface SubscriptionInput {
 }
 
 const requestHash = (i: SubscriptionInput) =>
-  createHash("sha256")
-    .update(JSON.stringify([i.issueId, i.organizationId, i.amount.amountMinor, i.amount.currency, i.bidRateBps ?? null]))
-    .digest("hex");
+  requestHashOf([i.issueId, i.organizationId, i.amount.amountMinor, i.amount.currency, i.bidRateBps ?? null]);
 
 const fieldError = (path: string, message: string, detail: string) =>
   new AppError("validation_failed", detail, { errors: [{ path, message }] });
@@ -71,8 +69,7 @@ async function byKey(db: Db, input: SubscriptionInput): Promise<BondSubscription
 }
 
 function replay(prior: BondSubscription, hash: string): { subscription: BondSubscription; replayed: boolean } {
-  if (prior.requestHash !== hash) throw new AppError("idempotency_conflict", "This Idempotency-Key was used with a different request.");
-  return { subscription: prior, replayed: true };
+  return { subscription: replayOf(prior, hash), replayed: true };
 }
 
 export async function subscribeBonds(

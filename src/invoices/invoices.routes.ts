@@ -1,4 +1,5 @@
 import type { AppDeps } from "../deps.js";
+import { idempotencyKeyOf, markReplayed } from "../http/idempotency.js";
 import { publicBaseUrl } from "../config.js";
 import { AppError } from "../shared/errors.js";
 import type { ApiRouter } from "../http/route.js";
@@ -87,7 +88,7 @@ function registerInvoiceChangeRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The payment (also on an idempotent replay)", schema: paymentResponse } },
     },
     async ({ params, body, user, req, res }) => {
-      const key = idempotencyKey(req.get("idempotency-key"));
+      const key = idempotencyKeyOf(req);
       const invoice = await requireInvoiceAccess(db, user, params.number);
       const { payment, replayed } = await recordPayment(
         db,
@@ -101,7 +102,7 @@ function registerInvoiceChangeRoutes(api: ApiRouter, deps: AppDeps): void {
         },
         invoicingDeps(deps),
       );
-      if (replayed) res.set("Idempotent-Replayed", "true");
+      markReplayed(res, replayed);
       res
         .status(201)
         .location(`${publicBaseUrl(deps.config)}/api/v1/invoices/${encodeURIComponent(params.number)}`)
@@ -136,11 +137,6 @@ function registerInvoiceChangeRoutes(api: ApiRouter, deps: AppDeps): void {
   );
 }
 
-function idempotencyKey(header: string | undefined): string {
-  if (!header || header.length > 200) throw new AppError("bad_request", "An Idempotency-Key header (1 to 200 characters) is required.");
-  return header;
-}
-
 function registerRefundRoute(api: ApiRouter, deps: AppDeps): void {
   const { db, clock } = deps;
   api.route(
@@ -156,7 +152,7 @@ function registerRefundRoute(api: ApiRouter, deps: AppDeps): void {
       responses: { 201: { description: "The refund (also on an idempotent replay)", schema: refundResponse } },
     },
     async ({ params, body, user, req, res }) => {
-      const key = idempotencyKey(req.get("idempotency-key"));
+      const key = idempotencyKeyOf(req);
       const invoice = await requireInvoiceAccess(db, user, params.number);
       const { refund, replayed } = await recordRefund(
         db,
@@ -170,7 +166,7 @@ function registerRefundRoute(api: ApiRouter, deps: AppDeps): void {
         },
         { clock },
       );
-      if (replayed) res.set("Idempotent-Replayed", "true");
+      markReplayed(res, replayed);
       res
         .status(201)
         .location(`${publicBaseUrl(deps.config)}/api/v1/invoices/${encodeURIComponent(invoice.number ?? params.number)}`)

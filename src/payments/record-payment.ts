@@ -5,13 +5,13 @@
 // invoice first locks the invoice's row, then looks its key up, then checks and writes: payments of
 // one invoice run one after the other, so a replay sees the first payment and the outstanding amount
 // is never read stale. The unique idempotency index settles a key reused across two invoices.
-import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/sql.js";
 import { invoices, payments } from "../db/schema.js";
 import { isoNow } from "../shared/clock.js";
 import { invoiceStepMinor } from "../shared/currencies.js";
+import { replayOf, requestHashOf } from "../shared/idempotency.js";
 import { AppError, assert } from "../shared/errors.js";
 import { formatMoney, type Money } from "../shared/money.js";
 import { recordAudit } from "../audit/record-audit.js";
@@ -41,8 +41,7 @@ export interface PaymentResult {
 }
 
 export function paymentRequestHash(input: Omit<PaymentInput, "idempotencyKey" | "actorUserId">): string {
-  const canonical = JSON.stringify([input.invoiceId, input.amount.amountMinor, input.amount.currency, input.paidOn, input.reference]);
-  return createHash("sha256").update(canonical).digest("hex");
+  return requestHashOf([input.invoiceId, input.amount.amountMinor, input.amount.currency, input.paidOn, input.reference]);
 }
 
 export async function recordPayment(db: Db, input: PaymentInput, deps: InvoicingDeps): Promise<PaymentResult> {
@@ -73,9 +72,7 @@ async function paymentByKey(db: Db, key: string): Promise<Payment | undefined> {
 }
 
 function replay(prior: Payment, requestHash: string): PaymentResult {
-  if (prior.requestHash !== requestHash)
-    throw new AppError("idempotency_conflict", "This Idempotency-Key was used with a different request.");
-  return { payment: prior, replayed: true };
+  return { payment: replayOf(prior, requestHash), replayed: true };
 }
 
 /**

@@ -1,12 +1,12 @@
 // Refunds: paying back what a void invoice had been paid. The same Idempotency-Key semantics as
 // payments (the same key and body replay the first refund, the same key with another body is refused),
 // the invoice's row locked from the read of what is due to the commit, and never more than is due.
-import { createHash } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/sql.js";
 import { refunds } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
+import { replayOf, requestHashOf } from "../shared/idempotency.js";
 import { AppError, assert } from "../shared/errors.js";
 import { formatMoney, type Money } from "../shared/money.js";
 import { recordAudit } from "../audit/record-audit.js";
@@ -26,8 +26,7 @@ export interface RefundInput {
 export type Refund = typeof refunds.$inferSelect;
 
 function refundRequestHash(input: RefundInput): string {
-  const canonical = JSON.stringify([input.invoiceId, input.amount.amountMinor, input.amount.currency, input.paidOn, input.reference]);
-  return createHash("sha256").update(canonical).digest("hex");
+  return requestHashOf([input.invoiceId, input.amount.amountMinor, input.amount.currency, input.paidOn, input.reference]);
 }
 
 export async function recordRefund(db: Db, input: RefundInput, deps: { clock: Clock }): Promise<{ refund: Refund; replayed: boolean }> {
@@ -56,9 +55,7 @@ async function refundByKey(db: Db, key: string): Promise<Refund | undefined> {
 }
 
 function replay(prior: Refund, requestHash: string): { refund: Refund; replayed: boolean } {
-  if (prior.requestHash !== requestHash)
-    throw new AppError("idempotency_conflict", "This Idempotency-Key was used with a different request.");
-  return { refund: prior, replayed: true };
+  return { refund: replayOf(prior, requestHash), replayed: true };
 }
 
 function checkRefund(invoice: Invoice, input: RefundInput, dueMinor: number): void {
