@@ -10,8 +10,8 @@ import { endUsage } from "../../src/usage/declare-usage.js";
 import { AppError } from "../../src/shared/errors.js";
 import { toInt } from "../../src/db/sql.js";
 import { invoiceLines, invoices, usages } from "../../src/db/schema.js";
-import { makeHarness, type Harness } from "../support/harness.js";
-import { Commune } from "../support/commune.js";
+import { inRolledBackTransaction, makeHarness } from "../support/harness.js";
+import { billingWorld } from "../support/commune.js";
 
 type Step =
   | { kind: "declare"; org: number; work: number; start: number; length: number | null }
@@ -41,19 +41,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("void" as const), pick: fc.nat() }), weight: 1 },
 );
 
-class RolledBack extends Error {}
-
-async function inRolledBackTransaction(h: Harness, fn: (h: Harness) => Promise<void>): Promise<void> {
-  try {
-    await h.db.transaction(async (tx) => {
-      await fn({ ...h, db: tx });
-      throw new RolledBack();
-    });
-  } catch (error) {
-    if (!(error instanceof RolledBack)) throw error;
-  }
-}
-
 /** Days of `month` (1–7) covered by any of the intervals, counted day by day. */
 function usedDays(month: number, intervals: { startedOn: string; endedOn: string | null }[]): number {
   let days = 0;
@@ -72,16 +59,8 @@ describe("catch-up under random usage and billing", () => {
       await fc.assert(
         fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), (steps) =>
           inRolledBackTransaction(base, async (h) => {
-            const c = await Commune.create(h);
-            h.clock.set("2026-08-01T00:00:00Z");
-            const licensor = await c.org("Commons", "nonprofit");
-            const works = [await c.work("alpha", licensor.id), await c.work("beta", licensor.id)];
-            const firms = [
-              await c.org("Small", "commercial", { headcount: 3 }),
-              await c.org("Capped", "commercial", { headcount: 300, revenue: { amountMinor: 5_000_000, currency: "EUR" } }),
-              await c.org("Unknown", "commercial"),
-            ];
-            const deps = { clock: h.clock, signer: h.deps.signer, invoicePrefix: "TST", paymentTermsDays: 14 };
+            const { c, works, firms, deps } = await billingWorld(h);
+
             let latestBilled = 0;
             for (const s of steps) {
               try {

@@ -9,8 +9,8 @@ import { recordRefund } from "../../src/payments/record-refund.js";
 import { outstandingMinor, paidMinor, refundedMinor } from "../../src/invoices/invoices.queries.js";
 import { AppError } from "../../src/shared/errors.js";
 import { invoices } from "../../src/db/schema.js";
-import { makeHarness, type Harness } from "../support/harness.js";
-import { Commune } from "../support/commune.js";
+import { inRolledBackTransaction, makeHarness } from "../support/harness.js";
+import { billingWorld } from "../support/commune.js";
 
 type Step =
   | { kind: "bill"; month: number }
@@ -34,20 +34,6 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   }),
 );
 
-class RolledBack extends Error {}
-
-/** Runs `fn` against the harness's database inside one transaction, then rolls everything it did back. */
-async function inRolledBackTransaction(h: Harness, fn: (h: Harness) => Promise<void>): Promise<void> {
-  try {
-    await h.db.transaction(async (tx) => {
-      await fn({ ...h, db: tx });
-      throw new RolledBack();
-    });
-  } catch (error) {
-    if (!(error instanceof RolledBack)) throw error;
-  }
-}
-
 describe("ledger invariants under random operations", () => {
   // Runs bill catch-up lines too (voided days are billed again), so a run holds more invoices: room on PostgreSQL.
   it("hold after every step", { timeout: 120_000 }, async () => {
@@ -60,20 +46,9 @@ describe("ledger invariants under random operations", () => {
       await fc.assert(
         fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) =>
           inRolledBackTransaction(base, async (h) => {
-            const c = await Commune.create(h);
-            h.clock.set("2026-08-01T00:00:00Z");
-            const licensor = await c.org("Commons", "nonprofit");
-            const works = [await c.work("alpha", licensor.id), await c.work("beta", licensor.id)];
-            const firms = [
-              await c.org("Small", "commercial", { headcount: 3 }),
-              await c.org("Capped", "commercial", { headcount: 300, revenue: { amountMinor: 5_000_000, currency: "EUR" } }),
-              await c.org("Unknown", "commercial"),
-            ];
+            const { c, works, firms, deps } = await billingWorld(h);
             for (const [i, f] of firms.entries())
               await c.use(f, { workSlug: works[i % 2]!.slug, purpose: "commercial", startedOn: `2026-0${1 + i}-1${i}` });
-            // A prefix the configuration accepts (INVOICE_PREFIX: 2 to 10 capitals or digits): the ledger check
-            // reads numbers back through the same rule.
-            const deps = { clock: h.clock, signer: h.deps.signer, invoicePrefix: "TST", paymentTermsDays: 14 };
             for (const s of steps) {
               const all = await h.db.select().from(invoices).orderBy(invoices.id);
               try {

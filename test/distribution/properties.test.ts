@@ -17,22 +17,8 @@ import { setSplits } from "../../src/distribution/splits.js";
 import { setPayee } from "../../src/payouts/payee.js";
 import { confirmPayoutBatch, createPayoutBatch, getBatch, returnPayout } from "../../src/payouts/payout-batches.js";
 import { AppError } from "../../src/shared/errors.js";
-import { makeHarness, type Harness } from "../support/harness.js";
+import { inRolledBackTransaction, makeHarness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
-
-class RolledBack extends Error {}
-
-/** Runs `fn` inside one transaction that is rolled back at its end (commands' transactions nest as savepoints). */
-async function inRolledBackTransaction(h: Harness, fn: (h: Harness) => Promise<void>): Promise<void> {
-  try {
-    await h.db.transaction(async (tx) => {
-      await fn({ ...h, db: tx });
-      throw new RolledBack();
-    });
-  } catch (error) {
-    if (!(error instanceof RolledBack)) throw error;
-  }
-}
 
 const scenario = fc.record({
   shares: fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 4, maxLength: 4 }),

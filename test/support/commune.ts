@@ -110,3 +110,22 @@ export class Commune {
     return declareUsages(this.db, org, Array.isArray(usage) ? usage : [usage], this.owner.id, { clock: this.clock });
   }
 }
+
+/**
+ * The books the billing property tests start from, on 1 Aug 2026: a licensor with two verified works and three
+ * firms (small; large with a revenue that caps its fee; one with no size facts), plus the invoicing settings
+ * (a prefix the configuration accepts: the ledger check reads numbers back through the same rule).
+ */
+export async function billingWorld(h: Harness) {
+  const c = await Commune.create(h);
+  h.clock.set("2026-08-01T00:00:00Z");
+  const licensor = await c.org("Commons", "nonprofit");
+  const works = [await c.work("alpha", licensor.id), await c.work("beta", licensor.id)];
+  const firms = [
+    await c.org("Small", "commercial", { headcount: 3 }),
+    await c.org("Capped", "commercial", { headcount: 300, revenue: { amountMinor: 5_000_000, currency: "EUR" } }),
+    await c.org("Unknown", "commercial"),
+  ];
+  const deps = { clock: h.clock, signer: h.deps.signer, invoicePrefix: "TST", paymentTermsDays: 14 };
+  return { c, works, firms, deps };
+}
