@@ -10,10 +10,9 @@ import type { Db } from "../db/client.js";
 import { isUniqueViolation } from "../db/sql.js";
 import { invoices, payments } from "../db/schema.js";
 import { isoNow } from "../shared/clock.js";
-import { invoiceStepMinor } from "../shared/currencies.js";
 import { replayOf, requestHashOf } from "../shared/idempotency.js";
 import { AppError, assert } from "../shared/errors.js";
-import { formatMoney, type Money } from "../shared/money.js";
+import type { Money } from "../shared/money.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { postTransaction } from "../ledger/post-transaction.js";
 import { CASH_ACCOUNT, receivableAccount } from "../ledger/accounts.js";
@@ -23,6 +22,7 @@ import { invoiceById, lockInvoice, outstandingMinor, type Invoice } from "../inv
 import { isPayable, statusAfterPayment } from "../invoices/invoice-rules.js";
 import { appendFact } from "../books/append-fact.js";
 import { attributePaymentToLines } from "../distribution/attribution.js";
+import { checkCashAmount } from "./cash-amount.js";
 
 export interface PaymentInput {
   invoiceId: number;
@@ -90,26 +90,12 @@ async function grantsIfSettled(db: Db, input: PaymentInput, deps: InvoicingDeps)
 function checkPayment(invoice: Invoice, input: PaymentInput, outstanding: number): void {
   if (!isPayable(invoice.status))
     throw new AppError("invalid_state", `The invoice is ${invoice.status}; payments are recorded against issued invoices.`);
-  if (input.amount.currency !== invoice.currency) {
-    throw new AppError("validation_failed", `The invoice is in ${invoice.currency}.`, {
-      errors: [{ path: "/amount/currency", message: `must be ${invoice.currency}` }],
-    });
-  }
-  const step = invoiceStepMinor(invoice.currency);
-  if (input.amount.amountMinor % step !== 0) {
-    throw new AppError("validation_failed", `${invoice.currency} invoices are paid in whole hundredths.`, {
-      errors: [{ path: "/amount", message: `must be a multiple of ${formatMoney(step, invoice.currency)}` }],
-    });
-  }
-  if (input.amount.amountMinor > outstanding) {
-    throw new AppError("overpayment", `The payment exceeds the outstanding ${formatMoney(outstanding, invoice.currency)}.`, {
-      errors: [{ path: "/amount", message: `must not exceed ${formatMoney(outstanding, invoice.currency)}` }],
-    });
-  }
-  if (input.amount.amountMinor <= 0)
-    throw new AppError("validation_failed", "A payment must be positive.", {
-      errors: [{ path: "/amount", message: "must be positive" }],
-    });
+  checkCashAmount(invoice, input.amount, {
+    noun: "payment",
+    limitMinor: outstanding,
+    code: "overpayment",
+    exceeds: (limit) => `The payment exceeds the outstanding ${limit}.`,
+  });
 }
 
 async function writePayment(

@@ -8,10 +8,11 @@ import { refunds } from "../db/schema.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import { replayOf, requestHashOf } from "../shared/idempotency.js";
 import { AppError, assert } from "../shared/errors.js";
-import { formatMoney, type Money } from "../shared/money.js";
+import type { Money } from "../shared/money.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { postTransaction } from "../ledger/post-transaction.js";
 import { CASH_ACCOUNT, refundAccount } from "../ledger/accounts.js";
+import { checkCashAmount } from "./cash-amount.js";
 import { lockInvoice, paidMinor, refundDueOf, refundedMinor, type Invoice } from "../invoices/invoices.queries.js";
 
 export interface RefundInput {
@@ -61,19 +62,12 @@ function replay(prior: Refund, requestHash: string): { refund: Refund; replayed:
 function checkRefund(invoice: Invoice, input: RefundInput, dueMinor: number): void {
   if (invoice.status !== "void")
     throw new AppError("invalid_state", `The invoice is ${invoice.status}; refunds are paid out of void invoices.`);
-  if (input.amount.currency !== invoice.currency) {
-    throw new AppError("validation_failed", `The invoice is in ${invoice.currency}.`, {
-      errors: [{ path: "/amount/currency", message: `must be ${invoice.currency}` }],
-    });
-  }
-  if (input.amount.amountMinor <= 0)
-    throw new AppError("validation_failed", "A refund must be positive.", { errors: [{ path: "/amount", message: "must be positive" }] });
-  if (input.amount.amountMinor > dueMinor) {
-    const due = formatMoney(dueMinor, invoice.currency);
-    throw new AppError("refund_exceeds_due", `The refund exceeds the ${due} due back.`, {
-      errors: [{ path: "/amount", message: `must not exceed ${due}` }],
-    });
-  }
+  checkCashAmount(invoice, input.amount, {
+    noun: "refund",
+    limitMinor: dueMinor,
+    code: "refund_exceeds_due",
+    exceeds: (limit) => `The refund exceeds the ${limit} due back.`,
+  });
 }
 
 async function writeRefund(tx: Db, invoice: Invoice, input: RefundInput, requestHash: string, deps: { clock: Clock }): Promise<Refund> {
