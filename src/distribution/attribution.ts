@@ -134,7 +134,10 @@ async function writeAttribution(tx: Db, payment: Receipt, createdAt: string): Pr
  * attributed), in the refund's own transaction (`tx`): the refund's month's pool shrinks by it.
  */
 export async function attributeRefundToLines(tx: Db, refund: Receipt, createdAt: string): Promise<void> {
-  const shares = attributeRefund(refund.amountMinor, await lineBalances(tx, refund.invoiceId));
+  const balances = await lineBalances(tx, refund.invoiceId);
+  // An invoice issued before line nets existed and never paid since has nothing attributed to take back.
+  if (balances.length === 0) return;
+  const shares = attributeRefund(refund.amountMinor, balances);
   await bulkInsert(
     tx,
     paymentAttributions,

@@ -38,6 +38,17 @@ export const DISTRIBUTION_CHECKS: DistributionCheck[] = [
     describe: (r) => `payment ${n(r.id)} of ${n(r.amount_minor)} has ${n(r.attributed)} attributed`,
   },
   {
+    invariant: "every refund of an invoice with line nets is taken back from its lines exactly",
+    rows: (db) =>
+      queryRows<Row>(
+        db,
+        sql`select r.id, r.amount_minor, coalesce(a.s, 0) as attributed from refunds r
+            left join (select refund_id, sum(amount_minor) as s from payment_attributions where kind = 'refund' group by refund_id) a on a.refund_id = r.id
+            where exists (select 1 from invoice_line_nets n where n.invoice_id = r.invoice_id) and coalesce(a.s, 0) <> -r.amount_minor`,
+      ),
+    describe: (r) => `refund ${n(r.id)} of ${n(r.amount_minor)} has ${n(r.attributed)} taken back from its lines`,
+  },
+  {
     invariant: "every line of a paid invoice is attributed its net exactly",
     rows: (db) =>
       queryRows<Row>(

@@ -13,6 +13,7 @@ import { recordAudit } from "../audit/record-audit.js";
 import { postTransaction } from "../ledger/post-transaction.js";
 import { CASH_ACCOUNT, refundAccount } from "../ledger/accounts.js";
 import { checkCashAmount } from "./cash-amount.js";
+import { attributeRefundToLines } from "../distribution/attribution.js";
 import { lockInvoice, paidMinor, refundDueOf, refundedMinor, type Invoice } from "../invoices/invoices.queries.js";
 
 export interface RefundInput {
@@ -87,6 +88,7 @@ async function writeRefund(tx: Db, invoice: Invoice, input: RefundInput, request
     })
     .returning();
   assert(refund, "the refund was inserted");
+  await attributeRefundToLines(tx, refund, now);
   await postTransaction(
     tx,
     {

@@ -119,6 +119,16 @@ describe("voiding a paid invoice", () => {
       ],
     });
 
+    // The refunds are taken back from the invoice's lines, so the pool of April shrinks by them (PRODUCT.md §11.3).
+    const attributed = await queryRows<{ kind: string; s: unknown }>(
+      h.db,
+      sql`select kind, sum(amount_minor) as s from payment_attributions group by kind order by kind`,
+    );
+    expect(attributed.map((r) => [r.kind, toInt(r.s)])).toEqual([
+      ["payment", 1000],
+      ["refund", -1000],
+    ]);
+
     expect(await findings(h.db)).toEqual([]);
     const cli = ledgerCheckCli(h);
     expect(cli.status, cli.stderr).toBe(0);
