@@ -26,11 +26,17 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-export async function serve(app: Express): Promise<{ server: Server; url: string }> {
-  const server = createServer(app);
+/**
+ * The harness's app on a free port. Absolute URLs (links in mail, OAuth callbacks, badges) come from
+ * PUBLIC_URL, never the Host header, so PUBLIC_URL becomes the address the server got.
+ */
+export async function serve(h: { app: Express; config: { PUBLIC_URL?: string | undefined } }): Promise<{ server: Server; url: string }> {
+  const server = createServer(h.app);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const address = server.address();
-  return { server, url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}` };
+  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  h.config.PUBLIC_URL = url;
+  return { server, url };
 }
 
 export interface Tab {

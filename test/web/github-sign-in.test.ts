@@ -45,9 +45,7 @@ beforeEach(async () => {
   member = await makeUser(h, { name: "Mai Member", passwordHash: hash });
   const c = await Commune.create(h, treasurer);
   await c.org("Acme GmbH", "commercial", { owner: member });
-  ({ server, url: base } = await serve(h.app));
-  // Absolute URLs come from PUBLIC_URL, never the Host header: the address the server got.
-  h.config.PUBLIC_URL = base;
+  ({ server, url: base } = await serve(h));
   tab = await openTab(browser);
   tab.page.removeAllListeners("console"); // the refused sign-ins are 403 pages on purpose
 });

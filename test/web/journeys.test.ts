@@ -53,9 +53,7 @@ beforeEach(async () => {
   company = await makeUser(h, { name: "Cora Company", passwordHash: hash });
   maintainer = await makeUser(h, { name: "Mai Maintainer", passwordHash: hash });
   c = await Commune.create(h, maintainer);
-  ({ server, url: base } = await serve(h.app));
-  // Absolute URLs (the badge's image) come from PUBLIC_URL, never the Host header: the address it got.
-  h.config.PUBLIC_URL = base;
+  ({ server, url: base } = await serve(h));
   tab = await openTab(browser);
 });
 

@@ -42,9 +42,7 @@ beforeEach(async () => {
   treasurer = await makeUser(h, { treasurer: true, name: "Tess Treasurer", passwordHash: hash });
   company = await makeUser(h, { name: "Cora Company", passwordHash: hash });
   c = await Commune.create(h, treasurer);
-  ({ server, url: base } = await serve(h.app));
-  // Links in mail come from PUBLIC_URL, never the Host header: the address the server got.
-  h.config.PUBLIC_URL = base;
+  ({ server, url: base } = await serve(h));
   if (chromiumPresent) tab = await openTab(browser);
 });
 

@@ -66,9 +66,7 @@ beforeEach(async () => {
   );
   const [grant] = await h.db.select({ id: grants.id }).from(grants).where(eq(grants.invoiceId, invoice.id));
   seeded = { acmeId: acme.id, coopId: coop.id, grantId: grant!.id, workSlug: work.slug };
-  ({ server, url: base } = await serve(h.app));
-  // Absolute URLs come from PUBLIC_URL, never the Host header: the address the server got.
-  h.config.PUBLIC_URL = base;
+  ({ server, url: base } = await serve(h));
 });
 
 afterEach(async () => {
