@@ -1,7 +1,7 @@
 // Mail: plain text and HTML from templates, sent through `SMTP_URL` with nodemailer, or written to the
 // log when no SMTP server is configured. Callers send after their transaction has committed; a mail
 // that cannot be delivered is logged, never turned into a failed request.
-import nodemailer from "nodemailer";
+import type { Transporter } from "nodemailer";
 import type { Logger } from "pino";
 import { render } from "../templates.js";
 
@@ -30,16 +30,20 @@ export function renderMail(template: MailTemplate, view: object): { subject: str
 }
 
 export function createMailer(config: { SMTP_URL?: string | undefined; MAIL_FROM: string }, logger: Logger): Mailer {
-  const transport = config.SMTP_URL ? nodemailer.createTransport(config.SMTP_URL) : null;
+  // nodemailer (60–100 ms to load) is loaded by the first mail sent, not at start-up.
+  let transporter: Promise<Transporter> | undefined;
+  const transportFor = (url: string) =>
+    (transporter ??= import("nodemailer").then(({ default: nodemailer }) => nodemailer.createTransport(url)));
   return {
     async send(message) {
       if (message.to.length === 0) return;
       const mail = renderMail(message.template, message.view);
-      if (!transport) {
+      if (!config.SMTP_URL) {
         logger.info({ mail: { to: message.to, subject: mail.subject, template: message.template } }, "mail not sent: no SMTP_URL");
         return;
       }
       try {
+        const transport = await transportFor(config.SMTP_URL);
         await transport.sendMail({ from: config.MAIL_FROM, to: message.to, subject: mail.subject, text: mail.text, html: mail.html });
       } catch (err) {
         logger.error({ err, mail: { to: message.to, template: message.template } }, "mail could not be sent");
