@@ -4,7 +4,8 @@
 import type { Router } from "express";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
-import { today } from "../shared/clock.js";
+import { today, type Clock } from "../shared/clock.js";
+import { AppError } from "../shared/errors.js";
 import { monthSchema } from "../shared/schemas.js";
 import { addMonths } from "../fees/compute-fees.js";
 import { invoicingDeps } from "../billing/billing.routes.js";
@@ -26,6 +27,16 @@ const PREVIEW_ROWS = 200;
 /** The months that have ended, newest first: the only ones a run may bill. */
 export const endedMonths = (day: string): string[] =>
   Array.from({ length: BILLABLE_MONTHS_SHOWN }, (_, i) => addMonths(day.slice(0, 7), -1 - i));
+
+/** `assertMonthOver` with the month field marked, for the form. */
+function assertEnded(month: string, clock: Clock): void {
+  try {
+    assertMonthOver(month, clock);
+  } catch (err) {
+    if (err instanceof AppError) throw new AppError(err.code, err.message, { errors: [{ path: "/month", message: "has not ended yet" }] });
+    throw err;
+  }
+}
 
 type Preview = Awaited<ReturnType<typeof previewBilling>>;
 
@@ -59,7 +70,7 @@ export function registerTreasuryBillingPages(app: Router, deps: AppDeps): void {
       form = emptyForm({ month: asked });
       try {
         const month = parseForm(z.object({ month: monthSchema }), { month: asked }).month;
-        assertMonthOver(month, clock);
+        assertEnded(month, clock);
         preview = await previewBilling(db, month, { catchUpMonths: deps.config.CATCH_UP_MONTHS });
       } catch (err) {
         form = formFromError({ month: asked }, err);

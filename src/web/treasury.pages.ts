@@ -25,6 +25,7 @@ import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireTreasurer } from "./guards.js";
 import { registerTreasuryInvoicePages } from "./treasury-invoices.pages.js";
 import { endedMonths, registerTreasuryBillingPages } from "./treasury-billing.pages.js";
+import { registerTreasuryRulePages } from "./treasury-rules.pages.js";
 import { readableInstant, readableMonth } from "./format.js";
 import { notifyDeps } from "./notify.js";
 import { notifyCooperativeDecision } from "../mail/notifications.js";
@@ -39,6 +40,7 @@ export function registerTreasuryPages(app: Router, deps: AppDeps): void {
   registerAuditPage(app, deps);
   registerTreasuryInvoicePages(app, deps);
   registerTreasuryBillingPages(app, deps);
+  registerTreasuryRulePages(app, deps);
 }
 
 /** Audit entries for a page: readable times, and invoices by number with a link. */
