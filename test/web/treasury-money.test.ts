@@ -140,4 +140,65 @@ describe.skipIf(!chromiumPresent)("a treasurer's money pages", () => {
     });
     expect(await refundedMinor(h.db, invoice.id)).toBe(1000);
   });
+
+  it("saves a fee schedule and a distribution policy as new versions; refused input is marked and kept", { timeout: 90_000 }, async () => {
+    await at(390, "fee-schedules", async ({ page }) => {
+      await page.goto(`${base}/treasury`);
+      await page.getByRole("link", { name: "Fee schedules" }).click();
+      expect(await page.locator("h3").count()).toBe(1);
+      await page.getByLabel("In force from").fill("2026-05-01");
+      const firstMax = await page
+        .getByLabel(/^To headcount/)
+        .first()
+        .inputValue();
+      await page
+        .getByLabel(/^To headcount/)
+        .first()
+        .fill("ten");
+      await page.getByRole("button", { name: "Save the new version" }).click();
+      expect(await page.getByRole("alert").textContent()).toContain("No new version was saved");
+      expect(
+        await page
+          .getByLabel(/^To headcount/)
+          .first()
+          .getAttribute("aria-invalid"),
+      ).toBe("true");
+      expect(
+        await page
+          .getByLabel(/^To headcount/)
+          .first()
+          .inputValue(),
+      ).toBe("ten");
+      expect(await page.getByLabel("In force from").inputValue()).toBe("2026-05-01");
+      await page
+        .getByLabel(/^To headcount/)
+        .first()
+        .fill(firstMax);
+      await page.getByRole("button", { name: "Save the new version" }).click();
+      expect(await page.getByRole("status").textContent()).toContain("A new fee schedule is in force from 1 May 2026");
+      expect(await page.locator("h3").count()).toBe(2);
+    });
+    const fund = await c.org("Commons Fund", "nonprofit");
+    await at(1280, "distribution-policies", async ({ page }) => {
+      await page.goto(`${base}/treasury/distribution-policies`);
+      await page.getByLabel("In force from").fill("2026-05-01");
+      await page.locator("#bucket0-share").fill("5000");
+      await page.getByRole("button", { name: "Save the new version" }).click();
+      expect(await page.getByRole("alert").textContent()).toContain("shares must sum to 10000, not 9000");
+      expect(await page.locator("#bucket0-share").inputValue()).toBe("5000");
+      await page.locator("#bucket4-key").fill("commons");
+      await page.locator("#bucket4-kind").selectOption("fixed");
+      await page.locator("#bucket4-share").fill("1000");
+      await page.getByRole("button", { name: "Save the new version" }).click();
+      expect(await page.getByRole("alert").textContent()).toContain("a fixed bucket names its payee");
+      expect(await page.locator("#bucket4-payee").getAttribute("aria-invalid")).toBe("true");
+      expect(await page.locator("#bucket4-kind").inputValue()).toBe("fixed");
+      // The seeded operations bucket names no payee yet: this version names one.
+      await page.locator("#bucket2-payee").fill(String(fund.id));
+      await page.locator("#bucket4-payee").fill(String(fund.id));
+      await page.getByRole("button", { name: "Save the new version" }).click();
+      expect(await page.getByRole("status").textContent()).toContain("A new distribution policy is in force from 1 May 2026");
+      expect(await page.getByRole("row", { name: /commons/ }).textContent()).toContain("fixed");
+    });
+  });
 });
