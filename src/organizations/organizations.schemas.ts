@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MEMBER_ROLES, ORGANIZATION_KINDS, SIZE_FACT_REVIEW_DECISIONS } from "./vocabulary.js";
-import { idSchema, isoDateSchema, moneyInputSchema, moneyOutputSchema, plainText } from "../shared/schemas.js";
+import { isoDateSchema, moneyInputSchema, moneyOutputSchema, plainText } from "../shared/schemas.js";
 
 const githubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "is not a GitHub login");
 
