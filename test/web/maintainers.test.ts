@@ -19,6 +19,8 @@ let base: string;
 let maintainer: TestUser;
 let company: TestUser;
 let slug: string;
+let commune: Commune;
+let licensorId: number;
 
 beforeAll(async () => {
   if (chromiumPresent) browser = await launch();
@@ -34,8 +36,10 @@ beforeEach(async () => {
   maintainer = await makeUser(h, { name: "Mai Maintainer", passwordHash: hash });
   company = await makeUser(h, { name: "Cora Company", passwordHash: hash });
   const c = await Commune.create(h, maintainer);
+  commune = c;
   const licensor = await c.org("Commons Coop", "worker_cooperative");
   await c.verify(licensor.id, "verified");
+  licensorId = licensor.id;
   slug = (await c.work("ledger-tool", licensor.id)).slug;
   const acme = await c.org("Acme GmbH", "commercial", { headcount: 20, owner: company });
   await c.use(acme, { workSlug: slug, purpose: "commercial", startedOn: "2026-01-01" });
@@ -107,6 +111,13 @@ describe.skipIf(!chromiumPresent)("a work's maintainers", () => {
     const newcomer = await makeUser(h, { name: "New Comer", passwordHash: await passwordHashFor(PASSWORD) });
     await at(1280, "menu-newcomer", newcomer, async (tab) => {
       expect(await menu(tab)).toEqual(["reciprocity", "Registry", "Check a lockfile", "Organizations", "API tokens"]);
+    });
+    // A maintainer of several works is led to the list of them.
+    await commune.work("left-pad", licensorId);
+    await at(1280, "works-mine", maintainer, async ({ page }) => {
+      await page.getByRole("link", { name: "Your works" }).click();
+      expect(page.url()).toBe(`${base}/works/mine`);
+      expect(await page.getByRole("main").getByRole("link").allTextContents()).toEqual(["ledger-tool", "left-pad"]);
     });
     await at(1280, "menu-public", null, async (tab) => {
       await tab.page.goto(base + "/");
