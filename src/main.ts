@@ -186,6 +186,8 @@ function billingCommands(program: Command): void {
       );
       try {
         const { makeCheckpoint } = await import("./books/make-checkpoint.js");
+        const { notifyInvoicesIssued } = await import("./mail/notifications.js");
+        const { notifyDepsOf } = await import("./web/notify.js");
         const result = await withDeps(async (deps) => {
           const run = await runBilling(
             deps.db,
@@ -207,6 +209,7 @@ function billingCommands(program: Command): void {
             },
           );
           await makeCheckpoint(deps.db, deps.books, deps);
+          await notifyInvoicesIssued(notifyDepsOf(deps), run.runId);
           return run;
         });
         bar.stop();
@@ -222,6 +225,21 @@ function billingCommands(program: Command): void {
       } finally {
         bar.stop();
       }
+    });
+}
+
+function invoiceCommands(program: Command): void {
+  program
+    .command("invoices")
+    .description("invoice commands")
+    .command("mail-overdue")
+    .description("mail the members of each organization with an invoice newly overdue; each invoice is reminded of once")
+    .action(async () => {
+      const { claimOverdueInvoices } = await import("./invoices/overdue-mails.js");
+      const { notifyInvoicesOverdue } = await import("./mail/notifications.js");
+      const { notifyDepsOf } = await import("./web/notify.js");
+      const sent = await withDeps(async (deps) => notifyInvoicesOverdue(notifyDepsOf(deps), await claimOverdueInvoices(deps.db, deps)));
+      process.stdout.write(`${sent} overdue invoice(s) reminded of\n`);
     });
 }
 
@@ -312,6 +330,7 @@ export async function main(argv: string[]): Promise<number> {
   openBooksCommands(program, outcome);
   witnessCommand(program, outcome);
   billingCommands(program);
+  invoiceCommands(program);
   distributionCommands(program);
   clientCommands(program, outcome);
 

@@ -146,6 +146,7 @@ export const {
   creditNotes,
   payments,
   refunds,
+  overdueMails,
   ledgerTransactions,
   ledgerTransfers,
   grants,

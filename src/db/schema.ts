@@ -668,6 +668,16 @@ export const payments = pgTable(
  * Money paid back to the buyer of a void invoice, out of what it had paid (its refund due). Append-only,
  * with the same Idempotency-Key semantics as payments.
  */
+/** The overdue reminder mailed for an invoice: one row per invoice, so a reminder is never sent twice. */
+export const overdueMails = pgTable("overdue_mails", {
+  invoiceId: integer("invoice_id")
+    .primaryKey()
+    .references(() => invoices.id),
+  /** The day the invoice was found overdue. */
+  foundOn: text("found_on").notNull(),
+  createdAt: createdAt(),
+});
+
 export const refunds = pgTable(
   "refunds",
   {

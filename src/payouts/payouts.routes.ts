@@ -8,6 +8,8 @@ import { requireOrganizationAccess } from "../organizations/organizations.querie
 import { policyOn } from "../distribution/policies.js";
 import { incomeView } from "./income.queries.js";
 import { renderPain001 } from "./pain001.js";
+import { notifyPayoutsSent } from "../mail/notifications.js";
+import { notifyDepsOf } from "../web/notify.js";
 import { readPayee, payeeView, setPayee } from "./payee.js";
 import { confirmPayoutBatch, createPayoutBatch, getBatch, returnPayout, type Payout, type PayoutBatch } from "./payout-batches.js";
 import {
@@ -182,7 +184,8 @@ function registerBankRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 200: { description: "The batch", schema: batchResponse } },
     },
     async ({ params, user, res }) => {
-      await confirmPayoutBatch(db, user, params.id, { clock });
+      const confirmed = await confirmPayoutBatch(db, user, params.id, { clock });
+      await notifyPayoutsSent(notifyDepsOf(deps), confirmed);
       const { batch, payouts } = await getBatch(db, params.id);
       res.json(batchView(batch, payouts));
     },

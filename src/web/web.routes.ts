@@ -10,6 +10,7 @@ import { SESSION_COOKIE } from "./sessions.js";
 import { BROWSER_COOKIE, csrfFor } from "./csrf.js";
 import { renderPage } from "./render.js";
 import { notices } from "./notices.js";
+import { menuFor } from "./landing.js";
 import { registerPublicPages } from "./public.pages.js";
 import { registerAccountPages } from "./account.pages.js";
 import { registerOrganizationPages } from "./organizations.pages.js";
@@ -62,6 +63,11 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   web.use(notices(deps.db, deps.clock, secure));
   web.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 100 }));
   web.use(csrf.attachToken);
+  // The menu of a signed-in user's pages (see renderPage): only what they can do.
+  web.use(async (req, res, next) => {
+    if (req.auth && req.method === "GET") res.locals.menu = await menuFor(deps.db, req.auth);
+    next();
+  });
   app.use(web);
   const pages = csrfGuarded(web, csrf.validate);
   // Maintainer pages first: /works/new must not be read as the work with slug "new".

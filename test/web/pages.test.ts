@@ -125,7 +125,7 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
     await tab.context.close();
   });
 
-  it("for a treasurer", { timeout: 240_000 }, async () => {
+  it("for a treasurer", { timeout: 360_000 }, async () => {
     const tab = await openTab(browser);
     await signIn(tab.page, base, treasurer.email, PASSWORD);
     const paths = [
@@ -135,6 +135,10 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       `/treasury/cooperatives/${seeded.coopId}`,
       "/treasury/audit",
       `/organizations/${seeded.coopId}`,
+      "/treasury/billing?month=2026-04",
+      "/treasury/fee-schedules",
+      "/treasury/distribution-policies",
+      `/works/${seeded.workSlug}/maintain`,
     ];
     expect(await sweep(tab, paths, "treasurer")).toEqual([]);
     await tab.context.close();
