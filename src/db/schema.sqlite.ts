@@ -169,4 +169,7 @@ export const {
   bondSubscriptions,
   bondScheduleRows,
   assetSurpluses,
+  rentMonths,
+  bondReceipts,
+  rentIncome,
 } = sqliteSchema;
