@@ -26,8 +26,9 @@ export interface RentRun {
   skipped: { organizationId: number; assetIds: number[] }[];
 }
 
-export async function runRent(db: Db, actor: Actor, month: string, deps: InvoicingDeps): Promise<RentRun> {
-  if (!actor.isTreasurer) throw new AppError("forbidden", "Only a treasurer runs the rent.");
+/** `actor` null: the command line, run by whoever runs the server (like `billing run`). */
+export async function runRent(db: Db, actor: Actor | null, month: string, deps: InvoicingDeps): Promise<RentRun> {
+  if (actor && !actor.isTreasurer) throw new AppError("forbidden", "Only a treasurer runs the rent.");
   assertMonthOver(month, deps.clock);
   const terms = issueTerms(deps);
   return db.transaction(async (tx) => {
@@ -56,7 +57,7 @@ export async function runRent(db: Db, actor: Actor, month: string, deps: Invoici
     await writeRentMonths(tx, run.months, isoNow(deps.clock));
     await recordAudit(
       tx,
-      { actorUserId: actor.id, action: "rent.run", entityType: "rent_month", entityId: month, before: null, after: summary(run) },
+      { actorUserId: actor?.id ?? null, action: "rent.run", entityType: "rent_month", entityId: month, before: null, after: summary(run) },
       deps.clock,
     );
     return run;
