@@ -98,7 +98,12 @@ export const rentRunResponse = z.object({
 export const rentMonthsResponse = z.object({
   months: z.array(
     rentMonthResponse.extend({
-      received: z.object({ arrears: moneyOutputSchema, interest: moneyOutputSchema, principal: moneyOutputSchema, rentIncome: moneyOutputSchema }),
+      received: z.object({
+        arrears: moneyOutputSchema,
+        interest: moneyOutputSchema,
+        principal: moneyOutputSchema,
+        rentIncome: moneyOutputSchema,
+      }),
     }),
   ),
 });

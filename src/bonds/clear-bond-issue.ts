@@ -41,7 +41,12 @@ async function bookClearing(tx: Db, issue: BondIssue, soldMinor: number, on: str
       effectiveOn: on,
       transfers: [
         { debitAccount: CASH_ACCOUNT, creditAccount: bondLiabilityAccount(issue.id), amountMinor: soldMinor, currency: issue.currency },
-        { debitAccount: productiveAssetAccount(issue.assetId), creditAccount: CASH_ACCOUNT, amountMinor: soldMinor, currency: issue.currency },
+        {
+          debitAccount: productiveAssetAccount(issue.assetId),
+          creditAccount: CASH_ACCOUNT,
+          amountMinor: soldMinor,
+          currency: issue.currency,
+        },
       ],
     },
     isoNow(clock),

@@ -17,7 +17,10 @@ export interface Holding extends HolderPosition {
 }
 
 /** The holdings of one issue (allotted subscriptions, in subscription order), or of one organization. */
-export async function holdings(db: Db, where: { issueId: number } | { organizationId: number }): Promise<(Holding & { issueId: number })[]> {
+export async function holdings(
+  db: Db,
+  where: { issueId: number } | { organizationId: number },
+): Promise<(Holding & { issueId: number })[]> {
   const filter = "issueId" in where ? sql`s.issue_id = ${where.issueId}` : sql`s.organization_id = ${where.organizationId}`;
   const rows = await queryRows<Record<string, unknown>>(
     db,

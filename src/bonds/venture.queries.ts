@@ -65,18 +65,18 @@ export async function publicAssets(db: Db) {
   return rows
     .filter(({ asset }) => asset.status !== "proposed")
     .map(({ asset, lessee }) => {
-    const f = byId.get(asset.id)!;
-    return {
-      id: asset.id,
-      title: asset.title,
-      lessee,
-      status: asset.status,
-      cost: moneyJson(asset.costMinor, asset.currency),
-      monthlyRent: moneyJson(asset.monthlyRentMinor, asset.currency),
-      bondsOutstanding: moneyJson(toInt(f.sold) - toInt(f.repaid), asset.currency),
-      rentCollected: moneyJson(toInt(f.collected), asset.currency),
-    };
-  });
+      const f = byId.get(asset.id)!;
+      return {
+        id: asset.id,
+        title: asset.title,
+        lessee,
+        status: asset.status,
+        cost: moneyJson(asset.costMinor, asset.currency),
+        monthlyRent: moneyJson(asset.monthlyRentMinor, asset.currency),
+        bondsOutstanding: moneyJson(toInt(f.sold) - toInt(f.repaid), asset.currency),
+        rentCollected: moneyJson(toInt(f.collected), asset.currency),
+      };
+    });
 }
 
 /** Every rent month with the waterfall of what it received: the treasurer's view. */

@@ -12,7 +12,12 @@ const tag = "venture commune";
 
 export const rentRunView = (run: RentRun) => ({
   month: run.month,
-  invoices: run.invoices.map((i) => ({ id: i.id, number: i.number, organizationId: i.organizationId, total: moneyJson(i.totalMinor, i.currency) })),
+  invoices: run.invoices.map((i) => ({
+    id: i.id,
+    number: i.number,
+    organizationId: i.organizationId,
+    total: moneyJson(i.totalMinor, i.currency),
+  })),
   months: run.months.map((m) => {
     const money = (minor: number) => moneyJson(minor, m.currency);
     return {
@@ -88,4 +93,3 @@ export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
     },
   );
 }
-

@@ -42,10 +42,7 @@ async function receivedSoFar(tx: Db, invoiceId: number) {
         where m.invoice_id = ${invoiceId}`,
   );
   return new Map(
-    rows.map((r) => [
-      toInt(r.id),
-      { paid: toInt(r.paid) + toInt(r.income), interest: toInt(r.interest), principal: toInt(r.principal) },
-    ]),
+    rows.map((r) => [toInt(r.id), { paid: toInt(r.paid) + toInt(r.income), interest: toInt(r.interest), principal: toInt(r.principal) }]),
   );
 }
 
@@ -124,8 +121,18 @@ async function bookReceipts(
   now: string,
 ): Promise<void> {
   const transfers: TransferInput[] = rows.flatMap((r) => [
-    { debitAccount: INTEREST_EXPENSE_ACCOUNT, creditAccount: payableAccount(r.organizationId), amountMinor: r.arrearsMinor + r.interestMinor, currency: r.currency },
-    { debitAccount: bondLiabilityAccount(month.issueId!), creditAccount: payableAccount(r.organizationId), amountMinor: r.principalMinor, currency: r.currency },
+    {
+      debitAccount: INTEREST_EXPENSE_ACCOUNT,
+      creditAccount: payableAccount(r.organizationId),
+      amountMinor: r.arrearsMinor + r.interestMinor,
+      currency: r.currency,
+    },
+    {
+      debitAccount: bondLiabilityAccount(month.issueId!),
+      creditAccount: payableAccount(r.organizationId),
+      amountMinor: r.principalMinor,
+      currency: r.currency,
+    },
   ]);
   await postTransaction(
     tx,

@@ -138,7 +138,12 @@ function issueTransfers(invoice: IssuedInvoice) {
       amountMinor: invoice.totalMinor - rent.reduce((s, l) => s + l.amountMinor, 0),
       currency: invoice.currency,
     },
-    ...rent.map((l) => ({ debitAccount: receivable, creditAccount: rentIncomeAccount(l.assetId), amountMinor: l.amountMinor, currency: invoice.currency })),
+    ...rent.map((l) => ({
+      debitAccount: receivable,
+      creditAccount: rentIncomeAccount(l.assetId),
+      amountMinor: l.amountMinor,
+      currency: invoice.currency,
+    })),
   ];
 }
 

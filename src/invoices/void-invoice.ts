@@ -25,7 +25,11 @@ export async function voidInvoice(
     const invoice = await lockInvoice(tx, ref.id);
     if (!invoice) throw new AppError("not_found", "Invoice was not found.");
     if (invoice.status === "void") throw new AppError("invalid_state", "The invoice is already void.");
-    const [rent] = await tx.select({ id: invoiceLines.id }).from(invoiceLines).where(and(eq(invoiceLines.invoiceId, invoice.id), eq(invoiceLines.kind, "rent"))).limit(1);
+    const [rent] = await tx
+      .select({ id: invoiceLines.id })
+      .from(invoiceLines)
+      .where(and(eq(invoiceLines.invoiceId, invoice.id), eq(invoiceLines.kind, "rent")))
+      .limit(1);
     // Its payments went to the bond holders (PRODUCT.md §14): a rent invoice is corrected by the next month's rent.
     if (rent) throw new AppError("invalid_state", "A rent invoice is not voided.");
     const paid = await paidMinor(tx, invoice.id);

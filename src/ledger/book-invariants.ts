@@ -11,4 +11,9 @@ const DISTRIBUTION_INVARIANTS: Invariant[] = DISTRIBUTION_CHECKS.map((check) => 
   violations: async (db) => (await check.rows(db)).map(check.describe),
 }));
 
-export const BOOK_INVARIANTS: readonly Invariant[] = [...LEDGER_INVARIANTS, ...INVOICE_INVARIANTS, ...DISTRIBUTION_INVARIANTS, ...BOND_INVARIANTS];
+export const BOOK_INVARIANTS: readonly Invariant[] = [
+  ...LEDGER_INVARIANTS,
+  ...INVOICE_INVARIANTS,
+  ...DISTRIBUTION_INVARIANTS,
+  ...BOND_INVARIANTS,
+];
