@@ -124,7 +124,7 @@ describe("the venture commune, from proposal to redemption", () => {
     const lessee = await c.org("Delivery Coop", "worker_cooperative");
     await c.verify(lessee.id, "verified");
     const [a, b] = [await member("Tool Library"), await member("Food Coop Association")];
-    const { assetId, issueId } = await clearedIssue([a!, b!]);
+    const { assetId, issueId } = await clearedIssue([a, b]);
     await expectBooksWhole();
 
     // April: the lessee declares 800.00 of surplus; the cap (400.00) is below the due (5.00 + 498.75): principal deferred.
@@ -152,19 +152,19 @@ describe("the venture commune, from proposal to redemption", () => {
     });
     await pay("RCP-2026-000002", 60_000, "2026-06-03");
 
-    const holdings = await api(h).get(`/api/v1/organizations/${a!.orgId}/holdings`).set(a!.user.auth).expect(200);
+    const holdings = await api(h).get(`/api/v1/organizations/${a.orgId}/holdings`).set(a.user.auth).expect(200);
     expect(holdings.body.holdings).toMatchObject([{ issueId, allotted: { amountMinor: 60_000 }, outstanding: { amountMinor: 6225 } }]);
-    await api(h).get(`/api/v1/organizations/${a!.orgId}/holdings`).set(b!.user.auth).expect(404);
+    await api(h).get(`/api/v1/organizations/${a.orgId}/holdings`).set(b.user.auth).expect(404);
 
     // The holders are paid through the ordinary payout batch.
-    for (const holder of [a!, b!])
+    for (const holder of [a, b])
       await api(h)
         .put(`/api/v1/organizations/${holder.orgId}/payee`)
         .set(holder.user.auth)
         .send({ legalName: `Org ${holder.orgId}`, country: "DE", iban: "DE89370400440532013000" })
         .expect(200);
     const batch = await api(h).post("/api/v1/payout-batches").set(c.treasurer.auth).send({ executionDate: "2026-06-05" }).expect(201);
-    expect(batch.body.payouts.map((p: { organizationId: number }) => p.organizationId)).toEqual([a!.orgId, b!.orgId]);
+    expect(batch.body.payouts.map((p: { organizationId: number }) => p.organizationId)).toEqual([a.orgId, b.orgId]);
     await api(h).post(`/api/v1/payout-batches/${batch.body.id}/confirm`).set(c.treasurer.auth).expect(200);
     await expectBooksWhole();
 
