@@ -47,5 +47,16 @@ export const transparencyReportResponse = z
     revenueCapRelief: z.strictObject(cell),
     payersByHeadcount: z.array(z.strictObject({ band: z.string(), ...cell })),
     distribution: z.null().describe("per bucket and per work, once distribution runs exist"),
+    assets: z
+      .strictObject({
+        leased: z.number().int(),
+        owned: z.number().int(),
+        bondsOutstanding: money,
+        rentCollected: money,
+        interestPaid: money,
+      })
+      .describe(
+        "The venture commune: assets leased and owned now, bonds outstanding at the month's end, the month's rent collected and interest paid",
+      ),
   })
   .meta({ id: "TransparencyReport" });

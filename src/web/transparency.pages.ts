@@ -22,6 +22,10 @@ function reportView(r: TransparencyReport) {
       { label: "Credited (credit notes)", text: shown(r.credited) },
       { label: "Collected", text: shown(r.collected) },
       { label: "Revenue-cap relief", text: shown(r.revenueCapRelief) },
+      { label: "Productive assets leased / owned", text: `${r.assets.leased} / ${r.assets.owned}` },
+      { label: "Bonds outstanding", text: r.assets.bondsOutstanding.formatted },
+      { label: "Rent collected", text: r.assets.rentCollected.formatted },
+      { label: "Interest paid to bond holders", text: r.assets.interestPaid.formatted },
     ],
     receivables: r.receivablesByAge.map((b) => ({ label: b.bucket, text: shown(b) })),
     payers: r.payersByHeadcount.map((b) => ({

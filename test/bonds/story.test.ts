@@ -196,6 +196,14 @@ describe("the venture commune, from proposal to redemption", () => {
         rentCollected: { amountMinor: 220_000 },
       },
     ]);
+    const june = await api(h).get("/api/v1/public/reports/2026-06").expect(200);
+    expect(june.body.assets).toMatchObject({
+      leased: 0,
+      owned: 1,
+      bondsOutstanding: { amountMinor: 10_375 },
+      rentCollected: { amountMinor: 60_000 },
+      interestPaid: { amountMinor: 303 },
+    });
     const months = await api(h).get("/api/v1/rent-months").set(c.treasurer.auth).expect(200);
     expect(months.body.months.map((m: { month: string; review: boolean }) => [m.month, m.review])).toEqual([
       ["2026-04", false],
