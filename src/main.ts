@@ -285,6 +285,32 @@ function distributionCommands(program: Command): void {
     });
 }
 
+function rentCommands(program: Command): void {
+  program
+    .command("rent")
+    .description("venture commune commands")
+    .command("run <month>")
+    .description(
+      "invoice a month's rent (YYYY-MM) of every leased or owned asset to its lessee; a second run invoices only what the first did not",
+    )
+    .action(async (month: string) => {
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`month must be YYYY-MM, got ${month}`);
+      const { runRent } = await import("./bonds/rent-run.js");
+      const { invoicingDeps } = await import("./billing/billing.routes.js");
+      const { formatMoney } = await import("./shared/money.js");
+      const run = await withDeps((deps) => runRent(deps.db, null, month, invoicingDeps(deps)));
+      for (const i of run.invoices)
+        process.stdout.write(`${i.number}: organization ${i.organizationId}, ${formatMoney(i.totalMinor, i.currency)}\n`);
+      for (const m of run.months.filter((x) => x.review))
+        process.stdout.write(`asset ${m.assetId}: ${m.deferredMonthsInRow} deferred months in a row, review\n`);
+      for (const s of run.skipped)
+        process.stdout.write(
+          `organization ${s.organizationId} has an invoice of ${month} already: assets ${s.assetIds.join(", ")} not invoiced\n`,
+        );
+      process.stdout.write(`rent run ${month}: ${run.invoices.length} invoice(s), ${run.months.length} asset month(s)\n`);
+    });
+}
+
 function clientCommands(program: Command, outcome: Outcome): void {
   program
     .command("check <file>")
@@ -332,6 +358,7 @@ export async function main(argv: string[]): Promise<number> {
   billingCommands(program);
   invoiceCommands(program);
   distributionCommands(program);
+  rentCommands(program);
   clientCommands(program, outcome);
 
   try {

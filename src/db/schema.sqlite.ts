@@ -170,4 +170,7 @@ export const {
   bondSubscriptions,
   bondScheduleRows,
   assetSurpluses,
+  rentMonths,
+  bondReceipts,
+  rentIncome,
 } = sqliteSchema;

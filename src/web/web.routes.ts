@@ -18,6 +18,7 @@ import { registerMaintainerPages } from "./maintainers.pages.js";
 import { registerTreasuryPages } from "./treasury.pages.js";
 import { registerTransparencyPages } from "./transparency.pages.js";
 import { registerBooksDownload } from "./books.pages.js";
+import { registerVenturePages } from "./venture.pages.js";
 
 const cookies = (req: Request) => (req.cookies ?? {}) as Record<string, string | undefined>;
 const FORM_LIMIT = "100kb";
@@ -78,6 +79,7 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   registerTreasuryPages(pages, deps);
   registerTransparencyPages(pages, deps);
   registerBooksDownload(pages, deps);
+  registerVenturePages(pages, deps);
 }
 
 /** Errors on web pages: a page, not JSON; "sign in" sends the browser to the sign-in form. */

@@ -112,7 +112,7 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
 
   it("for the public", { timeout: 180_000 }, async () => {
     const tab = await openTab(browser);
-    const paths = ["/", `/works/${seeded.workSlug}`, "/check", `/grants/${seeded.grantId}`, "/login"];
+    const paths = ["/", `/works/${seeded.workSlug}`, "/check", `/grants/${seeded.grantId}`, "/login", "/assets"];
     expect(await sweep(tab, paths, "public")).toEqual([]);
     await tab.context.close();
   });
@@ -120,7 +120,14 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
   it("for a company member", { timeout: 180_000 }, async () => {
     const tab = await openTab(browser);
     await signIn(tab.page, base, company.email, PASSWORD);
-    const paths = ["/organizations", `/organizations/${seeded.acmeId}`, "/tokens", "/works/new", "/invoices/RCP-2026-000001"];
+    const paths = [
+      "/organizations",
+      `/organizations/${seeded.acmeId}`,
+      "/tokens",
+      "/works/new",
+      "/invoices/RCP-2026-000001",
+      `/organizations/${seeded.acmeId}/holdings`,
+    ];
     expect(await sweep(tab, paths, "company")).toEqual([]);
     await tab.context.close();
   });
@@ -139,6 +146,7 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       "/treasury/fee-schedules",
       "/treasury/distribution-policies",
       `/works/${seeded.workSlug}/maintain`,
+      "/treasury/rent",
     ];
     expect(await sweep(tab, paths, "treasurer")).toEqual([]);
     await tab.context.close();
