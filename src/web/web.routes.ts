@@ -16,6 +16,7 @@ import { registerOrganizationPages } from "./organizations.pages.js";
 import { registerMaintainerPages } from "./maintainers.pages.js";
 import { registerTreasuryPages } from "./treasury.pages.js";
 import { registerTransparencyPages } from "./transparency.pages.js";
+import { registerBooksDownload } from "./books.pages.js";
 
 const cookies = (req: Request) => (req.cookies ?? {}) as Record<string, string | undefined>;
 const FORM_LIMIT = "100kb";
@@ -70,6 +71,7 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   registerOrganizationPages(pages, deps);
   registerTreasuryPages(pages, deps);
   registerTransparencyPages(pages, deps);
+  registerBooksDownload(pages, deps);
 }
 
 /** Errors on web pages: a page, not JSON; "sign in" sends the browser to the sign-in form. */
