@@ -80,6 +80,7 @@ export async function benchHttp(engine: BenchEngine, options: HttpBenchOptions):
   const { database } = await engine.fresh();
   const logDir = mkdtempSync(join(tmpdir(), "reciprocity-bench-log-"));
   const servers: Server[] = [];
+  const destinations: { flushSync(): void }[] = [];
   try {
     await database.db.transaction((tx) => seedWorks(tx, options.works, true));
 
@@ -91,11 +92,14 @@ export async function benchHttp(engine: BenchEngine, options: HttpBenchOptions):
     const bareServer = await listen(bare);
     servers.push(bareServer.server);
 
-    // The production logger's options at the default level; a file stands in for stdout.
+    // The production logger's options at the default level; a file stands in for stdout, written as pino
+    // writes stdout (asynchronously, lines that arrive during a write going out with the next one).
     const config = testConfig({ LOG_LEVEL: "info", CHECK_RESPONSES: false, DATABASE_PATH: database.path ?? ":memory:" });
+    const destination = pino.destination({ dest: join(logDir, "server.log"), sync: false });
+    destinations.push(destination);
     const logger = pino(
       { level: config.LOG_LEVEL, redact: ["req.headers.authorization", "req.headers.cookie", "githubToken"] },
-      pino.destination({ dest: join(logDir, "server.log"), sync: true }),
+      destination,
     );
     const signer = signerFromPrivateKey(generateKeyPairSync("ed25519").privateKey);
     const app = createApp({
@@ -146,6 +150,7 @@ export async function benchHttp(engine: BenchEngine, options: HttpBenchOptions):
     }));
   } finally {
     for (const server of servers) await close(server);
+    for (const destination of destinations) destination.flushSync();
     await database.close();
     rmSync(logDir, { recursive: true, force: true });
   }

@@ -3,9 +3,8 @@ import { registerAssetRoutes } from "./assets/assets.routes.js";
 import { registerBondRoutes } from "./bonds/bonds.routes.js";
 import { registerVentureRoutes } from "./bonds/venture.routes.js";
 import express, { type Express, type RequestHandler } from "express";
-import helmet from "helmet";
-import { pinoHttp } from "pino-http";
-import { randomUUID } from "node:crypto";
+import { requestLog } from "./http/request-log.js";
+import { securityHeaders } from "./http/security-headers.js";
 import { queryRows } from "./db/sql.js";
 import { sql } from "drizzle-orm";
 import { ApiRouter } from "./http/route.js";
@@ -64,29 +63,13 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   // X-Forwarded-* are believed only from the proxies TRUST_PROXY names (express's syntax).
   app.set("trust proxy", trustProxySetting(deps.config.TRUST_PROXY));
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const given = req.headers["x-request-id"];
-        const id = typeof given === "string" && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-        res.setHeader("X-Request-Id", id);
-        return id;
-      },
-      // Authorization headers and cookies never reach the log. The serializers take the raw request and
-      // response: pino-http's wrappers would first copy every header into an object only to drop it here.
-      wrapSerializers: false,
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  // One line per request (id, method, URL, status, time); the client's X-Request-Id is kept when it looks like one.
+  app.use(requestLog(deps.logger));
   // Served over plain HTTP (the default), asking browsers to upgrade requests or to remember HTTPS
   // would break the pages for anyone not on localhost; both are on when PUBLIC_URL is https.
   const https = (deps.config.PUBLIC_URL ?? "").startsWith("https:");
   app.use(
-    helmet({
+    securityHeaders({
       contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
       strictTransportSecurity: https,
     }),

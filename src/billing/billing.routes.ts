@@ -1,5 +1,7 @@
 import type { AppDeps } from "../deps.js";
+import { z } from "zod";
 import { publicBaseUrl } from "../config.js";
+import { cursorQuery, pageOfList } from "../http/pagination.js";
 import type { Config } from "../config.js";
 import type { ApiRouter } from "../http/route.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
@@ -73,10 +75,12 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
       tag: "billing",
       summary: "Billing runs with their results",
       auth: "treasurer",
-      responses: { 200: { description: "Runs", schema: billingRunsResponse } },
+      query: z.object(cursorQuery),
+      responses: { 200: { description: "Runs, oldest first", schema: billingRunsResponse } },
     },
-    async ({ res }) => {
-      res.json({ billingRuns: await listBillingRuns(db) });
+    async ({ query, req, res }) => {
+      const { items, next } = pageOfList(req, res, publicBaseUrl(deps.config), await listBillingRuns(db), query, (r) => r.id);
+      res.json({ billingRuns: items, next });
     },
   );
 }

@@ -1,6 +1,6 @@
 // The request and response shapes of the billing API.
 import { z } from "zod";
-import { monthSchema, moneyOutputSchema } from "../shared/schemas.js";
+import { monthSchema, moneyOutputSchema, nextSchema } from "../shared/schemas.js";
 import { BILLING_RUN_STATUSES } from "./vocabulary.js";
 import { INVOICE_LINE_KINDS } from "../invoices/vocabulary.js";
 
@@ -39,6 +39,7 @@ export const billingRunsResponse = z.object({
       resumedByRunId: z.number().int().nullable(),
     }),
   ),
+  next: nextSchema,
 });
 
 export const billingPreviewQuery = z.object({ month: monthSchema });

@@ -19,6 +19,9 @@ export function configureParsing(next: Partial<typeof settings>): typeof setting
   return previous;
 }
 
+/** How long an idle parse worker is kept before it is stopped. */
+export const PARSE_WORKER_IDLE_MS = 2_000;
+
 let pool: Piscina<ReadTask, ReadOutcome> | null = null;
 
 export const poolSize = () => Math.max(1, availableParallelism() - 1);
@@ -30,8 +33,9 @@ function thePool(): Piscina<ReadTask, ReadOutcome> {
       filename: WORKER,
       minThreads: 0,
       maxThreads: threads,
-      // A worker loads tsx and the readers once (some hundreds of ms): it is kept a while for the next file.
-      idleTimeout: 60_000,
+      // A worker loads tsx and the readers once (some hundreds of ms): it is kept for files that follow at once
+      // (a CI job's lockfiles), then stopped, giving back its heap (tens of MB after a large lockfile).
+      idleTimeout: PARSE_WORKER_IDLE_MS,
       // Files waiting for a worker; beyond this a check is refused as busy.
       maxQueue: Math.max(16, threads * 8),
       name: "default",

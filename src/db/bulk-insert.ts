@@ -55,17 +55,12 @@ function toDriver(column: PgColumn, value: unknown): unknown {
   return value === null || value === undefined ? null : column.mapToDriverValue(value);
 }
 
-const statements = new WeakMap<Database.Database, Map<string, Database.Statement>>();
-
 /** Rows per SQLite statement: fewer crossings into the driver, far under the 32,766-variable limit. */
 const SQLITE_BATCH = 64;
 
+/** The connection keeps what it compiled (see `cacheStatements` in sqlite.ts). */
 function cachedStatement(client: Database.Database, text: string): Database.Statement {
-  let cache = statements.get(client);
-  if (!cache) statements.set(client, (cache = new Map<string, Database.Statement>()));
-  let statement = cache.get(text);
-  if (!statement) cache.set(text, (statement = client.prepare(text)));
-  return statement;
+  return client.prepare(text);
 }
 
 function insertEachRow(

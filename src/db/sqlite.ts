@@ -1,7 +1,8 @@
 // SQLite through better-sqlite3: one writer connection, used only inside transactions, and one read-only
 // connection for everything else. The only module (with client.ts) that knows better-sqlite3 exists.
 import Database from "better-sqlite3";
-import { drizzle } from "drizzle-orm/better-sqlite3";
+import { sql, type SQL } from "drizzle-orm";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { Mutex } from "./mutex.js";
 import { SQLITE_MARK, type Db } from "./handle.js";
@@ -17,6 +18,50 @@ function setPragmas(connection: Database.Database): void {
   connection.pragma("cache_size = -65536");
 }
 
+/** Statements kept compiled per connection; the least recently used beyond this is dropped. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * drizzle compiles every query it runs (`prepare`) even when the same SQL ran a moment ago; compiling was
+ * the largest part of a small read. The connection keeps the statements it compiled, by SQL text, and hands
+ * one back in its default (object-row) mode, since drizzle switches statements to raw mode when it maps
+ * selected fields itself. A statement still stepping through an iterator is never handed out twice.
+ */
+function cacheStatements(connection: Database.Database): void {
+  const prepare = connection.prepare.bind(connection);
+  const cache = new Map<string, Database.Statement>();
+  const cached = (source: string): Database.Statement => {
+    const statement = cache.get(source);
+    if (statement === undefined || statement.busy) {
+      const compiled = prepare(source);
+      if (statement === undefined) {
+        cache.set(source, compiled);
+        if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      return compiled;
+    }
+    // Most recently used last, so the first key is the one to drop.
+    cache.delete(source);
+    cache.set(source, statement);
+    if (statement.reader) statement.raw(false);
+    return statement;
+  };
+  Object.defineProperty(connection, "prepare", { value: cached });
+}
+
+/**
+ * A LIMIT that is a bound parameter makes SQLite (3.47 and later) recompile the statement whenever the value is
+ * bound again, which better-sqlite3 does on every run: a `.limit(1)` lookup cost several times the lookup
+ * itself. A whole-number limit is written into the SQL text instead (it is a number, never text from a client);
+ * placeholders stay parameters.
+ */
+function inlineLimits(handle: BetterSQLite3Database): void {
+  const dialect = (handle as unknown as { dialect: { buildLimit(limit: unknown): SQL | undefined } }).dialect;
+  const build = dialect.buildLimit.bind(dialect);
+  dialect.buildLimit = (limit) =>
+    typeof limit === "number" && Number.isSafeInteger(limit) && limit >= 0 ? sql.raw(` limit ${limit}`) : build(limit);
+}
+
 type TransactionFn = <T>(fn: (tx: Db) => Promise<T>) => Promise<T>;
 
 export function openSqlite(
@@ -25,15 +70,19 @@ export function openSqlite(
 ): { db: Db; close(): Promise<void>; backup(file: string): Promise<void> } {
   const writer = new Database(path);
   setPragmas(writer);
+  cacheStatements(writer);
   const writerDb = drizzle({ client: writer });
+  inlineLimits(writerDb);
   if (options.migrate) migrate(writerDb, { migrationsFolder: options.migrationsFolder });
   // An in-memory database has no second connection: reads share the writer (tests of pure logic only).
   const reader = path === ":memory:" ? writer : new Database(path, { readonly: true });
   if (reader !== writer) {
+    cacheStatements(reader);
     reader.pragma("busy_timeout = 5000");
     reader.pragma("cache_size = -65536");
   }
   const readerDb = drizzle({ client: reader });
+  inlineLimits(readerDb);
 
   const mutex = new Mutex();
   let savepoints = 0;

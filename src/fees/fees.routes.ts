@@ -1,5 +1,7 @@
 import type { AppDeps } from "../deps.js";
 import { publicBaseUrl } from "../config.js";
+import { z } from "zod";
+import { cursorQuery, pageOfList } from "../http/pagination.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { feeScheduleView, isFeeScheduleUsed, listFeeSchedules } from "./fee-schedules.queries.js";
 import { saveFeeSchedule } from "./save-fee-schedule.js";
@@ -30,10 +32,12 @@ function registerFeeScheduleRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "Every version of the fee schedule",
       auth: "treasurer",
+      query: z.object(cursorQuery),
       responses: { 200: { description: "Versions, oldest first", schema: feeSchedulesResponse } },
     },
-    async ({ res }) => {
-      res.json({ feeSchedules: await listFeeSchedules(db) });
+    async ({ query, req, res }) => {
+      const { items, next } = pageOfList(req, res, publicBaseUrl(deps.config), await listFeeSchedules(db), query, (f) => f.id);
+      res.json({ feeSchedules: items, next });
     },
   );
 

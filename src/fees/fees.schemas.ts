@@ -1,7 +1,14 @@
 // The request and response shapes of the fee schedule API.
 import { z } from "zod";
 import { RATE_PATTERN } from "./exchange-rates.js";
-import { currencySchema, isoDateSchema, settlementCurrencySchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
+import {
+  currencySchema,
+  isoDateSchema,
+  nextSchema,
+  settlementCurrencySchema,
+  moneyInputSchema,
+  moneyOutputSchema,
+} from "../shared/schemas.js";
 
 /** An annual fee per work above 10^12 minor units would let totals leave the safe-integer range. */
 export const MAX_ANNUAL_FEE_MINOR = 1_000_000_000_000;
@@ -32,7 +39,7 @@ export const feeScheduleResponse = z
   })
   .meta({ id: "FeeSchedule" });
 
-export const feeSchedulesResponse = z.object({ feeSchedules: z.array(feeScheduleResponse) });
+export const feeSchedulesResponse = z.object({ feeSchedules: z.array(feeScheduleResponse), next: nextSchema });
 
 export const exchangeRateBody = z.strictObject({
   fromCurrency: currencySchema,

@@ -15,14 +15,22 @@ export function signerFromPrivateKey(privateKey: KeyObject): Signer {
   const publicKey = createPublicKey(privateKey);
   const publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
   const der = publicKey.export({ type: "spki", format: "der" });
+  const derived = new Map<string, string>();
   return {
     publicKeyPem,
     fingerprint: `SHA256:${createHash("sha256").update(der).digest("base64url")}`,
     sign: (document) => sign(null, Buffer.from(document, "utf8"), privateKey).toString("base64"),
-    deriveSecret: (label) =>
-      createHmac("sha256", privateKey.export({ type: "pkcs8", format: "der" }))
-        .update(label)
-        .digest("base64url"),
+    // Asked for on every page that carries a form: derived once per label, not per request.
+    deriveSecret: (label) => {
+      let secret = derived.get(label);
+      if (secret === undefined) {
+        secret = createHmac("sha256", privateKey.export({ type: "pkcs8", format: "der" }))
+          .update(label)
+          .digest("base64url");
+        derived.set(label, secret);
+      }
+      return secret;
+    },
   };
 }
 

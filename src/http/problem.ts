@@ -1,4 +1,5 @@
 // The one place where errors become HTTP: RFC 9457 problem+json with a stable `code`.
+import { loggerOf } from "./request-log.js";
 import { randomUUID } from "node:crypto";
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { isUniqueViolation } from "../db/sql.js";
@@ -100,10 +101,10 @@ export function errorHandler(renderPage?: ProblemRenderer): ErrorRequestHandler 
     if (appError) {
       problem = problemFor(appError, req.originalUrl);
       if (appError.headers) res.set(appError.headers);
-      if (appError.status >= 500) req.log?.warn({ err, code: appError.code }, "upstream failure");
+      if (appError.status >= 500) loggerOf(req)?.warn({ err, code: appError.code }, "upstream failure");
     } else {
       const errorId = randomUUID();
-      req.log?.error({ err, errorId }, "unhandled error");
+      loggerOf(req)?.error({ err, errorId }, "unhandled error");
       appError = new AppError("internal", `An unexpected error occurred. Quote error id ${errorId} when reporting it.`);
       problem = { ...problemFor(appError, req.originalUrl), errorId };
     }

@@ -179,19 +179,33 @@ const matches = (column: Column, pattern: string) => sql`lower(${column}) like l
 
 const worksCountStatement = perHandle((db) => db.select({ n: count() }).from(works).prepare("works_count"));
 
-const worksPageStatement = perHandle((db) =>
+/**
+ * One statement per page size (1–200): a LIMIT bound as a parameter makes SQLite recompile the statement on
+ * every run, so the size is written into the statement instead.
+ */
+function perLimit<P>(build: (db: Db, limit: number) => P): (db: Db, limit: number) => P {
+  const statements = perHandle(() => new Map<number, P>());
+  return (db, limit) => {
+    const byLimit = statements(db);
+    let statement = byLimit.get(limit);
+    if (statement === undefined) byLimit.set(limit, (statement = build(db, limit)));
+    return statement;
+  };
+}
+
+const worksPageStatement = perLimit((db, limit) =>
   db
     .select({ work: works, licensor: organizations.name })
     .from(works)
     .innerJoin(organizations, eq(organizations.id, works.licensorOrganizationId))
     .orderBy(asc(works.title), asc(works.id))
-    .limit(sql.placeholder("limit"))
+    .limit(limit)
     .offset(sql.placeholder("offset"))
-    .prepare("works_page"),
+    .prepare(`works_page_${limit}`),
 );
 
 // After a (title, id) key: read from the works_title_id index in order, however deep the page.
-const worksAfterStatement = perHandle((db) =>
+const worksAfterStatement = perLimit((db, limit) =>
   db
     .select({ work: works, licensor: organizations.name })
     .from(works)
@@ -200,8 +214,8 @@ const worksAfterStatement = perHandle((db) =>
       or(gt(works.title, sql.placeholder("title")), and(eq(works.title, sql.placeholder("title")), gt(works.id, sql.placeholder("id")))),
     )
     .orderBy(asc(works.title), asc(works.id))
-    .limit(sql.placeholder("limit"))
-    .prepare("works_after"),
+    .limit(limit)
+    .prepare(`works_after_${limit}`),
 );
 
 /** Where a registry page starts: after a work's (title, id), or at an offset (the numbered web pages). */
@@ -221,8 +235,8 @@ export async function listWorks(db: Db, q: RegistryQuery, baseUrl = "") {
     // The unfiltered registry (the common read): fixed statements.
     const [counted] = q.withTotal ? await worksCountStatement(db).execute() : [];
     const rows = q.after
-      ? await run(worksAfterStatement(db), { ...q.after, limit: q.limit })
-      : await run(worksPageStatement(db), { limit: q.limit, offset: q.offset ?? 0 });
+      ? await run(worksAfterStatement(db, q.limit), { ...q.after })
+      : await run(worksPageStatement(db, q.limit), { offset: q.offset ?? 0 });
     return registryPage(db, rows, counted?.n ?? null, baseUrl);
   }
   const pattern = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
