@@ -17,6 +17,7 @@ import { CASH_ACCOUNT, payableAccount } from "../ledger/accounts.js";
 import { policyOn } from "../distribution/policies.js";
 import { payables } from "./payables.js";
 import { payeesOf } from "./payee.js";
+import { renderPain001 } from "./pain001.js";
 
 export type PayoutBatch = typeof payoutBatches.$inferSelect;
 export type Payout = typeof payouts.$inferSelect;
@@ -201,4 +202,35 @@ export async function returnPayout(
     );
     return updated!;
   });
+}
+
+/** Batches, newest first, for the treasury's page. */
+export async function listBatches(db: Db, limit: number): Promise<PayoutBatch[]> {
+  return db
+    .select()
+    .from(payoutBatches)
+    .orderBy(sql`${payoutBatches.id} desc`)
+    .limit(limit);
+}
+
+/** The batch's pain.001.001.03 file, from the fund's own account (`SELLER_NAME`, `SELLER_IBAN`). */
+export async function batchTransferFile(db: Db, batchId: number, debtor: { name: string; iban: string | undefined }) {
+  if (!debtor.iban) throw new AppError("invalid_state", "SELLER_IBAN is not configured: the transfer file needs the fund's own account.");
+  const { batch, payouts: rows } = await getBatch(db, batchId);
+  const xml = renderPain001({
+    messageId: batch.messageId,
+    createdAt: batch.createdAt,
+    executionDate: batch.executionDate,
+    currency: batch.currency,
+    debtor: { name: debtor.name, iban: debtor.iban },
+    payouts: rows.map((p) => ({
+      endToEndId: p.endToEndId,
+      amountMinor: p.amountMinor,
+      legalName: p.legalName,
+      country: p.country,
+      iban: p.iban,
+      remittance: `Reciprocity distribution, payout ${p.endToEndId}`,
+    })),
+  });
+  return { fileName: `${batch.messageId}.xml`, xml };
 }

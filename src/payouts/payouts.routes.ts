@@ -3,13 +3,19 @@ import { publicBaseUrl } from "../config.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { today } from "../shared/clock.js";
 import { moneyJson } from "../shared/money.js";
-import { AppError } from "../shared/errors.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { policyOn } from "../distribution/policies.js";
 import { incomeView } from "./income.queries.js";
-import { renderPain001 } from "./pain001.js";
 import { readPayee, payeeView, setPayee } from "./payee.js";
-import { confirmPayoutBatch, createPayoutBatch, getBatch, returnPayout, type Payout, type PayoutBatch } from "./payout-batches.js";
+import {
+  batchTransferFile,
+  confirmPayoutBatch,
+  createPayoutBatch,
+  getBatch,
+  returnPayout,
+  type Payout,
+  type PayoutBatch,
+} from "./payout-batches.js";
 import {
   batchResponse,
   createBatchBody,
@@ -146,25 +152,8 @@ function registerBatchFileRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 200: { description: "The file", contentType: "application/xml" } },
     },
     async ({ params, res }) => {
-      if (!config.SELLER_IBAN)
-        throw new AppError("invalid_state", "SELLER_IBAN is not configured: the transfer file needs the fund's own account.");
-      const { batch, payouts } = await getBatch(db, params.id);
-      const xml = renderPain001({
-        messageId: batch.messageId,
-        createdAt: batch.createdAt,
-        executionDate: batch.executionDate,
-        currency: batch.currency,
-        debtor: { name: config.SELLER_NAME, iban: config.SELLER_IBAN },
-        payouts: payouts.map((p) => ({
-          endToEndId: p.endToEndId,
-          amountMinor: p.amountMinor,
-          legalName: p.legalName,
-          country: p.country,
-          iban: p.iban,
-          remittance: `Reciprocity distribution, payout ${p.endToEndId}`,
-        })),
-      });
-      res.type("application/xml").set("Content-Disposition", `attachment; filename="${batch.messageId}.xml"`).send(xml);
+      const { fileName, xml } = await batchTransferFile(db, params.id, { name: config.SELLER_NAME, iban: config.SELLER_IBAN });
+      res.type("application/xml").set("Content-Disposition", `attachment; filename="${fileName}"`).send(xml);
     },
   );
 }
