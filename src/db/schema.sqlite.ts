@@ -163,6 +163,8 @@ export const {
   payeeProfiles,
   payoutBatches,
   payouts,
+  statementNumberSequences,
+  statements,
   assets,
   assetEvents,
   bondIssues,

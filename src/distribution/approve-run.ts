@@ -1,7 +1,8 @@
 // Approving a draft books its allocations in the ledger (PRODUCT.md §11.7): each organization's share
 // becomes a payable (`payable:{organizationId}`, a liability) against the bucket's expense account; what
 // stays with the commune (the reserve, a fixed bucket naming no payee) goes to `equity:reserve`. The run's
-// row is locked first, so two approvals book once; a second approval finds the run approved.
+// row is locked first, so two approvals book once; a second approval finds the run approved. Each payee's
+// statement of the month is issued in the same transaction.
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows } from "../db/sql.js";
@@ -11,6 +12,7 @@ import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError, assert } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { postTransaction, type TransferInput } from "../ledger/post-transaction.js";
+import { issueStatements } from "../payouts/statements.js";
 import { distributionExpenseAccount, payableAccount, RESERVE_ACCOUNT } from "../ledger/accounts.js";
 
 export async function approveDistributionRun(db: Db, actor: Actor, runId: number, deps: { clock: Clock }): Promise<void> {
@@ -35,6 +37,8 @@ export async function approveDistributionRun(db: Db, actor: Actor, runId: number
       },
       isoNow(deps.clock),
     );
+    // Each organization allocated to gets the month's statement, numbered in this transaction.
+    if (transactionId !== null) await issueStatements(tx, run, allocations, transactionId, isoNow(deps.clock));
     await tx
       .update(distributionRuns)
       .set({ status: "approved", approvedBy: actor.id, approvedAt: isoNow(deps.clock), approvedTransactionId: transactionId })

@@ -24,7 +24,15 @@ import {
   payeeResponse,
   payoutResponse,
   returnPayoutBody,
+  statementParams,
+  statementResponse,
+  statementsQuery,
+  statementsResponse,
 } from "./payouts.schemas.js";
+import { listStatements, statementSummary, statementView } from "./statements.js";
+import { decodeCursor, pageOf } from "../http/pagination.js";
+import { monthSchema } from "../shared/schemas.js";
+import { z } from "zod";
 
 const tag = "payouts";
 
@@ -50,6 +58,7 @@ export function registerPayoutRoutes(api: ApiRouter, deps: AppDeps): void {
   registerBatchRoutes(api, deps);
   registerBatchFileRoutes(api, deps);
   registerBankRoutes(api, deps);
+  registerStatementRoutes(api, deps);
 }
 
 function registerPayeeRoutes(api: ApiRouter, deps: AppDeps): void {
@@ -198,6 +207,44 @@ function registerBankRoutes(api: ApiRouter, deps: AppDeps): void {
         status: p.status,
         returnReason: p.returnReason,
       });
+    },
+  );
+}
+
+function registerStatementRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db } = deps;
+  api.route(
+    {
+      method: "get",
+      path: "/organizations/{id}/statements",
+      tag,
+      summary: "The organization's statements, newest month first (one per month a run allocated to it)",
+      auth: "user",
+      params: idParam,
+      query: statementsQuery,
+      responses: { 200: { description: "Statements", schema: statementsResponse } },
+    },
+    async ({ params, query, user, req, res }) => {
+      await requireOrganizationAccess(db, user, params.id);
+      const before = decodeCursor(query.cursor, z.tuple([monthSchema]))?.[0];
+      const rows = await listStatements(db, params.id, { before, limit: query.limit + 1 });
+      const { items, next } = pageOf(req, res, publicBaseUrl(deps.config), rows, query.limit, (s) => [s.month]);
+      res.json({ statements: items.map(statementSummary), next });
+    },
+  );
+  api.route(
+    {
+      method: "get",
+      path: "/organizations/{id}/statements/{month}",
+      tag,
+      summary: "A month's statement: opening, allocations, payouts since the previous statement, closing payable",
+      auth: "user",
+      params: statementParams,
+      responses: { 200: { description: "The statement", schema: statementResponse } },
+    },
+    async ({ params, user, res }) => {
+      await requireOrganizationAccess(db, user, params.id);
+      res.json(await statementView(db, params.id, params.month));
     },
   );
 }

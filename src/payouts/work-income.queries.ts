@@ -88,9 +88,10 @@ async function workFigures(db: Db, work: Work): Promise<Map<string, MonthFigures
           from payment_attributions where work_id = ${work.id} group by substr(paid_on, 1, 7), currency
         union all select i.month, a.currency, 'billedCollected', sum(a.amount_minor)
           from payment_attributions a join invoices i on i.id = a.invoice_id where a.work_id = ${work.id} group by i.month, a.currency
-        union all select r.month, a.currency, case when a.organization_id = ${licensor} then 'allocated' else 'toReceivers' end, sum(a.amount_minor)
-          from distribution_allocations a join distribution_runs r on r.id = a.run_id
-          where a.work_id = ${work.id} group by r.month, a.currency, case when a.organization_id = ${licensor} then 'allocated' else 'toReceivers' end`,
+        union all select month, currency, figure, sum(amount) from (
+          select r.month, a.currency, case when a.organization_id = ${licensor} then 'allocated' else 'toReceivers' end as figure, a.amount_minor as amount
+          from distribution_allocations a join distribution_runs r on r.id = a.run_id where a.work_id = ${work.id}
+        ) as allocated group by month, currency, figure`,
   );
   const out = new Map<string, MonthFigures>();
   for (const r of rows) {

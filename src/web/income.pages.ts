@@ -12,10 +12,39 @@ import { workIncomeView } from "../payouts/work-income.queries.js";
 import { dividendView } from "../distribution/distribution-runs.queries.js";
 import { renderPage } from "./render.js";
 import { requireOrganizationMember, requireSignedIn } from "./guards.js";
-import { readableMonth } from "./format.js";
+import { readableInstant, readableMonth } from "./format.js";
+import { monthSchema } from "../shared/schemas.js";
+import { listStatements, statementSummary, statementView } from "../payouts/statements.js";
+
+const STATEMENTS_SHOWN = 36;
 
 export function registerIncomePages(app: Router, deps: AppDeps): void {
   const { db, clock } = deps;
+
+  app.get("/organizations/:id/statements/:month", async (req, res) => {
+    const { org } = await requireOrganizationMember(db, req);
+    const month = monthSchema.safeParse(req.params.month);
+    if (!month.success) throw new AppError("not_found", "No such statement.");
+    const statement = await statementView(db, org.id, month.data);
+    renderPage(
+      req,
+      res,
+      "statement",
+      {
+        org,
+        statement: {
+          ...statement,
+          monthText: readableMonth(statement.month),
+          issuedText: readableInstant(statement.issuedAt),
+          payouts: statement.payouts.map((p) => ({
+            ...p,
+            label: p.kind === "confirmed" ? "− paid out, payout" : "+ returned by the bank, payout",
+          })),
+        },
+      },
+      { title: `Statement ${statement.number}` },
+    );
+  });
 
   app.get("/works/:slug/income", async (req, res) => {
     const user = requireSignedIn(req);
@@ -50,6 +79,10 @@ export function registerIncomePages(app: Router, deps: AppDeps): void {
         income: { ...income, months: income.months.map((m) => ({ ...m, monthText: readableMonth(m.month) })) },
         cooperative: org.kind === "worker_cooperative",
         dividends: dividends.map((d) => ({ ...d, monthText: readableMonth(d.month) })),
+        statements: (await listStatements(db, org.id, { limit: STATEMENTS_SHOWN })).map((s) => ({
+          ...statementSummary(s),
+          monthText: readableMonth(s.month),
+        })),
       },
       { title: `Income of ${org.name}` },
     );
