@@ -1,6 +1,14 @@
 // The request and response shapes of payee profiles, payout batches and income.
 import { z } from "zod";
-import { cursorQuery, idParamSchema, isoDateSchema, moneyInputSchema, moneyOutputSchema, monthSchema, nextSchema } from "../shared/schemas.js";
+import {
+  cursorQuery,
+  idParamSchema,
+  isoDateSchema,
+  moneyInputSchema,
+  moneyOutputSchema,
+  monthSchema,
+  nextSchema,
+} from "../shared/schemas.js";
 import { PAYOUT_BATCH_STATUSES, PAYOUT_STATUSES } from "./vocabulary.js";
 
 export const payeeBody = z.strictObject({
