@@ -1,6 +1,6 @@
 // A distribution run as treasurers read it: every allocation with its basis, the carry, the totals per
 // bucket (they add up to the pool with the carry) and the exceptions a payout would meet.
-import { asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { queryRows, toInt } from "../db/sql.js";
 import { distributionAllocations, distributionRuns, organizations, works } from "../db/schema.js";
@@ -18,8 +18,14 @@ export async function getRun(db: Db, id: number): Promise<DistributionRun> {
   return run;
 }
 
-export async function listRuns(db: Db) {
-  const runs = await db.select().from(distributionRuns).orderBy(asc(distributionRuns.month));
+/** Runs, oldest month first; after the cursor's month and up to `limit` when given (API pages). */
+export async function listRuns(db: Db, page: { after?: string | undefined; limit?: number } = {}) {
+  const query = db
+    .select()
+    .from(distributionRuns)
+    .where(page.after ? gt(distributionRuns.month, page.after) : undefined)
+    .orderBy(asc(distributionRuns.month));
+  const runs = page.limit === undefined ? await query : await query.limit(page.limit);
   return runs.map((r) => ({ id: r.id, month: r.month, status: r.status, pool: moneyJson(r.poolMinor, r.currency) }));
 }
 

@@ -3,7 +3,7 @@
 // payables are settled (debit payable, credit cash) only when the bank confirms, and restored when a
 // payout comes back returned. Batches lock the organizations they pay, so two at once never pay twice.
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { bulkInsert } from "../db/bulk-insert.js";
 import { lockForUpdate, queryRows } from "../db/sql.js";
@@ -204,12 +204,13 @@ export async function returnPayout(
   });
 }
 
-/** Batches, newest first, for the treasury's page. */
-export async function listBatches(db: Db, limit: number): Promise<PayoutBatch[]> {
+/** Batches, newest first, before the cursor's id when given. */
+export async function listBatches(db: Db, limit: number, beforeId?: number): Promise<PayoutBatch[]> {
   return db
     .select()
     .from(payoutBatches)
-    .orderBy(sql`${payoutBatches.id} desc`)
+    .where(beforeId === undefined ? undefined : lt(payoutBatches.id, beforeId))
+    .orderBy(desc(payoutBatches.id))
     .limit(limit);
 }
 

@@ -12,12 +12,14 @@ import {
   confirmPayoutBatch,
   createPayoutBatch,
   getBatch,
+  listBatches,
   returnPayout,
   type Payout,
   type PayoutBatch,
 } from "./payout-batches.js";
 import {
   batchResponse,
+  batchesResponse,
   createBatchBody,
   incomeResponse,
   payeeBody,
@@ -129,6 +131,24 @@ function registerBatchRoutes(api: ApiRouter, deps: AppDeps): void {
         .status(201)
         .location(`${publicBaseUrl(deps.config)}/api/v1/payout-batches/${id}`)
         .json(batchView(batch, payouts));
+    },
+  );
+  api.route(
+    {
+      method: "get",
+      path: "/payout-batches",
+      tag,
+      summary: "Payout batches, newest first (cursor pages)",
+      auth: "treasurer",
+      query: statementsQuery,
+      responses: { 200: { description: "Batches", schema: batchesResponse } },
+    },
+    async ({ query, req, res }) => {
+      const before = decodeCursor(query.cursor, z.tuple([z.number().int().positive()]))?.[0];
+      const rows = await listBatches(db, query.limit + 1, before);
+      const { items, next } = pageOf(req, res, publicBaseUrl(deps.config), rows, query.limit, (b) => [b.id]);
+      const all = await Promise.all(items.map(async (b) => batchView(b, (await getBatch(db, b.id)).payouts)));
+      res.json({ payoutBatches: all, next });
     },
   );
   api.route(

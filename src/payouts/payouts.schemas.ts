@@ -50,6 +50,8 @@ export const batchResponse = z
   })
   .meta({ id: "PayoutBatch" });
 
+export const batchesResponse = z.object({ payoutBatches: z.array(batchResponse), next: nextSchema });
+
 export const returnPayoutBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 
 export const payoutResponse = z.object({

@@ -63,6 +63,18 @@ describe("statements", () => {
     const may = await api(h).post("/api/v1/distribution-runs").set(t).send({ month: "2026-05" }).expect(201);
     await api(h).post(`/api/v1/distribution-runs/${may.body.id}/approve`).set(t).expect(200);
 
+    // Runs and payout batches page by cursor too.
+    const runs1 = await api(h).get("/api/v1/distribution-runs?limit=1").set(t).expect(200);
+    expect(runs1.body.distributionRuns.map((r: { month: string }) => r.month)).toEqual(["2026-04"]);
+    const runs2 = await api(h)
+      .get(runs1.body.next.replace(/^https?:\/\/[^/]+/, ""))
+      .set(t)
+      .expect(200);
+    expect([runs2.body.distributionRuns.map((r: { month: string }) => r.month), runs2.body.next]).toEqual([["2026-05"], null]);
+    const batches = await api(h).get("/api/v1/payout-batches?limit=1").set(t).expect(200);
+    expect([batches.body.payoutBatches.map((b: { id: number }) => b.id), batches.body.next]).toEqual([[batch.body.id], null]);
+    await api(h).get("/api/v1/payout-batches").set(c.owner.auth).expect(403);
+
     const base = `/api/v1/organizations/${licensor.id}/statements`;
     const first = await api(h).get(`${base}?limit=1`).set(c.owner.auth).expect(200);
     expect(first.body.statements.map((s: { number: string; month: string }) => [s.number, s.month])).toEqual([
