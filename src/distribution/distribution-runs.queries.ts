@@ -122,7 +122,7 @@ async function runExceptions(
     out.push({
       kind: "recorded_after_run",
       organizationId: null,
-      detail: `${moneyJson(toInt(late.s), run.currency).formatted} of ${run.month} was recorded after this run and is not in it`,
+      detail: `${moneyJson(toInt(late.s), run.currency).formatted} of ${run.month} was recorded after this run read: the next run distributes it`,
     });
   return out;
 }

@@ -139,3 +139,28 @@ describe("statements", () => {
     expect(await checkLedger(h.db)).toEqual([]);
   });
 });
+
+describe("cash recorded after its month's run", () => {
+  it("is listed as an exception of that run and distributed by the next one", async () => {
+    const { t, pay } = await world();
+    const april = await api(h).post("/api/v1/distribution-runs").set(t).send({ month: "2026-04" }).expect(201);
+    expect(april.body.pool.amountMinor).toBe(4194);
+    h.clock.set("2026-05-03T09:00:00Z");
+    // Paid in April, recorded after April's run read.
+    await pay("8.06", "late", "2026-04-20");
+    const again = await api(h).get(`/api/v1/distribution-runs/${april.body.id}`).set(t).expect(200);
+    expect(again.body.pool.amountMinor).toBe(4194);
+    expect(again.body.exceptions.map((e: { kind: string }) => e.kind)).toContain("recorded_after_run");
+    await api(h).post(`/api/v1/distribution-runs/${april.body.id}/approve`).set(t).expect(200);
+    h.clock.set("2026-06-02T09:00:00Z");
+    const may = await api(h).post("/api/v1/distribution-runs").set(t).send({ month: "2026-05" }).expect(201);
+    // May had no payment of its own: its pool is April's late 8.06 (plus nothing else), every minor unit once.
+    expect(may.body.pool.amountMinor).toBe(806);
+    const workCash = may.body.allocations.find((a: { basis: { kind: string } }) => a.basis.kind === "work").basis.workCashMinor;
+    expect(workCash).toBe(806);
+    h.clock.set("2026-07-02T09:00:00Z");
+    const june = await api(h).post("/api/v1/distribution-runs").set(t).send({ month: "2026-06" }).expect(201);
+    expect(june.body.pool.amountMinor).toBe(0);
+    expect(await checkLedger(h.db)).toEqual([]);
+  });
+});
