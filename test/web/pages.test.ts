@@ -162,6 +162,7 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       `/treasury/payouts/${seeded.batchId}`,
       `/works/${seeded.workSlug}/income`,
       `/organizations/${seeded.licensorId}/income`,
+      `/organizations/${seeded.licensorId}/statements/2026-04`,
     ];
     expect(await sweep(tab, paths, "treasurer")).toEqual([]);
     await tab.context.close();
