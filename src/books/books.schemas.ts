@@ -46,6 +46,16 @@ export const transparencyReportResponse = z
     receivablesByAge: z.array(z.strictObject({ bucket: z.string(), ...cell })),
     revenueCapRelief: z.strictObject(cell),
     payersByHeadcount: z.array(z.strictObject({ band: z.string(), ...cell })),
-    distribution: z.null().describe("per bucket and per work, once distribution runs exist"),
+    distribution: z
+      .strictObject({
+        runStatus: z.enum(["draft", "approved"]),
+        pool: money.nullable().describe("null when the month's cash came from fewer than 3 organizations"),
+        buckets: z.array(z.strictObject({ bucket: z.string(), kind: z.string(), ...cell })),
+        works: z
+          .array(z.strictObject({ work: z.string(), ...cell }))
+          .describe('licensors\' shares per work (slug); works paid for by fewer than 3 organizations merged into "other works"'),
+      })
+      .nullable()
+      .describe("what the month's distribution run gives each bucket and work; null until the month has a run"),
   })
   .meta({ id: "TransparencyReport" });

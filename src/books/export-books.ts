@@ -17,6 +17,7 @@ import type { BooksLog } from "./log-key.js";
 import { makeCheckpoint } from "./make-checkpoint.js";
 import { journalCsv, postingsOf, type ExportTransaction } from "./journal.js";
 import { renderBeancount } from "./beancount.js";
+import { reportMonths, transparencyReport } from "./transparency-report.js";
 
 export interface ExportDeps {
   books: BooksLog;
@@ -72,6 +73,7 @@ export async function exportBooks(db: Db, dir: string, deps: ExportDeps): Promis
   const invoiceCount = await writeInvoices(db, folder, [...scope.invoices], deps);
   const grantCount = await writeGrants(db, folder, [...scope.grants]);
   await writeKeys(folder, deps, entries[0]?.createdAt ?? exportedAt);
+  await writeReports(db, folder, deps);
   await folder.write("log/entries.jsonl", entries.map((e) => `${e.entry}\n`).join(""));
   await folder.write("log/checkpoint", checkpoint.note);
   await writeManifest(folder, deps.books, { exportedAt, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash });
@@ -139,6 +141,15 @@ async function writeGrants(db: Db, folder: BooksFolder, ids: string[]): Promise<
     }
   }
   return count;
+}
+
+/** Every month's transparency report as the API serves it; verify-books recomputes its figures. */
+async function writeReports(db: Db, folder: BooksFolder, deps: ExportDeps): Promise<void> {
+  const now = isoNow(deps.clock);
+  for (const month of await reportMonths(db, now.slice(0, 7))) {
+    const report = await transparencyReport(db, month, { origin: deps.books.origin, now });
+    await folder.write(`reports/${month}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  }
 }
 
 async function writeKeys(folder: BooksFolder, deps: ExportDeps, inUseSince: string): Promise<void> {

@@ -2,7 +2,7 @@
 // invoiced, credited and collected, receivables by age at the month's end, revenue-cap relief and
 // paying organizations by headcount band, with the checkpoint it was computed at. A cell about 1 or
 // 2 organizations shows "<3" and no amount. Provisional until the month's distribution run is
-// approved; distribution does not exist yet, so every report is provisional.
+// approved, then final: what was distributed per bucket and per work is part of it from the draft on.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { queryRows, toInt } from "../db/sql.js";
@@ -12,19 +12,10 @@ import { feeScheduleOn } from "../fees/fee-schedules.queries.js";
 import { moneyJson } from "../shared/money.js";
 import { AGE_BUCKETS } from "../treasury/dashboard.queries.js";
 import { latestCheckpoint } from "./books.queries.js";
+import { cell, type Cell } from "./report-cells.js";
+import { monthRun, reportDistribution } from "./report-distribution.js";
 
-/** Fewer organizations than this in a cell and the cell is merged into "<3". */
-export const DISCLOSURE_MINIMUM = 3;
-
-export interface Cell {
-  organizations: number | "<3";
-  amount: { amountMinor: number; currency: string; formatted: string } | null;
-}
-
-export function cell(organizations: number, amountMinor: number, currency: string): Cell {
-  if (organizations > 0 && organizations < DISCLOSURE_MINIMUM) return { organizations: "<3", amount: null };
-  return { organizations, amount: moneyJson(amountMinor, currency) };
-}
+export { cell, DISCLOSURE_MINIMUM, type Cell } from "./report-cells.js";
 
 const orgOf = (account: string): string | null => (account.startsWith("receivable:") ? account.slice("receivable:".length) : null);
 
@@ -142,10 +133,11 @@ export async function transparencyReport(db: Db, month: string, deps: { origin: 
   const currency = (await feeScheduleOn(db, last).catch(() => null))?.currency ?? "EUR";
   const checkpoint = await latestCheckpoint(db);
   const movements = await movementsUntil(db, last, currency);
+  const run = await monthRun(db, month);
   return {
     month,
-    status: "provisional" as const,
-    statusReason: "Final once the month's distribution run is approved; distribution runs do not exist yet.",
+    status: run?.status === "approved" ? ("final" as const) : ("provisional" as const),
+    statusReason: statusReason(run?.status),
     currency,
     computedAt: deps.now,
     checkpoint: checkpoint ? { origin: deps.origin, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash } : null,
@@ -159,8 +151,14 @@ export async function transparencyReport(db: Db, month: string, deps: { origin: 
     receivablesByAge: await receivablesAt(db, movements, last, currency),
     revenueCapRelief: await revenueCapRelief(db, month, currency),
     payersByHeadcount: await payersByHeadcount(db, movements, first, last, currency),
-    distribution: null,
+    distribution: await reportDistribution(db, month),
   };
+}
+
+function statusReason(run: "draft" | "approved" | undefined): string {
+  if (run === "approved") return "Final: the month's distribution run is approved.";
+  if (run === "draft") return "Provisional: the month's distribution run is a draft; final once it is approved.";
+  return "Provisional: the month has no distribution run yet; final once its run is approved.";
 }
 
 export type TransparencyReport = Awaited<ReturnType<typeof transparencyReport>>;

@@ -1,7 +1,8 @@
 // `reciprocity verify-books <dir>`: checks an export offline, with nothing but the files: the
 // manifest's signature and every file's hash, the log's root against its signed checkpoint, the
 // journal against the log, every transaction balanced, the Beancount file against the journal,
-// invoice totals and gapless numbers, grant signatures. Returns the first violation, or null.
+// invoice totals and gapless numbers, grant signatures, the monthly reports' figures (verify-reports).
+// Returns the first violation, or null.
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
@@ -12,6 +13,7 @@ import { openNote, parseCheckpointBody, parseVkey, verifyEd25519 } from "./note.
 import { JOURNAL_COLUMNS, amountText, parseCsv } from "./journal.js";
 import { readBeancount } from "./beancount.js";
 import { MANIFEST_FORMAT } from "./export-books.js";
+import { checkReports } from "./verify-reports.js";
 
 export class Violation extends Error {}
 
@@ -36,6 +38,8 @@ export async function verifyBooks(dir: string): Promise<string | null> {
     checkBeancount(await read("ledger.beancount"), postings);
     await checkInvoices(dir, manifest.files, entries);
     await checkGrants(dir, manifest.files, entries, await read("keys/grants-signing-key.pem"));
+    const report = await checkReports(dir, Object.keys(manifest.files), postings, entries);
+    if (report) fail(report);
     return null;
   } catch (error) {
     if (error instanceof Violation) return error.message;
@@ -100,6 +104,7 @@ async function checkLog(text: string, note: string, vkey: NonNullable<ReturnType
 interface JournalPosting {
   transactionId: string;
   effectiveOn: string;
+  code: string;
   beancountAccount: string;
   account: string;
   amountMinor: number;
@@ -115,6 +120,7 @@ function checkJournal(text: string, entries: Entry[]): JournalPosting[] {
     return {
       transactionId: r[0]!,
       effectiveOn: r[1]!,
+      code: r[2]!,
       invoiceNumber: r[3]!,
       account: r[4]!,
       beancountAccount: r[5]!,

@@ -4,12 +4,16 @@ export const FACT_KINDS = [
   "invoice_issued",
   "invoice_voided",
   "payment_recorded",
+  "refund_recorded",
   "grant_issued",
   "grant_revoked",
-  "refund_recorded",
   "fee_schedule_saved",
-  "distribution_run",
-  "payout_recorded",
+  "distribution_policy_created",
+  "distribution_run_drafted",
+  "distribution_run_approved",
+  "payout_batch_created",
+  "payout_batch_confirmed",
+  "payout_returned",
 ] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 

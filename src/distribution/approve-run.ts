@@ -11,6 +11,7 @@ import type { Actor } from "../shared/actor.js";
 import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError, assert } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { logDistributionRunApproved } from "../books/facts.js";
 import { postTransactions, type TransferInput } from "../ledger/post-transaction.js";
 import { issueStatements } from "../payouts/statements.js";
 import { distributionExpenseAccount, payableAccount, RESERVE_ACCOUNT } from "../ledger/accounts.js";
@@ -45,6 +46,11 @@ export async function approveDistributionRun(db: Db, actor: Actor, runId: number
       .update(distributionRuns)
       .set({ status: "approved", approvedBy: actor.id, approvedAt: isoNow(deps.clock), approvedTransactionId: transactionId })
       .where(eq(distributionRuns.id, runId));
+    await logDistributionRunApproved(
+      tx,
+      { id: runId, month: run.month, ledgerEntryId: transactionId, approvedBy: actor.id },
+      isoNow(deps.clock),
+    );
     await recordAudit(
       tx,
       {

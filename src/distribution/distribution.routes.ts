@@ -5,6 +5,7 @@ import { slugParam } from "../works/works.schemas.js";
 import { z } from "zod";
 import { cursorQuery, decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
 import { monthSchema } from "../shared/schemas.js";
+import { makeCheckpoint } from "../books/make-checkpoint.js";
 import { approveDistributionRun } from "./approve-run.js";
 import { getRun, listRuns, runView } from "./distribution-runs.queries.js";
 import {
@@ -138,6 +139,7 @@ function registerRunRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ body, user, res }) => {
       const { runId, created } = await runDistribution(db, { month: body.month, actorUserId: user.id }, { clock });
+      if (created) await makeCheckpoint(db, deps.books, deps);
       if (created) res.location(`${publicBaseUrl(deps.config)}/api/v1/distribution-runs/${runId}`);
       res.status(created ? 201 : 200).json(await runView(db, await getRun(db, runId)));
     },
@@ -168,6 +170,8 @@ function registerRunRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ params, user, res }) => {
       await approveDistributionRun(db, user, params.id, { clock });
+      // The approval's facts are committed: sign a checkpoint of them now (the month's report is final at it).
+      await makeCheckpoint(db, deps.books, deps);
       res.json(await runView(db, await getRun(db, params.id)));
     },
   );

@@ -10,6 +10,7 @@ import { isoNow, type Clock } from "../shared/clock.js";
 import { AppError, assert, type FieldError } from "../shared/errors.js";
 import { moneyJson, type Money } from "../shared/money.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { logDistributionPolicy } from "../books/facts.js";
 import type { BucketRule } from "./distribution-rules.js";
 import { TOTAL_SHARE_BPS, type BucketKind } from "./vocabulary.js";
 
@@ -136,6 +137,7 @@ export async function createPolicy(db: Db, actor: Actor, input: PolicyInput, dep
         })),
       );
       const created = await getPolicy(tx, row.id);
+      await logDistributionPolicy(tx, created, isoNow(deps.clock));
       await recordAudit(
         tx,
         {

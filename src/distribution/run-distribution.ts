@@ -11,6 +11,7 @@ import { distributionAllocations, distributionRuns, works } from "../db/schema.j
 import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError, assert } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { logDistributionRunDrafted } from "../books/facts.js";
 import { monthBounds } from "../fees/compute-fees.js";
 import type { Cooperative } from "./distribution-rules.js";
 import { planDistribution, type DistributionInputs, type DistributionPlan, type WorkCash } from "./plan-distribution.js";
@@ -184,6 +185,7 @@ async function writeRun(db: Db, r: RunToWrite): Promise<{ runId: number; created
       await bulkInsert(tx, distributionAllocations, rows);
       r.options.onProgress?.(Math.min(start + ALLOCATIONS_PER_STATEMENT, total), total);
     }
+    await logDrafted(tx, run.id, r);
     await recordAudit(
       tx,
       {
@@ -201,4 +203,25 @@ async function writeRun(db: Db, r: RunToWrite): Promise<{ runId: number; created
   const existing = await runIdForMonth(db, r.month);
   assert(existing !== undefined, "the month's run exists");
   return { runId: existing, created: false };
+}
+
+/** The drafted run as a fact of the transparency log, in its transaction. */
+async function logDrafted(tx: Db, runId: number, r: RunToWrite): Promise<void> {
+  const { plan, policy } = r;
+  await logDistributionRunDrafted(
+    tx,
+    {
+      id: runId,
+      month: r.month,
+      policyId: policy.id,
+      currency: policy.currency,
+      poolMinor: plan.poolMinor,
+      poolCarriedMinor: plan.poolCarriedMinor,
+      dividendCarriedMinor: plan.dividendCarriedMinor,
+      perCapitaMinor: plan.perCapitaMinor,
+      workerOwners: plan.workerOwners,
+    },
+    plan.allocations,
+    r.readAt,
+  );
 }

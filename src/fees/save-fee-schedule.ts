@@ -6,6 +6,7 @@ import { isoNow, type Clock } from "../shared/clock.js";
 import { AppError, type FieldError } from "../shared/errors.js";
 import type { Money } from "../shared/money.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { logFeeSchedule } from "../books/facts.js";
 import type { FeeScheduleVersion } from "./compute-fees.js";
 import { getFeeSchedule, isFeeScheduleUsed, refuseBilledMonth } from "./fee-schedules.queries.js";
 
@@ -58,6 +59,7 @@ export async function saveFeeSchedule(
       const before = existing ? await getFeeSchedule(tx, existing.id) : undefined;
       const id = await writeVersion(tx, existing, input, deps.clock);
       const after = await getFeeSchedule(tx, id);
+      await logFeeSchedule(tx, after, existing ? "replaced" : "created", isoNow(deps.clock));
       await recordAudit(
         tx,
         {

@@ -13,6 +13,7 @@ import { postTransaction } from "../ledger/post-transaction.js";
 import { receivableAccount, refundAccount } from "../ledger/accounts.js";
 import { appendFact } from "../books/append-fact.js";
 import { withoutAbsent } from "../books/canonical.js";
+import { logGrantsRevoked } from "../books/facts.js";
 import { lockInvoice, paidMinor, type Invoice } from "./invoices.queries.js";
 
 export async function voidInvoice(
@@ -52,6 +53,13 @@ export async function voidInvoice(
         currency: invoice.currency,
         reason: input.reason,
       }),
+      at.now,
+    );
+    await logGrantsRevoked(
+      tx,
+      invoice.id,
+      revoked.map((g) => g.id),
+      at.today,
       at.now,
     );
     await recordAudit(

@@ -14,6 +14,7 @@ import { postTransaction } from "../ledger/post-transaction.js";
 import { CASH_ACCOUNT, refundAccount } from "../ledger/accounts.js";
 import { checkCashAmount } from "./cash-amount.js";
 import { attributeRefundToLines } from "../distribution/attribution.js";
+import { logRefund } from "../books/facts.js";
 import { lockInvoice, paidMinor, refundDueOf, refundedMinor, type Invoice } from "../invoices/invoices.queries.js";
 
 export interface RefundInput {
@@ -108,6 +109,7 @@ async function writeRefund(tx: Db, invoice: Invoice, input: RefundInput, request
     },
     now,
   );
+  await logRefund(tx, { ...refund, number: invoice.number ?? "" }, now);
   await recordAudit(
     tx,
     {

@@ -12,6 +12,7 @@ import type { Actor } from "../shared/actor.js";
 import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError, assert } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
+import { logPayoutBatch, logPayoutReturned } from "../books/facts.js";
 import { postTransaction } from "../ledger/post-transaction.js";
 import { CASH_ACCOUNT, payableAccount } from "../ledger/accounts.js";
 import { policyOn } from "../distribution/policies.js";
@@ -83,6 +84,14 @@ export async function createPayoutBatch(db: Db, actor: Actor, input: { execution
         status: "pending" as const,
       })),
     );
+    await logPayoutBatch(
+      tx,
+      "payout_batch_created",
+      { id: batch.id, messageId, executionDate: input.executionDate, currency: policy.currency },
+      due,
+      {},
+      now,
+    );
     await recordAudit(
       tx,
       {
@@ -135,6 +144,7 @@ export async function confirmPayoutBatch(db: Db, actor: Actor, batchId: number, 
       .update(payoutBatches)
       .set({ status: "confirmed", confirmedAt: isoNow(deps.clock), confirmedTransactionId: transactionId })
       .where(eq(payoutBatches.id, batchId));
+    await logPayoutBatch(tx, "payout_batch_confirmed", batch, pending, { ledgerEntryId: transactionId }, isoNow(deps.clock));
     await recordAudit(
       tx,
       {
@@ -188,6 +198,12 @@ export async function returnPayout(
       .set({ status: "returned", returnedAt: isoNow(deps.clock), returnReason: input.reason, returnedTransactionId: transactionId })
       .where(eq(payouts.id, payoutId))
       .returning();
+    await logPayoutReturned(
+      tx,
+      payout,
+      { statusBefore: payout.status, reason: input.reason, ledgerEntryId: transactionId },
+      isoNow(deps.clock),
+    );
     await recordAudit(
       tx,
       {

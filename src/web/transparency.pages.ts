@@ -24,6 +24,14 @@ function reportView(r: TransparencyReport) {
       { label: "Revenue-cap relief", text: shown(r.revenueCapRelief) },
     ],
     receivables: r.receivablesByAge.map((b) => ({ label: b.bucket, text: shown(b) })),
+    distribution: r.distribution && {
+      runStatus: r.distribution.runStatus,
+      pool: r.distribution.pool?.formatted ?? "<3 organizations",
+      rows: [
+        ...r.distribution.buckets.map((b) => ({ label: `bucket ${b.bucket}`, text: shown(b) })),
+        ...r.distribution.works.map((w) => ({ label: `work ${w.work}`, text: shown(w) })),
+      ],
+    },
     payers: r.payersByHeadcount.map((b) => ({
       label: b.band,
       text: b.organizations === "<3" ? "<3" : String(b.organizations),
@@ -61,6 +69,16 @@ function reportView(r: TransparencyReport) {
         [{ name: "collected", color: LIGHT }],
         r.payersByHeadcount.map((b) => ({ label: b.band, values: [minorOf(b)] })),
       ),
+      ...(r.distribution
+        ? [
+            barChart(
+              "Distributed per bucket",
+              r.currency,
+              [{ name: "allocated", color: INK }],
+              r.distribution.buckets.map((b) => ({ label: b.bucket, values: [minorOf(b)] })),
+            ),
+          ]
+        : []),
     ].map((chart, i) => ({ ...chart, id: `chart-${i}` })),
   };
 }

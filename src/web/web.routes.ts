@@ -18,6 +18,7 @@ import { registerTreasuryPages } from "./treasury.pages.js";
 import { registerTransparencyPages } from "./transparency.pages.js";
 import { registerDistributionPages } from "./distribution.pages.js";
 import { registerIncomePages } from "./income.pages.js";
+import { registerBooksDownload } from "./books.pages.js";
 
 const cookies = (req: Request) => (req.cookies ?? {}) as Record<string, string | undefined>;
 const FORM_LIMIT = "100kb";
@@ -74,6 +75,7 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   registerTreasuryPages(pages, deps);
   registerTransparencyPages(pages, deps);
   registerDistributionPages(pages, deps);
+  registerBooksDownload(pages, deps);
 }
 
 /** Errors on web pages: a page, not JSON; "sign in" sends the browser to the sign-in form. */

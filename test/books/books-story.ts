@@ -9,6 +9,7 @@ export interface BooksStory {
   /** Invoice numbers: Acme's March invoice is paid in full. */
   paidNumber: string;
   voidedNumber: string;
+  licensorId: number;
 }
 
 export async function billTwoMonths(h: Harness): Promise<BooksStory> {
@@ -45,7 +46,7 @@ export async function billTwoMonths(h: Harness): Promise<BooksStory> {
     .map((i) => i.number)
     .sort();
   await pay(h, c, acmeInvoices[acmeInvoices.length - 1]!, "all", "2026-03-05");
-  return { c, buyer, paidNumber: acmeInvoices[acmeInvoices.length - 1]!, voidedNumber: numbers[2]! };
+  return { c, buyer, paidNumber: acmeInvoices[acmeInvoices.length - 1]!, voidedNumber: numbers[2]!, licensorId: licensor.id };
 }
 
 async function pay(h: Harness, c: Commune, number: string, amount: string, paidOn: string): Promise<void> {
@@ -61,4 +62,53 @@ async function pay(h: Harness, c: Commune, number: string, amount: string, paidO
       reference: `bank ${number}`,
     })
     .expect(201);
+}
+
+/**
+ * The rest of the fund's year in March: a fee schedule and a distribution policy for later months,
+ * February distributed and approved, the licensor paid (a batch made and confirmed, one payout
+ * returned), and March's paid invoice voided and refunded.
+ */
+export async function distributeFebruary(h: Harness, story: BooksStory): Promise<{ runId: number }> {
+  const t = story.c.treasurer.auth;
+  h.clock.set("2026-03-12T09:00:00Z");
+  const band = { minHeadcount: 1, maxHeadcount: null, annualFee: { amount: "100.00", currency: "EUR" } };
+  await api(h)
+    .post("/api/v1/fee-schedules")
+    .set(t)
+    .send({ effectiveOn: "2026-05-01", currency: "EUR", bands: [band] })
+    .expect(201);
+  await api(h)
+    .post("/api/v1/distribution-policies")
+    .set(t)
+    .send({
+      effectiveOn: "2026-04-01",
+      currency: "EUR",
+      minimumPayout: { amount: "1.00", currency: "EUR" },
+      buckets: [
+        { key: "licensors", kind: "licensors", shareBps: 9000 },
+        { key: "reserve", kind: "reserve", shareBps: 1000 },
+      ],
+    })
+    .expect(201);
+  const run = await api(h).post("/api/v1/distribution-runs").set(t).send({ month: "2026-02" }).expect(201);
+  await api(h).post(`/api/v1/distribution-runs/${run.body.id}/approve`).set(t).expect(200);
+  await api(h)
+    .put(`/api/v1/organizations/${story.licensorId}/payee`)
+    .set(story.buyer.auth)
+    .send({ legalName: "Commons Coop eG", country: "DE", iban: "DE89 3704 0044 0532 0130 00" })
+    .expect(200);
+  const batch = await api(h).post("/api/v1/payout-batches").set(t).send({ executionDate: "2026-03-13" }).expect(201);
+  await api(h).post(`/api/v1/payout-batches/${batch.body.id}/confirm`).set(t).expect(200);
+  const payout = (batch.body.payouts as { id: number }[])[0]!;
+  await api(h).post(`/api/v1/payouts/${payout.id}/return`).set(t).send({ reason: "Account closed" }).expect(200);
+  const paid = await api(h).get(`/api/v1/invoices/${story.paidNumber}`).set(t).expect(200);
+  await api(h).post(`/api/v1/invoices/${story.paidNumber}/void`).set(t).send({ reason: "licensed elsewhere" }).expect(200);
+  await api(h)
+    .post(`/api/v1/invoices/${story.paidNumber}/refunds`)
+    .set(t)
+    .set("Idempotency-Key", `refund-${story.paidNumber}`)
+    .send({ amount: { amountMinor: paid.body.total.amountMinor, currency: "EUR" }, paidOn: "2026-03-12", reference: "refund by bank" })
+    .expect(201);
+  return { runId: run.body.id as number };
 }

@@ -12,7 +12,7 @@ import { exportBooks } from "../../src/books/export-books.js";
 import { verifyBooks } from "../../src/books/verify-books.js";
 import { canonicalJson, type CanonicalValue } from "../../src/books/canonical.js";
 import { main } from "../../src/main.js";
-import { billTwoMonths } from "./books-story.js";
+import { billTwoMonths, distributeFebruary } from "./books-story.js";
 
 const beanCheckPresent = spawnSync("bean-check", ["--help"]).status === 0;
 requiredInCi("bean-check", beanCheckPresent, "scripts/install-system-deps.sh installs Debian's beancount");
@@ -21,7 +21,7 @@ let h: Harness;
 let dir: string;
 beforeAll(async () => {
   h = await makeHarness();
-  await billTwoMonths(h);
+  await distributeFebruary(h, await billTwoMonths(h));
   dir = join(tempDir(), "books");
   const { deps } = h;
   const seller = { name: "Commune Fund", country: "DE", address: "", vatId: undefined, iban: "" };
@@ -90,6 +90,8 @@ describe("export-books and verify-books", () => {
         "keys/books.vkey",
         "keys/grants-signing-key.pem",
         "keys/keys.json",
+        "reports/2026-02.json",
+        "reports/2026-03.json",
       ]),
     );
     expect(files(dir).some((f) => /^documents\/invoices\/RCP-2026-000001\.(json|html|xml)$/.test(f))).toBe(true);
@@ -167,6 +169,30 @@ describe("export-books and verify-books", () => {
             (t) => `${t} `,
           ),
         /signature does not verify/,
+        false,
+      ],
+      [
+        "report figure",
+        (r) =>
+          edit(r, "reports/2026-02.json", (t) =>
+            t.replace(/("closing": \{\s+"amountMinor": )(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) + 1}`),
+          ),
+        /reports\/2026-02\.json: fund\.closing differs/,
+        false,
+      ],
+      [
+        "report count",
+        (r) =>
+          edit(r, "reports/2026-03.json", (t) =>
+            t.replace(/("invoiced": \{\s+"organizations": )(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) + 1}`),
+          ),
+        /reports\/2026-03\.json: invoiced differs/,
+        false,
+      ],
+      [
+        "report status",
+        (r) => edit(r, "reports/2026-02.json", (t) => t.replace('"status": "final"', '"status": "provisional"')),
+        /reports\/2026-02\.json: status differs/,
         false,
       ],
     ];

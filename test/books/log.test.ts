@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { api, makeUser, makeHarness, type Harness } from "../support/harness.js";
 import { queryRows } from "../../src/db/sql.js";
-import { billTwoMonths, type BooksStory } from "./books-story.js";
+import { billTwoMonths, distributeFebruary, type BooksStory } from "./books-story.js";
 
 let h: Harness;
 let story: BooksStory;
@@ -132,5 +132,61 @@ describe("the transparency log", () => {
       .get(`/books/tile/0/000.p/${checkpoint.size + 1}`)
       .expect(404);
     await api(h).get(`/books/tile/entries/000.p/${checkpoint.size}`).expect(404);
+  });
+
+  it("logs refunds, revocations, fee schedules, policies, runs and payouts as their own facts", async () => {
+    await distributeFebruary(h, story);
+    const entries = await queryRows<{ kind: string; entry: string; invoice_id: unknown }>(
+      h.db,
+      sql`select kind, entry, invoice_id from books_entries order by leaf_index`,
+    );
+    const facts = (kind: string) =>
+      entries.filter((e) => e.kind === kind).map((e) => JSON.parse(e.entry) as { kind: string; fact: Record<string, unknown> });
+    for (const e of entries) expect(JSON.parse(e.entry).kind).toBe(e.kind);
+    expect(facts("fee_schedule_saved")).toEqual([
+      expect.objectContaining({
+        fact: expect.objectContaining({
+          action: "created",
+          effectiveOn: "2026-05-01",
+          bands: [{ minHeadcount: 1, annualFeeMinor: 10000 }],
+        }),
+      }),
+    ]);
+    expect(facts("distribution_policy_created")[0]!.fact).toMatchObject({
+      effectiveOn: "2026-04-01",
+      minimumPayoutMinor: 100,
+      buckets: [
+        { key: "licensors", kind: "licensors", shareBps: 9000 },
+        { key: "reserve", kind: "reserve", shareBps: 1000 },
+      ],
+    });
+    const [drafted] = facts("distribution_run_drafted");
+    expect(drafted!.fact).toMatchObject({
+      month: "2026-02",
+      allocationCount: expect.any(Number),
+      allocationsSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    const [approved] = facts("distribution_run_approved");
+    expect(approved!.fact).toMatchObject({ runId: drafted!.fact.runId, month: "2026-02", ledgerEntryId: expect.any(Number) });
+    const [created] = facts("payout_batch_created");
+    expect(created!.fact).toMatchObject({ payoutCount: 1, currency: "EUR", payoutsSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(created!.fact).not.toHaveProperty("iban");
+    expect(facts("payout_batch_confirmed")[0]!.fact).toMatchObject({ batchId: created!.fact.batchId, ledgerEntryId: expect.any(Number) });
+    expect(facts("payout_returned")[0]!.fact).toMatchObject({
+      statusBefore: "confirmed",
+      reason: "Account closed",
+      ledgerEntryId: expect.any(Number),
+    });
+    const [refund] = facts("refund_recorded");
+    expect(refund!.fact).toMatchObject({ number: story.paidNumber, currency: "EUR", paidOn: "2026-03-12" });
+    const revoked = facts("grant_revoked");
+    expect(revoked.length).toBeGreaterThan(0);
+    expect(revoked.every((r) => r.fact.invoiceId === refund!.fact.invoiceId)).toBe(true);
+    // The refund and the revocations are part of the invoice's proof.
+    const proof = await api(h).get(`/api/v1/invoices/${story.paidNumber}/proof`).set(story.buyer.auth).expect(200);
+    const kinds = new Set((proof.body.entries as { kind: string }[]).map((e) => e.kind));
+    expect(kinds).toEqual(
+      new Set(["invoice_issued", "ledger_entry", "payment_recorded", "grant_issued", "invoice_voided", "grant_revoked", "refund_recorded"]),
+    );
   });
 });

@@ -2,12 +2,14 @@
 // organizations hidden, and the page's charts (axes, values, legend) without any script.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { api, makeHarness, type Harness } from "../support/harness.js";
-import { billTwoMonths } from "./books-story.js";
+import { workCells } from "../../src/books/report-distribution.js";
+import { billTwoMonths, distributeFebruary, type BooksStory } from "./books-story.js";
 
 let h: Harness;
+let story: BooksStory;
 beforeAll(async () => {
   h = await makeHarness();
-  await billTwoMonths(h);
+  story = await billTwoMonths(h);
 }, 60_000);
 afterAll(async () => {
   await h.close();
@@ -50,5 +52,58 @@ describe("the transparency report", () => {
     const list = await api(h).get("/transparency").expect(200);
     expect(list.text).toContain('href="/transparency/2026-02"');
     await api(h).get("/transparency/2099-01").expect(404);
+  });
+});
+
+describe("the report once the month is distributed", () => {
+  it("is final once February's run is approved, with its buckets and works merged below 3 payers", async () => {
+    const before = (await api(h).get("/api/v1/public/reports/2026-02").expect(200)).body;
+    expect(before.distribution).toBeNull();
+    await distributeFebruary(h, story);
+    const r = (await api(h).get("/api/v1/public/reports/2026-02").expect(200)).body;
+    expect(r.status).toBe("final");
+    expect(r.statusReason).toMatch(/approved/);
+    // Two organizations paid in February: every distribution cell is "<3", both works merged.
+    expect(r.distribution).toEqual({
+      runStatus: "approved",
+      pool: null,
+      buckets: ["licensors", "dividend", "operations", "reserve"].map((bucket) => ({
+        bucket,
+        kind: expect.any(String),
+        organizations: "<3",
+        amount: null,
+      })),
+      works: [{ work: "other works", organizations: "<3", amount: null }],
+    });
+    expect(r.checkpoint.treeSize).toBeGreaterThan(before.checkpoint.treeSize);
+    const march = (await api(h).get("/api/v1/public/reports/2026-03").expect(200)).body;
+    expect(march.status).toBe("provisional");
+    expect(march.statusReason).toMatch(/no distribution run/);
+    const page = await api(h).get("/transparency/2026-02").expect(200);
+    expect(page.text).toContain("Distributed per bucket");
+    expect(page.text).toContain("work other works");
+  });
+
+  it("shows a work paid for by 3 organizations and merges the rest", () => {
+    const works = new Map([
+      [1, { slug: "alpha", minor: 900 }],
+      [2, { slug: "beta", minor: 50 }],
+      [3, { slug: "gamma", minor: 70 }],
+    ]);
+    const payers = new Map([
+      [1, new Set([10, 11, 12])],
+      [2, new Set([10])],
+      [3, new Set([11])],
+    ]);
+    expect(workCells(works, payers, "EUR")).toEqual([
+      { work: "alpha", organizations: 3, amount: { amountMinor: 900, currency: "EUR", formatted: expect.any(String) } },
+      { work: "other works", organizations: "<3", amount: null },
+    ]);
+    payers.set(3, new Set([12, 13]));
+    expect(workCells(works, payers, "EUR")[1]).toEqual({
+      work: "other works",
+      organizations: 3,
+      amount: { amountMinor: 120, currency: "EUR", formatted: expect.any(String) },
+    });
   });
 });

@@ -1,0 +1,166 @@
+// The business facts beside the ledger entries, as log payloads: one function per kind, so each
+// feature appends its fact in its own transaction with one call and the log's shapes live here.
+// Payloads hold integers and strings only (canonical JSON); what the public must not learn (IBANs,
+// payee names) stays out, as do lists that could outgrow an entry (a run's allocations and a batch's
+// payouts are counted and hashed instead).
+import { createHash } from "node:crypto";
+import type { Db } from "../db/client.js";
+import { appendFact, appendFacts } from "./append-fact.js";
+import { canonicalJson, withoutAbsent, type CanonicalValue } from "./canonical.js";
+
+// The shapes are written here, not imported, so the features that log them import the books alone.
+interface FeeScheduleVersion {
+  id: number;
+  effectiveOn: string;
+  currency: string;
+  revenueCapBps: number | null;
+  bands: { minHeadcount: number; maxHeadcount: number | null; annualFeeMinor: number }[];
+}
+
+interface PolicyVersion {
+  id: number;
+  effectiveOn: string;
+  currency: string;
+  minimumPayoutMinor: number;
+  buckets: { key: string; kind: string; shareBps: number; payeeOrganizationId: number | null }[];
+}
+
+const sha256 = (value: CanonicalValue) => createHash("sha256").update(canonicalJson(value), "utf8").digest("hex");
+
+export async function logRefund(
+  tx: Db,
+  r: { id: number; invoiceId: number; number: string; amountMinor: number; currency: string; paidOn: string; reference: string },
+  at: string,
+): Promise<void> {
+  const { id, ...rest } = r;
+  await appendFact(tx, "refund_recorded", { refundId: id, ...rest }, at);
+}
+
+export async function logGrantsRevoked(tx: Db, invoiceId: number, grantIds: string[], revokedOn: string, at: string): Promise<void> {
+  await appendFacts(
+    tx,
+    grantIds.map((grantId) => ({ kind: "grant_revoked" as const, payload: { grantId, invoiceId, revokedOn } })),
+    at,
+  );
+}
+
+export async function logFeeSchedule(tx: Db, version: FeeScheduleVersion, action: "created" | "replaced", at: string): Promise<void> {
+  await appendFact(
+    tx,
+    "fee_schedule_saved",
+    withoutAbsent({
+      feeScheduleId: version.id,
+      action,
+      effectiveOn: version.effectiveOn,
+      currency: version.currency,
+      revenueCapBps: version.revenueCapBps,
+      bands: version.bands.map((b) =>
+        withoutAbsent({ minHeadcount: b.minHeadcount, maxHeadcount: b.maxHeadcount, annualFeeMinor: b.annualFeeMinor }),
+      ),
+    }),
+    at,
+  );
+}
+
+export async function logDistributionPolicy(tx: Db, policy: PolicyVersion, at: string): Promise<void> {
+  await appendFact(
+    tx,
+    "distribution_policy_created",
+    {
+      policyId: policy.id,
+      effectiveOn: policy.effectiveOn,
+      currency: policy.currency,
+      minimumPayoutMinor: policy.minimumPayoutMinor,
+      buckets: policy.buckets.map((b) =>
+        withoutAbsent({ key: b.key, kind: b.kind, shareBps: b.shareBps, payeeOrganizationId: b.payeeOrganizationId }),
+      ),
+    },
+    at,
+  );
+}
+
+export interface AllocationFact {
+  bucketKey: string;
+  organizationId: number | null;
+  workId: number | null;
+  amountMinor: number;
+}
+
+/** A drafted run: its figures, and its allocations counted and hashed (canonical JSON of the list, in position order). */
+export async function logDistributionRunDrafted(
+  tx: Db,
+  run: {
+    id: number;
+    month: string;
+    policyId: number;
+    currency: string;
+    poolMinor: number;
+    poolCarriedMinor: number;
+    dividendCarriedMinor: number;
+    perCapitaMinor: number;
+    workerOwners: number;
+  },
+  allocations: AllocationFact[],
+  at: string,
+): Promise<void> {
+  const list = allocations.map((a) =>
+    withoutAbsent({ bucketKey: a.bucketKey, organizationId: a.organizationId, workId: a.workId, amountMinor: a.amountMinor }),
+  );
+  const { id, ...figures } = run;
+  await appendFact(
+    tx,
+    "distribution_run_drafted",
+    {
+      runId: id,
+      ...figures,
+      allocationCount: list.length,
+      allocatedMinor: allocations.reduce((s, a) => s + a.amountMinor, 0),
+      allocationsSha256: sha256(list),
+    },
+    at,
+  );
+}
+
+export async function logDistributionRunApproved(
+  tx: Db,
+  run: { id: number; month: string; ledgerEntryId: number | null; approvedBy: number },
+  at: string,
+): Promise<void> {
+  const { id, ...rest } = run;
+  await appendFact(tx, "distribution_run_approved", withoutAbsent({ runId: id, ...rest }), at);
+}
+
+export async function logPayoutBatch(
+  tx: Db,
+  kind: "payout_batch_created" | "payout_batch_confirmed",
+  batch: { id: number; messageId: string; executionDate: string; currency: string },
+  payouts: { organizationId: number; amountMinor: number }[],
+  extra: { ledgerEntryId?: number | null },
+  at: string,
+): Promise<void> {
+  await appendFact(
+    tx,
+    kind,
+    withoutAbsent({
+      batchId: batch.id,
+      messageId: batch.messageId,
+      executionDate: batch.executionDate,
+      currency: batch.currency,
+      payoutCount: payouts.length,
+      totalMinor: payouts.reduce((s, p) => s + p.amountMinor, 0),
+      payoutsSha256: sha256(payouts.map((p) => ({ organizationId: p.organizationId, amountMinor: p.amountMinor }))),
+      ledgerEntryId: extra.ledgerEntryId,
+    }),
+    at,
+  );
+}
+
+export async function logPayoutReturned(
+  tx: Db,
+  payout: { id: number; batchId: number; organizationId: number; amountMinor: number; currency: string },
+  input: { statusBefore: string; reason: string; ledgerEntryId: number | null },
+  at: string,
+): Promise<void> {
+  const { id, ...rest } = payout;
+  await appendFact(tx, "payout_returned", withoutAbsent({ payoutId: id, ...rest, ...input }), at);
+}
