@@ -1,6 +1,7 @@
 // The express app factory, used by `npm start` and by the tests alike.
 import { registerAssetRoutes } from "./assets/assets.routes.js";
 import { registerBondRoutes } from "./bonds/bonds.routes.js";
+import { registerVentureRoutes } from "./bonds/venture.routes.js";
 import express, { type Express, type RequestHandler } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
@@ -52,6 +53,7 @@ const API_FEATURES: ((api: ApiRouter, deps: AppDeps) => void)[] = [
   registerPayoutRoutes,
   registerAssetRoutes,
   registerBondRoutes,
+  registerVentureRoutes,
 ];
 
 /** JSON request bodies: generous for an API that takes lists, small enough to refuse abuse. */

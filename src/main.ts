@@ -186,6 +186,8 @@ function billingCommands(program: Command): void {
       );
       try {
         const { makeCheckpoint } = await import("./books/make-checkpoint.js");
+        const { notifyInvoicesIssued } = await import("./mail/notifications.js");
+        const { notifyDepsOf } = await import("./web/notify.js");
         const result = await withDeps(async (deps) => {
           const run = await runBilling(
             deps.db,
@@ -207,6 +209,7 @@ function billingCommands(program: Command): void {
             },
           );
           await makeCheckpoint(deps.db, deps.books, deps);
+          await notifyInvoicesIssued(notifyDepsOf(deps), run.runId);
           return run;
         });
         bar.stop();
@@ -222,6 +225,21 @@ function billingCommands(program: Command): void {
       } finally {
         bar.stop();
       }
+    });
+}
+
+function invoiceCommands(program: Command): void {
+  program
+    .command("invoices")
+    .description("invoice commands")
+    .command("mail-overdue")
+    .description("mail the members of each organization with an invoice newly overdue; each invoice is reminded of once")
+    .action(async () => {
+      const { claimOverdueInvoices } = await import("./invoices/overdue-mails.js");
+      const { notifyInvoicesOverdue } = await import("./mail/notifications.js");
+      const { notifyDepsOf } = await import("./web/notify.js");
+      const sent = await withDeps(async (deps) => notifyInvoicesOverdue(notifyDepsOf(deps), await claimOverdueInvoices(deps.db, deps)));
+      process.stdout.write(`${sent} overdue invoice(s) reminded of\n`);
     });
 }
 
@@ -264,6 +282,32 @@ function distributionCommands(program: Command): void {
       } finally {
         bar.stop();
       }
+    });
+}
+
+function rentCommands(program: Command): void {
+  program
+    .command("rent")
+    .description("venture commune commands")
+    .command("run <month>")
+    .description(
+      "invoice a month's rent (YYYY-MM) of every leased or owned asset to its lessee; a second run invoices only what the first did not",
+    )
+    .action(async (month: string) => {
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`month must be YYYY-MM, got ${month}`);
+      const { runRent } = await import("./bonds/rent-run.js");
+      const { invoicingDeps } = await import("./billing/billing.routes.js");
+      const { formatMoney } = await import("./shared/money.js");
+      const run = await withDeps((deps) => runRent(deps.db, null, month, invoicingDeps(deps)));
+      for (const i of run.invoices)
+        process.stdout.write(`${i.number}: organization ${i.organizationId}, ${formatMoney(i.totalMinor, i.currency)}\n`);
+      for (const m of run.months.filter((x) => x.review))
+        process.stdout.write(`asset ${m.assetId}: ${m.deferredMonthsInRow} deferred months in a row, review\n`);
+      for (const s of run.skipped)
+        process.stdout.write(
+          `organization ${s.organizationId} has an invoice of ${month} already: assets ${s.assetIds.join(", ")} not invoiced\n`,
+        );
+      process.stdout.write(`rent run ${month}: ${run.invoices.length} invoice(s), ${run.months.length} asset month(s)\n`);
     });
 }
 
@@ -312,7 +356,9 @@ export async function main(argv: string[]): Promise<number> {
   openBooksCommands(program, outcome);
   witnessCommand(program, outcome);
   billingCommands(program);
+  invoiceCommands(program);
   distributionCommands(program);
+  rentCommands(program);
   clientCommands(program, outcome);
 
   try {

@@ -17,6 +17,13 @@ engine.registerHelper("invalid", (form: { fieldErrors?: Record<string, string> }
     ? new Handlebars.SafeString(` aria-invalid="true" aria-describedby="${Handlebars.escapeExpression(id)}-error"`)
     : "",
 );
+/** `(concat "band" 2 "minHeadcount")`: the field names of a form's numbered rows. */
+engine.registerHelper("concat", (...args: unknown[]) =>
+  args
+    .slice(0, -1)
+    .map((a) => String(a))
+    .join(""),
+);
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 let partialsRegistered = false;
 

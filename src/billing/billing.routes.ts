@@ -6,6 +6,8 @@ import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import type { SellerDetails } from "../invoices/invoices.queries.js";
 import { listBillingRuns, runBilling, assertMonthOver } from "./run-billing.js";
 import { previewBilling } from "./plan-billing.js";
+import { notifyInvoicesIssued } from "../mail/notifications.js";
+import { notifyDepsOf } from "../web/notify.js";
 import { billingPreviewQuery, billingPreviewResponse, billingRunBody, billingRunResponse, billingRunsResponse } from "./billing.schemas.js";
 import { makeCheckpoint } from "../books/make-checkpoint.js";
 
@@ -41,6 +43,8 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
       const result = await runBilling(db, options, invoicingDeps(deps));
       // The run's facts are committed: sign a checkpoint of them now rather than on the next tick.
       await makeCheckpoint(db, deps.books, deps);
+      // The same mails as a run started on the web: one per invoice issued, to the buyer's members.
+      await notifyInvoicesIssued(notifyDepsOf(deps), result.runId);
       res
         .status(201)
         .location(`${publicBaseUrl(deps.config)}/api/v1/billing-runs`)

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
+import { idSchema, isoDateSchema, moneyInputSchema, moneyOutputSchema, monthSchema } from "../shared/schemas.js";
+import { ASSET_STATUSES } from "../assets/vocabulary.js";
 import { ALLOTMENT_OUTCOMES, ISSUE_MODES, ISSUE_STATUSES, REPAYMENT_METHODS } from "./vocabulary.js";
 
 const rateBps = z.number().int().min(0).max(10_000);
@@ -68,6 +69,75 @@ export const scheduleResponse = z.object({
       interest: moneyOutputSchema,
       principal: moneyOutputSchema,
       payment: moneyOutputSchema,
+    }),
+  ),
+});
+
+export const rentRunBody = z.strictObject({ month: monthSchema });
+
+const rentMonthResponse = z.object({
+  assetId: z.number().int(),
+  month: z.string(),
+  issueId: z.number().int().nullable(),
+  invoiceId: z.number().int().nullable(),
+  due: z.object({ arrears: moneyOutputSchema, interest: moneyOutputSchema, principal: moneyOutputSchema }),
+  cap: moneyOutputSchema.nullable().describe("floor(surplus × 5000 ÷ 10,000) of the declared surplus; null when none was declared"),
+  rent: moneyOutputSchema,
+  deferred: moneyOutputSchema,
+  deferredMonthsInRow: z.number().int(),
+  review: z.boolean().describe("Twelve or more deferred months in a row: on the treasurer's review list"),
+});
+
+export const rentRunResponse = z.object({
+  month: z.string(),
+  invoices: z.array(z.object({ id: z.number().int(), number: z.string(), organizationId: z.number().int(), total: moneyOutputSchema })),
+  months: z.array(rentMonthResponse),
+  skipped: z.array(z.object({ organizationId: z.number().int(), assetIds: z.array(z.number().int()) })),
+});
+
+export const rentMonthsResponse = z.object({
+  months: z.array(
+    rentMonthResponse.extend({
+      received: z.object({
+        arrears: moneyOutputSchema,
+        interest: moneyOutputSchema,
+        principal: moneyOutputSchema,
+        rentIncome: moneyOutputSchema,
+      }),
+    }),
+  ),
+});
+
+export const holdingsResponse = z.object({
+  organizationId: z.number().int(),
+  holdings: z.array(
+    z.object({
+      subscriptionId: z.number().int(),
+      issueId: z.number().int(),
+      assetId: z.number().int(),
+      assetTitle: z.string(),
+      issueStatus: z.enum(ISSUE_STATUSES),
+      rateBps: z.number().int(),
+      allotted: moneyOutputSchema,
+      outstanding: moneyOutputSchema,
+      interestArrears: moneyOutputSchema,
+      interestReceived: moneyOutputSchema,
+      principalReceived: moneyOutputSchema,
+    }),
+  ),
+});
+
+export const publicAssetsResponse = z.object({
+  assets: z.array(
+    z.object({
+      id: z.number().int(),
+      title: z.string(),
+      lessee: z.string(),
+      status: z.enum(ASSET_STATUSES),
+      cost: moneyOutputSchema,
+      monthlyRent: moneyOutputSchema,
+      bondsOutstanding: moneyOutputSchema,
+      rentCollected: moneyOutputSchema,
     }),
   ),
 });

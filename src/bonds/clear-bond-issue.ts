@@ -5,7 +5,7 @@ import type { Db } from "../db/client.js";
 import { bulkInsert } from "../db/bulk-insert.js";
 import { bondIssues, bondScheduleRows, bondSubscriptions } from "../db/schema.js";
 import type { Actor } from "../shared/actor.js";
-import { today, type Clock } from "../shared/clock.js";
+import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { lockAsset } from "../assets/assets.queries.js";
@@ -13,6 +13,8 @@ import { moveAsset } from "../assets/transition-asset.js";
 import { clearIssue, type Clearing } from "./allotment.js";
 import { lockIssue, subscriptionsOf, type BondIssue } from "./bonds.queries.js";
 import { repaymentSchedule } from "./schedule.js";
+import { postTransaction } from "../ledger/post-transaction.js";
+import { bondLiabilityAccount, CASH_ACCOUNT, productiveAssetAccount } from "../ledger/accounts.js";
 
 /** The schedule of an issue for a principal and rate: the one function, before clearing and at it. */
 export function scheduleFor(issue: BondIssue, monthlyRentMinor: number, principalMinor: number, rateBps: number) {
@@ -24,6 +26,31 @@ export function scheduleFor(issue: BondIssue, monthlyRentMinor: number, principa
     startsOn: issue.closesOn,
     monthlyRentMinor,
   });
+}
+
+/**
+ * The ledger side of a cleared issue: the holders' cash raised against the bond liability, and spent
+ * on the asset (PRODUCT.md §14: the proceeds are a bond liability and buy the asset).
+ */
+async function bookClearing(tx: Db, issue: BondIssue, soldMinor: number, on: string, clock: Clock): Promise<void> {
+  await postTransaction(
+    tx,
+    {
+      code: "bond_issue_cleared",
+      description: `Bond issue ${issue.id} cleared: proceeds buy asset ${issue.assetId}`,
+      effectiveOn: on,
+      transfers: [
+        { debitAccount: CASH_ACCOUNT, creditAccount: bondLiabilityAccount(issue.id), amountMinor: soldMinor, currency: issue.currency },
+        {
+          debitAccount: productiveAssetAccount(issue.assetId),
+          creditAccount: CASH_ACCOUNT,
+          amountMinor: soldMinor,
+          currency: issue.currency,
+        },
+      ],
+    },
+    isoNow(clock),
+  );
 }
 
 async function storeClearing(tx: Db, issue: BondIssue, clearing: Clearing, on: string): Promise<BondIssue> {
@@ -75,6 +102,7 @@ export async function clearBondIssue(
         bondScheduleRows,
         rows.map((r) => ({ issueId: issue.id, ...r })),
       );
+      await bookClearing(tx, issue, clearing.totalMinor, on, deps.clock);
       await moveAsset(tx, asset, "leased", `bond issue ${issue.id} cleared`, actor.id, deps.clock);
     }
     await recordAudit(

@@ -57,5 +57,16 @@ export const transparencyReportResponse = z
       })
       .nullable()
       .describe("what the month's distribution run gives each bucket and work; null until the month has a run"),
+    assets: z
+      .strictObject({
+        leased: z.number().int(),
+        owned: z.number().int(),
+        bondsOutstanding: money,
+        rentCollected: money,
+        interestPaid: money,
+      })
+      .describe(
+        "The venture commune: assets leased and owned now, bonds outstanding at the month's end, the month's rent collected and interest paid",
+      ),
   })
   .meta({ id: "TransparencyReport" });

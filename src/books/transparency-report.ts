@@ -152,6 +152,32 @@ export async function transparencyReport(db: Db, month: string, deps: { origin: 
     revenueCapRelief: await revenueCapRelief(db, month, currency),
     payersByHeadcount: await payersByHeadcount(db, movements, first, last, currency),
     distribution: await reportDistribution(db, month),
+    assets: await ventureFigures(db, first, last, currency),
+  };
+}
+
+/**
+ * The venture commune at the month's end (PRODUCT.md §14): assets leased and owned, the bonds' principal
+ * outstanding, and the month's rent collected (to holders and as rent income) and interest paid.
+ */
+async function ventureFigures(db: Db, first: string, last: string, currency: string) {
+  const [row] = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select
+          (select count(*) from assets where status = 'leased') as leased,
+          (select count(*) from assets where status = 'owned') as owned,
+          (select coalesce(sum(sold_minor), 0) from bond_issues where status in ('cleared', 'redeemed') and cleared_on <= ${last} and currency = ${currency})
+            - (select coalesce(sum(principal_minor), 0) from bond_receipts where paid_on <= ${last} and currency = ${currency}) as outstanding,
+          (select coalesce(sum(arrears_minor + interest_minor + principal_minor), 0) from bond_receipts where paid_on between ${first} and ${last} and currency = ${currency})
+            + (select coalesce(sum(amount_minor), 0) from rent_income where paid_on between ${first} and ${last} and currency = ${currency}) as rent,
+          (select coalesce(sum(arrears_minor + interest_minor), 0) from bond_receipts where paid_on between ${first} and ${last} and currency = ${currency}) as interest`,
+  );
+  return {
+    leased: toInt(row?.leased ?? 0),
+    owned: toInt(row?.owned ?? 0),
+    bondsOutstanding: moneyJson(toInt(row?.outstanding ?? 0), currency),
+    rentCollected: moneyJson(toInt(row?.rent ?? 0), currency),
+    interestPaid: moneyJson(toInt(row?.interest ?? 0), currency),
   };
 }
 

@@ -146,6 +146,7 @@ export const {
   creditNotes,
   payments,
   refunds,
+  overdueMails,
   ledgerTransactions,
   ledgerTransfers,
   grants,
@@ -171,4 +172,7 @@ export const {
   bondSubscriptions,
   bondScheduleRows,
   assetSurpluses,
+  rentMonths,
+  bondReceipts,
+  rentIncome,
 } = sqliteSchema;

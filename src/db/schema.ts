@@ -610,12 +610,14 @@ export const invoiceLines = pgTable(
     obligation: text("obligation", { enum: LINE_OBLIGATIONS }),
     /** The month the line bills: the invoice's month, or an earlier one for a catch-up line. */
     month: text("month").notNull(),
+    /** A rent line's productive asset. */
+    assetId: integer("asset_id").references(() => assets.id),
   },
   (t) => [
     uniqueIndex("invoice_lines_position_unique").on(t.invoiceId, t.position),
     check(
       "invoice_lines_kind_check",
-      sql`(${t.kind} = 'fee' and ${t.amountMinor} >= 0 and ${t.workId} is not null) or (${t.kind} = 'revenue_cap' and ${t.amountMinor} <= 0 and ${t.workId} is null)`,
+      sql`(${t.kind} = 'fee' and ${t.amountMinor} >= 0 and ${t.workId} is not null and ${t.assetId} is null) or (${t.kind} = 'revenue_cap' and ${t.amountMinor} <= 0 and ${t.workId} is null and ${t.assetId} is null) or (${t.kind} = 'rent' and ${t.amountMinor} > 0 and ${t.workId} is null and ${t.assetId} is not null)`,
     ),
   ],
 );
@@ -668,6 +670,16 @@ export const payments = pgTable(
  * Money paid back to the buyer of a void invoice, out of what it had paid (its refund due). Append-only,
  * with the same Idempotency-Key semantics as payments.
  */
+/** The overdue reminder mailed for an invoice: one row per invoice, so a reminder is never sent twice. */
+export const overdueMails = pgTable("overdue_mails", {
+  invoiceId: integer("invoice_id")
+    .primaryKey()
+    .references(() => invoices.id),
+  /** The day the invoice was found overdue. */
+  foundOn: text("found_on").notNull(),
+  createdAt: createdAt(),
+});
+
 export const refunds = pgTable(
   "refunds",
   {
@@ -1252,4 +1264,108 @@ export const statements = pgTable(
     uniqueIndex("statements_org_month_unique").on(t.organizationId, t.month),
     check("statements_balance_check", sql`${t.closingMinor} = ${t.openingMinor} + ${t.allocatedMinor} - ${t.paidOutMinor}`),
   ],
+);
+/**
+ * One month of an asset's rent as the rent run invoiced it: what the bonds were due (arrears, interest,
+ * principal), the cap from the declared surplus, what was charged and what was deferred (PRODUCT.md §14).
+ * No issue once the asset is owned: all of its rent is rent income.
+ */
+export const rentMonths = pgTable(
+  "rent_months",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    assetId: integer("asset_id")
+      .notNull()
+      .references(() => assets.id),
+    month: text("month").notNull(),
+    issueId: integer("issue_id").references(() => bondIssues.id),
+    /** The lessee's invoice with the rent line; null when the cap left nothing to invoice. */
+    invoiceId: integer("invoice_id").references(() => invoices.id),
+    currency: text("currency").notNull(),
+    /** The bonds' due this month: interest arrears, the month's interest, principal. */
+    arrearsDueMinor: bigint("arrears_due_minor", { mode: "number" }).notNull(),
+    interestDueMinor: bigint("interest_due_minor", { mode: "number" }).notNull(),
+    principalDueMinor: bigint("principal_due_minor", { mode: "number" }).notNull(),
+    /** floor(surplus × capBps ÷ 10,000); null without a declared surplus (no cap applied). */
+    capMinor: bigint("cap_minor", { mode: "number" }),
+    /** What the rent line invoices. */
+    rentMinor: bigint("rent_minor", { mode: "number" }).notNull(),
+    deferredMinor: bigint("deferred_minor", { mode: "number" }).notNull(),
+    deferredMonthsInRow: integer("deferred_months_in_row").notNull(),
+    review: flag("review").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("rent_months_asset_month_unique").on(t.assetId, t.month),
+    index("rent_months_invoice").on(t.invoiceId),
+    check(
+      "rent_months_amounts_check",
+      sql`${t.arrearsDueMinor} >= 0 and ${t.interestDueMinor} >= 0 and ${t.principalDueMinor} >= 0 and ${t.rentMinor} >= 0 and ${t.deferredMinor} >= 0 and (${t.invoiceId} is null) = (${t.rentMinor} = 0)`,
+    ),
+  ],
+);
+
+/**
+ * A holder's part of one rent receipt (the waterfall): interest arrears, interest and principal paid to
+ * the holder's payable, and the month's interest the receipt left unpaid (the holder's new arrears).
+ * Append-only (triggers in the migrations).
+ */
+export const bondReceipts = pgTable(
+  "bond_receipts",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    rentMonthId: integer("rent_month_id")
+      .notNull()
+      .references(() => rentMonths.id),
+    paymentId: integer("payment_id")
+      .notNull()
+      .references(() => payments.id),
+    issueId: integer("issue_id")
+      .notNull()
+      .references(() => bondIssues.id),
+    subscriptionId: integer("subscription_id")
+      .notNull()
+      .references(() => bondSubscriptions.id),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    currency: text("currency").notNull(),
+    arrearsMinor: bigint("arrears_minor", { mode: "number" }).notNull(),
+    interestMinor: bigint("interest_minor", { mode: "number" }).notNull(),
+    principalMinor: bigint("principal_minor", { mode: "number" }).notNull(),
+    deferredInterestMinor: bigint("deferred_interest_minor", { mode: "number" }).notNull(),
+    paidOn: text("paid_on").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("bond_receipts_subscription").on(t.subscriptionId),
+    index("bond_receipts_organization").on(t.organizationId),
+    index("bond_receipts_rent_month").on(t.rentMonthId),
+    check(
+      "bond_receipts_amounts_check",
+      sql`${t.arrearsMinor} >= 0 and ${t.interestMinor} >= 0 and ${t.principalMinor} >= 0 and ${t.deferredInterestMinor} >= 0`,
+    ),
+  ],
+);
+
+/** What one rent receipt left to the commune (beyond the bonds' due; all of it once the asset is owned): the month's pool. */
+export const rentIncome = pgTable(
+  "rent_income",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    rentMonthId: integer("rent_month_id")
+      .notNull()
+      .references(() => rentMonths.id),
+    paymentId: integer("payment_id")
+      .notNull()
+      .references(() => payments.id),
+    assetId: integer("asset_id")
+      .notNull()
+      .references(() => assets.id),
+    currency: text("currency").notNull(),
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    paidOn: text("paid_on").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("rent_income_paid_on").on(t.paidOn), check("rent_income_amount_check", sql`${t.amountMinor} > 0`)],
 );

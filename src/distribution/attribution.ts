@@ -34,9 +34,11 @@ export async function fixLineNets(tx: Db, invoiceIds: readonly number[], created
       .where(and(inArray(invoiceLines.invoiceId, slice), eq(invoiceLines.kind, "fee")));
     const byInvoice = new Map<number, typeof lines>();
     for (const l of lines) byInvoice.set(l.invoiceId, [...(byInvoice.get(l.invoiceId) ?? []), l]);
+    const rent = await rentOf(tx, slice);
     const rows = totals.flatMap((invoice) =>
       lineNets(
-        invoice.totalMinor,
+        // Rent lines are not the works' (PRODUCT.md §14): the bonds' waterfall takes their payments.
+        invoice.totalMinor - (rent.get(invoice.id) ?? 0),
         (byInvoice.get(invoice.id) ?? []).map((l) => ({ ...l, workId: l.workId! })),
       ).map((n) => ({
         invoiceLineId: n.lineId,
@@ -49,6 +51,17 @@ export async function fixLineNets(tx: Db, invoiceIds: readonly number[], created
     );
     await bulkInsert(tx, invoiceLineNets, rows, { onConflictDoNothing: true });
   }
+}
+
+/** The rent lines' sum per invoice, where there are any. */
+async function rentOf(tx: Db, invoiceIds: readonly number[]): Promise<Map<number, number>> {
+  const rows = await tx
+    .select({ invoiceId: invoiceLines.invoiceId, amountMinor: invoiceLines.amountMinor })
+    .from(invoiceLines)
+    .where(and(inArray(invoiceLines.invoiceId, [...invoiceIds]), eq(invoiceLines.kind, "rent")));
+  const sums = new Map<number, number>();
+  for (const r of rows) sums.set(r.invoiceId, (sums.get(r.invoiceId) ?? 0) + r.amountMinor);
+  return sums;
 }
 
 /** Each fee line of the invoice with its net, what was attributed to it and what it still lacks. */

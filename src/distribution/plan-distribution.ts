@@ -27,6 +27,8 @@ export interface WorkCash {
 export interface DistributionInputs {
   /** The month's attributions, refunds subtracted. */
   attributedMinor: number;
+  /** The month's rent income left after the bonds (PRODUCT.md §14): it joins the pool as social dividend. */
+  rentMinor?: number;
   /** A deficit (≤ 0) left by last month's run. */
   poolCarryInMinor: number;
   dividendCarryInMinor: number;
@@ -56,8 +58,13 @@ export interface DistributionPlan {
 export function planDistribution(input: DistributionInputs): DistributionPlan {
   assert(input.poolCarryInMinor <= 0 && input.dividendCarryInMinor >= 0, "carries have their sign");
   const net = input.attributedMinor + input.poolCarryInMinor;
-  const poolMinor = Math.max(0, net);
-  const shares = bucketShares(poolMinor, input.buckets);
+  const rentMinor = input.rentMinor ?? 0;
+  // Rent is not the works': it goes to the dividend bucket (to the buckets' shares without one).
+  const rentToDividend = input.buckets.some((b) => b.kind === "dividend") ? rentMinor : 0;
+  const poolMinor = Math.max(0, net) + rentMinor;
+  const shares = bucketShares(poolMinor - rentToDividend, input.buckets);
+  const dividendIndex = input.buckets.findIndex((b) => b.kind === "dividend");
+  if (dividendIndex >= 0) shares[dividendIndex]! += rentToDividend;
   const allocations: PlannedAllocation[] = [];
   let dividend = { perCapitaMinor: 0, workerOwners: 0, carriedMinor: input.dividendCarryInMinor };
   input.buckets.forEach((bucket, i) => {

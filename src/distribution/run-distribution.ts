@@ -105,8 +105,13 @@ export async function readDistributionInputs(db: Db, month: string, policy: Poli
     .where(and(lt(distributionRuns.month, month), eq(distributionRuns.currency, policy.currency)))
     .orderBy(desc(distributionRuns.month))
     .limit(1);
+  const [rent] = await queryRows<{ s: unknown }>(
+    db,
+    sql`select coalesce(sum(amount_minor), 0) as s from rent_income where paid_on >= ${first} and paid_on <= ${last} and currency = ${policy.currency}`,
+  );
   return {
     attributedMinor: workCash.reduce((s, w) => s + w.cashMinor, 0),
+    rentMinor: toInt(rent?.s ?? 0),
     poolCarryInMinor: previous?.poolCarriedMinor ?? 0,
     dividendCarryInMinor: previous?.dividendCarriedMinor ?? 0,
     buckets: policy.buckets,

@@ -7,7 +7,7 @@ import { invoiceNumberSequences, invoices } from "../db/schema.js";
 import { isoNow, today } from "../shared/clock.js";
 import { assert } from "../shared/errors.js";
 import { postTransactions } from "../ledger/post-transaction.js";
-import { FEE_INCOME_ACCOUNT, receivableAccount } from "../ledger/accounts.js";
+import { FEE_INCOME_ACCOUNT, receivableAccount, rentIncomeAccount } from "../ledger/accounts.js";
 import { createGrantsForInvoices } from "../grants/create-grants.js";
 import { dayNumber, fromDayNumber } from "../fees/compute-fees.js";
 import { fixLineNets } from "../distribution/attribution.js";
@@ -72,6 +72,8 @@ export interface IssuableInvoice {
   month: string;
   totalMinor: number;
   currency: string;
+  /** Rent lines (PRODUCT.md §14): their amounts are the asset's rent income, the rest fee income. */
+  rentLines?: readonly { assetId: number; amountMinor: number }[];
 }
 
 export interface IssuedInvoice extends IssuableInvoice {
@@ -103,17 +105,10 @@ export async function recordIssues(tx: Db, issued: IssuedInvoice[], issuedOn: st
     tx,
     issued.map((invoice) => ({
       code: "invoice_issued",
-      description: `Invoice ${invoice.number}: reciprocity fees ${invoice.month}`,
+      description: `Invoice ${invoice.number}: ${invoice.rentLines?.length ? "rent" : "reciprocity fees"} ${invoice.month}`,
       invoiceId: invoice.id,
       effectiveOn: issuedOn,
-      transfers: [
-        {
-          debitAccount: receivableAccount(invoice.organizationId),
-          creditAccount: FEE_INCOME_ACCOUNT,
-          amountMinor: invoice.totalMinor,
-          currency: invoice.currency,
-        },
-      ],
+      transfers: issueTransfers(invoice),
     })),
     isoNow(deps.clock),
   );
@@ -130,6 +125,26 @@ export async function recordIssues(tx: Db, issued: IssuedInvoice[], issuedOn: st
     issued.filter((invoice) => invoice.totalMinor === 0),
     deps,
   );
+}
+
+/** Receivable against fee income, and against each rent line's asset's rent income. */
+function issueTransfers(invoice: IssuedInvoice) {
+  const rent = invoice.rentLines ?? [];
+  const receivable = receivableAccount(invoice.organizationId);
+  return [
+    {
+      debitAccount: receivable,
+      creditAccount: FEE_INCOME_ACCOUNT,
+      amountMinor: invoice.totalMinor - rent.reduce((s, l) => s + l.amountMinor, 0),
+      currency: invoice.currency,
+    },
+    ...rent.map((l) => ({
+      debitAccount: receivable,
+      creditAccount: rentIncomeAccount(l.assetId),
+      amountMinor: l.amountMinor,
+      currency: invoice.currency,
+    })),
+  ];
 }
 
 /** Issues a held invoice. Must run inside a transaction (`tx`). */

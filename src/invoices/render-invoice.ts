@@ -180,7 +180,8 @@ function ublAmount(minor: number, currency: string): string {
 function ublAmounts(view: InvoiceView) {
   const cur = view.currency;
   const amt = (minor: number) => ublAmount(minor, cur);
-  const feeLines = view.lines.filter((l) => l.kind === "fee");
+  // Fee lines and rent lines (PRODUCT.md §14) are invoice lines; revenue caps are allowances.
+  const feeLines = view.lines.filter((l) => l.kind !== "revenue_cap");
   const allowances = view.lines.filter((l) => l.kind === "revenue_cap");
   const lineTotal = feeLines.reduce((s, l) => s + l.amount.amountMinor, 0);
   const allowanceTotal = -allowances.reduce((s, l) => s + l.amount.amountMinor, 0);
@@ -234,7 +235,7 @@ function ublAmounts(view: InvoiceView) {
       "cac:InvoicePeriod": { "cbc:StartDate": monthBounds(l.month).first, "cbc:EndDate": monthBounds(l.month).last },
       "cac:Item": {
         "cbc:Description": l.description,
-        "cbc:Name": `Commercial reciprocity license: ${l.workSlug ?? ""}`,
+        "cbc:Name": l.kind === "rent" ? "Rent of a productive asset" : `Commercial reciprocity license: ${l.workSlug ?? ""}`,
         "cac:ClassifiedTaxCategory": TAX_CATEGORY,
       },
       "cac:Price": { "cbc:PriceAmount": amt(l.amount.amountMinor), "cbc:PriceAmount@currencyID": cur },

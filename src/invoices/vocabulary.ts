@@ -1,7 +1,8 @@
 // The words of invoices: their lifecycle and the kinds of line they carry.
 export const INVOICE_STATUSES = ["held", "issued", "partially_paid", "paid", "void"] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
-export const INVOICE_LINE_KINDS = ["fee", "revenue_cap"] as const;
+/** `rent`: a productive asset's monthly rent, invoiced to its lessee (PRODUCT.md §14). */
+export const INVOICE_LINE_KINDS = ["fee", "revenue_cap", "rent"] as const;
 export type InvoiceLineKind = (typeof INVOICE_LINE_KINDS)[number];
 /** What a fee line was priced as: a fee, or held while a cooperative's verification is pending. */
 export const LINE_OBLIGATIONS = ["fee", "held"] as const;

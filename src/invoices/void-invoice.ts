@@ -5,7 +5,7 @@
 // before, and is part of the refund due, or waits and finds the invoice void.
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { creditNotes, grants, invoices, ledgerTransactions, ledgerTransfers } from "../db/schema.js";
+import { creditNotes, grants, invoiceLines, invoices, ledgerTransactions, ledgerTransfers } from "../db/schema.js";
 import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
@@ -26,6 +26,13 @@ export async function voidInvoice(
     const invoice = await lockInvoice(tx, ref.id);
     if (!invoice) throw new AppError("not_found", "Invoice was not found.");
     if (invoice.status === "void") throw new AppError("invalid_state", "The invoice is already void.");
+    const [rent] = await tx
+      .select({ id: invoiceLines.id })
+      .from(invoiceLines)
+      .where(and(eq(invoiceLines.invoiceId, invoice.id), eq(invoiceLines.kind, "rent")))
+      .limit(1);
+    // Its payments went to the bond holders (PRODUCT.md §14): a rent invoice is corrected by the next month's rent.
+    if (rent) throw new AppError("invalid_state", "A rent invoice is not voided.");
     const paid = await paidMinor(tx, invoice.id);
     const at = { now: isoNow(deps.clock), today: today(deps.clock) };
     if (invoice.status !== "held") await reverseIssue(tx, invoice, { reason: input.reason, paidMinor: paid }, at);

@@ -14,6 +14,14 @@ export const payableAccount = (organizationId: number): string => `payable:${org
 export const distributionExpenseAccount = (bucketKey: string): string => `expense:distribution:${bucketKey}`;
 /** What a distribution keeps with the commune (the reserve bucket, a fixed bucket naming no payee). */
 export const RESERVE_ACCOUNT = "equity:reserve";
+/** The venture commune (PRODUCT.md §14): what a bond issue owes its holders in principal. */
+export const bondLiabilityAccount = (issueId: number): string => `liability:bonds:${issueId}`;
+/** A productive asset the commune bought with a bond issue's proceeds, at cost. */
+export const productiveAssetAccount = (assetId: number): string => `asset:productive:${assetId}`;
+/** An asset's rent, invoiced to its lessee. */
+export const rentIncomeAccount = (assetId: number): string => `income:rent:${assetId}`;
+/** The bonds' interest, paid to holders out of rent. */
+export const INTEREST_EXPENSE_ACCOUNT = "expense:interest";
 
 export const ACCOUNT_TYPES = ["asset", "income", "liability", "equity", "expense"] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
@@ -32,6 +40,10 @@ export const CHART: readonly AccountKind[] = [
   { pattern: "payable:{organization}", type: "liability" },
   { pattern: RESERVE_ACCOUNT, type: "equity" },
   { pattern: "expense:distribution:{key}", type: "expense" },
+  { pattern: "liability:bonds:{key}", type: "liability" },
+  { pattern: "asset:productive:{key}", type: "asset" },
+  { pattern: "income:rent:{key}", type: "income" },
+  { pattern: INTEREST_EXPENSE_ACCOUNT, type: "expense" },
 ];
 
 /** The kind of a named account and the organization it belongs to; undefined for a name off the chart. */
@@ -68,11 +80,16 @@ export const INVOICE_LEDGER_CODES = [
  * the organization of the invoice the ledger entry belongs to. Every transfer matches one of its code's.
  */
 export const MOVEMENTS: Readonly<Record<(typeof INVOICE_LEDGER_CODES)[number], readonly { debit: string; credit: string }[]>> = {
-  invoice_issued: [{ debit: "receivable:{organization}", credit: FEE_INCOME_ACCOUNT }],
+  invoice_issued: [
+    { debit: "receivable:{organization}", credit: FEE_INCOME_ACCOUNT },
+    // A rent line (PRODUCT.md §14): `{key}` is the line's asset.
+    { debit: "receivable:{organization}", credit: "income:rent:{key}" },
+  ],
   payment_received: [{ debit: CASH_ACCOUNT, credit: "receivable:{organization}" }],
   invoice_voided: [
     // The issue reversed, then what was paid moved from the receivable to the refund due.
     { debit: FEE_INCOME_ACCOUNT, credit: "receivable:{organization}" },
+    { debit: "income:rent:{key}", credit: "receivable:{organization}" },
     { debit: "receivable:{organization}", credit: "refund:{organization}" },
   ],
   refund_paid: [{ debit: "refund:{organization}", credit: CASH_ACCOUNT }],

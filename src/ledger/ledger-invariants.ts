@@ -12,7 +12,18 @@ import type { Invariant, Row } from "./invariant.js";
 const n = (value: unknown) => String(toInt(value));
 
 /** Tables whose rows are never updated or deleted; each has triggers refusing both (and TRUNCATE on PostgreSQL). */
-export const APPEND_ONLY_TABLES = ["ledger_transactions", "ledger_transfers", "payments", "refunds", "credit_notes", "audit_log"] as const;
+export const APPEND_ONLY_TABLES = [
+  "ledger_transactions",
+  "ledger_transfers",
+  "payments",
+  "refunds",
+  "credit_notes",
+  "audit_log",
+  "asset_events",
+  "rent_months",
+  "bond_receipts",
+  "rent_income",
+] as const;
 
 /** A raw query whose rows each describe one violation. */
 export function rowsInvariant(name: string, query: SQL, describe: (row: Row) => string): Invariant {
@@ -87,10 +98,14 @@ async function accountsOffTheChart(db: Db): Promise<string[]> {
   return found;
 }
 
-/** `pattern` as SQL: a constant account, or the prefix joined to the ledger entry's invoice's organization. */
-function accountExpression(pattern: string): SQL {
+/**
+ * `column` matches `pattern`: a constant account, the prefix joined to the ledger entry's invoice's
+ * organization, or (`{key}`) the prefix and any key.
+ */
+function accountMatches(column: SQL, pattern: string): SQL {
+  if (pattern.endsWith("{key}")) return sql`${column} like ${`${pattern.slice(0, -"{key}".length)}%`}`;
   const prefix = pattern.endsWith("{organization}") ? pattern.slice(0, -"{organization}".length) : undefined;
-  return prefix === undefined ? sql`${pattern}` : sql`(${prefix} || cast(i.organization_id as text))`;
+  return prefix === undefined ? sql`${column} = ${pattern}` : sql`${column} = (${prefix} || cast(i.organization_id as text))`;
 }
 
 /** Only the codes of an invoice's life name an invoice; distribution entries have their own invariants. */
@@ -105,7 +120,7 @@ function allowedMovements(): SQL {
   const cases = Object.entries(MOVEMENTS).flatMap(([code, movements]) =>
     movements.map(
       (m) =>
-        sql`(t.code = ${code} and x.debit_account = ${accountExpression(m.debit)} and x.credit_account = ${accountExpression(m.credit)})`,
+        sql`(t.code = ${code} and ${accountMatches(sql`x.debit_account`, m.debit)} and ${accountMatches(sql`x.credit_account`, m.credit)})`,
     ),
   );
   return sql.join(cases, sql` or `);

@@ -7,5 +7,7 @@ export const LEDGER_CODES = [
   "distribution_approved",
   "payout_confirmed",
   "payout_returned",
+  "bond_issue_cleared",
+  "rent_receipt_split",
 ] as const;
 export type LedgerCode = (typeof LEDGER_CODES)[number];

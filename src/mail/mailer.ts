@@ -6,7 +6,14 @@ import type { Logger } from "pino";
 import { render } from "../templates.js";
 
 /** The mails there are; each has `templates/mail/<name>.txt.hbs` (first line: the subject) and `.html.hbs`. */
-export const MAIL_TEMPLATES = ["invitation", "invoice-issued", "payment-received", "cooperative-decision"] as const;
+export const MAIL_TEMPLATES = [
+  "invitation",
+  "invoice-issued",
+  "invoice-overdue",
+  "payment-received",
+  "cooperative-decision",
+  "payout-sent",
+] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
 export interface MailMessage {

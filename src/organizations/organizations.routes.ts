@@ -5,7 +5,9 @@ import { cursorQuery, decodeCursor, nextSchema, pageOf } from "../http/paginatio
 import type { Db } from "../db/client.js";
 import { today } from "../shared/clock.js";
 import { idParam, type ApiRouter } from "../http/route.js";
-import { addMember } from "./add-member.js";
+import { createInvitation } from "./invitations.js";
+import { notifyInvitation } from "../mail/notifications.js";
+import { notifyDepsOf } from "../web/notify.js";
 import { settleHeldInvoices } from "../billing/settle-held-invoices.js";
 import { invoicingDeps } from "../billing/billing.routes.js";
 import { createOrganization } from "./create-organization.js";
@@ -16,7 +18,8 @@ import { setGithubLogins } from "./set-github-logins.js";
 import { submitCooperativeEvidence } from "./submit-cooperative-evidence.js";
 import { listOrganizationsFor, organizationView, requireOrganizationAccess, sizeFactView } from "./organizations.queries.js";
 import {
-  addMemberBody,
+  inviteMemberBody,
+  invitationResponse,
   cooperativeEvidenceBody,
   createOrganizationBody,
   githubLoginsBody,
@@ -105,23 +108,28 @@ function registerMembershipRoutes(api: ApiRouter, deps: AppDeps): void {
       method: "post",
       path: "/organizations/{id}/members",
       tag,
-      summary: "Add a member",
+      summary: "Invite a member by email: the invitation's link is mailed to them and they accept it signed in",
       auth: "user",
       params: idParam,
-      body: addMemberBody,
-      responses: {
-        201: {
-          description: "The membership",
-          schema: z.object({ organizationId: z.number().int(), userId: z.number().int(), role: z.string(), createdAt: z.string() }),
-        },
-      },
+      body: inviteMemberBody,
+      responses: { 201: { description: "The invitation (its link goes only to the invitee's mail)", schema: invitationResponse } },
     },
     async ({ params, body, user, res }) => {
-      await requireOrganizationAccess(db, user, params.id, "owner");
+      const org = await requireOrganizationAccess(db, user, params.id, "owner");
+      const { invitation, secret } = await createInvitation(db, { organizationId: org.id, ...body, actorUserId: user.id }, { clock });
+      await notifyInvitation(notifyDepsOf(deps), {
+        email: invitation.email,
+        secret,
+        role: invitation.role,
+        organizationName: org.name,
+        inviterName: user.name,
+        expiresAt: invitation.expiresAt,
+      });
+      const { id, organizationId, email, role, expiresAt } = invitation;
       res
         .status(201)
-        .location(`${publicBaseUrl(deps.config)}/api/v1/organizations/${params.id}`)
-        .json(await addMember(db, { organizationId: params.id, ...body, actorUserId: user.id }, { clock }));
+        .location(`${publicBaseUrl(deps.config)}/api/v1/organizations/${org.id}`)
+        .json({ id, organizationId, email, role, expiresAt });
     },
   );
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { MEMBER_ROLES, ORGANIZATION_KINDS, SIZE_FACT_REVIEW_DECISIONS } from "./vocabulary.js";
-import { idSchema, isoDateSchema, moneyInputSchema, moneyOutputSchema, plainText } from "../shared/schemas.js";
+import { isoDateSchema, moneyInputSchema, moneyOutputSchema, plainText } from "../shared/schemas.js";
 
 const githubLogin = z.string().regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, "is not a GitHub login");
 
@@ -23,10 +23,21 @@ export const createOrganizationBody = z.strictObject({
   cooperative: cooperativeEvidenceBody.optional(),
 });
 
-export const addMemberBody = z.strictObject({
-  userId: idSchema,
+/** A member is invited by email; they accept from the link mailed to them (no one learns whether the address has a user). */
+export const inviteMemberBody = z.strictObject({
+  email: z.email({ error: "must be an email address" }).max(254),
   role: z.enum(MEMBER_ROLES),
 });
+
+export const invitationResponse = z
+  .object({
+    id: z.number().int(),
+    organizationId: z.number().int(),
+    email: z.string(),
+    role: z.enum(MEMBER_ROLES),
+    expiresAt: z.string(),
+  })
+  .meta({ id: "Invitation" });
 
 export const sizeFactsBody = z.strictObject({
   effectiveOn: isoDateSchema,

@@ -21,6 +21,7 @@ import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import { invoiceById, lockInvoice, outstandingMinor, type Invoice } from "../invoices/invoices.queries.js";
 import { isPayable, statusAfterPayment } from "../invoices/invoice-rules.js";
 import { appendFact } from "../books/append-fact.js";
+import { splitRentPayment } from "../bonds/waterfall.js";
 import { attributePaymentToLines } from "../distribution/attribution.js";
 import { checkCashAmount } from "./cash-amount.js";
 
@@ -145,6 +146,8 @@ async function writePayment(
   );
   // The payment's share of each line, in this transaction (PRODUCT.md §11.2).
   await attributePaymentToLines(tx, payment, now);
+  // A rent payment's waterfall to the bond holders, in this transaction (PRODUCT.md §14).
+  await splitRentPayment(tx, payment, deps.clock);
   const status = statusAfterPayment(payment.amountMinor, outstanding);
   await tx.update(invoices).set({ status }).where(eq(invoices.id, invoice.id));
   // Issued meanwhile (it was not payable when the grants were drafted): drafted here, a rare case.

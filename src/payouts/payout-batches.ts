@@ -114,12 +114,13 @@ export async function getBatch(db: Db, id: number): Promise<{ batch: PayoutBatch
 }
 
 /** The bank executed the batch: its pending payouts settle their payables. Idempotent. */
-export async function confirmPayoutBatch(db: Db, actor: Actor, batchId: number, deps: { clock: Clock }): Promise<void> {
-  await db.transaction(async (tx) => {
+/** Returns the payouts this call confirmed (none when the batch was confirmed before), for the mails after commit. */
+export async function confirmPayoutBatch(db: Db, actor: Actor, batchId: number, deps: { clock: Clock }): Promise<Payout[]> {
+  return db.transaction(async (tx) => {
     const locked = await queryRows(tx, sql`select id from payout_batches where id = ${batchId}${lockForUpdate(tx)}`);
     if (locked.length === 0) throw new AppError("not_found", "Payout batch was not found.");
     const { batch, payouts: rows } = await getBatch(tx, batchId);
-    if (batch.status === "confirmed") return;
+    if (batch.status === "confirmed") return [];
     const pending = rows.filter((p) => p.status === "pending");
     const transactionId = await postTransaction(
       tx,
@@ -156,6 +157,7 @@ export async function confirmPayoutBatch(db: Db, actor: Actor, batchId: number, 
       },
       deps.clock,
     );
+    return pending;
   });
 }
 

@@ -6,6 +6,8 @@ import { moneyJson } from "../shared/money.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { policyOn } from "../distribution/policies.js";
 import { incomeView } from "./income.queries.js";
+import { notifyPayoutsSent } from "../mail/notifications.js";
+import { notifyDepsOf } from "../web/notify.js";
 import { readPayee, payeeView, setPayee } from "./payee.js";
 import {
   batchTransferFile,
@@ -200,7 +202,8 @@ function registerBankRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 200: { description: "The batch", schema: batchResponse } },
     },
     async ({ params, user, res }) => {
-      await confirmPayoutBatch(db, user, params.id, { clock });
+      const confirmed = await confirmPayoutBatch(db, user, params.id, { clock });
+      await notifyPayoutsSent(notifyDepsOf(deps), confirmed);
       const { batch, payouts } = await getBatch(db, params.id);
       res.json(batchView(batch, payouts));
     },

@@ -14,3 +14,22 @@ export async function landingFor(db: Db, user: { id: number; isTreasurer: boolea
 
 /** A same-site path to go on to after signing in; anything else is "/". */
 export const safeNext = (next: unknown): string => (typeof next === "string" && /^\/(?!\/)[\w\-/.?=&%]*$/.test(next) ? next : "/");
+
+/** What the main menu offers a signed-in user: only what they can do. */
+export interface Menu {
+  /** Their work's maintainers' page, or the list of their works when they maintain several. */
+  works: string | null;
+  /** Registering a work needs an organization to license it (or the treasury). */
+  registerWork: boolean;
+  treasury: boolean;
+}
+
+export async function menuFor(db: Db, user: { id: number; isTreasurer: boolean }): Promise<Menu> {
+  const slugs = await worksMaintainedBy(db, user.id);
+  const [org] = user.isTreasurer ? [] : await listOrganizationsFor(db, { id: user.id, isTreasurer: false });
+  return {
+    works: slugs.length === 0 ? null : slugs.length === 1 ? `/works/${slugs[0]}/maintain` : "/works/mine",
+    registerWork: user.isTreasurer || org !== undefined || slugs.length > 0,
+    treasury: user.isTreasurer,
+  };
+}

@@ -11,6 +11,7 @@ import { listOrganizationsFor } from "../organizations/organizations.queries.js"
 import { emptyForm, formBody, formFromError, optionalText, parseForm, textField, type FormState } from "./forms.js";
 import { redirectWithError, redirectWithNotice, renderPage } from "./render.js";
 import { requireSignedIn, requireWorkMaintainer } from "./guards.js";
+import { registerWorkMaintainPages } from "./work-maintain.pages.js";
 
 const registerForm = z.object({
   repository: optionalText,
@@ -36,6 +37,7 @@ function registeredNotice(result: RegisterWorkResult): string {
 export function registerMaintainerPages(app: Router, deps: AppDeps): void {
   registerWorkForm(app, deps);
   registerWorkActions(app, deps);
+  registerWorkMaintainPages(app, deps);
 }
 
 function registerWorkForm(app: Router, deps: AppDeps): void {

@@ -4,7 +4,10 @@ import type { AppDeps } from "../deps.js";
 import type { NotifyDeps } from "../mail/notifications.js";
 import { publicBaseUrl } from "../config.js";
 
-export const notifyDeps = (deps: AppDeps, _req: Request): NotifyDeps => ({
+export const notifyDeps = (deps: AppDeps, _req: Request): NotifyDeps => notifyDepsOf(deps);
+
+/** The same, where there is no page request (API routes, commands). */
+export const notifyDepsOf = (deps: Pick<AppDeps, "db" | "mailer" | "config">): NotifyDeps => ({
   db: deps.db,
   mailer: deps.mailer,
   baseUrl: publicBaseUrl(deps.config),

@@ -3,6 +3,7 @@ import type { Request, Response } from "express";
 import { render } from "../templates.js";
 import { AppError } from "../shared/errors.js";
 import { keepNotice, noticeOf } from "./notices.js";
+import type { Menu } from "./landing.js";
 
 export interface PageOptions {
   title: string;
@@ -16,6 +17,7 @@ export function renderPage(req: Request, res: Response, page: string, view: obje
     title: options.title,
     body,
     user: req.auth ?? null,
+    menu: req.auth ? ((res.locals as { menu?: Menu }).menu ?? { works: null, registerWork: false, treasury: req.auth.isTreasurer }) : null,
     csrfToken: csrfTokenOf(req),
     notice: options.notice ? { kind: "success", message: options.notice, isError: false } : noticeView(res),
   });

@@ -22,6 +22,10 @@ function reportView(r: TransparencyReport) {
       { label: "Credited (credit notes)", text: shown(r.credited) },
       { label: "Collected", text: shown(r.collected) },
       { label: "Revenue-cap relief", text: shown(r.revenueCapRelief) },
+      { label: "Productive assets leased / owned", text: `${r.assets.leased} / ${r.assets.owned}` },
+      { label: "Bonds outstanding", text: r.assets.bondsOutstanding.formatted },
+      { label: "Rent collected", text: r.assets.rentCollected.formatted },
+      { label: "Interest paid to bond holders", text: r.assets.interestPaid.formatted },
     ],
     receivables: r.receivablesByAge.map((b) => ({ label: b.bucket, text: shown(b) })),
     distribution: r.distribution && {
@@ -37,50 +41,55 @@ function reportView(r: TransparencyReport) {
       text: b.organizations === "<3" ? "<3" : String(b.organizations),
       amount: b.amount?.formatted ?? "<3",
     })),
-    charts: [
-      barChart(
-        "Fund balance: opening and closing",
-        r.currency,
-        [{ name: "balance", color: INK }],
-        [
-          { label: "opening", values: [r.fund.opening.amountMinor] },
-          { label: "closing", values: [r.fund.closing.amountMinor] },
-        ],
-      ),
-      barChart(
-        "Invoiced versus collected",
-        r.currency,
-        [
-          { name: "invoiced", color: INK },
-          { name: "collected", color: LIGHT },
-          { name: "credited", color: GREY },
-        ],
-        [{ label: r.month, values: [minorOf(r.invoiced), minorOf(r.collected), minorOf(r.credited)] }],
-      ),
-      barChart(
-        "Receivables by age at the month's end",
-        r.currency,
-        [{ name: "outstanding", color: INK }],
-        r.receivablesByAge.map((b) => ({ label: b.bucket, values: [minorOf(b)] })),
-      ),
-      barChart(
-        "Collected from payers by headcount band",
-        r.currency,
-        [{ name: "collected", color: LIGHT }],
-        r.payersByHeadcount.map((b) => ({ label: b.band, values: [minorOf(b)] })),
-      ),
-      ...(r.distribution
-        ? [
-            barChart(
-              "Distributed per bucket",
-              r.currency,
-              [{ name: "allocated", color: INK }],
-              r.distribution.buckets.map((b) => ({ label: b.bucket, values: [minorOf(b)] })),
-            ),
-          ]
-        : []),
-    ].map((chart, i) => ({ ...chart, id: `chart-${i}` })),
+    charts: reportCharts(r),
   };
+}
+
+/** The report's charts, each with axes, values and a legend. */
+function reportCharts(r: TransparencyReport) {
+  return [
+    barChart(
+      "Fund balance: opening and closing",
+      r.currency,
+      [{ name: "balance", color: INK }],
+      [
+        { label: "opening", values: [r.fund.opening.amountMinor] },
+        { label: "closing", values: [r.fund.closing.amountMinor] },
+      ],
+    ),
+    barChart(
+      "Invoiced versus collected",
+      r.currency,
+      [
+        { name: "invoiced", color: INK },
+        { name: "collected", color: LIGHT },
+        { name: "credited", color: GREY },
+      ],
+      [{ label: r.month, values: [minorOf(r.invoiced), minorOf(r.collected), minorOf(r.credited)] }],
+    ),
+    barChart(
+      "Receivables by age at the month's end",
+      r.currency,
+      [{ name: "outstanding", color: INK }],
+      r.receivablesByAge.map((b) => ({ label: b.bucket, values: [minorOf(b)] })),
+    ),
+    barChart(
+      "Collected from payers by headcount band",
+      r.currency,
+      [{ name: "collected", color: LIGHT }],
+      r.payersByHeadcount.map((b) => ({ label: b.band, values: [minorOf(b)] })),
+    ),
+    ...(r.distribution
+      ? [
+          barChart(
+            "Distributed per bucket",
+            r.currency,
+            [{ name: "allocated", color: INK }],
+            r.distribution.buckets.map((b) => ({ label: b.bucket, values: [minorOf(b)] })),
+          ),
+        ]
+      : []),
+  ].map((chart, i) => ({ ...chart, id: `chart-${i}` }));
 }
 
 export function registerTransparencyPages(app: Router, deps: AppDeps): void {

@@ -1,5 +1,5 @@
 // The treasury's invoices: a searchable, filtered list of 50 a page with a CSV export, and one page per
-// invoice with its payment history and its actions (record a payment, void).
+// invoice with its payment history and its actions (record a payment, void, refund a void invoice).
 import type { Request, Router } from "express";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
@@ -12,6 +12,7 @@ import { invoicingDeps, sellerOf } from "../billing/billing.routes.js";
 import { invoiceView, listInvoices, requireInvoiceAccess, type InvoiceFilter } from "../invoices/invoices.queries.js";
 import { isOverdue, isPayable } from "../invoices/invoice-rules.js";
 import { recordPayment } from "../payments/record-payment.js";
+import { recordRefund } from "../payments/record-refund.js";
 import { voidInvoice } from "../invoices/void-invoice.js";
 import { listAudit } from "../audit/audit.queries.js";
 import { formBody, formFromNotice, moneyFromForm, parseForm } from "./forms.js";
@@ -180,10 +181,14 @@ function registerInvoicePage(app: Router, deps: AppDeps): void {
         payable: isPayable(view.status),
         voidable: view.status === "issued" || view.status === "held",
         payments: view.payments.map((p) => ({ ...p, paidOnText: readableDate(p.paidOn) })),
+        refunds: view.refunds.map((r) => ({ ...r, paidOnText: readableDate(r.paidOn) })),
+        refundable: view.refundDue.amountMinor > 0,
+        refundForm: formFromNotice(res, "refund", { paidOn: day, amount: toDecimalString(view.refundDue.amountMinor, view.currency) }),
         history: history.map((a) => ({ ...a, atText: readableInstant(a.at), actorEmail: a.actor?.email ?? "system" })),
         paymentForm: formFromNotice(res, "payment", { paidOn: day, amount: toDecimalString(view.outstanding.amountMinor, view.currency) }),
         voidForm: formFromNotice(res, "void"),
         paymentKey: randomUUID(),
+        refundKey: randomUUID(),
       },
       { title: `Invoice ${ref}` },
     );
@@ -213,6 +218,22 @@ function registerInvoiceActions(app: Router, deps: AppDeps): void {
           paidOn: f.paidOn,
         });
       await redirectWithNotice(res, page, `Payment of ${invoice.currency} ${f.amount} recorded against ${invoice.number}.`);
+    });
+  });
+
+  app.post("/treasury/invoices/:ref/refunds", async (req, res) => {
+    const user = requireTreasurer(req);
+    const invoice = await requireInvoiceAccess(db, user, String(req.params.ref));
+    const page = `/treasury/invoices/${encodeURIComponent(invoice.number ?? String(invoice.id))}`;
+    await attempt(req, res, { backTo: page, prefix: "The refund was not recorded", form: "refund" }, async () => {
+      const f = parseForm(paymentForm, formBody(req));
+      const amount = moneyFromForm(f.amount, invoice.currency);
+      await recordRefund(
+        db,
+        { invoiceId: invoice.id, amount, paidOn: f.paidOn, reference: f.reference, idempotencyKey: f.idempotencyKey, actorUserId: user.id },
+        { clock },
+      );
+      await redirectWithNotice(res, page, `Refund of ${invoice.currency} ${f.amount} recorded for ${invoice.number}.`);
     });
   });
 

@@ -5,7 +5,6 @@ import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { today } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
-import { monthSchema } from "../shared/schemas.js";
 import { evidenceHistory, getOrganizationRow, organizationView, verificationQueue } from "../organizations/organizations.queries.js";
 import { registryLink } from "../organizations/registries.js";
 import { decideVerification } from "../organizations/decide-verification.js";
@@ -13,11 +12,10 @@ import { reviewSizeFacts, sizeFactsAwaitingReview } from "../organizations/revie
 import { SIZE_FACT_REVIEW_DECISIONS } from "../organizations/vocabulary.js";
 import { settleHeldInvoices } from "../billing/settle-held-invoices.js";
 import { invoicingDeps } from "../billing/billing.routes.js";
-import { listBillingRuns, runBilling } from "../billing/run-billing.js";
+import { listBillingRuns } from "../billing/run-billing.js";
 import { invoiceNumbersOf, listInvoices } from "../invoices/invoices.queries.js";
 import { auditActions, listAudit } from "../audit/audit.queries.js";
 import { feeScheduleOn } from "../fees/fee-schedules.queries.js";
-import { addMonths } from "../fees/compute-fees.js";
 import { flowsChart, fundBalances, monthlyFlows, receivablesByAge } from "../treasury/dashboard.queries.js";
 import { formBody, formFromNotice, parseForm } from "./forms.js";
 import { createUserBody } from "../accounts/accounts.schemas.js";
@@ -26,9 +24,11 @@ import { hashPassword } from "../accounts/passwords.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireTreasurer } from "./guards.js";
 import { registerTreasuryInvoicePages } from "./treasury-invoices.pages.js";
-import { readableInstant } from "./format.js";
+import { endedMonths, registerTreasuryBillingPages } from "./treasury-billing.pages.js";
+import { registerTreasuryRulePages } from "./treasury-rules.pages.js";
+import { readableInstant, readableMonth } from "./format.js";
 import { notifyDeps } from "./notify.js";
-import { notifyCooperativeDecision, notifyInvoicesIssued } from "../mail/notifications.js";
+import { notifyCooperativeDecision } from "../mail/notifications.js";
 import type { Db } from "../db/client.js";
 
 const AUDIT_PAGE = 50;
@@ -39,6 +39,8 @@ export function registerTreasuryPages(app: Router, deps: AppDeps): void {
   registerTreasuryActions(app, deps);
   registerAuditPage(app, deps);
   registerTreasuryInvoicePages(app, deps);
+  registerTreasuryBillingPages(app, deps);
+  registerTreasuryRulePages(app, deps);
 }
 
 /** Audit entries for a page: readable times, and invoices by number with a link. */
@@ -83,9 +85,8 @@ function registerDashboard(app: Router, deps: AppDeps): void {
           .reverse()
           .slice(0, 12)
           .map((r) => ({ ...r, startedText: readableInstant(r.startedAt) })),
-        lastMonth: addMonths(day.slice(0, 7), -1),
+        billableMonths: endedMonths(day).map((m) => ({ value: m, label: readableMonth(m) })),
         accountForm: formFromNotice(res, "account"),
-        billingForm: formFromNotice(res, "billing", { month: addMonths(day.slice(0, 7), -1) }),
         audit: await auditView(db, await listAudit(db, { limit: 10 })),
       },
       { title: "Treasury" },
@@ -174,24 +175,6 @@ function registerTreasuryActions(app: Router, deps: AppDeps): void {
       const passwordHash = f.password ? await hashPassword(f.password) : null;
       const created = await createUser(db, { email: f.email, name: f.name, passwordHash, actorUserId: user.id }, { clock });
       await redirectWithNotice(res, "/treasury", `Account ${created.email} was created.`);
-    });
-  });
-
-  app.post("/treasury/billing-runs", async (req, res) => {
-    const user = requireTreasurer(req);
-    await attempt(req, res, { backTo: "/treasury", prefix: "Billing did not run", form: "billing" }, async () => {
-      const f = parseForm(z.object({ month: monthSchema }), formBody(req));
-      const result = await runBilling(
-        db,
-        { month: f.month, actorUserId: user.id, catchUpMonths: deps.config.CATCH_UP_MONTHS },
-        invoicingDeps(deps),
-      );
-      await notifyInvoicesIssued(notifyDeps(deps, req), result.runId);
-      await redirectWithNotice(
-        res,
-        "/treasury",
-        `Billing ${f.month}: ${result.invoicesCreated} new invoice(s), ${result.invoices.length} in the month.`,
-      );
     });
   });
 }

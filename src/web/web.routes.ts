@@ -10,6 +10,7 @@ import { SESSION_COOKIE } from "./sessions.js";
 import { BROWSER_COOKIE, csrfFor } from "./csrf.js";
 import { renderPage } from "./render.js";
 import { notices } from "./notices.js";
+import { menuFor } from "./landing.js";
 import { registerPublicPages } from "./public.pages.js";
 import { registerAccountPages } from "./account.pages.js";
 import { registerOrganizationPages } from "./organizations.pages.js";
@@ -19,6 +20,7 @@ import { registerTransparencyPages } from "./transparency.pages.js";
 import { registerDistributionPages } from "./distribution.pages.js";
 import { registerIncomePages } from "./income.pages.js";
 import { registerBooksDownload } from "./books.pages.js";
+import { registerVenturePages } from "./venture.pages.js";
 
 const cookies = (req: Request) => (req.cookies ?? {}) as Record<string, string | undefined>;
 const FORM_LIMIT = "100kb";
@@ -64,6 +66,11 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   web.use(notices(deps.db, deps.clock, secure));
   web.use(express.urlencoded({ extended: false, limit: FORM_LIMIT, parameterLimit: 100 }));
   web.use(csrf.attachToken);
+  // The menu of a signed-in user's pages (see renderPage): only what they can do.
+  web.use(async (req, res, next) => {
+    if (req.auth && req.method === "GET") res.locals.menu = await menuFor(deps.db, req.auth);
+    next();
+  });
   app.use(web);
   const pages = csrfGuarded(web, csrf.validate);
   // Maintainer pages first: /works/new must not be read as the work with slug "new".
@@ -76,6 +83,7 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   registerTransparencyPages(pages, deps);
   registerDistributionPages(pages, deps);
   registerBooksDownload(pages, deps);
+  registerVenturePages(pages, deps);
 }
 
 /** Errors on web pages: a page, not JSON; "sign in" sends the browser to the sign-in form. */

@@ -349,7 +349,7 @@ async function assertUnclaimed(db: Db, repositoryKey: string | undefined, purls:
 }
 
 /** Slugs that name pages rather than works. */
-const RESERVED_SLUGS = new Set(["new"]);
+const RESERVED_SLUGS = new Set(["new", "mine"]);
 
 async function uniqueSlug(db: Db, base: string): Promise<string> {
   for (let n = RESERVED_SLUGS.has(base) ? 2 : 1; ; n++) {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
-import { auditLog, sizeFacts } from "../../src/db/schema.js";
+import { auditLog, invitations, sizeFacts } from "../../src/db/schema.js";
+import { addMember } from "../../src/organizations/add-member.js";
 import { api, dumpDatabase, makeHarness, makeUser, type Harness } from "../support/harness.js";
 
 let h: Harness;
@@ -92,22 +93,36 @@ describe("organizations", () => {
     expect((await api(h).get("/api/v1/organizations").set(treasurer.auth)).body.organizations).toHaveLength(1);
   });
 
-  it("owners add members; members cannot add members", async () => {
+  it("owners invite members by email; the invitee becomes a member only by accepting; members cannot invite", async () => {
     const owner = await makeUser(h);
     const member = await makeUser(h);
-    const third = await makeUser(h);
     const org = (await api(h).post("/api/v1/organizations").set(owner.auth).send({ name: "Acme", kind: "commercial" })).body;
-    await api(h).post(`/api/v1/organizations/${org.id}/members`).set(owner.auth).send({ userId: member.id, role: "member" }).expect(201);
+    const invited = await api(h)
+      .post(`/api/v1/organizations/${org.id}/members`)
+      .set(owner.auth)
+      .send({ email: member.email.toUpperCase(), role: "member" })
+      .expect(201);
+    expect(invited.body).toMatchObject({ organizationId: org.id, email: member.email, role: "member" });
+    // An address without a user is answered alike: nothing tells whether an email has an account here.
+    const unknown = await api(h)
+      .post(`/api/v1/organizations/${org.id}/members`)
+      .set(owner.auth)
+      .send({ email: "nobody@example.org", role: "member" })
+      .expect(201);
+    expect(Object.keys(unknown.body).sort()).toEqual(Object.keys(invited.body).sort());
+    // The old body (a user id) adds no one.
+    await api(h).post(`/api/v1/organizations/${org.id}/members`).set(owner.auth).send({ userId: member.id, role: "member" }).expect(422);
+    let view = await api(h).get(`/api/v1/organizations/${org.id}`).set(owner.auth).expect(200);
+    expect(view.body.members.map((m: { userId: number }) => m.userId)).toEqual([owner.id]);
+    const [row] = await h.db.select().from(invitations).where(eq(invitations.id, invited.body.id));
+    expect(row?.acceptedAt).toBeNull();
+    await addMember(h.db, { organizationId: org.id, userId: member.id, role: "member", actorUserId: owner.id }, { clock: h.clock });
     const refused = await api(h)
       .post(`/api/v1/organizations/${org.id}/members`)
       .set(member.auth)
-      .send({ userId: third.id, role: "member" });
+      .send({ email: "x@example.org", role: "member" });
     expect(refused.status).toBe(403);
-    const again = await api(h).post(`/api/v1/organizations/${org.id}/members`).set(owner.auth).send({ userId: member.id, role: "owner" });
-    expect(again.status).toBe(409);
-    const unknown = await api(h).post(`/api/v1/organizations/${org.id}/members`).set(owner.auth).send({ userId: 424242, role: "member" });
-    expect(unknown.status).toBe(422);
-    const view = await api(h).get(`/api/v1/organizations/${org.id}`).set(member.auth).expect(200);
+    view = await api(h).get(`/api/v1/organizations/${org.id}`).set(member.auth).expect(200);
     expect(view.body.members.map((m: { userId: number; role: string }) => [m.userId, m.role])).toEqual([
       [owner.id, "owner"],
       [member.id, "member"],
@@ -128,7 +143,7 @@ describe("organizations", () => {
       .set(owner.auth)
       .send({ name: "Other", kind: "commercial", githubLogins: ["taken"] })
       .expect(201);
-    await api(h).post(`/api/v1/organizations/${org.id}/members`).set(owner.auth).send({ userId: member.id, role: "member" }).expect(201);
+    await addMember(h.db, { organizationId: org.id, userId: member.id, role: "member", actorUserId: owner.id }, { clock: h.clock });
     const res = await api(h)
       .put(`/api/v1/organizations/${org.id}/github-logins`)
       .set(owner.auth)

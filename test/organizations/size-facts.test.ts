@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { api, makeHarness, makeUser, passwordHashFor, type Harness, type TestUser } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
+import { addMember } from "../../src/organizations/add-member.js";
 
 let h: Harness;
 let c: Commune;
@@ -24,7 +25,7 @@ describe("size facts", () => {
   it("are declared by owners and treasurers only, with evidence", async () => {
     const org = await c.org("Acme", "commercial");
     const member = await makeUser(h);
-    await api(h).post(`/api/v1/organizations/${org.id}/members`).set(c.owner.auth).send({ userId: member.id, role: "member" }).expect(201);
+    await addMember(h.db, { organizationId: org.id, userId: member.id, role: "member", actorUserId: c.owner.id }, { clock: h.clock });
     const refused = await declare(org.id, member, { effectiveOn: "2026-01-01", headcount: 3 });
     expect(refused.status).toBe(403);
     const owned = await declare(org.id, c.owner, {

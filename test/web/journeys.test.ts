@@ -323,8 +323,10 @@ describe.skipIf(!chromiumPresent)("a treasurer", () => {
       await page.reload();
       expect(await page.getByRole("status").count()).toBe(0);
 
-      await page.getByLabel(/^Month/).fill("2026-02");
-      await page.getByRole("button", { name: "Run billing" }).click();
+      await page.getByLabel(/^Month/).selectOption("2026-02");
+      await page.getByRole("button", { name: "Preview billing" }).click();
+      expect(await page.locator("main").textContent()).toContain("2 invoice(s)");
+      await page.getByRole("button", { name: "Bill Feb 2026" }).click();
       expect(await page.getByRole("status").textContent()).toContain("Billing 2026-02: 2 new invoice(s)");
 
       await page.getByRole("link", { name: "Invoices", exact: true }).click();

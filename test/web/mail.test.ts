@@ -119,9 +119,8 @@ describe.skipIf(!chromiumPresent)("mail", () => {
     await c.org("Bakery Coop", "worker_cooperative", { headcount: 4, owner: company });
     const { page } = tab;
     await signIn(page, base, treasurer.email, PASSWORD);
-    await page.goto(base + "/treasury");
-    await page.getByLabel(/Month/).fill("2026-03");
-    await page.getByRole("button", { name: "Run billing" }).click();
+    await page.goto(base + "/treasury/billing?month=2026-03");
+    await page.getByRole("button", { name: "Bill Mar 2026" }).click();
     expect(await page.getByRole("status").textContent()).toContain("Billing 2026-03");
     const issued = smtp.to(company.email).find((m) => m.subject.startsWith("Invoice RCP-2026-000001"));
     expect(issued?.body).toContain("DE89 3704 0044 0532 0130 00");

@@ -133,7 +133,7 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
 
   it("for the public", { timeout: 180_000 }, async () => {
     const tab = await openTab(browser);
-    const paths = ["/", `/works/${seeded.workSlug}`, "/check", `/grants/${seeded.grantId}`, "/login"];
+    const paths = ["/", `/works/${seeded.workSlug}`, "/check", `/grants/${seeded.grantId}`, "/login", "/assets"];
     expect(await sweep(tab, paths, "public")).toEqual([]);
     await tab.context.close();
   });
@@ -141,13 +141,20 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
   it("for a company member", { timeout: 180_000 }, async () => {
     const tab = await openTab(browser);
     await signIn(tab.page, base, company.email, PASSWORD);
-    const paths = ["/organizations", `/organizations/${seeded.acmeId}`, "/tokens", "/works/new", "/invoices/RCP-2026-000001"];
-    paths.push(`/organizations/${seeded.acmeId}/income`);
+    const paths = [
+      "/organizations",
+      `/organizations/${seeded.acmeId}`,
+      "/tokens",
+      "/works/new",
+      "/invoices/RCP-2026-000001",
+      `/organizations/${seeded.acmeId}/holdings`,
+      `/organizations/${seeded.acmeId}/income`,
+    ];
     expect(await sweep(tab, paths, "company")).toEqual([]);
     await tab.context.close();
   });
 
-  it("for a treasurer", { timeout: 240_000 }, async () => {
+  it("for a treasurer", { timeout: 360_000 }, async () => {
     const tab = await openTab(browser);
     await signIn(tab.page, base, treasurer.email, PASSWORD);
     const paths = [
@@ -163,6 +170,11 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       `/works/${seeded.workSlug}/income`,
       `/organizations/${seeded.licensorId}/income`,
       `/organizations/${seeded.licensorId}/statements/2026-04`,
+      "/treasury/billing?month=2026-04",
+      "/treasury/fee-schedules",
+      "/treasury/distribution-policies",
+      `/works/${seeded.workSlug}/maintain`,
+      "/treasury/rent",
     ];
     expect(await sweep(tab, paths, "treasurer")).toEqual([]);
     await tab.context.close();

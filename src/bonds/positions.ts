@@ -1,0 +1,58 @@
+// Where a cleared bond issue stands: each holder's outstanding principal and interest arrears, read from the
+// allotments and the waterfall's receipts (both append-only, so positions are never stored, only summed).
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
+import { queryRows, toInt } from "../db/sql.js";
+import { divideRoundHalfUp, toSafeNumber } from "../shared/money.js";
+import type { HolderPosition } from "./repayment.js";
+import { MONTHLY_RATE_DENOMINATOR } from "./vocabulary.js";
+
+export interface Holding extends HolderPosition {
+  /** The subscription: a holder of several subscriptions holds each by itself. */
+  holderId: number;
+  organizationId: number;
+  allottedMinor: number;
+  interestReceivedMinor: number;
+  principalReceivedMinor: number;
+}
+
+/** The holdings of one issue (allotted subscriptions, in subscription order), or of one organization. */
+export async function holdings(
+  db: Db,
+  where: { issueId: number } | { organizationId: number },
+): Promise<(Holding & { issueId: number })[]> {
+  const filter = "issueId" in where ? sql`s.issue_id = ${where.issueId}` : sql`s.organization_id = ${where.organizationId}`;
+  const rows = await queryRows<Record<string, unknown>>(
+    db,
+    sql`select s.id, s.issue_id, s.organization_id, s.allotted_minor,
+          coalesce(r.arrears, 0) as arrears, coalesce(r.interest, 0) as interest, coalesce(r.principal, 0) as principal, coalesce(r.deferred, 0) as deferred
+        from bond_subscriptions s
+        left join (select subscription_id, sum(arrears_minor) as arrears, sum(interest_minor) as interest, sum(principal_minor) as principal,
+                     sum(deferred_interest_minor) as deferred from bond_receipts group by subscription_id) r on r.subscription_id = s.id
+        where ${filter} and s.allotted_minor > 0 order by s.id`,
+  );
+  return rows.map((r) => {
+    const allotted = toInt(r.allotted_minor);
+    const principal = toInt(r.principal);
+    return {
+      holderId: toInt(r.id),
+      issueId: toInt(r.issue_id),
+      organizationId: toInt(r.organization_id),
+      allottedMinor: allotted,
+      outstandingMinor: allotted - principal,
+      interestArrearsMinor: toInt(r.deferred) - toInt(r.arrears),
+      interestReceivedMinor: toInt(r.arrears) + toInt(r.interest),
+      principalReceivedMinor: principal,
+    };
+  });
+}
+
+/** A whole month's simple interest on a balance (30/360), rounded half-up. */
+export function monthlyInterestMinor(balanceMinor: number, rateBps: number): number {
+  return toSafeNumber(divideRoundHalfUp(BigInt(balanceMinor) * BigInt(rateBps), MONTHLY_RATE_DENOMINATOR));
+}
+
+export const totalOf = (hs: readonly HolderPosition[]) => ({
+  outstandingMinor: hs.reduce((s, h) => s + h.outstandingMinor, 0),
+  arrearsMinor: hs.reduce((s, h) => s + h.interestArrearsMinor, 0),
+});

@@ -1,0 +1,95 @@
+// The venture commune's books over HTTP: the rent run, the rent months with their waterfall (the treasurer's
+// review list among them), an organization's holdings, and the public list of assets (PRODUCT.md §14).
+import type { AppDeps } from "../deps.js";
+import { invoicingDeps } from "../billing/billing.routes.js";
+import { idParam, type ApiRouter } from "../http/route.js";
+import { moneyJson } from "../shared/money.js";
+import { holdingsResponse, publicAssetsResponse, rentMonthsResponse, rentRunBody, rentRunResponse } from "./bonds.schemas.js";
+import { runRent, type RentRun } from "./rent-run.js";
+import { organizationHoldings, publicAssets, rentMonthsWithWaterfall } from "./venture.queries.js";
+
+const tag = "venture commune";
+
+export const rentRunView = (run: RentRun) => ({
+  month: run.month,
+  invoices: run.invoices.map((i) => ({
+    id: i.id,
+    number: i.number,
+    organizationId: i.organizationId,
+    total: moneyJson(i.totalMinor, i.currency),
+  })),
+  months: run.months.map((m) => {
+    const money = (minor: number) => moneyJson(minor, m.currency);
+    return {
+      assetId: m.assetId,
+      month: m.month,
+      issueId: m.issueId,
+      invoiceId: m.invoiceId,
+      due: { arrears: money(m.arrearsDueMinor), interest: money(m.interestDueMinor), principal: money(m.principalDueMinor) },
+      cap: m.capMinor === null ? null : money(m.capMinor),
+      rent: money(m.rentMinor),
+      deferred: money(m.deferredMinor),
+      deferredMonthsInRow: m.deferredMonthsInRow,
+      review: m.review,
+    };
+  }),
+  skipped: run.skipped,
+});
+
+export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db } = deps;
+  api.route(
+    {
+      method: "post",
+      path: "/rent-runs",
+      tag,
+      summary: "Invoice a month's rent of every leased or owned asset to its lessee (treasurer; the month must have ended)",
+      auth: "treasurer",
+      body: rentRunBody,
+      responses: { 200: { description: "The invoices issued and each asset's month", schema: rentRunResponse } },
+    },
+    async ({ body, user, res }) => {
+      res.json(rentRunView(await runRent(db, user, body.month, invoicingDeps(deps))));
+    },
+  );
+  api.route(
+    {
+      method: "get",
+      path: "/rent-months",
+      tag,
+      summary: "Every rent month with the bonds' due, the cap, deferrals and the waterfall of what was received (treasurer)",
+      auth: "treasurer",
+      responses: { 200: { description: "The rent months", schema: rentMonthsResponse } },
+    },
+    async ({ res }) => {
+      res.json({ months: await rentMonthsWithWaterfall(db) });
+    },
+  );
+  api.route(
+    {
+      method: "get",
+      path: "/organizations/{id}/holdings",
+      tag,
+      summary: "Bonds the organization holds, with the interest and principal received (members, treasurers)",
+      auth: "user",
+      params: idParam,
+      responses: { 200: { description: "The holdings", schema: holdingsResponse } },
+    },
+    async ({ params, user, res }) => {
+      res.json(await organizationHoldings(db, user, params.id));
+    },
+  );
+  api.route(
+    {
+      method: "get",
+      path: "/public/assets",
+      tag,
+      summary: "The commune's productive assets: lessees, bonds outstanding and rent collected (public)",
+      auth: "public",
+      responses: { 200: { description: "The assets", schema: publicAssetsResponse } },
+    },
+    async ({ res }) => {
+      res.json({ assets: await publicAssets(db) });
+    },
+  );
+}
