@@ -1,5 +1,5 @@
 // Reads of the transparency log: its size, leaf hashes, entries and checkpoints.
-import { and, asc, desc, eq, gte, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gte, like, lt } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { booksCheckpoints, booksEntries, booksLogHead } from "../db/schema.js";
 import type { Hash } from "./merkle.js";
@@ -31,6 +31,15 @@ export async function entriesBetween(db: Db, from: number, to: number) {
 
 export async function entriesOfInvoice(db: Db, invoiceId: number) {
   return db.select().from(booksEntries).where(eq(booksEntries.invoiceId, invoiceId)).orderBy(asc(booksEntries.leafIndex));
+}
+
+/** A statement's entry: its canonical JSON names its number once (keys sorted, no spaces). */
+export async function entriesOfStatement(db: Db, statementNumber: string) {
+  return db
+    .select()
+    .from(booksEntries)
+    .where(and(eq(booksEntries.kind, "statement_issued"), like(booksEntries.entry, `%"number":${JSON.stringify(statementNumber)}%`)))
+    .orderBy(asc(booksEntries.leafIndex));
 }
 
 export type StoredCheckpoint = typeof booksCheckpoints.$inferSelect;

@@ -6,7 +6,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { asc, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { grants, invoices, ledgerTransactions, ledgerTransfers } from "../db/schema.js";
+import { grants, invoices, ledgerTransactions, ledgerTransfers, statements } from "../db/schema.js";
+import { moneyJson } from "../shared/money.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import type { Signer } from "../grants/signing-key.js";
 import { invoiceView, type SellerDetails } from "../invoices/invoices.queries.js";
@@ -50,12 +51,13 @@ class BooksFolder {
 
 /** The ids each kind of fact names, among the log's first `size` entries: the export's scope. */
 function scopeOf(entries: { kind: string; entry: string }[]) {
-  const ids = { transactions: new Set<number>(), invoices: new Set<number>(), grants: new Set<string>() };
+  const ids = { transactions: new Set<number>(), invoices: new Set<number>(), grants: new Set<string>(), statements: new Set<string>() };
   for (const e of entries) {
     const fact = (JSON.parse(e.entry) as { fact: Record<string, unknown> }).fact;
     if (e.kind === "ledger_entry") ids.transactions.add(fact.ledgerEntryId as number);
     if (e.kind === "invoice_issued") ids.invoices.add(fact.invoiceId as number);
     if (e.kind === "grant_issued") ids.grants.add(fact.grantId as string);
+    if (e.kind === "statement_issued") ids.statements.add(fact.number as string);
   }
   return ids;
 }
@@ -72,6 +74,7 @@ export async function exportBooks(db: Db, dir: string, deps: ExportDeps): Promis
   await folder.write("ledger.beancount", renderBeancount(postings, { title: `${deps.seller.name} (reciprocity)`, exportedAt }));
   const invoiceCount = await writeInvoices(db, folder, [...scope.invoices], deps);
   const grantCount = await writeGrants(db, folder, [...scope.grants]);
+  await writeStatements(db, folder, [...scope.statements]);
   await writeKeys(folder, deps, entries[0]?.createdAt ?? exportedAt);
   await writeReports(db, folder, deps);
   await folder.write("log/entries.jsonl", entries.map((e) => `${e.entry}\n`).join(""));
@@ -141,6 +144,31 @@ async function writeGrants(db: Db, folder: BooksFolder, ids: string[]): Promise<
     }
   }
   return count;
+}
+
+/** Each statement as its organization reads it (the API's view). */
+async function writeStatements(db: Db, folder: BooksFolder, numbers: string[]): Promise<void> {
+  for (let start = 0; start < numbers.length; start += 500) {
+    const rows = await db
+      .select()
+      .from(statements)
+      .where(inArray(statements.number, numbers.slice(start, start + 500)));
+    for (const s of rows) {
+      const money = (amountMinor: number) => moneyJson(amountMinor, s.currency);
+      const doc = {
+        number: s.number,
+        organizationId: s.organizationId,
+        month: s.month,
+        runId: s.runId,
+        opening: money(s.openingMinor),
+        allocated: money(s.allocatedMinor),
+        paidOut: money(s.paidOutMinor),
+        closing: money(s.closingMinor),
+        issuedAt: s.issuedAt,
+      };
+      await folder.write(`documents/statements/${s.number}.json`, `${JSON.stringify(doc, null, 2)}\n`);
+    }
+  }
 }
 
 /** Every month's transparency report as the API serves it; verify-books recomputes its figures. */

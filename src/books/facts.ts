@@ -164,3 +164,30 @@ export async function logPayoutReturned(
   const { id, ...rest } = payout;
   await appendFact(tx, "payout_returned", withoutAbsent({ payoutId: id, ...rest, ...input }), at);
 }
+
+/** A statement, whole: its figures are few and every payee may ask for its proof. */
+export async function logStatementsIssued(
+  tx: Db,
+  rows: readonly {
+    number: string;
+    organizationId: number;
+    month: string;
+    runId: number;
+    currency: string;
+    openingMinor: number;
+    allocatedMinor: number;
+    paidOutMinor: number;
+    closingMinor: number;
+    ledgerTransactionId: number;
+  }[],
+  at: string,
+): Promise<void> {
+  await appendFacts(
+    tx,
+    rows.map(({ ledgerTransactionId, ...r }) => ({
+      kind: "statement_issued" as const,
+      payload: { ...r, ledgerEntryId: ledgerTransactionId },
+    })),
+    at,
+  );
+}

@@ -1,14 +1,23 @@
-// An invoice's inclusion proof: every log entry that concerns the invoice (its issue, ledger
-// transactions, payments, grants, credit note), each with its audit path to a signed checkpoint.
+// Inclusion proofs: every log entry that concerns an invoice (its issue, ledger transactions, payments,
+// grants, credit note) or a statement, each with its audit path to a signed checkpoint.
 import type { Db } from "../db/client.js";
 import type { Clock } from "../shared/clock.js";
-import { entriesOfInvoice, leafHashes } from "./books.queries.js";
+import { entriesOfInvoice, entriesOfStatement, leafHashes } from "./books.queries.js";
 import type { BooksLog } from "./log-key.js";
 import { checkpointCovering } from "./make-checkpoint.js";
 import { inclusionProof } from "./merkle.js";
 
+type StoredEntry = Awaited<ReturnType<typeof entriesOfInvoice>>[number];
+
 export async function invoiceProof(db: Db, books: BooksLog, invoiceId: number, deps: { clock: Clock }) {
-  const entries = await entriesOfInvoice(db, invoiceId);
+  return proofOf(db, books, await entriesOfInvoice(db, invoiceId), deps);
+}
+
+export async function statementProof(db: Db, books: BooksLog, statementNumber: string, deps: { clock: Clock }) {
+  return proofOf(db, books, await entriesOfStatement(db, statementNumber), deps);
+}
+
+async function proofOf(db: Db, books: BooksLog, entries: StoredEntry[], deps: { clock: Clock }) {
   const last = entries.reduce((max, e) => Math.max(max, e.leafIndex), 0);
   const checkpoint = await checkpointCovering(db, books, last, deps);
   const leaves = await leafHashes(db, 0, checkpoint.treeSize);

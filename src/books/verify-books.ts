@@ -38,6 +38,7 @@ export async function verifyBooks(dir: string): Promise<string | null> {
     checkBeancount(await read("ledger.beancount"), postings);
     await checkInvoices(dir, manifest.files, entries);
     await checkGrants(dir, manifest.files, entries, await read("keys/grants-signing-key.pem"));
+    await checkStatements(dir, manifest.files, entries);
     const report = await checkReports(dir, Object.keys(manifest.files), postings, entries);
     if (report) fail(report);
     return null;
@@ -221,5 +222,47 @@ async function checkGrants(dir: string, files: Record<string, string>, entries: 
     const fact = logged.get(meta.id) ?? fail(`${path}: grant ${meta.id} has no grant_issued entry in the log`);
     const digest = createHash("sha256").update(document, "utf8").digest("hex");
     if (fact.documentSha256 !== digest || fact.signature !== meta.signature) fail(`${path}: the grant differs from its log entry`);
+  }
+}
+
+interface StatementDocument {
+  number: string;
+  organizationId: number;
+  month: string;
+  opening: { amountMinor: number; currency: string };
+  allocated: { amountMinor: number };
+  paidOut: { amountMinor: number };
+  closing: { amountMinor: number };
+}
+
+/** Each statement adds up (opening + allocated − paid out = closing), is the one the log recorded, and numbers run 1, 2, 3 … per year. */
+async function checkStatements(dir: string, files: Record<string, string>, entries: Entry[]): Promise<void> {
+  const logged = new Map(entries.filter((e) => e.kind === "statement_issued").map((e) => [e.fact.number as string, e.fact]));
+  const paths = Object.keys(files).filter((f) => /^documents\/statements\/[^/]+\.json$/.test(f));
+  if (paths.length !== logged.size) fail(`documents/statements: ${paths.length} statements, the log issued ${logged.size}`);
+  const years = new Map<string, number[]>();
+  for (const path of paths) {
+    const doc = JSON.parse(await readFile(join(dir, path), "utf8")) as StatementDocument;
+    const { opening, allocated, paidOut, closing } = doc;
+    if (opening.amountMinor + allocated.amountMinor - paidOut.amountMinor !== closing.amountMinor)
+      fail(`${path}: opening + allocated − paid out is not the closing balance`);
+    const fact = logged.get(doc.number) ?? fail(`${path}: statement ${doc.number} has no statement_issued entry in the log`);
+    const same =
+      fact.organizationId === doc.organizationId &&
+      fact.month === doc.month &&
+      fact.currency === opening.currency &&
+      fact.openingMinor === opening.amountMinor &&
+      fact.allocatedMinor === allocated.amountMinor &&
+      fact.paidOutMinor === paidOut.amountMinor &&
+      fact.closingMinor === closing.amountMinor;
+    if (!same) fail(`${path}: the statement differs from its log entry`);
+    const match = /^ST-(\d{4})-(\d+)$/.exec(doc.number) ?? fail(`${path}: ${doc.number} is not a statement number`);
+    years.set(match[1]!, [...(years.get(match[1]!) ?? []), Number(match[2])]);
+  }
+  for (const [year, numbers] of years) {
+    numbers.sort((a, b) => a - b);
+    numbers.forEach((n, i) => {
+      if (n !== i + 1) fail(`documents/statements: the numbers of ST-${year} are not gapless (expected ${i + 1}, found ${n})`);
+    });
   }
 }

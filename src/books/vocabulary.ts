@@ -14,6 +14,7 @@ export const FACT_KINDS = [
   "payout_batch_created",
   "payout_batch_confirmed",
   "payout_returned",
+  "statement_issued",
 ] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 

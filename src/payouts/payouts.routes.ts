@@ -34,6 +34,8 @@ import {
   statementsResponse,
 } from "./payouts.schemas.js";
 import { listStatements, statementSummary, statementView } from "./statements.js";
+import { statementProof } from "../books/invoice-proof.js";
+import { invoiceProofResponse } from "../books/books.schemas.js";
 import { decodeCursor, pageOf } from "../http/pagination.js";
 import { monthSchema } from "../shared/schemas.js";
 import { z } from "zod";
@@ -268,6 +270,22 @@ function registerStatementRoutes(api: ApiRouter, deps: AppDeps): void {
     async ({ params, user, res }) => {
       await requireOrganizationAccess(db, user, params.id);
       res.json(await statementView(db, params.id, params.month));
+    },
+  );
+  api.route(
+    {
+      method: "get",
+      path: "/organizations/{id}/statements/{month}/proof",
+      tag,
+      summary: "Inclusion proof of the statement's transparency-log entry against a signed checkpoint",
+      auth: "user",
+      params: statementParams,
+      responses: { 200: { description: "The entry and its audit path", schema: invoiceProofResponse } },
+    },
+    async ({ params, user, res }) => {
+      await requireOrganizationAccess(db, user, params.id);
+      const statement = await statementView(db, params.id, params.month);
+      res.json(await statementProof(db, deps.books, statement.number, deps));
     },
   );
 }

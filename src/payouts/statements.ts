@@ -11,6 +11,7 @@ import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
 import { distributionAllocations, statementNumberSequences, statements, works } from "../db/schema.js";
 import { AppError, assert } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
+import { logStatementsIssued } from "../books/facts.js";
 
 export type Statement = typeof statements.$inferSelect;
 
@@ -87,6 +88,7 @@ export async function issueStatements(
     };
   });
   await bulkInsert(tx, statements, rows);
+  await logStatementsIssued(tx, rows, issuedAt);
 }
 
 export function statementSummary(s: Statement) {

@@ -92,6 +92,7 @@ describe("export-books and verify-books", () => {
         "keys/keys.json",
         "reports/2026-02.json",
         "reports/2026-03.json",
+        "documents/statements/ST-2026-000001.json",
       ]),
     );
     expect(files(dir).some((f) => /^documents\/invoices\/RCP-2026-000001\.(json|html|xml)$/.test(f))).toBe(true);
@@ -187,6 +188,26 @@ describe("export-books and verify-books", () => {
             t.replace(/("invoiced": \{\s+"organizations": )(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) + 1}`),
           ),
         /reports\/2026-03\.json: invoiced differs/,
+        false,
+      ],
+      [
+        "statement figure",
+        (r) =>
+          edit(r, "documents/statements/ST-2026-000001.json", (t) =>
+            t.replace(/("allocated": \{\s+"amountMinor": )(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) + 1}`),
+          ),
+        /ST-2026-000001\.json: opening \+ allocated − paid out is not the closing balance/,
+        false,
+      ],
+      [
+        "statement re-added up",
+        (r) =>
+          edit(r, "documents/statements/ST-2026-000001.json", (t) =>
+            t
+              .replace(/("allocated": \{\s+"amountMinor": )(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) + 1}`)
+              .replace(/("closing": \{\s+"amountMinor": )(\d+)/, (_m, a: string, n: string) => `${a}${Number(n) + 1}`),
+          ),
+        /ST-2026-000001\.json: the statement differs from its log entry/,
         false,
       ],
       [

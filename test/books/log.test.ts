@@ -188,5 +188,30 @@ describe("the transparency log", () => {
     expect(kinds).toEqual(
       new Set(["invoice_issued", "ledger_entry", "payment_recorded", "grant_issued", "invoice_voided", "grant_revoked", "refund_recorded"]),
     );
+
+    // The licensor's February statement is logged whole and proven to its owners against a signed checkpoint.
+    const [issued] = facts("statement_issued");
+    expect(issued!.fact).toMatchObject({ number: "ST-2026-000001", organizationId: story.licensorId, month: "2026-02", openingMinor: 0 });
+    const statementPath = `/api/v1/organizations/${story.licensorId}/statements/2026-02`;
+    const statement = await api(h).get(statementPath).set(story.buyer.auth).expect(200);
+    expect(statement.body.number).toBe("ST-2026-000001");
+    const sProof = await api(h).get(`${statementPath}/proof`).set(story.buyer.auth).expect(200);
+    const vkey = (await api(h).get("/books/key").expect(200)).text;
+    const checkpoint = openCheckpoint(sProof.body.checkpoint.note as string, vkey);
+    const sEntries = sProof.body.entries as { index: number; kind: string; entry: string; proof: string[] }[];
+    expect(sEntries.map((e) => e.kind)).toEqual(["statement_issued"]);
+    const e = sEntries[0]!;
+    expect(JSON.parse(e.entry).fact.closingMinor).toBe(statement.body.closing.amountMinor);
+    const root = rootFromPath(
+      e.index,
+      checkpoint.size,
+      sha(Buffer.from([0]), Buffer.from(e.entry, "utf8")),
+      e.proof.map((p) => Buffer.from(p, "base64")),
+    );
+    expect(root?.equals(checkpoint.root)).toBe(true);
+    await api(h)
+      .get(`${statementPath}/proof`)
+      .set((await makeUser(h)).auth)
+      .expect(404);
   });
 });
