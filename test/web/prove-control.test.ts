@@ -137,4 +137,18 @@ describe.skipIf(!chromiumPresent)("proving control of a work's repository later"
     expect(fake.requests).toHaveLength(0);
     expect(await getWorkBySlug(h.db, slug)).toMatchObject({ repositoryUrl: null, verification: "unverified" });
   });
+
+  it("refuses a GitHub sign-in as another login than the one linked", { timeout: 60_000 }, async () => {
+    const { page } = tab;
+    fake.oauthApprover = "someone";
+    await signIn(page, base, maintainer.email, PASSWORD);
+    await page.goto(`${base}/works/${slug}/maintain`);
+    await page.getByLabel("Repository URL").fill("https://github.com/mai-gh/ledger-tool");
+    await page.getByRole("button", { name: "Prove with GitHub sign-in" }).click();
+    await page.waitForURL(`${base}/works/${slug}/maintain`);
+    expect(await page.getByRole("alert").textContent()).toContain(
+      "You are linked to the GitHub login mai-gh, but GitHub signed you in as someone",
+    );
+    expect(await getWorkBySlug(h.db, slug)).toMatchObject({ repositoryUrl: null, verification: "unverified" });
+  });
 });
