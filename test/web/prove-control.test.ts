@@ -151,4 +151,17 @@ describe.skipIf(!chromiumPresent)("proving control of a work's repository later"
     );
     expect(await getWorkBySlug(h.db, slug)).toMatchObject({ repositoryUrl: null, verification: "unverified" });
   });
+
+  it("a pasted token proves control the same way", { timeout: 60_000 }, async () => {
+    const { page } = tab;
+    fake.addUser("mai-gh", "tok-mai-paste");
+    await signIn(page, base, maintainer.email, PASSWORD);
+    await page.goto(`${base}/works/${slug}/maintain`);
+    await page.getByLabel("Repository URL").fill("https://github.com/mai-gh/ledger-tool");
+    await page.getByLabel("Or a GitHub token").fill("tok-mai-paste");
+    await page.getByRole("button", { name: "Prove with the token" }).click();
+    await page.waitForURL(`${base}/works/${slug}/maintain`);
+    expect(await page.getByRole("status").textContent()).toContain("Control of mai-gh/ledger-tool proven; the work is verified");
+    expect(await getWorkBySlug(h.db, slug)).toMatchObject({ repositoryFullName: "mai-gh/ledger-tool", verification: "verified" });
+  });
 });
