@@ -10,6 +10,10 @@ import { runBilling } from "../../src/billing/run-billing.js";
 import { recordPayment } from "../../src/payments/record-payment.js";
 import { findInvoice } from "../../src/invoices/invoices.queries.js";
 import { grants } from "../../src/db/schema.js";
+import { setPayee } from "../../src/payouts/payee.js";
+import { runDistribution } from "../../src/distribution/run-distribution.js";
+import { approveDistributionRun } from "../../src/distribution/approve-run.js";
+import { createPayoutBatch } from "../../src/payouts/payout-batches.js";
 import { requiredInCi } from "../support/ci.js";
 import { axeViolations, chromiumPresent, CHROMIUM, horizontalOverflow, launch, openTab, serve, signIn, type Tab } from "./browser.js";
 
@@ -23,7 +27,16 @@ let server: Server;
 let base: string;
 let treasurer: TestUser;
 let company: TestUser;
-let seeded: { acmeId: number; coopId: number; grantId: string; workSlug: string; unprovenSlug: string };
+let seeded: {
+  acmeId: number;
+  coopId: number;
+  licensorId: number;
+  grantId: string;
+  workSlug: string;
+  unprovenSlug: string;
+  runId: number;
+  batchId: number;
+};
 
 beforeAll(async () => {
   if (!chromiumPresent) return;
@@ -66,7 +79,16 @@ beforeEach(async () => {
     deps,
   );
   const [grant] = await h.db.select({ id: grants.id }).from(grants).where(eq(grants.invoiceId, invoice.id));
-  seeded = { acmeId: acme.id, coopId: coop.id, grantId: grant!.id, workSlug: work.slug, unprovenSlug: unproven.slug };
+  const outflow = await distributionPages(h, treasurer, licensor.id);
+  seeded = {
+    acmeId: acme.id,
+    coopId: coop.id,
+    licensorId: licensor.id,
+    grantId: grant!.id,
+    workSlug: work.slug,
+    unprovenSlug: unproven.slug,
+    ...outflow,
+  };
   ({ server, url: base } = await serve(h));
 });
 
@@ -76,6 +98,22 @@ afterEach(async () => {
   await new Promise((r) => server.close(r));
   await h.close();
 });
+
+/** April's run approved and paid out to the licensor (the pages of the fund's outflow have rows to show). */
+async function distributionPages(h: Harness, treasurer: TestUser, licensorId: number) {
+  const actor = { id: treasurer.id, isTreasurer: true };
+  await setPayee(
+    h.db,
+    actor,
+    { organizationId: licensorId, legalName: "Commons Coop eG", country: "DE", iban: "DE44500105175407324931" },
+    { clock: h.clock },
+  );
+  h.clock.set("2026-05-20T09:00:00Z");
+  const { runId } = await runDistribution(h.db, { month: "2026-04", actorUserId: treasurer.id }, { clock: h.clock });
+  await approveDistributionRun(h.db, actor, runId, { clock: h.clock });
+  const batchId = await createPayoutBatch(h.db, actor, { executionDate: "2026-05-21" }, { clock: h.clock });
+  return { runId, batchId };
+}
 
 /** Visits each path at both widths (light, and dark at the phone's width); returns every finding. */
 async function sweep(tab: Tab, paths: string[], label: string): Promise<string[]> {
@@ -128,6 +166,7 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       "/works/new",
       "/invoices/RCP-2026-000001",
       `/organizations/${seeded.acmeId}/holdings`,
+      `/organizations/${seeded.acmeId}/income`,
     ];
     expect(await sweep(tab, paths, "company")).toEqual([]);
     await tab.context.close();
@@ -143,6 +182,12 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       `/treasury/cooperatives/${seeded.coopId}`,
       "/treasury/audit",
       `/organizations/${seeded.coopId}`,
+      "/treasury/distribution",
+      `/treasury/distribution/runs/${seeded.runId}`,
+      `/treasury/payouts/${seeded.batchId}`,
+      `/works/${seeded.workSlug}/income`,
+      `/organizations/${seeded.licensorId}/income`,
+      `/organizations/${seeded.licensorId}/statements/2026-04`,
       "/treasury/billing?month=2026-04",
       "/treasury/fee-schedules",
       "/treasury/distribution-policies",
