@@ -12,6 +12,10 @@ import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { requireSignedIn, requireWorkMaintainer } from "./guards.js";
 import { worksMaintainedBy } from "../works/works.queries.js";
 import { readableDate, readableInstant } from "./format.js";
+import { proveRepositoryControl } from "../works/prove-control.js";
+import { AppError } from "../shared/errors.js";
+import { proveControlDeps, provenNotice, refuseProof } from "./github-proof.js";
+import { beginGitHubFlow } from "./github-sign-in.pages.js";
 
 const detailsForm = registerWorkBody.pick({ description: true, versionRange: true });
 
@@ -36,6 +40,9 @@ export function registerWorkMaintainPages(app: Router, deps: AppDeps): void {
       {
         work,
         form: formFromNotice(res, "details", { description: work.description ?? "", versionRange: work.versionRange ?? "" }),
+        repositoryForm: formFromNotice(res, "repository", { repository: work.repositoryUrl ?? "" }),
+        proveControl: work.verification !== "verified" || work.repositoryGithubId === null,
+        gitHubSignIn: Boolean(deps.config.GITHUB_CLIENT_ID && deps.config.GITHUB_CLIENT_SECRET),
         licensees: licensees.map((l) => ({ ...l, sinceText: readableDate(l.since) })),
         total,
         more: total > licensees.length ? total - licensees.length : 0,
@@ -58,5 +65,33 @@ export function registerWorkMaintainPages(app: Router, deps: AppDeps): void {
       await updateWorkDetails(db, user, work, { description: f.description ?? null, versionRange: f.versionRange ?? null }, { clock });
       await redirectWithNotice(res, page, "The work's description and versions were saved.");
     });
+  });
+
+  registerProveControl(app, deps);
+}
+
+/** Adds the repository and proves control: with a pasted token, or through GitHub sign-in (no token). */
+function registerProveControl(app: Router, deps: AppDeps): void {
+  app.post("/works/:slug/repository", async (req, res) => {
+    const { user, work } = await requireWorkMaintainer(deps.db, req);
+    const body = formBody(req);
+    const repository = typeof body.repository === "string" ? body.repository.trim().slice(0, 500) : "";
+    if (body.method === "github") {
+      beginGitHubFlow(res, deps, `/works/${work.slug}/maintain`, { slug: work.slug, repository });
+      return;
+    }
+    const githubToken = typeof body.githubToken === "string" ? body.githubToken.trim() : "";
+    try {
+      if (!githubToken)
+        throw new AppError("validation_failed", "give a GitHub token, or prove with GitHub sign-in", {
+          errors: [{ path: "/githubToken", message: "is required to prove control with a token" }],
+        });
+      const result = await proveRepositoryControl(deps.db, user, work, { repository, githubToken }, proveControlDeps(deps));
+      const notice = provenNotice(result.work.repositoryFullName ?? repository, result.work.verification, result.licenseCheck);
+      await redirectWithNotice(res, `/works/${work.slug}/maintain`, notice);
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      await refuseProof(res, work.slug, repository, err);
+    }
   });
 }

@@ -67,7 +67,7 @@ export function slugify(s: string): string {
 }
 
 /** The request as understood: the repository (if any) and every package URL the work claims. */
-interface Registration {
+export interface Registration {
   repo: RepositoryRef | undefined;
   onGitHub: boolean;
   /** By versionless purl; a GitHub repository claims its own pkg:github purl too. */
@@ -75,7 +75,7 @@ interface Registration {
 }
 
 /** What GitHub says of a repository whose control the token proved. */
-interface GitHubFacts {
+export interface GitHubFacts {
   repository: { id: number; fullName: string; url: string; defaultBranch: string; key: string };
   name: string;
   description: string | null;
@@ -149,7 +149,7 @@ function parseRegistration(input: RegisterWorkInput, licensorAllowed: boolean, g
 }
 
 /** Proves control of the repository (admin or maintain) and reads its license file and package.json. */
-async function readGitHub(repo: RepositoryRef, token: string, github: GitHub): Promise<GitHubFacts> {
+export async function readGitHub(repo: RepositoryRef, token: string, github: GitHub): Promise<GitHubFacts> {
   const info = await github.getRepository(repo.owner, repo.name, token).catch((err: unknown) => {
     if (err instanceof AppError && err.code === "not_found") {
       throw new AppError("validation_failed", `GitHub has no repository ${repo.owner}/${repo.name}, or the token cannot see it.`, {
@@ -224,7 +224,7 @@ function planWork(
   };
 }
 
-interface Claim {
+export interface Claim {
   verification: WorkVerification;
   reason: string;
 }
@@ -234,7 +234,7 @@ interface Claim {
  * purl with it), and each npm package's registry metadata naming that repository. Any other claim
  * waits for a treasurer. Asks the registry outside any transaction.
  */
-async function proveClaim(registration: Registration, facts: GitHubFacts | null, npm: NpmRegistry | undefined): Promise<Claim> {
+export async function proveClaim(registration: Registration, facts: GitHubFacts | null, npm: NpmRegistry | undefined): Promise<Claim> {
   if (!facts) return { verification: "unverified", reason: "no repository control proven: a treasurer may verify the claim" };
   const repository = facts.repository;
   const own = fromParts("github", repository.fullName.split("/")[0]!, repository.fullName.split("/")[1]!, null).base;
@@ -325,21 +325,30 @@ const duplicateWork = (slug: string) =>
     errors: [{ path: "/repository", message: `is already registered as ${slug}` }],
   });
 
-async function assertUnclaimed(db: Db, repositoryKey: string | undefined, purls: string[], githubId?: number): Promise<void> {
+/** Throws when another work (not `exceptWorkId`) claims the repository or one of the packages. */
+export async function assertUnclaimed(
+  db: Db,
+  repositoryKey: string | undefined,
+  purls: string[],
+  githubId?: number,
+  exceptWorkId?: number,
+): Promise<void> {
+  const other = (rows: { id: number; slug: string }[]) => rows.find((r) => r.id !== exceptWorkId);
   if (repositoryKey) {
-    const [existing] = await db.select({ slug: works.slug }).from(works).where(eq(works.repositoryKey, repositoryKey)).limit(1);
+    const existing = other(await db.select({ id: works.id, slug: works.slug }).from(works).where(eq(works.repositoryKey, repositoryKey)));
     if (existing) throw duplicateWork(existing.slug);
   }
   if (githubId !== undefined) {
-    const [existing] = await db.select({ slug: works.slug }).from(works).where(eq(works.repositoryGithubId, githubId)).limit(1);
+    const existing = other(await db.select({ id: works.id, slug: works.slug }).from(works).where(eq(works.repositoryGithubId, githubId)));
     if (existing) throw duplicateWork(existing.slug);
   }
   if (purls.length > 0) {
-    const taken = await db
-      .select({ purl: workPackages.purl, slug: works.slug })
+    const rows = await db
+      .select({ purl: workPackages.purl, slug: works.slug, id: works.id })
       .from(workPackages)
       .innerJoin(works, eq(works.id, workPackages.workId))
       .where(inArray(workPackages.purl, purls));
+    const taken = rows.filter((r) => r.id !== exceptWorkId);
     if (taken.length > 0) {
       throw new AppError("purl_taken", `Package ${taken.map((t) => t.purl).join(", ")} already belongs to another work.`, {
         errors: taken.map((t) => ({ path: "/packages", message: `${t.purl} belongs to work ${t.slug}` })),

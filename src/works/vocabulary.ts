@@ -9,7 +9,15 @@ export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 export const DISPUTE_DECISIONS = ["upheld", "dismissed"] as const;
 export type DisputeDecision = (typeof DISPUTE_DECISIONS)[number];
 /** The events of a work's claim history. */
-export const CLAIM_EVENTS = ["registered", "verified", "rejected", "disputed", "dispute_upheld", "dispute_dismissed"] as const;
+export const CLAIM_EVENTS = [
+  "registered",
+  "verified",
+  "rejected",
+  "disputed",
+  "dispute_upheld",
+  "dispute_dismissed",
+  "control_proven",
+] as const;
 export type ClaimEvent = (typeof CLAIM_EVENTS)[number];
 /** A treasurer's decision on a work's claim. */
 export const WORK_DECISIONS = ["verified", "rejected"] as const;

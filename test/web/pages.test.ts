@@ -27,7 +27,16 @@ let server: Server;
 let base: string;
 let treasurer: TestUser;
 let company: TestUser;
-let seeded: { acmeId: number; coopId: number; licensorId: number; grantId: string; workSlug: string; runId: number; batchId: number };
+let seeded: {
+  acmeId: number;
+  coopId: number;
+  licensorId: number;
+  grantId: string;
+  workSlug: string;
+  unprovenSlug: string;
+  runId: number;
+  batchId: number;
+};
 
 beforeAll(async () => {
   if (!chromiumPresent) return;
@@ -49,6 +58,7 @@ beforeEach(async () => {
   const licensor = await c.org("Commons Coop With A Rather Long Name To Wrap", "worker_cooperative");
   await c.verify(licensor.id, "verified");
   const work = await c.work("ledger-tool-with-a-long-name-for-phones", licensor.id);
+  const unproven = await c.work("unproven-tool", licensor.id, { verified: false });
   const acme = await c.org("Acme International Holdings GmbH & Co. KG", "commercial", { headcount: 20, owner: company });
   await c.use(acme, { workSlug: work.slug, purpose: "commercial", startedOn: "2026-01-01" });
   const coop = await c.org("Bakery Coop", "worker_cooperative", { headcount: 4 });
@@ -70,7 +80,15 @@ beforeEach(async () => {
   );
   const [grant] = await h.db.select({ id: grants.id }).from(grants).where(eq(grants.invoiceId, invoice.id));
   const outflow = await distributionPages(h, treasurer, licensor.id);
-  seeded = { acmeId: acme.id, coopId: coop.id, licensorId: licensor.id, grantId: grant!.id, workSlug: work.slug, ...outflow };
+  seeded = {
+    acmeId: acme.id,
+    coopId: coop.id,
+    licensorId: licensor.id,
+    grantId: grant!.id,
+    workSlug: work.slug,
+    unprovenSlug: unproven.slug,
+    ...outflow,
+  };
   ({ server, url: base } = await serve(h));
 });
 
@@ -174,6 +192,7 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       "/treasury/fee-schedules",
       "/treasury/distribution-policies",
       `/works/${seeded.workSlug}/maintain`,
+      `/works/${seeded.unprovenSlug}/maintain`,
       "/treasury/rent",
     ];
     expect(await sweep(tab, paths, "treasurer")).toEqual([]);
