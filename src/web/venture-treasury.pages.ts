@@ -29,6 +29,7 @@ import { ISSUE_MODES, REPAYMENT_METHODS } from "../bonds/vocabulary.js";
 import { listOrganizationsFor } from "../organizations/organizations.queries.js";
 import { formBody, formFromNotice, parseForm } from "./forms.js";
 import { idParam, requireTreasurer } from "./guards.js";
+import { readableInstant } from "./format.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
 
 const MONEY_FIELDS = ["target", "minimum", "minSubscription", "maxPerHolder"] as const;
@@ -93,6 +94,7 @@ async function assetPage(deps: { db: Db; clock: Clock }, req: Request, res: Resp
     maxPerHolder: amount(asset.costMinor),
   };
   const issueForm = formFromNotice(res, "bond-issue", issueDefaults);
+  const transitionForm = formFromNotice(res, "transition");
   const options = (list: readonly string[], chosen: unknown) => list.map((value) => ({ value, selected: value === chosen }));
   const sections = [];
   for (const issue of [...issues].reverse()) sections.push(await issueSection(db, user, issue, on));
@@ -102,9 +104,18 @@ async function assetPage(deps: { db: Db; clock: Clock }, req: Request, res: Resp
     "treasury-asset",
     {
       asset: { ...asset, cost: moneyJson(asset.costMinor, asset.currency), monthlyRent: moneyJson(asset.monthlyRentMinor, asset.currency) },
-      history: history.map((e) => ({ from: e.fromStatus, to: e.toStatus, reason: e.reason, at: e.createdAt })),
-      transitions: MANUAL_ASSET_TRANSITIONS.filter((to) => canTransition(asset.status, to)),
-      transitionForm: formFromNotice(res, "transition"),
+      history: history.map((e) => ({
+        from: e.fromStatus,
+        to: e.toStatus,
+        reason: e.reason,
+        at: e.createdAt,
+        atText: readableInstant(e.createdAt),
+      })),
+      transitions: options(
+        MANUAL_ASSET_TRANSITIONS.filter((to) => canTransition(asset.status, to)),
+        transitionForm.values.to,
+      ),
+      transitionForm,
       canIssue: asset.status === "offering" && !issues.some((i) => i.status === "open"),
       issueForm,
       modes: options(ISSUE_MODES, issueForm.values.mode),

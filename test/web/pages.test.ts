@@ -10,6 +10,10 @@ import { runBilling } from "../../src/billing/run-billing.js";
 import { recordPayment } from "../../src/payments/record-payment.js";
 import { findInvoice } from "../../src/invoices/invoices.queries.js";
 import { grants } from "../../src/db/schema.js";
+import { proposeAsset } from "../../src/assets/propose-asset.js";
+import { transitionAsset } from "../../src/assets/transition-asset.js";
+import { createBondIssue } from "../../src/bonds/create-bond-issue.js";
+import { subscribeBonds } from "../../src/bonds/subscribe-bonds.js";
 import { requiredInCi } from "../support/ci.js";
 import { axeViolations, chromiumPresent, CHROMIUM, horizontalOverflow, launch, openTab, serve, signIn, type Tab } from "./browser.js";
 
@@ -23,7 +27,7 @@ let server: Server;
 let base: string;
 let treasurer: TestUser;
 let company: TestUser;
-let seeded: { acmeId: number; coopId: number; grantId: string; workSlug: string };
+let seeded: { acmeId: number; coopId: number; grantId: string; workSlug: string; assetIds: number[] };
 
 beforeAll(async () => {
   if (!chromiumPresent) return;
@@ -65,9 +69,52 @@ beforeEach(async () => {
     deps,
   );
   const [grant] = await h.db.select({ id: grants.id }).from(grants).where(eq(grants.invoiceId, invoice.id));
-  seeded = { acmeId: acme.id, coopId: coop.id, grantId: grant!.id, workSlug: work.slug };
+  const assetIds = await seedAssets(h, { maintainer, treasurer, company, acmeId: acme.id });
+  seeded = { acmeId: acme.id, coopId: coop.id, grantId: grant!.id, workSlug: work.slug, assetIds };
   ({ server, url: base } = await serve(h));
 });
+
+/** Two assets on offer: one with an open bond issue at its closing date and a subscription, one without. */
+async function seedAssets(h: Harness, who: { maintainer: TestUser; treasurer: TestUser; company: TestUser; acmeId: number }) {
+  const eur = (amountMinor: number) => ({ amountMinor, currency: "EUR" });
+  const treasurerActor = { id: who.treasurer.id, isTreasurer: true };
+  const ids: number[] = [];
+  for (const title of ["A risograph with a rather long name for narrow phones", "Solar roof"]) {
+    const asset = await proposeAsset(
+      h.db,
+      { id: who.maintainer.id, isTreasurer: false },
+      { title, description: "For the cooperative", cost: eur(1_200_000), rentalOffer: { monthlyRent: eur(60_000), termMonths: 24 } },
+      { clock: h.clock },
+    );
+    await transitionAsset(h.db, treasurerActor, { assetId: asset.id, to: "offering", reason: "approved" }, { clock: h.clock });
+    ids.push(asset.id);
+  }
+  const issue = await createBondIssue(
+    h.db,
+    treasurerActor,
+    {
+      assetId: ids[0]!,
+      target: eur(1_200_000),
+      minimum: eur(600_000),
+      maxRateBps: 600,
+      mode: "auction",
+      opensOn: "2026-05-01",
+      closesOn: "2026-05-20",
+      termMonths: 24,
+      repayment: "annuity",
+      minSubscription: eur(10_000),
+      maxPerHolder: eur(1_200_000),
+    },
+    { clock: h.clock },
+  );
+  await subscribeBonds(
+    h.db,
+    { id: who.company.id, isTreasurer: false },
+    { issueId: issue.id, organizationId: who.acmeId, amount: eur(800_000), bidRateBps: 550, idempotencyKey: "seed-subscription" },
+    { clock: h.clock },
+  );
+  return ids;
+}
 
 afterEach(async () => {
   if (!chromiumPresent) return;
@@ -147,6 +194,7 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       "/treasury/distribution-policies",
       `/works/${seeded.workSlug}/maintain`,
       "/treasury/rent",
+      ...seeded.assetIds.map((id) => `/treasury/assets/${id}`),
     ];
     expect(await sweep(tab, paths, "treasurer")).toEqual([]);
     await tab.context.close();
