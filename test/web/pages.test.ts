@@ -194,6 +194,7 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       "/treasury/distribution-policies",
       `/works/${seeded.workSlug}/maintain`,
       "/treasury/rent",
+      "/assets",
       ...seeded.assetIds.map((id) => `/treasury/assets/${id}`),
     ];
     expect(await sweep(tab, paths, "treasurer")).toEqual([]);
