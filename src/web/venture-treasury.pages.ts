@@ -26,7 +26,8 @@ import { clearBondIssue } from "../bonds/clear-bond-issue.js";
 import { createBondIssue } from "../bonds/create-bond-issue.js";
 import { issueSchedule } from "../bonds/issue-schedule.js";
 import { ISSUE_MODES, REPAYMENT_METHODS } from "../bonds/vocabulary.js";
-import { listOrganizationsFor } from "../organizations/organizations.queries.js";
+import { inArray } from "drizzle-orm";
+import { organizations } from "../db/schema.js";
 import { formBody, formFromNotice, parseForm } from "./forms.js";
 import { idParam, requireTreasurer } from "./guards.js";
 import { readableInstant } from "./format.js";
@@ -52,7 +53,9 @@ function bondIssueFromForm(assetId: number, currency: string, body: Record<strin
 
 async function issueSection(db: Db, user: AuthUser, issue: BondIssue, on: string) {
   const subscriptions = await subscriptionsOf(db, issue.id);
-  const names = new Map((await listOrganizationsFor(db, user)).map((o) => [o.id, o.name]));
+  const ids = [...new Set(subscriptions.map((s) => s.organizationId))];
+  const named = ids.length === 0 ? [] : await db.select().from(organizations).where(inArray(organizations.id, ids));
+  const names = new Map(named.map((o) => [o.id, o.name]));
   const schedule = issue.status === "cancelled" ? null : await issueSchedule(db, user, issue.id);
   return {
     ...issueView(issue),
