@@ -8,6 +8,7 @@ import {
   cooperativeEvidence,
   distributionAllocations,
   distributionRuns,
+  statements,
   invoiceLineNets,
   invoiceLines,
   invoices,
@@ -152,7 +153,7 @@ export async function seedDistribution(db: Db, orgs: number, paymentCount: numbe
 
 async function rowsWritten(db: Db): Promise<number> {
   let total = 0;
-  for (const table of [distributionRuns, distributionAllocations, ledgerTransactions, ledgerTransfers, auditLog]) {
+  for (const table of [distributionRuns, distributionAllocations, ledgerTransactions, ledgerTransfers, auditLog, statements]) {
     const [row] = await db.select({ n: count() }).from(table);
     total += row?.n ?? 0;
   }

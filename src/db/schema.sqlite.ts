@@ -164,6 +164,8 @@ export const {
   payeeProfiles,
   payoutBatches,
   payouts,
+  statementNumberSequences,
+  statements,
   assets,
   assetEvents,
   bondIssues,

@@ -1223,6 +1223,48 @@ export const payouts = pgTable(
   ],
 );
 
+/** The last statement number handed out per year of issue (gapless like invoice numbers, its own sequence). */
+export const statementNumberSequences = pgTable("statement_number_sequences", {
+  year: integer("year").primaryKey(),
+  lastNumber: integer("last_number").notNull(),
+});
+
+/**
+ * An organization's statement of a month, issued when the month's distribution run is approved: what it
+ * was owed before (the previous statement's closing), the run's allocations, the payouts settled or
+ * returned since the previous statement, and the payable it closes with (its ledger balance after the
+ * approval entry). Append-only.
+ */
+export const statements = pgTable(
+  "statements",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    number: text("number").notNull(),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    month: text("month").notNull(),
+    runId: integer("run_id")
+      .notNull()
+      .references(() => distributionRuns.id),
+    currency: text("currency").notNull(),
+    openingMinor: bigint("opening_minor", { mode: "number" }).notNull(),
+    allocatedMinor: bigint("allocated_minor", { mode: "number" }).notNull(),
+    /** Payouts confirmed less payouts returned since the previous statement. */
+    paidOutMinor: bigint("paid_out_minor", { mode: "number" }).notNull(),
+    closingMinor: bigint("closing_minor", { mode: "number" }).notNull(),
+    /** The approval's ledger entry: the statement covers the payable's movements up to it. */
+    ledgerTransactionId: integer("ledger_transaction_id")
+      .notNull()
+      .references(() => ledgerTransactions.id),
+    issuedAt: text("issued_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("statements_number_unique").on(t.number),
+    uniqueIndex("statements_org_month_unique").on(t.organizationId, t.month),
+    check("statements_balance_check", sql`${t.closingMinor} = ${t.openingMinor} + ${t.allocatedMinor} - ${t.paidOutMinor}`),
+  ],
+);
 /**
  * One month of an asset's rent as the rent run invoiced it: what the bonds were due (arrears, interest,
  * principal), the cap from the declared surplus, what was charged and what was deferred (PRODUCT.md §14).

@@ -1,7 +1,8 @@
 // Approving a draft books its allocations in the ledger (PRODUCT.md §11.7): each organization's share
 // becomes a payable (`payable:{organizationId}`, a liability) against the bucket's expense account; what
 // stays with the commune (the reserve, a fixed bucket naming no payee) goes to `equity:reserve`. The run's
-// row is locked first, so two approvals book once; a second approval finds the run approved.
+// row is locked first, so two approvals book once; a second approval finds the run approved. Each payee's
+// statement of the month is issued in the same transaction.
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows } from "../db/sql.js";
@@ -11,7 +12,8 @@ import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError, assert } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { logDistributionRunApproved } from "../books/facts.js";
-import { postTransaction, type TransferInput } from "../ledger/post-transaction.js";
+import { postTransactions, type TransferInput } from "../ledger/post-transaction.js";
+import { issueStatements } from "../payouts/statements.js";
 import { distributionExpenseAccount, payableAccount, RESERVE_ACCOUNT } from "../ledger/accounts.js";
 
 export async function approveDistributionRun(db: Db, actor: Actor, runId: number, deps: { clock: Clock }): Promise<void> {
@@ -26,16 +28,20 @@ export async function approveDistributionRun(db: Db, actor: Actor, runId: number
       .from(distributionAllocations)
       .where(eq(distributionAllocations.runId, runId))
       .orderBy(asc(distributionAllocations.position));
-    const transactionId = await postTransaction(
+    const transfers = payableTransfers(allocations, run.currency);
+    const ids = await postTransactions(
       tx,
-      {
+      inParts(transfers).map((part, i, parts) => ({
         code: "distribution_approved",
-        description: `Distribution run ${run.month}: allocations booked as payables`,
+        description: `Distribution run ${run.month}: allocations booked as payables${parts.length > 1 ? ` (part ${i + 1} of ${parts.length})` : ""}`,
         effectiveOn: today(deps.clock),
-        transfers: payableTransfers(allocations, run.currency),
-      },
+        transfers: part,
+      })),
       isoNow(deps.clock),
     );
+    const transactionId = ids.reduce<number | null>((last, id) => (id === null ? last : Math.max(last ?? 0, id)), null);
+    // Each organization allocated to gets the month's statement, numbered in this transaction.
+    if (transactionId !== null) await issueStatements(tx, run, allocations, transactionId, isoNow(deps.clock));
     await tx
       .update(distributionRuns)
       .set({ status: "approved", approvedBy: actor.id, approvedAt: isoNow(deps.clock), approvedTransactionId: transactionId })
@@ -72,4 +78,14 @@ export function payableTransfers(allocations: readonly (typeof distributionAlloc
     sums.set(key, t);
   }
   return [...sums.values()];
+}
+
+/** Transfers per ledger entry: each entry is one leaf of the transparency log, which holds up to 64 KiB. */
+export const TRANSFERS_PER_ENTRY = 200;
+
+/** A long list of transfers as several ledger entries (one when it is short). */
+export function inParts<T>(transfers: readonly T[], size = TRANSFERS_PER_ENTRY): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < transfers.length; i += size) parts.push(transfers.slice(i, i + size));
+  return parts.length ? parts : [[]];
 }

@@ -1,12 +1,12 @@
 // A distribution run as treasurers read it: every allocation with its basis, the carry, the totals per
 // bucket (they add up to the pool with the carry) and the exceptions a payout would meet.
-import { asc, eq, inArray, sql } from "drizzle-orm";
+import { asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { queryRows, toInt } from "../db/sql.js";
-import { distributionAllocations, distributionRuns, works } from "../db/schema.js";
+import { distributionAllocations, distributionRuns, organizations, works } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
-import { monthBounds } from "../fees/compute-fees.js";
+import { addMonths, monthBounds } from "../fees/compute-fees.js";
 import { payeesOf } from "../payouts/payee.js";
 import { getPolicy } from "./policies.js";
 
@@ -18,8 +18,14 @@ export async function getRun(db: Db, id: number): Promise<DistributionRun> {
   return run;
 }
 
-export async function listRuns(db: Db) {
-  const runs = await db.select().from(distributionRuns).orderBy(asc(distributionRuns.month));
+/** Runs, oldest month first; after the cursor's month and up to `limit` when given (API pages). */
+export async function listRuns(db: Db, page: { after?: string | undefined; limit?: number } = {}) {
+  const query = db
+    .select()
+    .from(distributionRuns)
+    .where(page.after ? gt(distributionRuns.month, page.after) : undefined)
+    .orderBy(asc(distributionRuns.month));
+  const runs = page.limit === undefined ? await query : await query.limit(page.limit);
   return runs.map((r) => ({ id: r.id, month: r.month, status: r.status, pool: moneyJson(r.poolMinor, r.currency) }));
 }
 
@@ -116,7 +122,64 @@ async function runExceptions(
     out.push({
       kind: "recorded_after_run",
       organizationId: null,
-      detail: `${moneyJson(toInt(late.s), run.currency).formatted} of ${run.month} was recorded after this run and is not in it`,
+      detail: `${moneyJson(toInt(late.s), run.currency).formatted} of ${run.month} was recorded after this run read: the next run distributes it`,
     });
+  return out;
+}
+
+/**
+ * The social dividend as a cooperative reads it (§11.6): per run, the commune-wide per-capita figure and
+ * worker-owner count, and what this organization received (its worker-owners × per capita).
+ */
+export async function dividendView(db: Db, organizationId: number) {
+  const rows = await queryRows<{
+    month: string;
+    status: string;
+    currency: string;
+    per: unknown;
+    workers: unknown;
+    own: unknown;
+    basis: string | null;
+  }>(
+    db,
+    sql`select r.month, r.status, r.currency, r.per_capita_minor as per, r.worker_owners as workers, a.amount_minor as own, a.basis
+        from distribution_runs r left join distribution_allocations a
+          on a.run_id = r.id and a.organization_id = ${organizationId} and a.bucket_kind = 'dividend'
+        order by r.month desc`,
+  );
+  return rows.map((r) => {
+    const basis = r.basis ? (JSON.parse(r.basis) as { workerOwners?: number }) : {};
+    return {
+      month: r.month,
+      status: r.status,
+      perCapita: moneyJson(toInt(r.per), r.currency),
+      workerOwners: toInt(r.workers),
+      ownWorkerOwners: basis.workerOwners ?? 0,
+      received: moneyJson(toInt(r.own), r.currency),
+    };
+  });
+}
+
+/** Organizations' names by id, for pages that list allocations and payouts. */
+export async function organizationNames(db: Db, ids: readonly number[]): Promise<Map<number, string>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .select({ id: organizations.id, name: organizations.name })
+    .from(organizations)
+    .where(inArray(organizations.id, unique));
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+/** The ended months a run may be made for now: after the latest run (months run in order), up to last month. */
+export async function runnableMonths(db: Db, lastEnded: string, max: number): Promise<string[]> {
+  const [latest] = await db.select({ month: distributionRuns.month }).from(distributionRuns).orderBy(desc(distributionRuns.month)).limit(1);
+  const [first] = await queryRows<{ m: string | null }>(db, sql`select min(substr(paid_on, 1, 7)) as m from payment_attributions`);
+  const out: string[] = [];
+  for (let m = lastEnded; out.length < max; m = addMonths(m, -1)) {
+    if (latest && m <= latest.month) break;
+    out.push(m);
+    if (!first?.m || m <= first.m) break;
+  }
   return out;
 }

@@ -2,6 +2,9 @@ import type { AppDeps } from "../deps.js";
 import { publicBaseUrl } from "../config.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { slugParam } from "../works/works.schemas.js";
+import { z } from "zod";
+import { cursorQuery, decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
+import { monthSchema } from "../shared/schemas.js";
 import { makeCheckpoint } from "../books/make-checkpoint.js";
 import { approveDistributionRun } from "./approve-run.js";
 import { getRun, listRuns, runView } from "./distribution-runs.queries.js";
@@ -109,12 +112,16 @@ function registerRunRoutes(api: ApiRouter, deps: AppDeps): void {
       method: "get",
       path: "/distribution-runs",
       tag,
-      summary: "Every distribution run",
+      summary: "Every distribution run (cursor pages)",
       auth: "treasurer",
-      responses: { 200: { description: "Runs, oldest month first", schema: runsResponse } },
+      query: z.object(cursorQuery),
+      responses: { 200: { description: "Runs, oldest month first", schema: runsResponse.extend({ next: nextSchema }) } },
     },
-    async ({ res }) => {
-      res.json({ distributionRuns: await listRuns(db) });
+    async ({ query, req, res }) => {
+      const after = decodeCursor(query.cursor, z.tuple([monthSchema]))?.[0];
+      const rows = await listRuns(db, { after, limit: query.limit + 1 });
+      const { items, next } = pageOf(req, res, publicBaseUrl(deps.config), rows, query.limit, (r) => [r.month]);
+      res.json({ distributionRuns: items, next });
     },
   );
   api.route(

@@ -44,9 +44,11 @@ export async function runDistribution(
   if (existing !== undefined) return { runId: existing, created: false };
   await refuseOutOfOrder(db, month);
   const policy = await policyOn(db, last);
-  const inputs = await readDistributionInputs(db, month, policy);
+  // The run is dated when it reads: cash recorded later belongs to the next run.
+  const readAt = isoNow(deps.clock);
+  const inputs = await readDistributionInputs(db, month, policy, readAt);
   const plan = planDistribution(inputs);
-  return writeRun(db, { month, policy, inputs, plan, options, clock: deps.clock });
+  return writeRun(db, { month, policy, inputs, plan, options, readAt });
 }
 
 export async function runIdForMonth(db: Db, month: string): Promise<number | undefined> {
@@ -64,13 +66,24 @@ async function refuseOutOfOrder(db: Db, month: string): Promise<void> {
   if (later) throw new AppError("conflict", `A distribution run covers ${later.month} already; months are distributed in order.`);
 }
 
-/** Everything the plan needs: the month's cash per work, splits, the verified cooperatives and last month's carries. */
-export async function readDistributionInputs(db: Db, month: string, policy: PolicyVersion): Promise<DistributionInputs> {
+/**
+ * Everything the plan needs: the month's cash per work, splits, the verified cooperatives and last month's
+ * carries. The month's cash is what was paid in it, and also what was paid in an earlier month but
+ * recorded after that month's run read (or in a month no run covered): each attribution belongs to the
+ * first run that reads after it was recorded and covers its month (PRODUCT.md §11.3, cash basis).
+ */
+export async function readDistributionInputs(db: Db, month: string, policy: PolicyVersion, readAt: string): Promise<DistributionInputs> {
   const { first, last } = monthBounds(month);
   const cash = await queryRows<{ work_id: unknown; cash: unknown; attributions: unknown }>(
     db,
-    sql`select work_id, sum(amount_minor) as cash, count(*) as attributions from payment_attributions
-        where paid_on >= ${first} and paid_on <= ${last} and currency = ${policy.currency} group by work_id`,
+    sql`select work_id, sum(cash) as cash, sum(n) as attributions from (
+          select work_id, sum(amount_minor) as cash, count(*) as n from payment_attributions
+          where paid_on >= ${first} and paid_on <= ${last} and currency = ${policy.currency} group by work_id
+          union all select a.work_id, sum(a.amount_minor), count(*) from payment_attributions a
+          where a.paid_on < ${first} and a.currency = ${policy.currency} and a.created_at <= ${readAt}
+            and not exists (select 1 from distribution_runs r where r.month >= substr(a.paid_on, 1, 7) and r.created_at >= a.created_at)
+          group by a.work_id
+        ) as months group by work_id`,
   );
   const licensors = new Map(
     (await db.select({ id: works.id, licensor: works.licensorOrganizationId }).from(works)).map((w) => [w.id, w.licensor]),
@@ -134,7 +147,7 @@ interface RunToWrite {
   inputs: DistributionInputs;
   plan: DistributionPlan;
   options: DistributionRunOptions;
-  clock: Clock;
+  readAt: string;
 }
 
 async function writeRun(db: Db, r: RunToWrite): Promise<{ runId: number; created: boolean }> {
@@ -156,7 +169,7 @@ async function writeRun(db: Db, r: RunToWrite): Promise<{ runId: number; created
         perCapitaMinor: plan.perCapitaMinor,
         workerOwners: plan.workerOwners,
         createdBy: r.options.actorUserId,
-        createdAt: isoNow(r.clock),
+        createdAt: r.readAt,
       })
       .onConflictDoNothing()
       .returning({ id: distributionRuns.id });
@@ -187,7 +200,7 @@ async function writeRun(db: Db, r: RunToWrite): Promise<{ runId: number; created
         entityId: run.id,
         after: { month: r.month, poolMinor: plan.poolMinor, allocations: total },
       },
-      r.clock,
+      { now: () => new Date(r.readAt) },
     );
     return run.id;
   });
@@ -214,6 +227,6 @@ async function logDrafted(tx: Db, runId: number, r: RunToWrite): Promise<void> {
       workerOwners: plan.workerOwners,
     },
     plan.allocations,
-    isoNow(r.clock),
+    r.readAt,
   );
 }

@@ -24,7 +24,15 @@ export async function invoiceUblFor(db: Db, view: InvoiceView, sellerEmail: stri
   return renderInvoiceUbl(view, { sellerEmail, buyerEmail: owner?.email ?? sellerEmail });
 }
 
-export function renderInvoiceHtml(view: InvoiceView, extra: { sellerEmail: string }): string {
+/** Where the invoice's cash went, by bucket (the buyer's web page shows it; the document itself does not). */
+export interface InvoiceDistribution {
+  month: string;
+  collected: { formatted: string };
+  run: { id: number; status: string } | null;
+  buckets: { key: string; shareBps: number; amount: { formatted: string }; works: { slug: string; amount: { formatted: string } }[] }[];
+}
+
+export function renderInvoiceHtml(view: InvoiceView, extra: { sellerEmail: string; distribution?: InvoiceDistribution[] }): string {
   return render("invoice/invoice.html.hbs", {
     invoice: view,
     title: view.number ? `Invoice ${view.number}` : `Held invoice ${view.month}`,
@@ -34,6 +42,12 @@ export function renderInvoiceHtml(view: InvoiceView, extra: { sellerEmail: strin
     hasPayments: view.payments.length > 0,
     hasRefundDue: view.refundDue.amountMinor > 0,
     hasRefunds: view.refunds.length > 0,
+    distribution: (extra.distribution ?? []).map((d) => ({
+      ...d,
+      runText: d.run === null ? "waits for the month's distribution run" : d.run.status === "approved" ? "distributed" : "in a draft run",
+      buckets: d.buckets.map((b) => ({ ...b, percent: b.shareBps / 100 })),
+    })),
+    hasDistribution: (extra.distribution ?? []).length > 0,
   });
 }
 

@@ -62,7 +62,7 @@ export async function incomeView(db: Db, organizationId: number, today: string) 
 }
 
 /** Plain reasons, in the order they apply: months not distributed yet, then what stops a payout. */
-async function notPaidReasons(
+export async function notPaidReasons(
   db: Db,
   organizationId: number,
   today: string,

@@ -3,7 +3,7 @@
 // payables are settled (debit payable, credit cash) only when the bank confirms, and restored when a
 // payout comes back returned. Batches lock the organizations they pay, so two at once never pay twice.
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { bulkInsert } from "../db/bulk-insert.js";
 import { lockForUpdate, queryRows } from "../db/sql.js";
@@ -18,6 +18,7 @@ import { CASH_ACCOUNT, payableAccount } from "../ledger/accounts.js";
 import { policyOn } from "../distribution/policies.js";
 import { payables } from "./payables.js";
 import { payeesOf } from "./payee.js";
+import { renderPain001 } from "./pain001.js";
 
 export type PayoutBatch = typeof payoutBatches.$inferSelect;
 export type Payout = typeof payouts.$inferSelect;
@@ -219,4 +220,36 @@ export async function returnPayout(
     );
     return updated!;
   });
+}
+
+/** Batches, newest first, before the cursor's id when given. */
+export async function listBatches(db: Db, limit: number, beforeId?: number): Promise<PayoutBatch[]> {
+  return db
+    .select()
+    .from(payoutBatches)
+    .where(beforeId === undefined ? undefined : lt(payoutBatches.id, beforeId))
+    .orderBy(desc(payoutBatches.id))
+    .limit(limit);
+}
+
+/** The batch's pain.001.001.03 file, from the fund's own account (`SELLER_NAME`, `SELLER_IBAN`). */
+export async function batchTransferFile(db: Db, batchId: number, debtor: { name: string; iban: string | undefined }) {
+  if (!debtor.iban) throw new AppError("invalid_state", "SELLER_IBAN is not configured: the transfer file needs the fund's own account.");
+  const { batch, payouts: rows } = await getBatch(db, batchId);
+  const xml = renderPain001({
+    messageId: batch.messageId,
+    createdAt: batch.createdAt,
+    executionDate: batch.executionDate,
+    currency: batch.currency,
+    debtor: { name: debtor.name, iban: debtor.iban },
+    payouts: rows.map((p) => ({
+      endToEndId: p.endToEndId,
+      amountMinor: p.amountMinor,
+      legalName: p.legalName,
+      country: p.country,
+      iban: p.iban,
+      remittance: `Reciprocity distribution, payout ${p.endToEndId}`,
+    })),
+  });
+  return { fileName: `${batch.messageId}.xml`, xml };
 }

@@ -3,24 +3,40 @@ import { publicBaseUrl } from "../config.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { today } from "../shared/clock.js";
 import { moneyJson } from "../shared/money.js";
-import { AppError } from "../shared/errors.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { policyOn } from "../distribution/policies.js";
 import { incomeView } from "./income.queries.js";
-import { renderPain001 } from "./pain001.js";
 import { notifyPayoutsSent } from "../mail/notifications.js";
 import { notifyDepsOf } from "../web/notify.js";
 import { readPayee, payeeView, setPayee } from "./payee.js";
-import { confirmPayoutBatch, createPayoutBatch, getBatch, returnPayout, type Payout, type PayoutBatch } from "./payout-batches.js";
+import {
+  batchTransferFile,
+  confirmPayoutBatch,
+  createPayoutBatch,
+  getBatch,
+  listBatches,
+  returnPayout,
+  type Payout,
+  type PayoutBatch,
+} from "./payout-batches.js";
 import {
   batchResponse,
+  batchesResponse,
   createBatchBody,
   incomeResponse,
   payeeBody,
   payeeResponse,
   payoutResponse,
   returnPayoutBody,
+  statementParams,
+  statementResponse,
+  statementsQuery,
+  statementsResponse,
 } from "./payouts.schemas.js";
+import { listStatements, statementSummary, statementView } from "./statements.js";
+import { decodeCursor, pageOf } from "../http/pagination.js";
+import { monthSchema } from "../shared/schemas.js";
+import { z } from "zod";
 
 const tag = "payouts";
 
@@ -46,6 +62,7 @@ export function registerPayoutRoutes(api: ApiRouter, deps: AppDeps): void {
   registerBatchRoutes(api, deps);
   registerBatchFileRoutes(api, deps);
   registerBankRoutes(api, deps);
+  registerStatementRoutes(api, deps);
 }
 
 function registerPayeeRoutes(api: ApiRouter, deps: AppDeps): void {
@@ -121,6 +138,24 @@ function registerBatchRoutes(api: ApiRouter, deps: AppDeps): void {
   api.route(
     {
       method: "get",
+      path: "/payout-batches",
+      tag,
+      summary: "Payout batches, newest first (cursor pages)",
+      auth: "treasurer",
+      query: statementsQuery,
+      responses: { 200: { description: "Batches", schema: batchesResponse } },
+    },
+    async ({ query, req, res }) => {
+      const before = decodeCursor(query.cursor, z.tuple([z.number().int().positive()]))?.[0];
+      const rows = await listBatches(db, query.limit + 1, before);
+      const { items, next } = pageOf(req, res, publicBaseUrl(deps.config), rows, query.limit, (b) => [b.id]);
+      const all = await Promise.all(items.map(async (b) => batchView(b, (await getBatch(db, b.id)).payouts)));
+      res.json({ payoutBatches: all, next });
+    },
+  );
+  api.route(
+    {
+      method: "get",
       path: "/payout-batches/{id}",
       tag,
       summary: "A payout batch",
@@ -148,25 +183,8 @@ function registerBatchFileRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 200: { description: "The file", contentType: "application/xml" } },
     },
     async ({ params, res }) => {
-      if (!config.SELLER_IBAN)
-        throw new AppError("invalid_state", "SELLER_IBAN is not configured: the transfer file needs the fund's own account.");
-      const { batch, payouts } = await getBatch(db, params.id);
-      const xml = renderPain001({
-        messageId: batch.messageId,
-        createdAt: batch.createdAt,
-        executionDate: batch.executionDate,
-        currency: batch.currency,
-        debtor: { name: config.SELLER_NAME, iban: config.SELLER_IBAN },
-        payouts: payouts.map((p) => ({
-          endToEndId: p.endToEndId,
-          amountMinor: p.amountMinor,
-          legalName: p.legalName,
-          country: p.country,
-          iban: p.iban,
-          remittance: `Reciprocity distribution, payout ${p.endToEndId}`,
-        })),
-      });
-      res.type("application/xml").set("Content-Disposition", `attachment; filename="${batch.messageId}.xml"`).send(xml);
+      const { fileName, xml } = await batchTransferFile(db, params.id, { name: config.SELLER_NAME, iban: config.SELLER_IBAN });
+      res.type("application/xml").set("Content-Disposition", `attachment; filename="${fileName}"`).send(xml);
     },
   );
 }
@@ -212,6 +230,44 @@ function registerBankRoutes(api: ApiRouter, deps: AppDeps): void {
         status: p.status,
         returnReason: p.returnReason,
       });
+    },
+  );
+}
+
+function registerStatementRoutes(api: ApiRouter, deps: AppDeps): void {
+  const { db } = deps;
+  api.route(
+    {
+      method: "get",
+      path: "/organizations/{id}/statements",
+      tag,
+      summary: "The organization's statements, newest month first (one per month a run allocated to it)",
+      auth: "user",
+      params: idParam,
+      query: statementsQuery,
+      responses: { 200: { description: "Statements", schema: statementsResponse } },
+    },
+    async ({ params, query, user, req, res }) => {
+      await requireOrganizationAccess(db, user, params.id);
+      const before = decodeCursor(query.cursor, z.tuple([monthSchema]))?.[0];
+      const rows = await listStatements(db, params.id, { before, limit: query.limit + 1 });
+      const { items, next } = pageOf(req, res, publicBaseUrl(deps.config), rows, query.limit, (s) => [s.month]);
+      res.json({ statements: items.map(statementSummary), next });
+    },
+  );
+  api.route(
+    {
+      method: "get",
+      path: "/organizations/{id}/statements/{month}",
+      tag,
+      summary: "A month's statement: opening, allocations, payouts since the previous statement, closing payable",
+      auth: "user",
+      params: statementParams,
+      responses: { 200: { description: "The statement", schema: statementResponse } },
+    },
+    async ({ params, user, res }) => {
+      await requireOrganizationAccess(db, user, params.id);
+      res.json(await statementView(db, params.id, params.month));
     },
   );
 }

@@ -1,6 +1,14 @@
 // The request and response shapes of payee profiles, payout batches and income.
 import { z } from "zod";
-import { isoDateSchema, moneyInputSchema, moneyOutputSchema } from "../shared/schemas.js";
+import {
+  cursorQuery,
+  idParamSchema,
+  isoDateSchema,
+  moneyInputSchema,
+  moneyOutputSchema,
+  monthSchema,
+  nextSchema,
+} from "../shared/schemas.js";
 import { PAYOUT_BATCH_STATUSES, PAYOUT_STATUSES } from "./vocabulary.js";
 
 export const payeeBody = z.strictObject({
@@ -42,6 +50,8 @@ export const batchResponse = z
   })
   .meta({ id: "PayoutBatch" });
 
+export const batchesResponse = z.object({ payoutBatches: z.array(batchResponse), next: nextSchema });
+
 export const returnPayoutBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 
 export const payoutResponse = z.object({
@@ -69,3 +79,27 @@ export const incomeResponse = z.object({
   payable: z.array(z.object({ balance: moneyOutputSchema, inPendingPayouts: moneyOutputSchema })),
   notPaidYet: z.array(z.string()),
 });
+
+const statementFields = {
+  number: z.string(),
+  organizationId: z.number().int(),
+  month: z.string(),
+  opening: moneyOutputSchema,
+  allocated: moneyOutputSchema,
+  paidOut: moneyOutputSchema,
+  closing: moneyOutputSchema,
+  issuedAt: z.string(),
+};
+
+export const statementsResponse = z.object({ statements: z.array(z.object(statementFields)), next: nextSchema });
+
+export const statementResponse = z
+  .object({
+    ...statementFields,
+    allocations: z.array(z.object({ bucket: z.string(), workSlug: z.string().nullable(), amount: moneyOutputSchema })),
+    payouts: z.array(z.object({ endToEndId: z.string(), kind: z.enum(["confirmed", "returned"]), amount: moneyOutputSchema })),
+  })
+  .meta({ id: "Statement" });
+
+export const statementParams = z.object({ id: idParamSchema, month: monthSchema });
+export const statementsQuery = z.object(cursorQuery);

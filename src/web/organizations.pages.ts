@@ -14,6 +14,7 @@ import { listInvoices, invoiceView, requireInvoiceAccess } from "../invoices/inv
 import { invoiceUblFor, renderInvoiceHtml } from "../invoices/render-invoice.js";
 import { INVOICE_REF_PATTERN } from "../invoices/invoice-rules.js";
 import { sellerOf } from "../billing/billing.routes.js";
+import { invoiceDistribution } from "../distribution/invoice-distribution.queries.js";
 import { listGrants } from "../grants/grants.queries.js";
 import { usagesFromCheck } from "../checks/save-check.js";
 import { cooperativeEvidenceBody } from "../organizations/organizations.schemas.js";
@@ -277,6 +278,7 @@ function registerInvoicePages(app: Router, deps: AppDeps): void {
     const user = requireSignedIn(req);
     const ref = (req.params as Record<string, string>)[0]!;
     const view = await invoiceView(db, await requireInvoiceAccess(db, user, ref), sellerOf(config));
-    res.type("html").send(renderInvoiceHtml(view, { sellerEmail: config.SELLER_EMAIL }));
+    const distribution = view.payments.length > 0 ? await invoiceDistribution(db, view.id) : [];
+    res.type("html").send(renderInvoiceHtml(view, { sellerEmail: config.SELLER_EMAIL, distribution }));
   });
 }

@@ -17,6 +17,8 @@ import { registerOrganizationPages } from "./organizations.pages.js";
 import { registerMaintainerPages } from "./maintainers.pages.js";
 import { registerTreasuryPages } from "./treasury.pages.js";
 import { registerTransparencyPages } from "./transparency.pages.js";
+import { registerDistributionPages } from "./distribution.pages.js";
+import { registerIncomePages } from "./income.pages.js";
 import { registerBooksDownload } from "./books.pages.js";
 import { registerVenturePages } from "./venture.pages.js";
 
@@ -73,11 +75,13 @@ export function registerWebRoutes(app: Express, deps: AppDeps): void {
   const pages = csrfGuarded(web, csrf.validate);
   // Maintainer pages first: /works/new must not be read as the work with slug "new".
   registerMaintainerPages(pages, deps);
+  registerIncomePages(pages, deps);
   registerPublicPages(pages, deps, { validate: csrf.validate });
   registerAccountPages(pages, deps);
   registerOrganizationPages(pages, deps);
   registerTreasuryPages(pages, deps);
   registerTransparencyPages(pages, deps);
+  registerDistributionPages(pages, deps);
   registerBooksDownload(pages, deps);
   registerVenturePages(pages, deps);
 }

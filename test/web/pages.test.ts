@@ -14,6 +14,10 @@ import { proposeAsset } from "../../src/assets/propose-asset.js";
 import { transitionAsset } from "../../src/assets/transition-asset.js";
 import { createBondIssue } from "../../src/bonds/create-bond-issue.js";
 import { subscribeBonds } from "../../src/bonds/subscribe-bonds.js";
+import { setPayee } from "../../src/payouts/payee.js";
+import { runDistribution } from "../../src/distribution/run-distribution.js";
+import { approveDistributionRun } from "../../src/distribution/approve-run.js";
+import { createPayoutBatch } from "../../src/payouts/payout-batches.js";
 import { requiredInCi } from "../support/ci.js";
 import { axeViolations, chromiumPresent, CHROMIUM, horizontalOverflow, launch, openTab, serve, signIn, type Tab } from "./browser.js";
 
@@ -27,7 +31,16 @@ let server: Server;
 let base: string;
 let treasurer: TestUser;
 let company: TestUser;
-let seeded: { acmeId: number; coopId: number; grantId: string; workSlug: string; assetIds: number[] };
+let seeded: {
+  acmeId: number;
+  coopId: number;
+  licensorId: number;
+  grantId: string;
+  workSlug: string;
+  runId: number;
+  batchId: number;
+  assetIds: number[];
+};
 
 beforeAll(async () => {
   if (!chromiumPresent) return;
@@ -69,8 +82,9 @@ beforeEach(async () => {
     deps,
   );
   const [grant] = await h.db.select({ id: grants.id }).from(grants).where(eq(grants.invoiceId, invoice.id));
+  const outflow = await distributionPages(h, treasurer, licensor.id);
   const assetIds = await seedAssets(h, { maintainer, treasurer, company, acmeId: acme.id });
-  seeded = { acmeId: acme.id, coopId: coop.id, grantId: grant!.id, workSlug: work.slug, assetIds };
+  seeded = { acmeId: acme.id, coopId: coop.id, licensorId: licensor.id, grantId: grant!.id, workSlug: work.slug, ...outflow, assetIds };
   ({ server, url: base } = await serve(h));
 });
 
@@ -123,6 +137,22 @@ afterEach(async () => {
   await h.close();
 });
 
+/** April's run approved and paid out to the licensor (the pages of the fund's outflow have rows to show). */
+async function distributionPages(h: Harness, treasurer: TestUser, licensorId: number) {
+  const actor = { id: treasurer.id, isTreasurer: true };
+  await setPayee(
+    h.db,
+    actor,
+    { organizationId: licensorId, legalName: "Commons Coop eG", country: "DE", iban: "DE44500105175407324931" },
+    { clock: h.clock },
+  );
+  h.clock.set("2026-05-20T09:00:00Z");
+  const { runId } = await runDistribution(h.db, { month: "2026-04", actorUserId: treasurer.id }, { clock: h.clock });
+  await approveDistributionRun(h.db, actor, runId, { clock: h.clock });
+  const batchId = await createPayoutBatch(h.db, actor, { executionDate: "2026-05-21" }, { clock: h.clock });
+  return { runId, batchId };
+}
+
 /** Visits each path at both widths (light, and dark at the phone's width); returns every finding. */
 async function sweep(tab: Tab, paths: string[], label: string): Promise<string[]> {
   const findings: string[] = [];
@@ -174,6 +204,7 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       "/works/new",
       "/invoices/RCP-2026-000001",
       `/organizations/${seeded.acmeId}/holdings`,
+      `/organizations/${seeded.acmeId}/income`,
     ];
     expect(await sweep(tab, paths, "company")).toEqual([]);
     await tab.context.close();
@@ -189,6 +220,12 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       `/treasury/cooperatives/${seeded.coopId}`,
       "/treasury/audit",
       `/organizations/${seeded.coopId}`,
+      "/treasury/distribution",
+      `/treasury/distribution/runs/${seeded.runId}`,
+      `/treasury/payouts/${seeded.batchId}`,
+      `/works/${seeded.workSlug}/income`,
+      `/organizations/${seeded.licensorId}/income`,
+      `/organizations/${seeded.licensorId}/statements/2026-04`,
       "/treasury/billing?month=2026-04",
       "/treasury/fee-schedules",
       "/treasury/distribution-policies",
