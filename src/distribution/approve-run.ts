@@ -12,7 +12,7 @@ import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError, assert } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { logDistributionRunApproved } from "../books/facts.js";
-import { postTransactions, type TransferInput } from "../ledger/post-transaction.js";
+import { inParts, postTransactions, type TransferInput } from "../ledger/post-transaction.js";
 import { issueStatements } from "../payouts/statements.js";
 import { distributionExpenseAccount, payableAccount, RESERVE_ACCOUNT } from "../ledger/accounts.js";
 
@@ -78,14 +78,4 @@ export function payableTransfers(allocations: readonly (typeof distributionAlloc
     sums.set(key, t);
   }
   return [...sums.values()];
-}
-
-/** Transfers per ledger entry: each entry is one leaf of the transparency log, which holds up to 64 KiB. */
-export const TRANSFERS_PER_ENTRY = 200;
-
-/** A long list of transfers as several ledger entries (one when it is short). */
-export function inParts<T>(transfers: readonly T[], size = TRANSFERS_PER_ENTRY): T[][] {
-  const parts: T[][] = [];
-  for (let i = 0; i < transfers.length; i += size) parts.push(transfers.slice(i, i + size));
-  return parts.length ? parts : [[]];
 }

@@ -3,6 +3,7 @@
 // Both tables are append-only, so every minor unit of the pool traces back to a payment and a line.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { enterGateAsCash } from "./distribution-gate.js";
 import { bulkInsert } from "../db/bulk-insert.js";
 import { queryRows, toInt } from "../db/sql.js";
 import { invoiceLineNets, invoiceLines, invoices, paymentAttributions, payments } from "../db/schema.js";
@@ -95,7 +96,8 @@ export interface Receipt {
  * Attributes a payment to its invoice's lines, in the payment's own transaction (`tx`). An invoice issued
  * before line nets existed gets them now, and its earlier payments their attributions, in payment order.
  */
-export async function attributePaymentToLines(tx: Db, payment: Receipt, createdAt: string): Promise<void> {
+export async function attributePaymentToLines(tx: Db, payment: Receipt, now: string): Promise<void> {
+  const createdAt = await enterGateAsCash(tx, now);
   const [fixed] = await tx
     .select({ id: invoiceLineNets.invoiceLineId })
     .from(invoiceLineNets)
@@ -146,7 +148,8 @@ async function writeAttribution(tx: Db, payment: Receipt, createdAt: string): Pr
  * Takes a refund back from the invoice's lines (negative attributions, in proportion to what each was
  * attributed), in the refund's own transaction (`tx`): the refund's month's pool shrinks by it.
  */
-export async function attributeRefundToLines(tx: Db, refund: Receipt, createdAt: string): Promise<void> {
+export async function attributeRefundToLines(tx: Db, refund: Receipt, now: string): Promise<void> {
+  const createdAt = await enterGateAsCash(tx, now);
   const balances = await lineBalances(tx, refund.invoiceId);
   // An invoice issued before line nets existed and never paid since has nothing attributed to take back.
   if (balances.length === 0) return;

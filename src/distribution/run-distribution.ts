@@ -1,8 +1,8 @@
 // A distribution run for one month (PRODUCT.md §11.3–§11.6): a draft holding every allocation with its
 // basis, written in ONE transaction so a run is whole or absent. One run per month whatever happens: the
 // unique month index turns a rerun, a concurrent run or a run after a crash into a read of the run that
-// exists. The run reads everything first (outside any transaction), decides in plain code
-// (`planDistribution`), then writes.
+// exists. The run reads, decides in plain code (`planDistribution`) and writes in one transaction holding
+// the distribution gate, so no cash is attributed while it reads (distribution-gate.ts).
 import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { bulkInsert } from "../db/bulk-insert.js";
@@ -16,6 +16,7 @@ import { monthBounds } from "../fees/compute-fees.js";
 import type { Cooperative } from "./distribution-rules.js";
 import { planDistribution, type DistributionInputs, type DistributionPlan, type WorkCash } from "./plan-distribution.js";
 import { policyOn, type PolicyVersion } from "./policies.js";
+import { enterGateAsRun } from "./distribution-gate.js";
 import { allSplits } from "./splits.js";
 
 export interface DistributionRunOptions {
@@ -40,15 +41,19 @@ export async function runDistribution(
     throw new AppError("validation_failed", `${month} has not ended yet: only ended months are distributed.`, {
       errors: [{ path: "/month", message: "must be a month that has ended (UTC)" }],
     });
+  const runId = await db.transaction(async (tx) => {
+    const readAt = await enterGateAsRun(tx, isoNow(deps.clock));
+    if ((await runIdForMonth(tx, month)) !== undefined) return null;
+    await refuseOutOfOrder(tx, month);
+    const policy = await policyOn(tx, last);
+    const inputs = await readDistributionInputs(tx, month, policy, readAt);
+    const plan = planDistribution(inputs);
+    return insertRun(tx, { month, policy, inputs, plan, options, readAt });
+  });
+  if (runId !== null) return { runId, created: true };
   const existing = await runIdForMonth(db, month);
-  if (existing !== undefined) return { runId: existing, created: false };
-  await refuseOutOfOrder(db, month);
-  const policy = await policyOn(db, last);
-  // The run is dated when it reads: cash recorded later belongs to the next run.
-  const readAt = isoNow(deps.clock);
-  const inputs = await readDistributionInputs(db, month, policy, readAt);
-  const plan = planDistribution(inputs);
-  return writeRun(db, { month, policy, inputs, plan, options, readAt });
+  assert(existing !== undefined, "the month's run exists");
+  return { runId: existing, created: false };
 }
 
 export async function runIdForMonth(db: Db, month: string): Promise<number | undefined> {
@@ -150,64 +155,59 @@ interface RunToWrite {
   readAt: string;
 }
 
-async function writeRun(db: Db, r: RunToWrite): Promise<{ runId: number; created: boolean }> {
+/** Writes the run with its allocations; null when another run of the month committed first. */
+async function insertRun(tx: Db, r: RunToWrite): Promise<number | null> {
   const { plan, policy } = r;
   const total = plan.allocations.length;
   r.options.onProgress?.(0, total);
-  const runId = await db.transaction(async (tx) => {
-    const [run] = await tx
-      .insert(distributionRuns)
-      .values({
-        month: r.month,
-        policyId: policy.id,
-        currency: policy.currency,
-        status: "draft",
-        poolMinor: plan.poolMinor,
-        poolCarriedMinor: plan.poolCarriedMinor,
-        dividendCarryInMinor: r.inputs.dividendCarryInMinor,
-        dividendCarriedMinor: plan.dividendCarriedMinor,
-        perCapitaMinor: plan.perCapitaMinor,
-        workerOwners: plan.workerOwners,
-        createdBy: r.options.actorUserId,
-        createdAt: r.readAt,
-      })
-      .onConflictDoNothing()
-      .returning({ id: distributionRuns.id });
-    // Another run of the month committed first (a concurrent request, another process): it is the run.
-    if (!run) return null;
-    for (let start = 0; start < total; start += ALLOCATIONS_PER_STATEMENT) {
-      const rows = plan.allocations.slice(start, start + ALLOCATIONS_PER_STATEMENT).map((a, i) => ({
-        runId: run.id,
-        position: start + i + 1,
-        bucketKey: a.bucketKey,
-        bucketKind: a.bucketKind,
-        organizationId: a.organizationId,
-        workId: a.workId,
-        amountMinor: a.amountMinor,
-        currency: policy.currency,
-        basis: JSON.stringify(a.basis),
-      }));
-      await bulkInsert(tx, distributionAllocations, rows);
-      r.options.onProgress?.(Math.min(start + ALLOCATIONS_PER_STATEMENT, total), total);
-    }
-    await logDrafted(tx, run.id, r);
-    await recordAudit(
-      tx,
-      {
-        actorUserId: r.options.actorUserId,
-        action: "distribution_run.drafted",
-        entityType: "distribution_run",
-        entityId: run.id,
-        after: { month: r.month, poolMinor: plan.poolMinor, allocations: total },
-      },
-      { now: () => new Date(r.readAt) },
-    );
-    return run.id;
-  });
-  if (runId !== null) return { runId, created: true };
-  const existing = await runIdForMonth(db, r.month);
-  assert(existing !== undefined, "the month's run exists");
-  return { runId: existing, created: false };
+  const [run] = await tx
+    .insert(distributionRuns)
+    .values({
+      month: r.month,
+      policyId: policy.id,
+      currency: policy.currency,
+      status: "draft",
+      poolMinor: plan.poolMinor,
+      poolCarriedMinor: plan.poolCarriedMinor,
+      dividendCarryInMinor: r.inputs.dividendCarryInMinor,
+      dividendCarriedMinor: plan.dividendCarriedMinor,
+      perCapitaMinor: plan.perCapitaMinor,
+      workerOwners: plan.workerOwners,
+      createdBy: r.options.actorUserId,
+      createdAt: r.readAt,
+    })
+    .onConflictDoNothing()
+    .returning({ id: distributionRuns.id });
+  // Another run of the month committed first (a concurrent request, another process): it is the run.
+  if (!run) return null;
+  for (let start = 0; start < total; start += ALLOCATIONS_PER_STATEMENT) {
+    const rows = plan.allocations.slice(start, start + ALLOCATIONS_PER_STATEMENT).map((a, i) => ({
+      runId: run.id,
+      position: start + i + 1,
+      bucketKey: a.bucketKey,
+      bucketKind: a.bucketKind,
+      organizationId: a.organizationId,
+      workId: a.workId,
+      amountMinor: a.amountMinor,
+      currency: policy.currency,
+      basis: JSON.stringify(a.basis),
+    }));
+    await bulkInsert(tx, distributionAllocations, rows);
+    r.options.onProgress?.(Math.min(start + ALLOCATIONS_PER_STATEMENT, total), total);
+  }
+  await logDrafted(tx, run.id, r);
+  await recordAudit(
+    tx,
+    {
+      actorUserId: r.options.actorUserId,
+      action: "distribution_run.drafted",
+      entityType: "distribution_run",
+      entityId: run.id,
+      after: { month: r.month, poolMinor: plan.poolMinor, allocations: total },
+    },
+    { now: () => new Date(r.readAt) },
+  );
+  return run.id;
 }
 
 /** The drafted run as a fact of the transparency log, in its transaction. */

@@ -116,3 +116,13 @@ function movingTransfers(input: TransactionInput): TransferInput[] {
   }
   return transfers;
 }
+
+/** Transfers per ledger entry: each entry is one leaf of the transparency log, which holds up to 64 KiB. */
+export const TRANSFERS_PER_ENTRY = 200;
+
+/** A long list of transfers as several ledger entries (one when it is short). */
+export function inParts<T>(transfers: readonly T[], size = TRANSFERS_PER_ENTRY): T[][] {
+  const parts: T[][] = [];
+  for (let i = 0; i < transfers.length; i += size) parts.push(transfers.slice(i, i + size));
+  return parts.length ? parts : [[]];
+}

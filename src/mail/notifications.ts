@@ -169,7 +169,7 @@ export async function notifyPayoutsSent(deps: NotifyDeps, sent: (typeof payouts.
         legalName: p.legalName,
         ibanEnd: p.iban.slice(-4),
         endToEndId: p.endToEndId,
-        link: `${deps.baseUrl}/organizations/${p.organizationId}`,
+        link: `${deps.baseUrl}/organizations/${p.organizationId}/income`,
       },
     });
   }

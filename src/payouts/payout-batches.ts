@@ -13,7 +13,7 @@ import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError, assert } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
 import { logPayoutBatch, logPayoutReturned } from "../books/facts.js";
-import { postTransaction } from "../ledger/post-transaction.js";
+import { inParts, postTransaction, postTransactions } from "../ledger/post-transaction.js";
 import { CASH_ACCOUNT, payableAccount } from "../ledger/accounts.js";
 import { policyOn } from "../distribution/policies.js";
 import { payables } from "./payables.js";
@@ -122,21 +122,23 @@ export async function confirmPayoutBatch(db: Db, actor: Actor, batchId: number, 
     const { batch, payouts: rows } = await getBatch(tx, batchId);
     if (batch.status === "confirmed") return [];
     const pending = rows.filter((p) => p.status === "pending");
-    const transactionId = await postTransaction(
+    const transfers = pending.map((p) => ({
+      debitAccount: payableAccount(p.organizationId),
+      creditAccount: CASH_ACCOUNT,
+      amountMinor: p.amountMinor,
+      currency: p.currency,
+    }));
+    const ids = await postTransactions(
       tx,
-      {
+      inParts(transfers).map((part, i, parts) => ({
         code: "payout_confirmed",
-        description: `Payout batch ${batch.messageId} confirmed by the bank`,
+        description: `Payout batch ${batch.messageId} confirmed by the bank${parts.length > 1 ? ` (part ${i + 1} of ${parts.length})` : ""}`,
         effectiveOn: today(deps.clock),
-        transfers: pending.map((p) => ({
-          debitAccount: payableAccount(p.organizationId),
-          creditAccount: CASH_ACCOUNT,
-          amountMinor: p.amountMinor,
-          currency: p.currency,
-        })),
-      },
+        transfers: part,
+      })),
       isoNow(deps.clock),
     );
+    const transactionId = ids.reduce<number | null>((last, id) => (id === null ? last : Math.max(last ?? 0, id)), null);
     await tx
       .update(payouts)
       .set({ status: "confirmed" })

@@ -22,7 +22,9 @@ import {
   listBatches,
   returnPayout,
 } from "../payouts/payout-batches.js";
+import { notifyPayoutsSent } from "../mail/notifications.js";
 import { formBody, formFromNotice, parseForm } from "./forms.js";
+import { notifyDepsOf } from "./notify.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireTreasurer } from "./guards.js";
 import { readableDate, readableInstant, readableMonth } from "./format.js";
@@ -218,7 +220,8 @@ function registerBankActions(app: Router, deps: AppDeps): void {
     const id = idParam(req.params.id, "Payout batch was not found.");
     const page = `/treasury/payouts/${id}`;
     await attempt(req, res, { backTo: page, prefix: "The batch was not confirmed" }, async () => {
-      await confirmPayoutBatch(db, user, id, { clock });
+      const confirmed = await confirmPayoutBatch(db, user, id, { clock });
+      await notifyPayoutsSent(notifyDepsOf(deps), confirmed);
       await redirectWithNotice(res, page, "The bank's confirmation is recorded: the payables are settled.");
     });
   });

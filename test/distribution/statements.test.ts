@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execute, queryRows, toInt } from "../../src/db/sql.js";
 import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { payables } from "../../src/payouts/payables.js";
+import { enterGateAsCash } from "../../src/distribution/distribution-gate.js";
 import { api, makeHarness, makeUser, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
 
@@ -162,5 +163,51 @@ describe("cash recorded after its month's run", () => {
     const june = await api(h).post("/api/v1/distribution-runs").set(t).send({ month: "2026-06" }).expect(201);
     expect(june.body.pool.amountMinor).toBe(0);
     expect(await checkLedger(h.db)).toEqual([]);
+  });
+
+  it("recorded at the same instant as the run, after it, goes to the next run once (the gate dates it after the run)", async () => {
+    const { t, pay } = await world();
+    const april = await api(h).post("/api/v1/distribution-runs").set(t).send({ month: "2026-04" }).expect(201);
+    // The clock does not move: the late payment carries the run's own instant.
+    await pay("8.06", "same-instant", "2026-04-20");
+    await api(h).post(`/api/v1/distribution-runs/${april.body.id}/approve`).set(t).expect(200);
+    h.clock.set("2026-06-02T09:00:00Z");
+    const may = await api(h).post("/api/v1/distribution-runs").set(t).send({ month: "2026-05" }).expect(201);
+    expect(may.body.pool.amountMinor).toBe(806);
+    h.clock.set("2026-07-02T09:00:00Z");
+    const june = await api(h).post("/api/v1/distribution-runs").set(t).send({ month: "2026-06" }).expect(201);
+    expect(june.body.pool.amountMinor).toBe(0);
+  });
+
+  it("a run waits for cash being attributed, then distributes it", async () => {
+    const { t } = await world();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inGate = new Promise<void>((resolve) => (entered = resolve));
+    // A transaction that holds the gate as cash does (a payment being recorded, not committed yet).
+    const paying = h.db.transaction(async (tx) => {
+      await enterGateAsCash(tx, "2026-05-02T09:00:00.000Z");
+      entered();
+      await held;
+    });
+    await inGate;
+    let finished = false;
+    const running = api(h)
+      .post("/api/v1/distribution-runs")
+      .set(t)
+      .send({ month: "2026-04" })
+      .then((r) => {
+        finished = true;
+        return r;
+      });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const finishedWhilePaying = finished;
+    release();
+    await paying;
+    expect(finishedWhilePaying).toBe(false);
+    const april = await running;
+    expect(april.status).toBe(201);
+    expect(april.body.pool.amountMinor).toBe(4194);
   });
 });

@@ -115,5 +115,6 @@ describe("mail about money", () => {
     expect(mail!.to).toEqual([c.owner.email]);
     expect(mail!.subject).toMatch(/^The commune fund paid EUR [\d,.]+ to Commons Coop$/);
     expect(mail!.body).toContain("IBAN ending 3000");
+    expect(mail!.body).toContain(`/organizations/${licensor.id}/income`);
   });
 });
