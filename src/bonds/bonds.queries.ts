@@ -76,3 +76,8 @@ export const scheduleRowView = (r: ScheduleRow, currency: string) => ({
   principal: moneyJson(r.principalMinor, currency),
   payment: moneyJson(r.paymentMinor, currency),
 });
+
+/** An asset's bond issues, oldest first: the treasurer's page of the asset. */
+export async function issuesOfAsset(db: Db, assetId: number): Promise<BondIssue[]> {
+  return db.select().from(bondIssues).where(eq(bondIssues.assetId, assetId)).orderBy(asc(bondIssues.id));
+}

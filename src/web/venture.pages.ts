@@ -15,7 +15,7 @@ import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireOrganizationMember, requireSignedIn, requireTreasurer } from "./guards.js";
 import { eq } from "drizzle-orm";
 import { assets, bondIssues } from "../db/schema.js";
-import { ownedVerifiedCooperatives } from "../assets/assets.queries.js";
+import { listAssets, ownedVerifiedCooperatives } from "../assets/assets.queries.js";
 import { listOrganizationsFor } from "../organizations/organizations.queries.js";
 import { proposeAsset } from "../assets/propose-asset.js";
 import { declareSurplus } from "../assets/declare-surplus.js";
@@ -24,6 +24,7 @@ import { issueView } from "../bonds/bonds.queries.js";
 import { moneyFromForm } from "./forms.js";
 import { formatMoney } from "../shared/money.js";
 import type { Db } from "../db/client.js";
+import { registerTreasuryAssetPages } from "./venture-treasury.pages.js";
 
 const proposalForm = z.object({
   title: z.string().trim().min(1, "is required").max(200),
@@ -80,11 +81,18 @@ export function registerVenturePages(app: Router, deps: AppDeps): void {
       req,
       res,
       "assets",
-      { assets: await publicAssets(db), member: await memberView(db, req, res, deps.clock) },
+      {
+        assets: await publicAssets(db),
+        member: await memberView(db, req, res, deps.clock),
+        treasury: req.auth?.isTreasurer
+          ? (await listAssets(db, req.auth)).map((a) => ({ id: a.id, title: a.title, status: a.status }))
+          : null,
+      },
       { title: "The commune's productive assets" },
     );
   });
   registerMemberForms(app, deps);
+  registerTreasuryAssetPages(app, deps);
   app.get("/organizations/:id/holdings", async (req, res) => {
     const { user, org } = await requireOrganizationMember(db, req);
     const view = await organizationHoldings(db, user, org.id);

@@ -10,6 +10,10 @@ import { runBilling } from "../../src/billing/run-billing.js";
 import { recordPayment } from "../../src/payments/record-payment.js";
 import { findInvoice } from "../../src/invoices/invoices.queries.js";
 import { grants } from "../../src/db/schema.js";
+import { proposeAsset } from "../../src/assets/propose-asset.js";
+import { transitionAsset } from "../../src/assets/transition-asset.js";
+import { createBondIssue } from "../../src/bonds/create-bond-issue.js";
+import { subscribeBonds } from "../../src/bonds/subscribe-bonds.js";
 import { setPayee } from "../../src/payouts/payee.js";
 import { runDistribution } from "../../src/distribution/run-distribution.js";
 import { approveDistributionRun } from "../../src/distribution/approve-run.js";
@@ -36,6 +40,7 @@ let seeded: {
   unprovenSlug: string;
   runId: number;
   batchId: number;
+  assetIds: number[];
 };
 
 beforeAll(async () => {
@@ -80,6 +85,7 @@ beforeEach(async () => {
   );
   const [grant] = await h.db.select({ id: grants.id }).from(grants).where(eq(grants.invoiceId, invoice.id));
   const outflow = await distributionPages(h, treasurer, licensor.id);
+  const assetIds = await seedAssets(h, { maintainer, treasurer, company, acmeId: acme.id });
   seeded = {
     acmeId: acme.id,
     coopId: coop.id,
@@ -88,9 +94,52 @@ beforeEach(async () => {
     workSlug: work.slug,
     unprovenSlug: unproven.slug,
     ...outflow,
+    assetIds,
   };
   ({ server, url: base } = await serve(h));
 });
+
+/** Two assets on offer: one with an open bond issue at its closing date and a subscription, one without. */
+async function seedAssets(h: Harness, who: { maintainer: TestUser; treasurer: TestUser; company: TestUser; acmeId: number }) {
+  const eur = (amountMinor: number) => ({ amountMinor, currency: "EUR" });
+  const treasurerActor = { id: who.treasurer.id, isTreasurer: true };
+  const ids: number[] = [];
+  for (const title of ["A risograph with a rather long name for narrow phones", "Solar roof"]) {
+    const asset = await proposeAsset(
+      h.db,
+      { id: who.maintainer.id, isTreasurer: false },
+      { title, description: "For the cooperative", cost: eur(1_200_000), rentalOffer: { monthlyRent: eur(60_000), termMonths: 24 } },
+      { clock: h.clock },
+    );
+    await transitionAsset(h.db, treasurerActor, { assetId: asset.id, to: "offering", reason: "approved" }, { clock: h.clock });
+    ids.push(asset.id);
+  }
+  const issue = await createBondIssue(
+    h.db,
+    treasurerActor,
+    {
+      assetId: ids[0]!,
+      target: eur(1_200_000),
+      minimum: eur(600_000),
+      maxRateBps: 600,
+      mode: "auction",
+      opensOn: "2026-05-01",
+      closesOn: "2026-05-20",
+      termMonths: 24,
+      repayment: "annuity",
+      minSubscription: eur(10_000),
+      maxPerHolder: eur(1_200_000),
+    },
+    { clock: h.clock },
+  );
+  await subscribeBonds(
+    h.db,
+    { id: who.company.id, isTreasurer: false },
+    { issueId: issue.id, organizationId: who.acmeId, amount: eur(800_000), bidRateBps: 550, idempotencyKey: "seed-subscription" },
+    { clock: h.clock },
+  );
+  return ids;
+}
 
 afterEach(async () => {
   if (!chromiumPresent) return;
@@ -194,6 +243,8 @@ describe.skipIf(!chromiumPresent)("every page fits a phone and passes axe", () =
       `/works/${seeded.workSlug}/maintain`,
       `/works/${seeded.unprovenSlug}/maintain`,
       "/treasury/rent",
+      "/assets",
+      ...seeded.assetIds.map((id) => `/treasury/assets/${id}`),
     ];
     expect(await sweep(tab, paths, "treasurer")).toEqual([]);
     await tab.context.close();
