@@ -1,4 +1,5 @@
 // Reading bond issues, their subscriptions and stored schedules.
+import { createHash } from "node:crypto";
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows } from "../db/sql.js";
@@ -56,6 +57,8 @@ export const issueView = (i: BondIssue) => ({
   rateBps: i.rateBps,
   sold: i.soldMinor === null ? null : moneyJson(i.soldMinor, i.currency),
   clearedOn: i.clearedOn,
+  offerDocument: i.offerDocument,
+  offerDocumentSha256: i.offerDocument === null ? null : createHash("sha256").update(i.offerDocument, "utf8").digest("hex"),
 });
 
 export const subscriptionView = (s: BondSubscription, currency: string) => ({

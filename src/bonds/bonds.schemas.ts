@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { idSchema, isoDateSchema, moneyInputSchema, moneyOutputSchema, monthSchema } from "../shared/schemas.js";
+import { hasControlCharacters, idSchema, isoDateSchema, moneyInputSchema, moneyOutputSchema, monthSchema } from "../shared/schemas.js";
 import { ASSET_STATUSES } from "../assets/vocabulary.js";
 import { ALLOTMENT_OUTCOMES, ISSUE_MODES, ISSUE_STATUSES, REPAYMENT_METHODS } from "./vocabulary.js";
 
@@ -17,6 +17,17 @@ export const createBondIssueBody = z.strictObject({
   repayment: z.enum(REPAYMENT_METHODS),
   minSubscription: moneyInputSchema,
   maxPerHolder: moneyInputSchema,
+  offerDocument: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100_000)
+    .refine(
+      (s) => !hasControlCharacters(s.replace(/\r?\n|\t/g, " ")),
+      "must not contain control characters other than line breaks and tabs",
+    )
+    .optional()
+    .describe("the offer document the members subscribe on (plain text or markdown), stored with the issue"),
 });
 
 export const subscriptionBody = z.strictObject({
@@ -42,6 +53,8 @@ export const bondIssueResponse = z.object({
   rateBps: z.number().int().nullable(),
   sold: moneyOutputSchema.nullable(),
   clearedOn: z.string().nullable(),
+  offerDocument: z.string().nullable(),
+  offerDocumentSha256: z.string().nullable().describe("SHA-256 (hex) of the offer document's UTF-8 bytes"),
 });
 
 export const subscriptionResponse = z.object({

@@ -24,6 +24,8 @@ export interface BondIssueInput {
   repayment: RepaymentMethod;
   minSubscription: Money;
   maxPerHolder: Money;
+  /** The offer document the members subscribe on, stored as written. */
+  offerDocument?: string | undefined;
 }
 
 function termErrors(input: BondIssueInput, asset: Asset): FieldError[] {
@@ -85,6 +87,7 @@ export async function createBondIssue(db: Db, actor: Actor, input: BondIssueInpu
         repayment: input.repayment,
         minSubscriptionMinor: input.minSubscription.amountMinor,
         maxPerHolderMinor: input.maxPerHolder.amountMinor,
+        offerDocument: input.offerDocument ?? null,
         status: "open",
         createdBy: actor.id,
         createdAt: isoNow(deps.clock),

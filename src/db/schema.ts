@@ -890,6 +890,8 @@ export const bondIssues = pgTable(
     rateBps: integer("rate_bps"),
     soldMinor: bigint("sold_minor", { mode: "number" }),
     clearedOn: text("cleared_on"),
+    /** The offer document the members subscribe on, as the treasurer wrote it (the software makes no regulatory choice). */
+    offerDocument: text("offer_document"),
     createdBy: integer("created_by")
       .notNull()
       .references(() => users.id),

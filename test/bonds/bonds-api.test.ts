@@ -1,5 +1,6 @@
 // The venture commune's API from proposal to clearing: assets and their lifecycle, a bond issue, subscriptions
 // with Idempotency-Key, the single-price auction vector, and the schedule before and after clearing.
+import { createHash } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { repaymentSchedule } from "../../src/bonds/schedule.js";
 import { api, makeHarness, makeUser, type Harness, type TestUser } from "../support/harness.js";
@@ -120,6 +121,7 @@ describe("bond issues", () => {
     expect(created.status).toBe(201);
     const issueId = created.body.id;
     expect((await api(h).post("/api/v1/bond-issues").set(t.auth).send(issueTerms(assetId))).status).toBe(409);
+    expect(created.body.offerDocument).toBeNull();
 
     const bidders = [await member("A"), await member("B"), await member("C"), await member("D")];
     const bids: [string, number][] = [
@@ -234,5 +236,25 @@ describe("bond issues", () => {
     expect(inverted.status).toBe(422);
     expect(inverted.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["/closesOn", "/minimum"]);
     expect((await api(h).post("/api/v1/bond-issues").set(coopOwner.auth).send(issueTerms(assetId))).status).toBe(403);
+  });
+});
+
+describe("the offer document", () => {
+  it("is stored with the issue as written, with its hash, and refuses control characters", async () => {
+    const assetId = await offeredAsset();
+    const bidi = await api(h)
+      .post("/api/v1/bond-issues")
+      .set(t.auth)
+      .send({ ...issueTerms(assetId), offerDocument: "Terms\u202Eevil" });
+    expect(bidi.status).toBe(422);
+    expect(bidi.body.errors.map((e: { path: string }) => e.path)).toEqual(["/offerDocument"]);
+    const text = "# Offer\n\nBonds for the bakery's oven.\n\tRate: single-price auction, at most 5.5 %.";
+    const created = await api(h)
+      .post("/api/v1/bond-issues")
+      .set(t.auth)
+      .send({ ...issueTerms(assetId), offerDocument: text });
+    expect(created.status).toBe(201);
+    expect(created.body.offerDocument).toBe(text);
+    expect(created.body.offerDocumentSha256).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
   });
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `bond_issues` ADD `offer_document` text;
