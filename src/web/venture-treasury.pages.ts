@@ -48,6 +48,7 @@ function bondIssueFromForm(assetId: number, currency: string, body: Record<strin
     repayment: body.repayment,
     opensOn: body.opensOn,
     closesOn: body.closesOn,
+    offerDocument: typeof body.offerDocument === "string" && body.offerDocument.trim() === "" ? undefined : body.offerDocument,
   });
 }
 

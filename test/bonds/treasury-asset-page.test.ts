@@ -105,13 +105,19 @@ describe("the treasurer's asset page", () => {
     expect(page).toMatch(/id="issue-minimum" aria-invalid="true"[^>]*value="4000.00"/);
     expect(page).toContain("must not exceed the target");
 
+    const offerDocument = "Bonds for the oven.\nFixed rate 3 %, annuity over 24 months; <members only>.";
     await t.agent
       .post(`${path}/bond-issues`)
       .type("form")
-      .send({ ...issueForm, _csrf: t.token })
+      .send({ ...issueForm, offerDocument, _csrf: t.token })
       .expect(303);
     const [issue] = await h.db.select().from(bondIssues);
     expect(issue).toMatchObject({ assetId: asset.id, targetMinor: 300_000, minimumMinor: 100_000, status: "open", closesOn: "2026-03-31" });
+    expect(issue!.offerDocument).toBe(offerDocument);
+    // Members read the offer document beside the subscription form, escaped.
+    const reader = await signedIn(await makeUser(h, { passwordHash: await passwordHashFor(PASSWORD) }));
+    expect(reader.page).toContain("The offer document");
+    expect(reader.page).toContain("Bonds for the oven.\nFixed rate 3 %, annuity over 24 months; &lt;members only&gt;.");
     page = (await t.agent.get(path).expect(200)).text;
     expect(page).not.toContain("Open a bond issue");
     expect(page).toContain("Clearing comes at the closing date, 2026-03-31");
