@@ -6,6 +6,23 @@ import { queryRows, toInt } from "../db/sql.js";
 import { assets, bondIssues, organizations, rentMonths } from "../db/schema.js";
 import type { Actor } from "../shared/actor.js";
 import { moneyJson } from "../shared/money.js";
+
+type RentMonth = Pick<
+  typeof rentMonths.$inferSelect,
+  | "assetId"
+  | "month"
+  | "issueId"
+  | "invoiceId"
+  | "currency"
+  | "arrearsDueMinor"
+  | "interestDueMinor"
+  | "principalDueMinor"
+  | "capMinor"
+  | "rentMinor"
+  | "deferredMinor"
+  | "deferredMonthsInRow"
+  | "review"
+>;
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
 import { holdings } from "./positions.js";
 
@@ -95,16 +112,7 @@ export async function rentMonthsWithWaterfall(db: Db) {
     const r = byId.get(m.id)!;
     const money = (minor: number) => moneyJson(minor, m.currency);
     return {
-      assetId: m.assetId,
-      month: m.month,
-      issueId: m.issueId,
-      invoiceId: m.invoiceId,
-      due: { arrears: money(m.arrearsDueMinor), interest: money(m.interestDueMinor), principal: money(m.principalDueMinor) },
-      cap: m.capMinor === null ? null : money(m.capMinor),
-      rent: money(m.rentMinor),
-      deferred: money(m.deferredMinor),
-      deferredMonthsInRow: m.deferredMonthsInRow,
-      review: m.review,
+      ...rentMonthView(m),
       received: {
         arrears: money(toInt(r.arrears)),
         interest: money(toInt(r.interest)),
@@ -113,4 +121,21 @@ export async function rentMonthsWithWaterfall(db: Db) {
       },
     };
   });
+}
+
+/** A rent month as the API shows it: what was due, the cap, the rent invoiced and what was deferred. */
+export function rentMonthView(m: RentMonth) {
+  const money = (minor: number) => moneyJson(minor, m.currency);
+  return {
+    assetId: m.assetId,
+    month: m.month,
+    issueId: m.issueId,
+    invoiceId: m.invoiceId,
+    due: { arrears: money(m.arrearsDueMinor), interest: money(m.interestDueMinor), principal: money(m.principalDueMinor) },
+    cap: m.capMinor === null ? null : money(m.capMinor),
+    rent: money(m.rentMinor),
+    deferred: money(m.deferredMinor),
+    deferredMonthsInRow: m.deferredMonthsInRow,
+    review: m.review,
+  };
 }

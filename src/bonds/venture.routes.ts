@@ -6,7 +6,7 @@ import { idParam, type ApiRouter } from "../http/route.js";
 import { moneyJson } from "../shared/money.js";
 import { holdingsResponse, publicAssetsResponse, rentMonthsResponse, rentRunBody, rentRunResponse } from "./bonds.schemas.js";
 import { runRent, type RentRun } from "./rent-run.js";
-import { organizationHoldings, publicAssets, rentMonthsWithWaterfall } from "./venture.queries.js";
+import { organizationHoldings, publicAssets, rentMonthView, rentMonthsWithWaterfall } from "./venture.queries.js";
 
 const tag = "venture commune";
 
@@ -18,21 +18,7 @@ export const rentRunView = (run: RentRun) => ({
     organizationId: i.organizationId,
     total: moneyJson(i.totalMinor, i.currency),
   })),
-  months: run.months.map((m) => {
-    const money = (minor: number) => moneyJson(minor, m.currency);
-    return {
-      assetId: m.assetId,
-      month: m.month,
-      issueId: m.issueId,
-      invoiceId: m.invoiceId,
-      due: { arrears: money(m.arrearsDueMinor), interest: money(m.interestDueMinor), principal: money(m.principalDueMinor) },
-      cap: m.capMinor === null ? null : money(m.capMinor),
-      rent: money(m.rentMinor),
-      deferred: money(m.deferredMinor),
-      deferredMonthsInRow: m.deferredMonthsInRow,
-      review: m.review,
-    };
-  }),
+  months: run.months.map(rentMonthView),
   skipped: run.skipped,
 });
 
