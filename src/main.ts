@@ -188,6 +188,7 @@ function billingCommands(program: Command): void {
         const { makeCheckpoint } = await import("./books/make-checkpoint.js");
         const { notifyInvoicesIssued } = await import("./mail/notifications.js");
         const { notifyDepsOf } = await import("./web/notify.js");
+        const { monthInvoiceTally } = await import("./billing/billing.queries.js");
         const result = await withDeps(async (deps) => {
           const run = await runBilling(
             deps.db,
@@ -210,17 +211,12 @@ function billingCommands(program: Command): void {
           );
           await makeCheckpoint(deps.db, deps.books, deps);
           await notifyInvoicesIssued(notifyDepsOf(deps), run.runId);
-          return run;
+          return { ...run, tally: await monthInvoiceTally(deps.db, month) };
         });
         bar.stop();
-        const byStatus = new Map<string, number>();
-        for (const i of result.invoices) byStatus.set(i.status, (byStatus.get(i.status) ?? 0) + 1);
-        const totals = new Map<string, number>();
-        for (const i of result.invoices)
-          if (i.status !== "held" && i.status !== "void")
-            totals.set(i.total.currency, (totals.get(i.total.currency) ?? 0) + i.total.amountMinor);
+        const { count, byStatus, totals } = result.tally;
         process.stdout.write(
-          `billing run ${result.runId} for ${month}: ${result.invoicesCreated} new invoice(s); ${result.invoices.length} in the month (${[...byStatus].map(([s, n]) => `${n} ${s}`).join(", ") || "none"}); invoiced ${[...totals].map(([c, n]) => formatMoney(n, c)).join(", ") || "nothing"}\n`,
+          `billing run ${result.runId} for ${month}: ${result.invoicesCreated} new invoice(s); ${count} in the month (${byStatus.map((s) => `${s.count} ${s.status}`).join(", ") || "none"}); invoiced ${totals.map((t) => formatMoney(t.totalMinor, t.currency)).join(", ") || "nothing"}\n`,
         );
       } finally {
         bar.stop();

@@ -12,6 +12,8 @@ import { notifyInvoicesIssued } from "../mail/notifications.js";
 import { notifyDepsOf } from "../web/notify.js";
 import { billingPreviewQuery, billingPreviewResponse, billingRunBody, billingRunResponse, billingRunsResponse } from "./billing.schemas.js";
 import { makeCheckpoint } from "../books/make-checkpoint.js";
+import { sendStreamedJson } from "../http/stream-json.js";
+import { monthInvoicePages } from "./billing.queries.js";
 
 export const invoicingDeps = (deps: AppDeps): InvoicingDeps => ({
   clock: deps.clock,
@@ -47,10 +49,10 @@ export function registerBillingRoutes(api: ApiRouter, deps: AppDeps): void {
       await makeCheckpoint(db, deps.books, deps);
       // The same mails as a run started on the web: one per invoice issued, to the buyer's members.
       await notifyInvoicesIssued(notifyDepsOf(deps), result.runId);
-      res
-        .status(201)
-        .location(`${publicBaseUrl(deps.config)}/api/v1/billing-runs`)
-        .json(result);
+      // Every invoice of the month, as the contract says (API.md), streamed a page at a time: 10,000 of them
+      // are never held at once.
+      res.status(201).location(`${publicBaseUrl(deps.config)}/api/v1/billing-runs`);
+      await sendStreamedJson(res, { before: result, key: "invoices", pages: monthInvoicePages(db, result.month) });
     },
   );
   api.route(

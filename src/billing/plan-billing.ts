@@ -1,12 +1,14 @@
-// What a billing run for a month would issue, decided in plain code from one read of the database.
-// The run writes this plan and the preview shows it: one computation, so the two cannot drift.
+// What a billing run for a month would issue, decided in plain code from reads of the database.
+// The run writes this plan and the preview shows it: one computation, so the two cannot drift. The plan is
+// made a batch of organizations at a time (keyset-paged by id): each batch reads only its organizations'
+// usages, works, size facts and invoices, so a run's memory stays flat however large the registry grows.
 //
 // A month is billed line by line against what invoices already bill for it (PRODUCT.md §13): the run for
 // month M bills M, and catches up each earlier month that a run has billed, up to `catchUpMonths` back —
 // a usage declared or back-dated since, a rejected size-facts declaration — priced with that month's
 // schedule, band and cap. What invoices not void bill for an organization, work and month is subtracted,
 // so a repeated run or an edited usage never bills a day twice.
-import { and, eq, gte, inArray, isNull, lte, ne, or, sql } from "drizzle-orm";
+import { and, eq, gt, gte, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { toInt } from "../db/sql.js";
 import { billingRuns, invoiceLines, invoices, organizations, sizeFactReviews, sizeFacts, usages, works } from "../db/schema.js";
@@ -28,7 +30,7 @@ import { obligationOf } from "../usage/obligation.js";
 import { AppError } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
 import { issuedStatus } from "../invoices/invoice-rules.js";
-import { billablePeriods, clipToPeriods } from "../works/billable-periods.js";
+import { billablePeriods, clipToPeriods, type Period } from "../works/billable-periods.js";
 
 /** How many months back a run catches up usage declared after their billing, unless configured. */
 export const DEFAULT_CATCH_UP_MONTHS = 12;
@@ -54,15 +56,30 @@ export interface BillingPlan {
   planned: PlannedInvoice[];
 }
 
+/** One batch of a streamed plan: its invoices, and how many organizations the plan has read so far. */
+export interface PlannedBatch {
+  planned: PlannedInvoice[];
+  /** Organizations with a commercial usage in the months billed, read so far (this batch's included). */
+  read: number;
+  /** This batch's organizations, in id order. */
+  orgIds: number[];
+}
+
+/** What every batch of a plan shares: the months, their schedules, the rates. Small, read once. */
+export interface BillingScope {
+  /** The month billed, then the earlier months caught up, oldest first. */
+  months: string[];
+  schedule: FeeScheduleVersion;
+  schedules: Map<string, FeeScheduleVersion>;
+  rates: ExchangeRate[];
+}
+
 interface FactRow extends SizeFactsInForce {
   effectiveOn: string;
 }
 
-/** Everything a plan reads: read once, outside any transaction. */
+/** What a batch of organizations' plan reads: read at once, outside any transaction. */
 interface BillingInputs {
-  /** The month billed, then the earlier months caught up, oldest first. */
-  months: string[];
-  schedules: Map<string, FeeScheduleVersion>;
   orgs: Map<number, OrgRow>;
   usesByOrg: Map<number, Map<number, WorkUse>>;
   titles: Map<number, string>;
@@ -71,18 +88,23 @@ interface BillingInputs {
   /** What invoices not void bill, by `${organizationId}|${month}`. */
   billed: Map<string, BilledMonth>;
   invoiced: Set<number>;
-  rates: ExchangeRate[];
 }
 
 /**
- * The plan of a run for `month`. `schedule` is the version the run recorded (the preview reads the one
+ * Organizations planned at once. A plan reads its organizations in batches, keyset-paged by id, so the
+ * memory of a run does not grow with the number of organizations, usages or works.
+ */
+export const PLAN_BATCH = 500;
+
+/**
+ * The scope of a run for `month`. `schedule` is the version the run recorded (the preview reads the one
  * in force); earlier months are priced with their own.
  */
-export async function planBilling(
+export async function billingScope(
   db: Db,
   month: string,
   options: { catchUpMonths: number; schedule?: FeeScheduleVersion },
-): Promise<BillingPlan> {
+): Promise<BillingScope> {
   const months = [month, ...(await catchUpMonths(db, month, options.catchUpMonths))];
   const versions = await allFeeSchedules(db);
   const schedule = options.schedule ?? versionOn(versions, monthBounds(month).first);
@@ -90,8 +112,37 @@ export async function planBilling(
   for (const m of months.slice(1)) schedules.set(m, versionOn(versions, monthBounds(m).first));
   // Lines of an invoice share its currency: a month priced in another currency is not caught up.
   const priced = months.filter((m) => schedules.get(m)!.currency === schedule.currency);
-  const inputs = await readBillingInputs(db, priced, schedules);
-  return { month, schedule, planned: planInvoices(inputs) };
+  return { months: priced, schedule, schedules, rates: await listExchangeRates(db) };
+}
+
+/**
+ * The plan of a run, batch by batch in organization id order. A missing exchange rate stops the plan
+ * before its first batch: the organizations whose revenue is declared in another currency are planned
+ * first, and only for that, so a run never writes part of a month it cannot finish.
+ */
+export async function* planBatches(db: Db, scope: BillingScope, batchSize = PLAN_BATCH): AsyncGenerator<PlannedBatch> {
+  await assertRatesRecorded(db, scope, batchSize);
+  let after = 0;
+  let read = 0;
+  for (;;) {
+    const orgIds = await candidatePage(db, scope, after, batchSize);
+    if (orgIds.length === 0) return;
+    read += orgIds.length;
+    after = orgIds[orgIds.length - 1]!;
+    yield { planned: await planBatch(db, scope, orgIds), read, orgIds };
+  }
+}
+
+/** The whole plan of a run for `month`, in memory: for the preview, which shows every invoice at once. */
+export async function planBilling(
+  db: Db,
+  month: string,
+  options: { catchUpMonths: number; schedule?: FeeScheduleVersion },
+): Promise<BillingPlan> {
+  const scope = await billingScope(db, month, options);
+  const planned: PlannedInvoice[] = [];
+  for await (const batch of planBatches(db, scope)) planned.push(...batch.planned);
+  return { month, schedule: scope.schedule, planned };
 }
 
 /** The months before `month`, at most `limit` back, that a billing run has billed; oldest first. */
@@ -105,10 +156,79 @@ async function catchUpMonths(db: Db, month: string, limit: number): Promise<stri
   return rows.map((r) => r.month);
 }
 
-async function readBillingInputs(db: Db, months: string[], schedules: Map<string, FeeScheduleVersion>): Promise<BillingInputs> {
-  const month = months[0]!;
-  const first = monthBounds(months.length > 1 ? months[1]! : month).first;
-  const { last } = monthBounds(month);
+/** Commercial usages that overlap the months billed: what makes an organization a candidate of the run. */
+function usedInScope(scope: BillingScope) {
+  const { months } = scope;
+  const first = monthBounds(months.length > 1 ? months[1]! : months[0]!).first;
+  const { last } = monthBounds(months[0]!);
+  return and(eq(usages.purpose, "commercial"), lte(usages.startedOn, last), or(isNull(usages.endedOn), gte(usages.endedOn, first)));
+}
+
+/** How many organizations a run for this scope reads (its progress counts them). */
+export async function candidateCount(db: Db, scope: BillingScope): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(distinct ${usages.organizationId})`.mapWith(toInt) })
+    .from(usages)
+    .where(usedInScope(scope));
+  return row?.n ?? 0;
+}
+
+/** The next `limit` candidate organizations after id `after`, in id order. */
+async function candidatePage(db: Db, scope: BillingScope, after: number, limit: number): Promise<number[]> {
+  const rows = await db
+    .selectDistinct({ org: usages.organizationId })
+    .from(usages)
+    .where(and(usedInScope(scope), gt(usages.organizationId, after)))
+    .orderBy(usages.organizationId)
+    .limit(limit);
+  return rows.map((r) => r.org);
+}
+
+/** Organizations with size facts that declare revenue in another currency than the schedule's, in id order. */
+async function foreignRevenueOrgs(db: Db, scope: BillingScope): Promise<number[]> {
+  const rows = await db
+    .selectDistinct({ org: sizeFacts.organizationId })
+    .from(sizeFacts)
+    .where(
+      and(
+        lte(sizeFacts.effectiveOn, monthBounds(scope.months[0]!).first),
+        isNotNull(sizeFacts.revenueCurrency),
+        ne(sizeFacts.revenueCurrency, scope.schedule.currency),
+      ),
+    )
+    .orderBy(sizeFacts.organizationId);
+  return rows.map((r) => r.org);
+}
+
+/** Refuses a plan that would need an exchange rate not recorded, naming every one missing. */
+async function assertRatesRecorded(db: Db, scope: BillingScope, batchSize: number): Promise<void> {
+  const foreign = await foreignRevenueOrgs(db, scope);
+  const missing = new Set<string>();
+  for (let start = 0; start < foreign.length; start += batchSize) {
+    const { missingRates } = planInvoices(scope, await readBillingInputs(db, scope, foreign.slice(start, start + batchSize)));
+    for (const m of missingRates) missing.add(m);
+  }
+  if (missing.size > 0) throw missingRatesError(missing);
+}
+
+function missingRatesError(missing: Set<string>): AppError {
+  return new AppError(
+    "exchange_rate_missing",
+    `Annual revenue is declared in another currency than the fee schedule's and no exchange rate is recorded: ${[...missing].join(", ")}. Record one with POST /api/v1/exchange-rates.`,
+  );
+}
+
+/** The invoices of these organizations (ids in ascending order), read and decided at once. */
+async function planBatch(db: Db, scope: BillingScope, orgIds: number[]): Promise<PlannedInvoice[]> {
+  const { planned, missingRates } = planInvoices(scope, await readBillingInputs(db, scope, orgIds));
+  // Checked before the first batch; a rate deleted or a fact declared since then stops the run here.
+  if (missingRates.size > 0) throw missingRatesError(missingRates);
+  return planned;
+}
+
+/** What the plan of these organizations reads. */
+async function readBillingInputs(db: Db, scope: BillingScope, orgIds: number[]): Promise<BillingInputs> {
+  const month = scope.months[0]!;
   const orgRows = await db
     .select({
       id: organizations.id,
@@ -117,13 +237,15 @@ async function readBillingInputs(db: Db, months: string[], schedules: Map<string
       kind: organizations.kind,
       verificationStatus: organizations.verificationStatus,
     })
-    .from(organizations);
-  const workNames = new Map((await db.select({ id: works.id, slug: works.slug, title: works.title }).from(works)).map((w) => [w.id, w]));
-  // No join: this query returns one row per usage, the run's largest read.
+    .from(organizations)
+    .where(inArray(organizations.id, orgIds));
   const usageRows = await db
     .select({ org: usages.organizationId, workId: usages.workId, startedOn: usages.startedOn, endedOn: usages.endedOn })
     .from(usages)
-    .where(and(eq(usages.purpose, "commercial"), lte(usages.startedOn, last), or(isNull(usages.endedOn), gte(usages.endedOn, first))));
+    .where(and(usedInScope(scope), inArray(usages.organizationId, orgIds)))
+    .orderBy(usages.organizationId, usages.id);
+  const workIds = [...new Set(usageRows.map((u) => u.workId))];
+  const workNames = await readWorkNames(db, workIds);
   const usesByOrg = new Map<number, Map<number, WorkUse>>();
   for (const { org, workId, startedOn, endedOn } of usageRows) {
     let byWork = usesByOrg.get(org);
@@ -135,28 +257,43 @@ async function readBillingInputs(db: Db, months: string[], schedules: Map<string
     }
     use.intervals.push({ startedOn, endedOn });
   }
-  await keepBillable(db, usesByOrg);
-  const invoicedRows = await db.select({ org: invoices.organizationId }).from(invoices).where(eq(invoices.month, month));
+  await keepBillable(db, usesByOrg, workIds);
+  const invoicedRows = await db
+    .select({ org: invoices.organizationId })
+    .from(invoices)
+    .where(and(eq(invoices.month, month), inArray(invoices.organizationId, orgIds)));
   return {
-    months,
-    schedules,
     orgs: new Map(orgRows.map((o) => [o.id, o])),
     usesByOrg,
     titles: new Map([...workNames].map(([id, w]) => [id, w.title])),
-    factsByOrg: await readFacts(db, monthBounds(month).first),
-    billed: await readBilled(db, months),
+    factsByOrg: await readFacts(db, monthBounds(month).first, orgIds),
+    billed: await readBilled(db, scope.months, orgIds),
     invoiced: new Set(invoicedRows.map((r) => r.org)),
-    rates: await listExchangeRates(db),
   };
 }
 
-/** Size facts in force by `date`, per organization, oldest first, without the declarations a treasurer rejected. */
+// Work ids per statement: well under SQLite's 32,766 parameters.
+const WORK_IDS_PER_STATEMENT = 10_000;
+
+/** The slug and title of these works. */
+async function readWorkNames(db: Db, workIds: number[]): Promise<Map<number, { slug: string; title: string }>> {
+  const names = new Map<number, { slug: string; title: string }>();
+  for (let start = 0; start < workIds.length; start += WORK_IDS_PER_STATEMENT) {
+    const slice = workIds.slice(start, start + WORK_IDS_PER_STATEMENT);
+    for (const w of await db.select({ id: works.id, slug: works.slug, title: works.title }).from(works).where(inArray(works.id, slice)))
+      names.set(w.id, { slug: w.slug, title: w.title });
+  }
+  return names;
+}
+
 /**
  * Keeps only what may earn (PRODUCT.md §13): uses of verified works, on the days their license was the
  * PPL. The works feature says which days those are.
  */
-async function keepBillable(db: Db, usesByOrg: Map<number, Map<number, WorkUse>>): Promise<void> {
-  const periods = await billablePeriods(db);
+async function keepBillable(db: Db, usesByOrg: Map<number, Map<number, WorkUse>>, workIds: number[]): Promise<void> {
+  const periods = new Map<number, Period[]>();
+  for (let start = 0; start < workIds.length; start += WORK_IDS_PER_STATEMENT)
+    for (const [id, list] of await billablePeriods(db, workIds.slice(start, start + WORK_IDS_PER_STATEMENT))) periods.set(id, list);
   for (const [org, byWork] of usesByOrg) {
     for (const [workId, use] of byWork) {
       use.intervals = clipToPeriods(use.intervals, periods.get(workId) ?? []);
@@ -166,7 +303,8 @@ async function keepBillable(db: Db, usesByOrg: Map<number, Map<number, WorkUse>>
   }
 }
 
-async function readFacts(db: Db, date: string): Promise<Map<number, FactRow[]>> {
+/** Size facts in force by `date`, per organization, oldest first, without the declarations a treasurer rejected. */
+async function readFacts(db: Db, date: string, orgIds: number[]): Promise<Map<number, FactRow[]>> {
   const rows = await db
     .select({
       org: sizeFacts.organizationId,
@@ -178,7 +316,7 @@ async function readFacts(db: Db, date: string): Promise<Map<number, FactRow[]>> 
     })
     .from(sizeFacts)
     .leftJoin(sizeFactReviews, eq(sizeFactReviews.sizeFactId, sizeFacts.id))
-    .where(lte(sizeFacts.effectiveOn, date))
+    .where(and(lte(sizeFacts.effectiveOn, date), inArray(sizeFacts.organizationId, orgIds)))
     .orderBy(sizeFacts.organizationId, sizeFacts.effectiveOn, sizeFacts.id);
   const byOrg = new Map<number, FactRow[]>();
   for (const f of rows) {
@@ -191,7 +329,7 @@ async function readFacts(db: Db, date: string): Promise<Map<number, FactRow[]>> 
 }
 
 /** What invoices not void bill for these months, per organization and month: fee lines per work, cap lines summed. */
-async function readBilled(db: Db, months: string[]): Promise<Map<string, BilledMonth>> {
+async function readBilled(db: Db, months: string[], orgIds: number[]): Promise<Map<string, BilledMonth>> {
   const rows = await db
     .select({
       org: invoices.organizationId,
@@ -202,7 +340,7 @@ async function readBilled(db: Db, months: string[]): Promise<Map<string, BilledM
     })
     .from(invoiceLines)
     .innerJoin(invoices, eq(invoices.id, invoiceLines.invoiceId))
-    .where(and(inArray(invoiceLines.month, months), ne(invoices.status, "void")))
+    .where(and(inArray(invoiceLines.month, months), ne(invoices.status, "void"), inArray(invoices.organizationId, orgIds)))
     .groupBy(invoices.organizationId, invoiceLines.month, invoiceLines.workId);
   const billed = new Map<string, BilledMonth>();
   for (const r of rows) {
@@ -224,8 +362,8 @@ function factsOn(list: FactRow[] | undefined, date: string): FactRow | null {
 }
 
 /** The decision, in plain code: which organizations owe an invoice this month, and what it says. */
-function planInvoices(inputs: BillingInputs): PlannedInvoice[] {
-  const [month] = inputs.months;
+function planInvoices(scope: BillingScope, inputs: BillingInputs): { planned: PlannedInvoice[]; missingRates: Set<string> } {
+  const [month] = scope.months;
   const planned: PlannedInvoice[] = [];
   const missingRates = new Set<string>();
   const titleOf = (workId: number) => inputs.titles.get(workId) ?? String(workId);
@@ -237,10 +375,10 @@ function planInvoices(inputs: BillingInputs): PlannedInvoice[] {
     const uses = [...byWork.values()];
     const lines: ComputedLine[] = [];
     const notes: string[] = [];
-    for (const m of inputs.months) {
-      const schedule = inputs.schedules.get(m)!;
+    for (const m of scope.months) {
+      const schedule = scope.schedules.get(m)!;
       const inForce = factsOn(inputs.factsByOrg.get(orgId), monthBounds(m).first);
-      const converted = revenueInCurrency(inForce, schedule.currency, inputs.rates, monthBounds(m).first);
+      const converted = revenueInCurrency(inForce, schedule.currency, scope.rates, monthBounds(m).first);
       if (converted === "missing") {
         missingRates.add(`${inForce!.revenueCurrency}→${schedule.currency} on ${monthBounds(m).first}`);
         continue;
@@ -258,12 +396,7 @@ function planInvoices(inputs: BillingInputs): PlannedInvoice[] {
       computed: { lines, totalMinor: lines.reduce((s, l) => s + l.amountMinor, 0), notes: [...new Set(notes)] },
     });
   }
-  if (missingRates.size > 0)
-    throw new AppError(
-      "exchange_rate_missing",
-      `Annual revenue is declared in another currency than the fee schedule's and no exchange rate is recorded: ${[...missingRates].join(", ")}. Record one with POST /api/v1/exchange-rates.`,
-    );
-  return planned.sort((a, b) => a.org.id - b.org.id);
+  return { planned: planned.sort((a, b) => a.org.id - b.org.id), missingRates };
 }
 
 /** What a run for `month` would issue, as the API shows it: reads only, writes nothing. */

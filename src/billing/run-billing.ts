@@ -4,8 +4,9 @@
 // into a no-op for every organization already invoiced. Work is committed in chunks, so a
 // crash loses at most the chunk in flight and a rerun completes it, with no gap in numbers.
 //
-// The run reads everything it needs first (outside any transaction), decides every invoice in plain
-// code, then writes set by set: per chunk of organizations, one insert per table.
+// The run reads a batch of organizations at a time (outside any transaction), decides their invoices in
+// plain code, then writes set by set: per chunk of invoices, one insert per table. Memory stays flat
+// however many organizations, usages and works there are.
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
@@ -22,7 +23,15 @@ import { InvoiceNumberer, issueTerms, recordIssues, type IssuedInvoice, type Iss
 import { issuedStatus } from "../invoices/invoice-rules.js";
 import type { InvoicingDeps } from "../invoices/invoicing-deps.js";
 import { bulkInsert } from "../db/bulk-insert.js";
-import { DEFAULT_CATCH_UP_MONTHS, planBilling, type OrgRow, type PlannedInvoice } from "./plan-billing.js";
+import {
+  billingScope,
+  candidateCount,
+  DEFAULT_CATCH_UP_MONTHS,
+  planBatches,
+  type BillingScope,
+  type OrgRow,
+  type PlannedInvoice,
+} from "./plan-billing.js";
 import { currentOwner, markActive, ownerGone } from "./run-owner.js";
 
 export interface BillingRunOptions {
@@ -56,11 +65,12 @@ export async function runBilling(db: Db, options: BillingRunOptions, deps: Invoi
   const { runId, schedule } = await startRun(db, month, options.actorUserId, deps.clock);
   markActive(runId, true);
   try {
-    const { planned } = await planBilling(db, month, { catchUpMonths: options.catchUpMonths ?? DEFAULT_CATCH_UP_MONTHS, schedule });
+    const scope = await billingScope(db, month, { catchUpMonths: options.catchUpMonths ?? DEFAULT_CATCH_UP_MONTHS, schedule });
     const context: RunContext = { month, runId, schedule, actorUserId: options.actorUserId, deps };
-    const created = await writeInChunks(db, planned, context, options);
+    const created = await writeInChunks(db, scope, context, options);
     await finishRun(db, runId, "completed", created, deps.clock);
-    return { runId, month, feeScheduleId: schedule.id, invoicesCreated: created, invoices: await monthInvoices(db, month) };
+    // The month's invoices are not returned: there may be many. monthInvoicePages reads them a page at a time.
+    return { runId, month, feeScheduleId: schedule.id, invoicesCreated: created };
   } catch (error) {
     // The chunks committed so far stay; the next run of the month completes the rest.
     await finishRun(db, runId, "crashed", null, deps.clock).catch(() => undefined);
@@ -114,15 +124,33 @@ async function startRun(db: Db, month: string, actorUserId: number | null, clock
   });
 }
 
-async function writeInChunks(db: Db, planned: PlannedInvoice[], context: RunContext, options: BillingRunOptions): Promise<number> {
+/**
+ * Writes the plan as it is made, `chunkSize` invoices a transaction, so no more than a batch of the plan and
+ * a chunk are held at once. Progress counts the organizations read (those with a commercial usage in the
+ * months billed), up to the last one whose invoice is written.
+ */
+async function writeInChunks(db: Db, scope: BillingScope, context: RunContext, options: BillingRunOptions): Promise<number> {
   const chunkSize = options.chunkSize ?? 2000;
+  const { onProgress } = options;
+  const total = onProgress ? await candidateCount(db, scope) : 0;
   let created = 0;
-  options.onProgress?.(0, planned.length);
-  for (let start = 0; start < planned.length; start += chunkSize) {
-    const chunk = planned.slice(start, start + chunkSize);
-    created += await db.transaction((tx) => writeChunk(tx, chunk, context));
-    options.onProgress?.(Math.min(start + chunkSize, planned.length), planned.length);
+  let read = 0;
+  let pending: PlannedInvoice[] = [];
+  onProgress?.(0, total);
+  for await (const batch of planBatches(db, scope)) {
+    pending = pending.length === 0 ? batch.planned : pending.concat(batch.planned);
+    while (pending.length >= chunkSize) {
+      const chunk = pending.slice(0, chunkSize);
+      pending = pending.slice(chunkSize);
+      created += await db.transaction((tx) => writeChunk(tx, chunk, context));
+      // The chunk's last invoice is of this batch: the organizations before it in the batch are done.
+      const done = read + batch.orgIds.indexOf(chunk[chunk.length - 1]!.org.id) + 1;
+      onProgress?.(done, Math.max(total, done));
+    }
+    read = batch.read;
   }
+  if (pending.length > 0) created += await db.transaction((tx) => writeChunk(tx, pending, context));
+  onProgress?.(read, Math.max(total, read));
   return created;
 }
 
@@ -292,28 +320,6 @@ function auditEntry(p: PlannedInvoice, invoiceId: number, number: string | null,
     entityId: invoiceId,
     after: { number, month: context.month, totalMinor: p.computed.totalMinor, billingRunId: context.runId },
   };
-}
-
-export async function monthInvoices(db: Db, month: string) {
-  const rows = await db
-    .select({
-      id: invoices.id,
-      number: invoices.number,
-      organizationId: invoices.organizationId,
-      status: invoices.status,
-      totalMinor: invoices.totalMinor,
-      currency: invoices.currency,
-    })
-    .from(invoices)
-    .where(eq(invoices.month, month))
-    .orderBy(invoices.organizationId);
-  return rows.map((i) => ({
-    id: i.id,
-    number: i.number,
-    organizationId: i.organizationId,
-    status: i.status,
-    total: moneyJson(i.totalMinor, i.currency),
-  }));
 }
 
 export async function listBillingRuns(db: Db) {

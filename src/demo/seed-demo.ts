@@ -15,6 +15,7 @@ import { registerWork } from "../works/register-work.js";
 import { decideWorkVerification } from "../works/work-claims.js";
 import { declareUsages } from "../usage/declare-usage.js";
 import { runBilling } from "../billing/run-billing.js";
+import { monthInvoices } from "../billing/billing.queries.js";
 import { recordPayment } from "../payments/record-payment.js";
 import { findInvoice } from "../invoices/invoices.queries.js";
 import type { Organization } from "../organizations/organizations.queries.js";
@@ -220,7 +221,7 @@ async function seedBilling(tx: Db, payers: { acme: number; globex: number }, tre
     const month = monthsBefore(now, back);
     const billedOn = `${monthsBefore(now, back - 1)}-02T08:00:00Z`;
     const run = await runBilling(tx, { month, actorUserId: treasurerId }, { ...deps, clock: at(billedOn) });
-    for (const inv of run.invoices) {
+    for (const inv of await monthInvoices(tx, run.month)) {
       if (!inv.number || inv.status !== "issued") continue;
       const invoice = (await findInvoice(tx, inv.number))!;
       const paidOn = `${monthsBefore(now, back - 1)}-2${back % 5}`;

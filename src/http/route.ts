@@ -5,6 +5,7 @@ import { z } from "zod";
 import { AppError, type FieldError } from "../shared/errors.js";
 import { idParamSchema } from "../shared/schemas.js";
 import type { AuthUser } from "./auth.js";
+import { STREAMED_BODY_CHECK, type StreamedBodyCheck } from "./stream-json.js";
 
 export type Method = "get" | "post" | "put" | "patch" | "delete";
 export type AuthMode = "public" | "optional" | "user" | "treasurer";
@@ -106,20 +107,26 @@ export class ApiRouter {
  */
 function checkResponseBodies(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, res: Response): void {
   const send = res.json.bind(res);
-  res.json = (body: unknown) => {
+  const mismatch = (body: unknown): string | null => {
+    if (res.statusCode < 200 || res.statusCode >= 300) return null;
     const declared = spec.responses[res.statusCode];
-    if (res.statusCode >= 200 && res.statusCode < 300) {
-      const problem = !declared?.schema
-        ? "no schema is declared for this status"
-        : res.statusCode === 201 && !res.get("Location")
-          ? "a 201 must name what it created in a Location header"
-          : responseMismatch(declared.schema, body);
-      if (problem) {
-        const message = `response of ${spec.method.toUpperCase()} ${spec.path} (${res.statusCode}) does not match its declared schema: ${problem}`;
-        console.error(message);
-        res.status(500);
-        return send({ type: "about:blank", title: "Internal Server Error", status: 500, code: "internal", detail: message });
-      }
+    const problem = !declared?.schema
+      ? "no schema is declared for this status"
+      : res.statusCode === 201 && !res.get("Location")
+        ? "a 201 must name what it created in a Location header"
+        : responseMismatch(declared.schema, body);
+    return (
+      problem && `response of ${spec.method.toUpperCase()} ${spec.path} (${res.statusCode}) does not match its declared schema: ${problem}`
+    );
+  };
+  // A body sent with sendStreamedJson is checked once written whole.
+  res.locals[STREAMED_BODY_CHECK] = mismatch satisfies StreamedBodyCheck;
+  res.json = (body: unknown) => {
+    const message = mismatch(body);
+    if (message) {
+      console.error(message);
+      res.status(500);
+      return send({ type: "about:blank", title: "Internal Server Error", status: 500, code: "internal", detail: message });
     }
     return send(body);
   };

@@ -11,6 +11,7 @@ import { addMonths } from "../fees/compute-fees.js";
 import { invoicingDeps } from "../billing/billing.routes.js";
 import { previewBilling } from "../billing/plan-billing.js";
 import { assertMonthOver, listBillingRuns, runBilling } from "../billing/run-billing.js";
+import { monthInvoiceTally } from "../billing/billing.queries.js";
 import { makeCheckpoint } from "../books/make-checkpoint.js";
 import { notifyInvoicesIssued } from "../mail/notifications.js";
 import { emptyForm, formBody, formFromError, formFromNotice, parseForm, type FormState } from "./forms.js";
@@ -106,7 +107,7 @@ export function registerTreasuryBillingPages(app: Router, deps: AppDeps): void {
       await redirectWithNotice(
         res,
         "/treasury",
-        `Billing ${f.month}: ${result.invoicesCreated} new invoice(s), ${result.invoices.length} in the month.`,
+        `Billing ${f.month}: ${result.invoicesCreated} new invoice(s), ${(await monthInvoiceTally(db, f.month)).count} in the month.`,
       );
     });
   });
