@@ -15,8 +15,16 @@ async function withDeps<T>(fn: (deps: import("./deps.js").AppDeps) => Promise<T>
   }
 }
 
+/** How far (in %) the server's old generation grows beyond the live heap before it is collected again. */
+const SERVER_HEAP_GROWING_PERCENT = 20;
+
 /** Serves until SIGINT or SIGTERM, then closes the server and the database. */
 async function serveUntilSignal(config: Config): Promise<never> {
+  // The old generation may grow 20 % beyond what the last full collection kept, not up to 4×: a billing run or
+  // a large check no longer leaves 100 MB of garbage resident for minutes (a run is ~30 % slower). A V8 flag,
+  // not allowed in NODE_OPTIONS, so the server sets it for itself; it holds for worker threads too.
+  const { setFlagsFromString } = await import("node:v8");
+  setFlagsFromString(`--heap-growing-percent=${SERVER_HEAP_GROWING_PERCENT}`);
   const { startServer } = await import("./server.js");
   const running = await startServer(config);
   process.stdout.write(`reciprocity is serving ${running.url}\n`);
