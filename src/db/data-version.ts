@@ -1,7 +1,7 @@
 // A token that changes whenever committed data may have changed, for caches that must never serve an answer
 // older than the last commit. Cheap to ask (no table read), exact on both engines.
 import { sql } from "drizzle-orm";
-import { engineOf, type Db } from "./handle.js";
+import { DATA_VERSION, engineOf, type Db } from "./handle.js";
 import { queryRows } from "./sql.js";
 
 /**
@@ -10,6 +10,8 @@ import { queryRows } from "./sql.js";
  * changes whenever a writing transaction begins or ends; two equal snapshots see the same committed rows.
  */
 export async function dataVersion(db: Db): Promise<string> {
+  const direct = (db as unknown as Record<symbol, (() => string) | undefined>)[DATA_VERSION];
+  if (direct) return direct();
   if (engineOf(db) === "sqlite") {
     // total_changes(): an in-memory database reads on its writer, whose own commits data_version ignores.
     const [row] = await queryRows<{ v: number; c: number }>(
