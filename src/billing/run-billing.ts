@@ -12,7 +12,6 @@ import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
 import { billingRuns, invoiceLines, invoices, organizations } from "../db/schema.js";
 import { isoNow, today, type Clock } from "../shared/clock.js";
-import { moneyJson } from "../shared/money.js";
 import { AppError, assert } from "../shared/errors.js";
 import type { OrganizationKind, VerificationStatus } from "../organizations/vocabulary.js";
 import { addMonths, monthBounds, type FeeScheduleVersion } from "../fees/compute-fees.js";
