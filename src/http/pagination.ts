@@ -110,7 +110,7 @@ export function pageOfSorted<T, S extends z.ZodType<CursorKey>>(
   sorted: T[],
   query: { limit: number; cursor?: string | undefined },
   shape: S,
-  keyOf: (item: T) => z.output<S>,
+  keyOf: (item: T) => CursorKey,
 ): { items: T[]; next: string | null } {
   const after = decodeCursor(query.cursor, shape);
   const start = after === undefined ? 0 : sorted.findIndex((item) => compareKeys(keyOf(item), after) > 0);

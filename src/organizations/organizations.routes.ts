@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { publicBaseUrl } from "../config.js";
-import { cursorQuery, decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
+import { cursorQuery, decodeCursor, nextSchema, pageOf, pageOfSorted } from "../http/pagination.js";
 import type { Db } from "../db/client.js";
 import { today } from "../shared/clock.js";
 import { idParam, type ApiRouter } from "../http/route.js";
@@ -183,12 +183,19 @@ function registerSizeFactsRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "Size-facts declarations that lowered a fee and wait for a treasurer's review",
       auth: "treasurer",
+      query: z.object(cursorQuery),
       responses: {
-        200: { description: "Declarations, oldest first, each with the facts it replaced", schema: sizeFactsReviewQueueResponse },
+        200: {
+          description: "Declarations, oldest first, each with the facts it replaced",
+          schema: sizeFactsReviewQueueResponse.extend({ next: nextSchema }),
+        },
       },
     },
-    async ({ res }) => {
-      res.json({ sizeFacts: await sizeFactsAwaitingReview(db) });
+    async ({ query, req, res }) => {
+      const queue = await sizeFactsAwaitingReview(db);
+      // Keyed by id, not found by it: a declaration reviewed meanwhile does not break the walk.
+      const { items, next } = pageOfSorted(req, res, publicBaseUrl(deps.config), queue, query, z.tuple([z.number().int()]), (f) => [f.id]);
+      res.json({ sizeFacts: items, next });
     },
   );
 
