@@ -36,7 +36,11 @@ export async function requireAsset(db: Db, actor: Actor, id: number): Promise<As
 }
 
 /** Assets by id, a keyset page at a time (the first 1000 when no page is asked for). */
-export async function listAssets(db: Db, actor: Actor, page: { afterId?: number | undefined; limit: number } = { limit: 1000 }): Promise<Asset[]> {
+export async function listAssets(
+  db: Db,
+  actor: Actor,
+  page: { afterId?: number | undefined; limit: number } = { limit: 1000 },
+): Promise<Asset[]> {
   await requireAssetReader(db, actor);
   const after = page.afterId === undefined ? undefined : gt(assets.id, page.afterId);
   return db.select().from(assets).where(after).orderBy(asc(assets.id)).limit(page.limit);

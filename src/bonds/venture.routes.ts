@@ -55,7 +55,10 @@ export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ query, req, res }) => {
       const all = await rentMonthsWithWaterfall(db);
-      const { items, next } = pageOfSorted(req, res, base(), all, query, z.tuple([monthSchema, z.number().int()]), (m) => [m.month, m.assetId]);
+      const { items, next } = pageOfSorted(req, res, base(), all, query, z.tuple([monthSchema, z.number().int()]), (m) => [
+        m.month,
+        m.assetId,
+      ]);
       res.json({ months: items, next });
     },
   );

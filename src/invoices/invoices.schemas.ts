@@ -1,6 +1,14 @@
 // The request and response shapes of the invoices API.
 import { z } from "zod";
-import { idParamSchema, isoDateSchema, monthSchema, moneyInputSchema, moneyOutputSchema, cursorQuery, nextSchema } from "../shared/schemas.js";
+import {
+  idParamSchema,
+  isoDateSchema,
+  monthSchema,
+  moneyInputSchema,
+  moneyOutputSchema,
+  cursorQuery,
+  nextSchema,
+} from "../shared/schemas.js";
 import { INVOICE_REF_PATTERN } from "./invoice-rules.js";
 import { INVOICE_LINE_KINDS, INVOICE_STATUSES } from "./vocabulary.js";
 

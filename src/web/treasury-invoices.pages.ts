@@ -106,7 +106,12 @@ function registerInvoiceList(app: Router, deps: AppDeps): void {
     requireTreasurer(req);
     const day = today(clock);
     const q = invoiceQuery(req);
-    const list = await listInvoices(db, treasurerActor, { ...filterOf(q, day), limit: INVOICES_PER_PAGE + 1, after: q.after, withTotal: true });
+    const list = await listInvoices(db, treasurerActor, {
+      ...filterOf(q, day),
+      limit: INVOICES_PER_PAGE + 1,
+      after: q.after,
+      withTotal: true,
+    });
     const { items, next } = pageOf(req, res, "", list.invoices, INVOICES_PER_PAGE, (i) => [i.month, i.id]);
     renderPage(
       req,
@@ -134,7 +139,7 @@ function registerInvoiceList(app: Router, deps: AppDeps): void {
     const day = today(clock);
     const filter = filterOf(invoiceQuery(req), day);
     const lines = ["number,organization,month,status,issued_on,due_on,currency,total,outstanding,overdue"];
-    for (let after: InvoiceKey | undefined; ; ) {
+    for (let after: InvoiceKey | undefined; ;) {
       const batch = await listInvoices(db, treasurerActor, { ...filter, limit: CSV_BATCH, after });
       for (const i of batch.invoices) lines.push(csvRow(i, isOverdue(i, day)));
       const last = batch.invoices[batch.invoices.length - 1];
