@@ -95,7 +95,7 @@ describe("the invoice list", () => {
     let url: string | null = "/treasury/invoices";
     let pages = 0;
     while (url) {
-      const page = await agent.get(url).expect(200);
+      const page: { text: string } = await agent.get(url).expect(200);
       const shown = [...page.text.matchAll(/<a href="\/treasury\/invoices\/([^"?]+)">/g)].map((m) => m[1]!);
       expect(shown.length).toBeLessThanOrEqual(INVOICES_PER_PAGE);
       refs.push(...shown);
@@ -136,8 +136,11 @@ describe("the ledger lists", () => {
     expect(keys).toEqual([...keys].sort(compareKeys));
     const walked = await walkList<{ account: string }>(h, t, "/api/v1/ledger/balances", "accounts", 4);
     expect(walked.items).toEqual(accounts);
-    for (let url: string | null = "/api/v1/ledger/balances?limit=4"; url; ) {
-      const page = await api(h).get(url.replace(/^https?:\/\/[^/]+/, "")).set(t).expect(200);
+    for (let url: string | null = "/api/v1/ledger/balances?limit=4"; url;) {
+      const page = await api(h)
+        .get(url.replace(/^https?:\/\/[^/]+/, ""))
+        .set(t)
+        .expect(200);
       expect(page.body.totals).toEqual(whole.body.totals);
       url = page.body.next as string | null;
     }
