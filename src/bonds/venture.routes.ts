@@ -4,9 +4,19 @@ import type { AppDeps } from "../deps.js";
 import { invoicingDeps } from "../billing/billing.routes.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { moneyJson } from "../shared/money.js";
-import { holdingsResponse, publicAssetsResponse, rentMonthsResponse, rentRunBody, rentRunResponse } from "./bonds.schemas.js";
+import { today } from "../shared/clock.js";
+import {
+  assetSaleBody,
+  assetSaleResponse,
+  holdingsResponse,
+  publicAssetsResponse,
+  rentMonthsResponse,
+  rentRunBody,
+  rentRunResponse,
+} from "./bonds.schemas.js";
+import { sellAsset } from "./sell-asset.js";
 import { runRent, type RentRun } from "./rent-run.js";
-import { organizationHoldings, publicAssets, rentMonthView, rentMonthsWithWaterfall } from "./venture.queries.js";
+import { assetSaleView, organizationHoldings, publicAssets, rentMonthView, rentMonthsWithWaterfall } from "./venture.queries.js";
 
 const tag = "venture commune";
 
@@ -38,6 +48,7 @@ export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
       res.json(rentRunView(await runRent(db, user, body.month, invoicingDeps(deps))));
     },
   );
+  registerSaleRoute(api, deps);
   api.route(
     {
       method: "get",
@@ -48,7 +59,7 @@ export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 200: { description: "The rent months", schema: rentMonthsResponse } },
     },
     async ({ res }) => {
-      res.json({ months: await rentMonthsWithWaterfall(db) });
+      res.json({ months: await rentMonthsWithWaterfall(db, today(deps.clock)) });
     },
   );
   api.route(
@@ -76,6 +87,28 @@ export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ res }) => {
       res.json({ assets: await publicAssets(db) });
+    },
+  );
+}
+
+/** The sale of a returned asset, holders first (PRODUCT.md §14). */
+function registerSaleRoute(api: ApiRouter, deps: AppDeps): void {
+  const { db } = deps;
+  api.route(
+    {
+      method: "post",
+      path: "/assets/{id}/sale",
+      tag,
+      summary:
+        "Record the sale of a returned asset nobody wants: holders first, any surplus to the month's pool, any shortfall their loss (treasurer)",
+      auth: "treasurer",
+      params: idParam,
+      body: assetSaleBody,
+      responses: { 201: { description: "The sale and each holder's part", schema: assetSaleResponse } },
+    },
+    async ({ params, body, user, res }) => {
+      await sellAsset(db, user, { assetId: params.id, ...body }, { clock: deps.clock });
+      res.status(201).json(await assetSaleView(db, params.id));
     },
   );
 }
