@@ -15,6 +15,9 @@ import {
   rentRunResponse,
 } from "./bonds.schemas.js";
 import { sellAsset } from "./sell-asset.js";
+import { publicBaseUrl } from "../config.js";
+import { AppError } from "../shared/errors.js";
+import { requireAsset } from "../assets/assets.queries.js";
 import { runRent, type RentRun } from "./rent-run.js";
 import { assetSaleView, organizationHoldings, publicAssets, rentMonthView, rentMonthsWithWaterfall } from "./venture.queries.js";
 
@@ -108,7 +111,27 @@ function registerSaleRoute(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ params, body, user, res }) => {
       await sellAsset(db, user, { assetId: params.id, ...body }, { clock: deps.clock });
-      res.status(201).json(await assetSaleView(db, params.id));
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/assets/${params.id}/sale`)
+        .json(await assetSaleView(db, params.id));
+    },
+  );
+  api.route(
+    {
+      method: "get",
+      path: "/assets/{id}/sale",
+      tag,
+      summary: "A sold asset's sale: proceeds, what the holders received, the surplus to the pool and their loss (members, treasurers)",
+      auth: "user",
+      params: idParam,
+      responses: { 200: { description: "The sale", schema: assetSaleResponse } },
+    },
+    async ({ params, user, res }) => {
+      await requireAsset(db, user, params.id);
+      const sale = await assetSaleView(db, params.id);
+      if (!sale) throw new AppError("not_found", "The asset has not been sold.");
+      res.json(sale);
     },
   );
 }
