@@ -1,4 +1,4 @@
-// The invoices of a billed month, as a run's answer and the CLI's summary show them: read a page at a time
+// The fee invoices of a billed month (rent invoices are another kind), as a run's answer and the CLI's summary show them: read a page at a time
 // or counted in the database, never all held at once.
 import { and, asc, eq, gt, notInArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
@@ -23,7 +23,7 @@ export async function* monthInvoicePages(db: Db, month: string, pageSize = MONTH
         currency: invoices.currency,
       })
       .from(invoices)
-      .where(and(eq(invoices.month, month), gt(invoices.organizationId, after)))
+      .where(and(eq(invoices.month, month), eq(invoices.kind, "fees"), gt(invoices.organizationId, after)))
       .orderBy(asc(invoices.organizationId))
       .limit(pageSize);
     if (rows.length === 0) return;
@@ -54,7 +54,7 @@ export async function monthInvoiceTally(db: Db, month: string) {
   const byStatus = await db
     .select({ status: invoices.status, n: sql<number>`count(*)`.mapWith(toInt), first: sql<number>`min(${invoices.organizationId})` })
     .from(invoices)
-    .where(eq(invoices.month, month))
+    .where(and(eq(invoices.month, month), eq(invoices.kind, "fees")))
     .groupBy(invoices.status)
     .orderBy(sql`3`);
   const totals = await db
@@ -64,7 +64,7 @@ export async function monthInvoiceTally(db: Db, month: string) {
       first: sql<number>`min(${invoices.organizationId})`,
     })
     .from(invoices)
-    .where(and(eq(invoices.month, month), notInArray(invoices.status, ["held", "void"])))
+    .where(and(eq(invoices.month, month), eq(invoices.kind, "fees"), notInArray(invoices.status, ["held", "void"])))
     .groupBy(invoices.currency)
     .orderBy(sql`3`);
   return {

@@ -261,7 +261,7 @@ async function readBillingInputs(db: Db, scope: BillingScope, orgIds: number[]):
   const invoicedRows = await db
     .select({ org: invoices.organizationId })
     .from(invoices)
-    .where(and(eq(invoices.month, month), inArray(invoices.organizationId, orgIds)));
+    .where(and(eq(invoices.month, month), eq(invoices.kind, "fees"), inArray(invoices.organizationId, orgIds)));
   return {
     orgs: new Map(orgRows.map((o) => [o.id, o])),
     usesByOrg,

@@ -175,4 +175,7 @@ export const {
   rentMonths,
   bondReceipts,
   rentIncome,
+  bondDeferrals,
+  assetSales,
+  assetSaleReceipts,
 } = sqliteSchema;
