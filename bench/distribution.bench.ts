@@ -94,6 +94,7 @@ export async function seedDistribution(db: Db, orgs: number, paymentCount: numbe
         description: "a",
         amountMinor: inv.totalMinor / 2,
         obligation: "fee" as const,
+        month: inv.month,
       },
       {
         invoiceId: i + 1,
@@ -103,6 +104,7 @@ export async function seedDistribution(db: Db, orgs: number, paymentCount: numbe
         description: "b",
         amountMinor: inv.totalMinor / 2,
         obligation: "fee" as const,
+        month: inv.month,
       },
     ]);
     await inChunks(tx, invoiceLines, lines);

@@ -42,7 +42,8 @@ export async function bulkInsert<T extends PgTable>(
   const json = JSON.stringify(rows.map((row) => keys.map((k, i) => toDriver(columns[i]!, (row as Record<string, unknown>)[k]))));
   const names = columns.map((c) => `"${c.name}"`).join(", ");
   const values = columns.map((c, i) => {
-    const type = SQL_TYPES[c.columnType];
+    // A custom column (`flag`) names its own SQL type; its driver values (1/0) cast to it.
+    const type = SQL_TYPES[c.columnType] ?? (c.columnType === "PgCustomColumn" ? c.getSQLType() : undefined);
     if (!type) throw new Error(`${c.name}: no JSON mapping for ${c.columnType}`);
     return `cast(r.value ->> ${i} as ${type})`;
   });
