@@ -18,6 +18,7 @@ import {
   paymentAttributions,
   payments,
   verificationDecisions,
+  workCash,
 } from "../src/db/schema.js";
 import { runDistribution } from "../src/distribution/run-distribution.js";
 import { approveDistributionRun } from "../src/distribution/approve-run.js";
@@ -133,22 +134,32 @@ export async function seedDistribution(db: Db, orgs: number, paymentCount: numbe
       })),
     );
     await inChunks(tx, payments, paymentRows);
+    const attributions = paymentRows.flatMap((p, n) =>
+      [1, 2].map((pos) => ({
+        kind: "payment" as const,
+        paymentId: n + 1,
+        invoiceLineId: (p.invoiceId - 1) * 2 + pos,
+        invoiceId: p.invoiceId,
+        workId: lines[(p.invoiceId - 1) * 2 + pos - 1]!.workId,
+        amountMinor: p.amountMinor / 2,
+        currency: "EUR",
+        paidOn: p.paidOn,
+        createdAt: BENCH_NOW,
+      })),
+    );
+    await inChunks(tx, paymentAttributions, attributions);
+    // Work cash as attribution keeps it (work-cash.ts): per work, month paid and latest run's month ('' here).
+    const cash = new Map<number, { cashMinor: number; attributions: number }>();
+    for (const a of attributions) {
+      const sum = cash.get(a.workId) ?? { cashMinor: 0, attributions: 0 };
+      sum.cashMinor += a.amountMinor;
+      sum.attributions += 1;
+      cash.set(a.workId, sum);
+    }
     await inChunks(
       tx,
-      paymentAttributions,
-      paymentRows.flatMap((p, n) =>
-        [1, 2].map((pos) => ({
-          kind: "payment" as const,
-          paymentId: n + 1,
-          invoiceLineId: (p.invoiceId - 1) * 2 + pos,
-          invoiceId: p.invoiceId,
-          workId: lines[(p.invoiceId - 1) * 2 + pos - 1]!.workId,
-          amountMinor: p.amountMinor / 2,
-          currency: "EUR",
-          paidOn: p.paidOn,
-          createdAt: BENCH_NOW,
-        })),
-      ),
+      workCash,
+      [...cash].map(([workId, sum]) => ({ month: "2026-04", recordedAfter: "", workId, currency: "EUR", ...sum })),
     );
   });
 }
