@@ -5,6 +5,7 @@ import type { Db } from "../src/db/client.js";
 import { bulkInsert } from "../src/db/bulk-insert.js";
 import {
   auditLog,
+  booksEntries,
   cooperativeEvidence,
   distributionAllocations,
   distributionRuns,
@@ -164,9 +165,18 @@ export async function seedDistribution(db: Db, orgs: number, paymentCount: numbe
   });
 }
 
-async function rowsWritten(db: Db): Promise<number> {
+/** Rows in the tables a run and its approval write, transparency log entries included (as billing's bench counts them). */
+async function rowsIn(db: Db): Promise<number> {
   let total = 0;
-  for (const table of [distributionRuns, distributionAllocations, ledgerTransactions, ledgerTransfers, auditLog, statements]) {
+  for (const table of [
+    distributionRuns,
+    distributionAllocations,
+    ledgerTransactions,
+    ledgerTransfers,
+    auditLog,
+    statements,
+    booksEntries,
+  ]) {
     const [row] = await db.select({ n: count() }).from(table);
     total += row?.n ?? 0;
   }
@@ -185,11 +195,12 @@ export async function benchDistribution(
     const db = database.db;
     await seedDistribution(db, options.orgs, options.payments);
     const clock = { now: () => new Date("2026-05-02T08:00:00Z") };
+    const before = await rowsIn(db);
     const started = performance.now();
     const { runId } = await runDistribution(db, { month: "2026-04", actorUserId: 1 }, { clock });
     await approveDistributionRun(db, { id: 1, isTreasurer: true }, runId, { clock });
     run.push(performance.now() - started);
-    rows = await rowsWritten(db);
+    rows = (await rowsIn(db)) - before;
     await database.close();
     bare.push(await bareInsert(location, rows));
   }

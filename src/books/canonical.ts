@@ -12,16 +12,22 @@ export function canonicalJson(value: CanonicalValue): string {
     return String(value);
   }
   if (typeof value === "string") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  // Plain loops: a run's facts serialise tens of thousands of values at once.
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + canonicalJson(value[i]!);
+    return out + "]";
+  }
   assert(value !== null && typeof value === "object", `canonical JSON cannot hold ${typeof value} values`);
   const keys = Object.keys(value).sort();
-  return `{${keys
-    .map((key) => {
-      const v = value[key];
-      assert(v !== undefined, `canonical JSON key ${key} has no value`);
-      return `${JSON.stringify(key)}:${canonicalJson(v)}`;
-    })
-    .join(",")}}`;
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const v = value[key];
+    assert(v !== undefined, `canonical JSON key ${key} has no value`);
+    out += `${i > 0 ? "," : ""}${JSON.stringify(key)}:${canonicalJson(v)}`;
+  }
+  return out + "}";
 }
 
 /** A payload with optional fields: drops the keys whose value is null or undefined. */

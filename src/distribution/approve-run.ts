@@ -23,8 +23,13 @@ export async function approveDistributionRun(db: Db, actor: Actor, runId: number
     const [run] = await tx.select().from(distributionRuns).where(eq(distributionRuns.id, runId)).limit(1);
     assert(run, "the locked run exists");
     if (run.status === "approved") return;
+    // Only what the booking and the statements need: a run has an allocation per payee and work.
     const allocations = await tx
-      .select()
+      .select({
+        bucketKey: distributionAllocations.bucketKey,
+        organizationId: distributionAllocations.organizationId,
+        amountMinor: distributionAllocations.amountMinor,
+      })
       .from(distributionAllocations)
       .where(eq(distributionAllocations.runId, runId))
       .orderBy(asc(distributionAllocations.position));
@@ -67,7 +72,10 @@ export async function approveDistributionRun(db: Db, actor: Actor, runId: number
 }
 
 /** One transfer per bucket and receiving account: an organization's several works in a bucket add up. */
-export function payableTransfers(allocations: readonly (typeof distributionAllocations.$inferSelect)[], currency: string): TransferInput[] {
+export function payableTransfers(
+  allocations: readonly Pick<typeof distributionAllocations.$inferSelect, "bucketKey" | "organizationId" | "amountMinor">[],
+  currency: string,
+): TransferInput[] {
   const sums = new Map<string, TransferInput>();
   for (const a of allocations) {
     const debitAccount = distributionExpenseAccount(a.bucketKey);

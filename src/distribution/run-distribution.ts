@@ -7,7 +7,7 @@ import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { bulkInsert } from "../db/bulk-insert.js";
 import { queryRows, toInt } from "../db/sql.js";
-import { distributionAllocations, distributionRuns, works } from "../db/schema.js";
+import { distributionAllocations, distributionRuns } from "../db/schema.js";
 import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError, assert } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
@@ -88,15 +88,8 @@ export async function readDistributionInputs(db: Db, month: string, policy: Poli
     .orderBy(desc(distributionRuns.month))
     .limit(1);
   const cash = await workCashOfRun(db, month, latest?.month ?? "", policy.currency);
-  const licensors = new Map(
-    (await db.select({ id: works.id, licensor: works.licensorOrganizationId }).from(works)).map((w) => [w.id, w.licensor]),
-  );
   const splits = await allSplits(db);
-  const workCash: WorkCash[] = cash.map((c) => ({
-    ...c,
-    licensorOrganizationId: licensors.get(c.workId)!,
-    receivers: splits.get(c.workId) ?? [],
-  }));
+  const workCash: WorkCash[] = cash.map((c) => ({ ...c, receivers: splits.get(c.workId) ?? [] }));
   const [previous] = await db
     .select()
     .from(distributionRuns)

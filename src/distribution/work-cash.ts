@@ -58,24 +58,29 @@ export async function addToWorkCash(
  * The cash per work a run of `month` distributes: cash of months up to `month` recorded before any run
  * could take it, i.e. paid after the previous run's month (`previous`, '' for none), or paid in a month
  * already run but recorded after the previous run. Sums of payments less refunds, with their attribution
- * counts.
+ * counts and the works' licensors.
  */
 export async function workCashOfRun(
   db: Db,
   month: string,
   previous: string,
   currency: string,
-): Promise<{ workId: number; cashMinor: number; attributions: number }[]> {
-  const rows = await queryRows<{ work_id: unknown; cash: unknown; n: unknown }>(
+): Promise<{ workId: number; licensorOrganizationId: number; cashMinor: number; attributions: number }[]> {
+  const rows = await queryRows<{ work_id: unknown; licensor: unknown; cash: unknown; n: unknown }>(
     db,
-    sql`select work_id, sum(cash_minor) as cash, sum(attributions) as n from (
+    sql`select due.work_id, w.licensor_organization_id as licensor, sum(cash_minor) as cash, sum(attributions) as n from (
           select work_id, cash_minor, attributions from work_cash
           where month > ${previous} and month <= ${month} and currency = ${currency} and recorded_after < ${month}
           union all select work_id, cash_minor, attributions from work_cash
           where recorded_after = ${previous} and month <= ${previous} and currency = ${currency} and ${previous} <> ''
-        ) as due group by work_id order by work_id`,
+        ) as due join works w on w.id = due.work_id group by due.work_id, w.licensor_organization_id order by due.work_id`,
   );
-  return rows.map((r) => ({ workId: toInt(r.work_id), cashMinor: toInt(r.cash), attributions: toInt(r.n) }));
+  return rows.map((r) => ({
+    workId: toInt(r.work_id),
+    licensorOrganizationId: toInt(r.licensor),
+    cashMinor: toInt(r.cash),
+    attributions: toInt(r.n),
+  }));
 }
 
 /** The month's cash recorded after the run of `month` read (it goes to the next run). */
