@@ -163,6 +163,18 @@ describe("cash recorded after its month's run", () => {
     const june = await api(h).post("/api/v1/distribution-runs").set(t).send({ month: "2026-06" }).expect(201);
     expect(june.body.pool.amountMinor).toBe(0);
     expect(await checkLedger(h.db)).toEqual([]);
+    // Work cash is a derived sum: the late cash sits under April's month, recorded after April's run.
+    const cash = await queryRows<{ month: string; recorded_after: string; cash: unknown }>(
+      h.db,
+      sql`select month, recorded_after, cash_minor as cash from work_cash order by month, recorded_after`,
+    );
+    expect(cash.map((r) => [r.month, r.recorded_after, toInt(r.cash)])).toEqual([
+      ["2026-04", "", 4194],
+      ["2026-04", "2026-04", 806],
+    ]);
+    // ledger check catches a sum that drifted from its attributions.
+    await h.db.transaction((tx) => execute(tx, sql`update work_cash set cash_minor = cash_minor + 1 where recorded_after = '2026-04'`));
+    expect((await checkLedger(h.db)).map((v) => v.invariant)).toEqual(["work cash equals the attributions it sums"]);
   });
 
   it("recorded at the same instant as the run, after it, goes to the next run once (the gate dates it after the run)", async () => {
