@@ -8,23 +8,24 @@ export type CanonicalValue = number | string | CanonicalValue[] | { [key: string
 /** The canonical JSON text of `value`; refuses floats, unsafe integers, booleans, null and undefined. */
 export function canonicalJson(value: CanonicalValue): string {
   if (typeof value === "number") {
-    assert(Number.isSafeInteger(value), `canonical JSON holds safe integers only, got ${value}`);
+    // Messages are built only on failure: a run's facts serialise tens of thousands of values.
+    if (!Number.isSafeInteger(value)) assert(false, `canonical JSON holds safe integers only, got ${value}`);
     return String(value);
   }
   if (typeof value === "string") return JSON.stringify(value);
-  // Plain loops: a run's facts serialise tens of thousands of values at once.
+  // Plain loops, for the same reason.
   if (Array.isArray(value)) {
     let out = "[";
     for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + canonicalJson(value[i]!);
     return out + "]";
   }
-  assert(value !== null && typeof value === "object", `canonical JSON cannot hold ${typeof value} values`);
+  if (value === null || typeof value !== "object") assert(false, `canonical JSON cannot hold ${typeof value} values`);
   const keys = Object.keys(value).sort();
   let out = "{";
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
     const v = value[key];
-    assert(v !== undefined, `canonical JSON key ${key} has no value`);
+    if (v === undefined) assert(false, `canonical JSON key ${key} has no value`);
     out += `${i > 0 ? "," : ""}${JSON.stringify(key)}:${canonicalJson(v)}`;
   }
   return out + "}";
