@@ -33,6 +33,8 @@ export interface HttpBenchOptions {
 
 interface Run {
   rps: number;
+  /** Server CPU (user + system, this process) per request, in microseconds: less sensitive to other load. */
+  cpuUs: number;
   p99: number;
   requests: number;
   non2xx: number;
@@ -51,7 +53,7 @@ function autocannon(url: string, connections: number, seconds: number): Promise<
         non2xx: number;
         errors: number;
       };
-      resolve({ rps: r.requests.average, p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors });
+      resolve({ rps: r.requests.average, cpuUs: 0, p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors });
     });
   });
 }
@@ -72,7 +74,10 @@ function close(server: Server): Promise<void> {
 
 async function measure(url: string, options: HttpBenchOptions): Promise<Run> {
   await autocannon(url, options.connections, 1); // warm-up: JIT, statement caches, pools
-  return autocannon(url, options.connections, options.seconds);
+  const cpu = process.cpuUsage();
+  const run = await autocannon(url, options.connections, options.seconds);
+  const used = process.cpuUsage(cpu);
+  return { ...run, cpuUs: (used.user + used.system) / Math.max(1, run.requests) };
 }
 
 /** Per engine: one result per API read, its ratio to bare express (target ≥ 0.5, p99 < 25 ms). */
@@ -130,7 +135,7 @@ export async function benchHttp(engine: BenchEngine, options: HttpBenchOptions):
     const rssMb = process.memoryUsage().rss / 1_048_576;
 
     const row = (name: string, r: Run, ratio: string) =>
-      `  ${name.padEnd(26)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   ${ratio}` +
+      `  ${name.padEnd(26)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   ${r.cpuUs.toFixed(0).padStart(4)} µs CPU/req   ${ratio}` +
       (r.non2xx || r.errors ? `   (${r.non2xx} non-2xx, ${r.errors} errors of ${r.requests})` : "");
     const lines = [
       `http reads on ${engine.engine}: ${options.works} works, ${options.connections} connections, ${options.seconds} s per target; ` +

@@ -5,6 +5,10 @@ import { registerVentureRoutes } from "./bonds/venture.routes.js";
 import express, { type Express, type RequestHandler } from "express";
 import { requestLog } from "./http/request-log.js";
 import { securityHeaders } from "./http/security-headers.js";
+import { ResponseCache } from "./http/response-cache.js";
+import { dataVersion } from "./db/data-version.js";
+import { CACHEABLE_PAGES } from "./web/public.pages.js";
+import { NOTICE_COOKIE } from "./web/notices.js";
 import { queryRows } from "./db/sql.js";
 import { sql } from "drizzle-orm";
 import { ApiRouter } from "./http/route.js";
@@ -74,6 +78,14 @@ export function createApp(deps: AppDeps): Express {
       strictTransportSecurity: https,
     }),
   );
+  // Public reads answered whole from memory until the next commit, before cookies, sessions and routing.
+  const responseCache = new ResponseCache({ version: () => dataVersion(deps.db), personalCookies: [SESSION_COOKIE, NOTICE_COOKIE] });
+  app.use(responseCache.middleware());
+  // Liveness with a database round trip, ahead of cookies, sessions and the routers it needs none of.
+  app.get("/healthz", async (_req, res) => {
+    await queryRows(deps.db, sql`select 1 as ok`);
+    res.json({ status: "ok" });
+  });
   registerWebhookRoutes(app, deps);
   app.use(cookieParser());
   app.use(
@@ -84,10 +96,6 @@ export function createApp(deps: AppDeps): Express {
 
   registerSigningKeyRoute(app, deps);
   registerBooksLogRoutes(app, deps);
-  app.get("/healthz", async (_req, res) => {
-    await queryRows(deps.db, sql`select 1 as ok`);
-    res.json({ status: "ok" });
-  });
 
   const apiRouter = express.Router();
   const api = new ApiRouter(
@@ -98,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
     sessionNeedsCsrfToken(deps),
   );
   for (const register of API_FEATURES) register(api, deps);
+  responseCache.allow([...api.cacheablePaths, ...CACHEABLE_PAGES]);
 
   const openapi = buildOpenApi(api.routes, { version: VERSION, serverUrl: "/api/v1" });
   apiRouter.get("/openapi.json", (_req, res) => {

@@ -15,3 +15,6 @@ export const SQLITE_MARK = Symbol.for("reciprocity.sqlite");
 export function engineOf(db: Db): Engine {
   return (db as unknown as Record<symbol, unknown>)[SQLITE_MARK] === true ? "sqlite" : "postgres";
 }
+
+/** On SQLite's read handle: its data version (`PRAGMA data_version` and `total_changes()`), read without drizzle. */
+export const DATA_VERSION = Symbol.for("reciprocity.dataVersion");

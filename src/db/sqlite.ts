@@ -5,7 +5,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { Mutex } from "./mutex.js";
-import { SQLITE_MARK, type Db } from "./handle.js";
+import { DATA_VERSION, SQLITE_MARK, type Db } from "./handle.js";
 
 function setPragmas(connection: Database.Database): void {
   connection.pragma("journal_mode = WAL");
@@ -62,6 +62,17 @@ function inlineLimits(handle: BetterSQLite3Database): void {
     typeof limit === "number" && Number.isSafeInteger(limit) && limit >= 0 ? sql.raw(` limit ${limit}`) : build(limit);
 }
 
+/** Asked before every cacheable read (src/db/data-version.ts): one compiled statement, without drizzle's query building. */
+function answerDataVersion(handle: BetterSQLite3Database, connection: Database.Database): void {
+  const version = connection.prepare("select data_version as v, total_changes() as c from pragma_data_version");
+  Object.defineProperty(handle, DATA_VERSION, {
+    value: () => {
+      const row = version.get() as { v: number; c: number };
+      return `${row.v}.${row.c}`;
+    },
+  });
+}
+
 type TransactionFn = <T>(fn: (tx: Db) => Promise<T>) => Promise<T>;
 
 export function openSqlite(
@@ -83,6 +94,7 @@ export function openSqlite(
   }
   const readerDb = drizzle({ client: reader });
   inlineLimits(readerDb);
+  answerDataVersion(readerDb, reader);
 
   const mutex = new Mutex();
   let savepoints = 0;

@@ -31,6 +31,11 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   responses: Record<number, ResponseSpec>;
   /** Extra middleware run before validation (rate limits, raw body readers). */
   before?: RequestHandler[];
+  /**
+   * `public`: a public GET whose answer depends only on its URL and the data, so anonymous requests may be
+   * answered from the response cache (src/http/response-cache.ts) until the next commit.
+   */
+  cache?: "public";
 }
 
 export interface RouteContext<P, Q, B> {
@@ -54,6 +59,8 @@ export interface RegisteredRoute {
 
 export class ApiRouter {
   readonly routes: RegisteredRoute[] = [];
+  /** Express paths (with the prefix) of the routes declared `cache: "public"`. */
+  readonly cacheablePaths: string[] = [];
 
   constructor(
     readonly router: Router,
@@ -72,6 +79,10 @@ export class ApiRouter {
   ): void {
     this.routes.push({ spec: spec });
     const expressPath = spec.path.replace(/\{(\w+)\}/g, ":$1");
+    if (spec.cache === "public") {
+      if (spec.method !== "get" || spec.auth !== "public") throw new Error(`${spec.path}: only public GETs may be cached`);
+      this.cacheablePaths.push(`${this.prefix}${expressPath}`);
+    }
     const run: RequestHandler = async (req, res) => {
       const user = req.auth ?? null;
       if (spec.auth === "user" || spec.auth === "treasurer") {

@@ -18,6 +18,9 @@ import { idParam } from "./guards.js";
 import { formBody, parseForm } from "./forms.js";
 
 const PAGE_SIZE = 20;
+
+/** Public pages whose anonymous answer depends only on the URL and the data (the response cache may keep it). */
+export const CACHEABLE_PAGES = ["/", "/works/:slug"] as const;
 const CHECK_TITLE = "Check a lockfile or SBOM";
 
 export function registerPublicPages(app: Router, deps: AppDeps, csrf: { validate: RequestHandler }): void {

@@ -12,19 +12,31 @@ export interface PageOptions {
 }
 
 export function renderPage(req: Request, res: Response, page: string, view: object, options: PageOptions): void {
-  const body = render(`pages/${page}.html.hbs`, { ...view, csrfToken: csrfTokenOf(req), user: req.auth ?? null });
-  const html = render("layouts/main.html.hbs", {
-    title: options.title,
-    body,
-    user: req.auth ?? null,
-    menu: req.auth ? ((res.locals as { menu?: Menu }).menu ?? { works: null, registerWork: false, treasury: req.auth.isTreasurer }) : null,
-    csrfToken: csrfTokenOf(req),
-    notice: options.notice ? { kind: "success", message: options.notice, isError: false } : noticeView(res),
-  });
+  const body = render(`pages/${page}.html.hbs`, withCsrfToken(req, { ...view, user: req.auth ?? null }));
+  const html = render(
+    "layouts/main.html.hbs",
+    withCsrfToken(req, {
+      title: options.title,
+      body,
+      user: req.auth ?? null,
+      menu: req.auth
+        ? ((res.locals as { menu?: Menu }).menu ?? { works: null, registerWork: false, treasury: req.auth.isTreasurer })
+        : null,
+      notice: options.notice ? { kind: "success", message: options.notice, isError: false } : noticeView(res),
+    }),
+  );
+  // A page with a form (a CSRF token) or for a signed-in user is that visitor's alone; the others are public
+  // and may be kept by shared caches, including the server's own response cache.
+  if (req.auth || (res.locals as { csrfToken?: string }).csrfToken !== undefined) res.set("Cache-Control", "private, no-store");
   res
     .status(options.status ?? 200)
     .type("html")
     .send(html);
+}
+
+/** `csrfToken` for the template, made only when the template shows a form that uses it. */
+function withCsrfToken<T extends object>(req: Request, view: T): T & { csrfToken: string } {
+  return Object.defineProperty(view, "csrfToken", { get: () => csrfTokenOf(req), enumerable: true }) as T & { csrfToken: string };
 }
 
 /** One token per response: each generation sets the cookie anew, so the page must use one. */

@@ -74,6 +74,7 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "The public registry of works; ?q= searches",
       auth: "public",
+      cache: "public",
       query: listWorksQuery,
       responses: {
         200: {
@@ -98,6 +99,7 @@ function registerRegistryRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "A work",
       auth: "public",
+      cache: "public",
       params: slugParam,
       responses: { 200: { description: "The work", schema: workResponse } },
     },
@@ -119,6 +121,7 @@ function registerDocumentRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "The work's LICENSE text",
       auth: "public",
+      cache: "public",
       params: slugParam,
       query: licenseQuery,
       responses: { 200: { description: "The license", contentType: "text/plain" } },
@@ -137,6 +140,7 @@ function registerDocumentRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "SVG badge: PPL and the work's state",
       auth: "public",
+      cache: "public",
       params: slugParam,
       responses: { 200: { description: "The badge", contentType: "image/svg+xml" } },
     },

@@ -24,8 +24,9 @@ describe("PUBLIC_URL", () => {
     expect(publicBaseUrl(loadConfig({ PORT: "4000" }))).toBe("http://127.0.0.1:4000");
   });
 
+  const forged = { Host: "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http" };
+
   it("is the base of every absolute URL, whatever Host and X-Forwarded-Host say", async () => {
-    const forged = { Host: "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http" };
     const work = await api(h).get("/api/v1/works/tool").set(forged).expect(200);
     expect(work.body.links.badge).toBe("https://commune.example/api/v1/works/tool/badge.svg");
     const list = await api(h).get("/api/v1/works").set(forged).expect(200);
@@ -36,15 +37,18 @@ describe("PUBLIC_URL", () => {
       expect(res.text, path).not.toContain("evil.example");
     }
     expect((await api(h).get("/works/tool").set(forged)).text).toContain("https://commune.example/works/tool");
-    // Unset (development): the listening address, still not the Host header.
-    const publicUrl = h.config.PUBLIC_URL;
-    h.config.PUBLIC_URL = undefined;
+  });
+
+  it("is the listening address when unset (development), still not the Host header", async () => {
+    const dev = await makeHarness();
     try {
-      const dev = await api(h).get("/api/v1/works/tool").set(forged).expect(200);
-      expect(dev.body.links.badge).toBe(`${publicBaseUrl(h.config)}/api/v1/works/tool/badge.svg`);
-      expect(dev.body.links.badge).not.toContain("evil.example");
+      const c = await Commune.create(dev, await makeUser(dev, { treasurer: true }));
+      await c.work("tool", (await c.org("Commons", "worker_cooperative")).id);
+      const work = await api(dev).get("/api/v1/works/tool").set(forged).expect(200);
+      expect(work.body.links.badge).toBe(`${publicBaseUrl(dev.config)}/api/v1/works/tool/badge.svg`);
+      expect(work.body.links.badge).not.toContain("evil.example");
     } finally {
-      h.config.PUBLIC_URL = publicUrl;
+      await dev.close();
     }
   });
 });
