@@ -1,5 +1,5 @@
 // Reading assets and their lifecycle.
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows } from "../db/sql.js";
 import { assetEvents, assets, memberships, organizations } from "../db/schema.js";
@@ -35,9 +35,15 @@ export async function requireAsset(db: Db, actor: Actor, id: number): Promise<As
   return asset;
 }
 
-export async function listAssets(db: Db, actor: Actor): Promise<Asset[]> {
+/** Assets by id, a keyset page at a time (the first 1000 when no page is asked for). */
+export async function listAssets(
+  db: Db,
+  actor: Actor,
+  page: { afterId?: number | undefined; limit: number } = { limit: 1000 },
+): Promise<Asset[]> {
   await requireAssetReader(db, actor);
-  return db.select().from(assets).orderBy(asc(assets.id)).limit(1000);
+  const after = page.afterId === undefined ? undefined : gt(assets.id, page.afterId);
+  return db.select().from(assets).where(after).orderBy(asc(assets.id)).limit(page.limit);
 }
 
 export async function assetHistory(db: Db, assetIds: number[]): Promise<Map<number, AssetEvent[]>> {

@@ -2,6 +2,7 @@ import { publicBaseUrl } from "../config.js";
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { idParam, type ApiRouter } from "../http/route.js";
+import { cursorQuery, decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
 import { assetHistory, assetView, listAssets, requireAsset } from "./assets.queries.js";
 import { proposeAsset } from "./propose-asset.js";
 import { transitionAsset } from "./transition-asset.js";
@@ -34,24 +35,7 @@ export function registerAssetRoutes(api: ApiRouter, deps: AppDeps): void {
     },
   );
 
-  api.route(
-    {
-      method: "get",
-      path: "/assets",
-      tag,
-      summary: "Assets with their status and history (members of an organization, treasurers)",
-      auth: "user",
-      responses: { 200: { description: "Assets", schema: z.object({ assets: z.array(assetResponse) }) } },
-    },
-    async ({ user, res }) => {
-      const list = await listAssets(db, user);
-      const history = await assetHistory(
-        db,
-        list.map((a) => a.id),
-      );
-      res.json({ assets: list.map((a) => assetView(a, history.get(a.id) ?? [])) });
-    },
-  );
+  registerAssetListRoute(api, deps);
 
   api.route(
     {
@@ -84,6 +68,31 @@ export function registerAssetRoutes(api: ApiRouter, deps: AppDeps): void {
     },
   );
   registerSurplusRoute(api, deps);
+}
+
+function registerAssetListRoute(api: ApiRouter, deps: AppDeps): void {
+  const { db } = deps;
+  api.route(
+    {
+      method: "get",
+      path: "/assets",
+      tag,
+      summary: "Assets with their status and history (members of an organization, treasurers)",
+      auth: "user",
+      query: z.object(cursorQuery),
+      responses: { 200: { description: "Assets, oldest first", schema: z.object({ assets: z.array(assetResponse), next: nextSchema }) } },
+    },
+    async ({ query, user, req, res }) => {
+      const afterId = decodeCursor(query.cursor, z.tuple([z.number().int()]))?.[0];
+      const rows = await listAssets(db, user, { afterId, limit: query.limit + 1 });
+      const { items: list, next } = pageOf(req, res, publicBaseUrl(deps.config), rows, query.limit, (a) => [a.id]);
+      const history = await assetHistory(
+        db,
+        list.map((a) => a.id),
+      );
+      res.json({ assets: list.map((a) => assetView(a, history.get(a.id) ?? [])), next });
+    },
+  );
 }
 
 function registerSurplusRoute(api: ApiRouter, deps: AppDeps): void {

@@ -3,6 +3,10 @@
 import type { AppDeps } from "../deps.js";
 import { invoicingDeps } from "../billing/billing.routes.js";
 import { idParam, type ApiRouter } from "../http/route.js";
+import { z } from "zod";
+import { publicBaseUrl } from "../config.js";
+import { cursorQuery, nextSchema, pageOfList, pageOfSorted } from "../http/pagination.js";
+import { monthSchema } from "../shared/schemas.js";
 import { moneyJson } from "../shared/money.js";
 import { holdingsResponse, publicAssetsResponse, rentMonthsResponse, rentRunBody, rentRunResponse } from "./bonds.schemas.js";
 import { runRent, type RentRun } from "./rent-run.js";
@@ -24,6 +28,7 @@ export const rentRunView = (run: RentRun) => ({
 
 export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db } = deps;
+  const base = () => publicBaseUrl(deps.config);
   api.route(
     {
       method: "post",
@@ -45,10 +50,16 @@ export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "Every rent month with the bonds' due, the cap, deferrals and the waterfall of what was received (treasurer)",
       auth: "treasurer",
-      responses: { 200: { description: "The rent months", schema: rentMonthsResponse } },
+      query: z.object(cursorQuery),
+      responses: { 200: { description: "The rent months, by month then asset", schema: rentMonthsResponse.extend({ next: nextSchema }) } },
     },
-    async ({ res }) => {
-      res.json({ months: await rentMonthsWithWaterfall(db) });
+    async ({ query, req, res }) => {
+      const all = await rentMonthsWithWaterfall(db);
+      const { items, next } = pageOfSorted(req, res, base(), all, query, z.tuple([monthSchema, z.number().int()]), (m) => [
+        m.month,
+        m.assetId,
+      ]);
+      res.json({ months: items, next });
     },
   );
   api.route(
@@ -59,10 +70,13 @@ export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
       summary: "Bonds the organization holds, with the interest and principal received (members, treasurers)",
       auth: "user",
       params: idParam,
-      responses: { 200: { description: "The holdings", schema: holdingsResponse } },
+      query: z.object(cursorQuery),
+      responses: { 200: { description: "The holdings", schema: holdingsResponse.extend({ next: nextSchema }) } },
     },
-    async ({ params, user, res }) => {
-      res.json(await organizationHoldings(db, user, params.id));
+    async ({ params, query, user, req, res }) => {
+      const { organizationId, holdings } = await organizationHoldings(db, user, params.id);
+      const { items, next } = pageOfList(req, res, base(), holdings, query, (h) => h.subscriptionId);
+      res.json({ organizationId, holdings: items, next });
     },
   );
   api.route(
@@ -72,10 +86,12 @@ export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "The commune's productive assets: lessees, bonds outstanding and rent collected (public)",
       auth: "public",
-      responses: { 200: { description: "The assets", schema: publicAssetsResponse } },
+      query: z.object(cursorQuery),
+      responses: { 200: { description: "The assets, oldest first", schema: publicAssetsResponse.extend({ next: nextSchema }) } },
     },
-    async ({ res }) => {
-      res.json({ assets: await publicAssets(db) });
+    async ({ query, req, res }) => {
+      const { items, next } = pageOfSorted(req, res, base(), await publicAssets(db), query, z.tuple([z.number().int()]), (a) => [a.id]);
+      res.json({ assets: items, next });
     },
   );
 }

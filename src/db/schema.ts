@@ -582,6 +582,8 @@ export const invoices = pgTable(
     uniqueIndex("invoices_org_month_unique").on(t.organizationId, t.month),
     uniqueIndex("invoices_number_unique").on(t.number),
     index("invoices_status").on(t.status),
+    /** The invoice list's keyset order (newest month, then newest id). */
+    index("invoices_month_id").on(t.month, t.id),
     check("invoices_status_check", sql`${t.status} in ('held','issued','partially_paid','paid','void')`),
     check("invoices_total_check", sql`${t.totalMinor} >= 0`),
     // Held invoices have no number; a held invoice dropped on verification is void without one.

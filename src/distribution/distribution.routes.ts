@@ -3,7 +3,7 @@ import { publicBaseUrl } from "../config.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { slugParam } from "../works/works.schemas.js";
 import { z } from "zod";
-import { cursorQuery, decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
+import { cursorQuery, decodeCursor, nextSchema, pageOf, pageOfList } from "../http/pagination.js";
 import { monthSchema } from "../shared/schemas.js";
 import { makeCheckpoint } from "../books/make-checkpoint.js";
 import { approveDistributionRun } from "./approve-run.js";
@@ -39,10 +39,12 @@ function registerPolicyRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "Every version of the distribution policy",
       auth: "treasurer",
-      responses: { 200: { description: "Versions, oldest first", schema: policiesResponse } },
+      query: z.object(cursorQuery),
+      responses: { 200: { description: "Versions, oldest first", schema: policiesResponse.extend({ next: nextSchema }) } },
     },
-    async ({ res }) => {
-      res.json({ distributionPolicies: await listPolicies(db) });
+    async ({ query, req, res }) => {
+      const { items, next } = pageOfList(req, res, publicBaseUrl(deps.config), await listPolicies(db), query, (p) => p.id);
+      res.json({ distributionPolicies: items, next });
     },
   );
   api.route(

@@ -1,7 +1,7 @@
 import type { AppDeps } from "../deps.js";
 import { publicBaseUrl } from "../config.js";
 import { z } from "zod";
-import { cursorQuery, pageOfList } from "../http/pagination.js";
+import { cursorQuery, nextSchema, pageOfList } from "../http/pagination.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { feeScheduleView, isFeeScheduleUsed, listFeeSchedules } from "./fee-schedules.queries.js";
 import { saveFeeSchedule } from "./save-fee-schedule.js";
@@ -88,10 +88,12 @@ function registerExchangeRateRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "Exchange rates recorded to convert revenue declared in another currency than the fee schedule's",
       auth: "treasurer",
-      responses: { 200: { description: "Rates", schema: exchangeRatesResponse } },
+      query: z.object(cursorQuery),
+      responses: { 200: { description: "Rates, by currency pair and date", schema: exchangeRatesResponse.extend({ next: nextSchema }) } },
     },
-    async ({ res }) => {
-      res.json({ exchangeRates: await listExchangeRates(db) });
+    async ({ query, req, res }) => {
+      const { items, next } = pageOfList(req, res, publicBaseUrl(deps.config), await listExchangeRates(db), query, (r) => r.id);
+      res.json({ exchangeRates: items, next });
     },
   );
 

@@ -13,7 +13,26 @@ export function encodeCursor(key: CursorKey): string {
   return Buffer.from(JSON.stringify(key)).toString("base64url");
 }
 
-/** The sort key a cursor holds, checked against the shape the list sorts by; a bad cursor is a 422. */
+/** A cursor the list cannot continue from: 400 `invalid_cursor`, naming the query field. */
+function invalidCursor(message: string): AppError {
+  return new AppError("invalid_cursor", "The cursor is not one this list gave out; follow the `next` link of the page before.", {
+    errors: [{ path: "/query/cursor", message }],
+  });
+}
+
+/**
+ * A list that paged another way before (`?offset=`, `?before=`) refuses the old parameter instead of quietly
+ * answering its first page again, which would loop a client that pages until a short page.
+ */
+export function refuseOldPaging(req: Request, names: string[]): void {
+  const old = names.filter((name) => req.query[name] !== undefined);
+  if (old.length > 0)
+    throw new AppError("validation_failed", "The query string is not valid.", {
+      errors: old.map((name) => ({ path: `/query/${name}`, message: "is no longer read: pass `cursor`, or follow `next`" })),
+    });
+}
+
+/** The sort key a cursor holds, checked against the shape the list sorts by; a bad cursor is a 400. */
 export function decodeCursor<S extends z.ZodType<CursorKey>>(cursor: string | undefined, shape: S): z.output<S> | undefined {
   if (cursor === undefined) return undefined;
   let key: unknown;
@@ -23,10 +42,7 @@ export function decodeCursor<S extends z.ZodType<CursorKey>>(cursor: string | un
     key = undefined;
   }
   const parsed = shape.safeParse(key);
-  if (!parsed.success)
-    throw new AppError("validation_failed", "The query string is not valid.", {
-      errors: [{ path: "/query/cursor", message: "is not a cursor this list gave out" }],
-    });
+  if (!parsed.success) throw invalidCursor("is not a cursor this list gave out");
   return parsed.data;
 }
 
@@ -68,10 +84,36 @@ export function pageOfList<T>(
   let start = 0;
   if (after !== undefined) {
     start = all.findIndex((item) => idOf(item) === after[0]) + 1;
-    if (start === 0)
-      throw new AppError("validation_failed", "The query string is not valid.", {
-        errors: [{ path: "/query/cursor", message: "names an item no longer in the list" }],
-      });
+    if (start === 0) throw invalidCursor("names an item no longer in the list");
   }
   return pageOf(req, res, base, all.slice(start, start + query.limit + 1), query.limit, (item) => [idOf(item)]);
+}
+
+/** Code point order of two sort keys (the engines' collations may order text differently). */
+export function compareKeys(a: CursorKey, b: CursorKey): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return a.length - b.length;
+}
+
+/**
+ * For short lists read whole and sorted ascending by `keyOf` (unique per item): the page after the cursor's
+ * key, which need not still be in the list (an item reviewed or removed meanwhile does not break the walk).
+ */
+export function pageOfSorted<T, S extends z.ZodType<CursorKey>>(
+  req: Request,
+  res: Response,
+  base: string,
+  sorted: T[],
+  query: { limit: number; cursor?: string | undefined },
+  shape: S,
+  keyOf: (item: T) => CursorKey,
+): { items: T[]; next: string | null } {
+  const after = decodeCursor(query.cursor, shape);
+  const start = after === undefined ? 0 : sorted.findIndex((item) => compareKeys(keyOf(item), after) > 0);
+  const rest = start < 0 ? [] : sorted.slice(start, start + query.limit + 1);
+  return pageOf(req, res, base, rest, query.limit, keyOf);
 }

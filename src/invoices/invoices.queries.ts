@@ -165,7 +165,16 @@ export interface InvoiceFilter {
   month?: string | undefined;
   organizationId?: number | undefined;
   limit: number;
-  offset: number;
+  /** Keyset: only invoices after this one in the list's order (newest month first, then newest id). */
+  after?: InvoiceKey | undefined;
+  /** Also count every invoice the filter matches (one more query). */
+  withTotal?: boolean | undefined;
+}
+
+/** An invoice's place in the list's order: its month, then its id. */
+export interface InvoiceKey {
+  month: string;
+  id: number;
 }
 
 /** `like` on both engines, case-insensitive, the pattern's own `%`, `_` and `\` escaped. */
@@ -174,7 +183,7 @@ function searchCondition(text: string): SQL | undefined {
   return or(sql`lower(${invoices.number}) like ${pattern} escape '\\'`, sql`lower(${organizations.name}) like ${pattern} escape '\\'`);
 }
 
-export async function listInvoices(db: Db, actor: Actor, f: InvoiceFilter) {
+function invoiceConditions(db: Db, actor: Actor, f: InvoiceFilter): SQL | undefined {
   const conditions: (SQL | undefined)[] = [
     f.status ? eq(invoices.status, f.status) : undefined,
     f.month ? eq(invoices.month, f.month) : undefined,
@@ -191,12 +200,18 @@ export async function listInvoices(db: Db, actor: Actor, f: InvoiceFilter) {
       ),
     );
   }
-  const where = and(...conditions);
-  const [counted] = await db
-    .select({ n: count() })
-    .from(invoices)
-    .innerJoin(organizations, eq(organizations.id, invoices.organizationId))
-    .where(where);
+  return and(...conditions);
+}
+
+/** Invoices the actor may see, newest month first (then newest id), a keyset page at a time (`invoices_month_id`). */
+export async function listInvoices(db: Db, actor: Actor, f: InvoiceFilter) {
+  const where = invoiceConditions(db, actor, f);
+  const [counted] = f.withTotal
+    ? await db.select({ n: count() }).from(invoices).innerJoin(organizations, eq(organizations.id, invoices.organizationId)).where(where)
+    : [];
+  const after = f.after
+    ? or(lt(invoices.month, f.after.month), and(eq(invoices.month, f.after.month), lt(invoices.id, f.after.id)))
+    : undefined;
   const rows = await db
     .select({
       invoice: invoices,
@@ -205,12 +220,11 @@ export async function listInvoices(db: Db, actor: Actor, f: InvoiceFilter) {
     })
     .from(invoices)
     .innerJoin(organizations, eq(organizations.id, invoices.organizationId))
-    .where(where)
+    .where(and(where, after))
     .orderBy(desc(invoices.month), desc(invoices.id))
-    .limit(f.limit)
-    .offset(f.offset);
+    .limit(f.limit);
   return {
-    total: counted?.n ?? 0,
+    total: counted?.n ?? null,
     invoices: rows.map(({ invoice, orgName, paid }) => ({
       id: invoice.id,
       number: invoice.number,

@@ -1,6 +1,7 @@
 import type { AppDeps } from "../deps.js";
 import { idempotencyKeyOf, markReplayed } from "../http/idempotency.js";
 import { publicBaseUrl } from "../config.js";
+import { decodeCursor, pageOf, refuseOldPaging } from "../http/pagination.js";
 import { AppError } from "../shared/errors.js";
 import type { ApiRouter } from "../http/route.js";
 import { moneyJson } from "../shared/money.js";
@@ -12,6 +13,7 @@ import {
   invoiceListResponse,
   invoiceNumberParam,
   invoiceResponse,
+  invoicesCursor,
   listInvoicesQuery,
   paymentBody,
   paymentResponse,
@@ -41,8 +43,20 @@ function registerInvoiceReadRoutes(api: ApiRouter, deps: AppDeps): void {
       query: listInvoicesQuery,
       responses: { 200: { description: "A page of invoices", schema: invoiceListResponse } },
     },
-    async ({ query, user, res }) => {
-      res.json(await listInvoices(db, user, query));
+    async ({ query, user, req, res }) => {
+      refuseOldPaging(req, ["offset"]);
+      const after = decodeCursor(query.cursor, invoicesCursor);
+      const { status, month, organizationId, limit } = query;
+      const list = await listInvoices(db, user, {
+        status,
+        month,
+        organizationId,
+        limit: limit + 1,
+        after: after && { month: after[0], id: after[1] },
+        withTotal: true,
+      });
+      const { items, next } = pageOf(req, res, publicBaseUrl(deps.config), list.invoices, limit, (i) => [i.month, i.id]);
+      res.json({ total: list.total ?? 0, invoices: items, next });
     },
   );
 

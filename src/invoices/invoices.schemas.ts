@@ -1,6 +1,14 @@
 // The request and response shapes of the invoices API.
 import { z } from "zod";
-import { idParamSchema, isoDateSchema, monthSchema, moneyInputSchema, moneyOutputSchema, paginationQuery } from "../shared/schemas.js";
+import {
+  idParamSchema,
+  isoDateSchema,
+  monthSchema,
+  moneyInputSchema,
+  moneyOutputSchema,
+  cursorQuery,
+  nextSchema,
+} from "../shared/schemas.js";
 import { INVOICE_REF_PATTERN } from "./invoice-rules.js";
 import { INVOICE_LINE_KINDS, INVOICE_STATUSES } from "./vocabulary.js";
 
@@ -11,11 +19,16 @@ export const listInvoicesQuery = z.object({
   status: z.enum(INVOICE_STATUSES).optional(),
   month: monthSchema.optional(),
   organizationId: idParamSchema.optional(),
-  ...paginationQuery,
+  ...cursorQuery,
 });
 
+/** An invoice list cursor: the last invoice's month and id. */
+export const invoicesCursor = z.tuple([monthSchema, z.number().int().positive()]);
+
 export const invoiceListResponse = z.object({
+  /** Every invoice the filters match, on all pages. */
   total: z.number().int(),
+  next: nextSchema,
   invoices: z.array(
     z.object({
       id: z.number().int(),

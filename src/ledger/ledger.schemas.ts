@@ -1,6 +1,6 @@
 // The request and response shapes of the ledger API.
 import { z } from "zod";
-import { idParamSchema, moneyOutputSchema } from "../shared/schemas.js";
+import { cursorQuery, moneyOutputSchema, nextSchema } from "../shared/schemas.js";
 import { ACCOUNT_TYPES } from "./accounts.js";
 import { LEDGER_CODES } from "./vocabulary.js";
 
@@ -14,13 +14,20 @@ export const ledgerBalancesResponse = z.object({
       balance: moneyOutputSchema,
     }),
   ),
+  /** Per currency, over every account (all pages): debits equal credits. */
   totals: z.array(z.object({ debits: moneyOutputSchema, credits: moneyOutputSchema })),
+  next: nextSchema,
 });
 
-export const ledgerTransactionsQuery = z.object({
-  before: idParamSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
+export const ledgerBalancesQuery = z.object(cursorQuery);
+
+/** A balances cursor: the last account shown and its currency (code point order). */
+export const ledgerBalancesCursor = z.tuple([z.string().max(200), z.string().max(10)]);
+
+export const ledgerTransactionsQuery = z.object(cursorQuery);
+
+/** A transactions cursor: the last transaction's id (newest first). */
+export const ledgerTransactionsCursor = z.tuple([z.number().int().positive()]);
 
 export const ledgerTransactionsResponse = z.object({
   transactions: z.array(
@@ -44,4 +51,5 @@ export const ledgerTransactionsResponse = z.object({
       ),
     }),
   ),
+  next: nextSchema,
 });

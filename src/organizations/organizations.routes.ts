@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { publicBaseUrl } from "../config.js";
-import { cursorQuery, decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
+import { cursorQuery, decodeCursor, nextSchema, pageOf, pageOfSorted } from "../http/pagination.js";
 import type { Db } from "../db/client.js";
 import { today } from "../shared/clock.js";
 import { idParam, type ApiRouter } from "../http/route.js";
@@ -176,21 +176,7 @@ function registerSizeFactsRoutes(api: ApiRouter, deps: AppDeps): void {
     },
   );
 
-  api.route(
-    {
-      method: "get",
-      path: "/size-facts/review-queue",
-      tag,
-      summary: "Size-facts declarations that lowered a fee and wait for a treasurer's review",
-      auth: "treasurer",
-      responses: {
-        200: { description: "Declarations, oldest first, each with the facts it replaced", schema: sizeFactsReviewQueueResponse },
-      },
-    },
-    async ({ res }) => {
-      res.json({ sizeFacts: await sizeFactsAwaitingReview(db) });
-    },
-  );
+  registerReviewQueueRoute(api, deps);
 
   api.route(
     {
@@ -220,6 +206,32 @@ function registerSizeFactsRoutes(api: ApiRouter, deps: AppDeps): void {
         .status(201)
         .location(`${publicBaseUrl(deps.config)}/api/v1/size-facts/review-queue`)
         .json(await reviewSizeFacts(db, { sizeFactId: params.id, ...body, actorUserId: user.id }, { clock }));
+    },
+  );
+}
+
+function registerReviewQueueRoute(api: ApiRouter, deps: AppDeps): void {
+  const { db } = deps;
+  api.route(
+    {
+      method: "get",
+      path: "/size-facts/review-queue",
+      tag,
+      summary: "Size-facts declarations that lowered a fee and wait for a treasurer's review",
+      auth: "treasurer",
+      query: z.object(cursorQuery),
+      responses: {
+        200: {
+          description: "Declarations, oldest first, each with the facts it replaced",
+          schema: sizeFactsReviewQueueResponse.extend({ next: nextSchema }),
+        },
+      },
+    },
+    async ({ query, req, res }) => {
+      const queue = await sizeFactsAwaitingReview(db);
+      // Keyed by id, not found by it: a declaration reviewed meanwhile does not break the walk.
+      const { items, next } = pageOfSorted(req, res, publicBaseUrl(deps.config), queue, query, z.tuple([z.number().int()]), (f) => [f.id]);
+      res.json({ sizeFacts: items, next });
     },
   );
 }

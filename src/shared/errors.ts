@@ -4,6 +4,8 @@
 export const ERROR_STATUS = {
   malformed_json: 400,
   bad_request: 400,
+  /** A list's `?cursor=` that the list did not give out (or that names an item no longer in it). */
+  invalid_cursor: 400,
   unauthenticated: 401,
   invalid_signature: 401,
   forbidden: 403,

@@ -90,12 +90,6 @@ export const cursorQuery = {
   cursor: z.string().max(500).optional(),
 };
 
-/** Offset pages: the invoice list's older scheme, until it moves to cursors. */
-export const paginationQuery = {
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-};
-
 /** Every list's `next`: the next page's URL, null on the last page. */
 export const nextSchema = z.string().nullable();
 

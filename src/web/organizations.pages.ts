@@ -130,7 +130,7 @@ function registerOrganizationList(app: Router, deps: AppDeps): void {
 
 /** What the organization owes now: outstanding and overdue totals per currency, and its invoices. */
 async function owedView(deps: AppDeps, user: { id: number; isTreasurer: boolean }, orgId: number, day: string) {
-  const list = await listInvoices(deps.db, user, { organizationId: orgId, limit: 100, offset: 0 });
+  const list = await listInvoices(deps.db, user, { organizationId: orgId, limit: 100 });
   const seller = sellerOf(deps.config);
   const invoices = list.invoices.map((i) => ({
     ...i,

@@ -9,7 +9,9 @@ import { toDecimalString } from "../shared/money.js";
 import { INVOICE_STATUSES } from "../invoices/vocabulary.js";
 import { isoDateSchema, monthSchema } from "../shared/schemas.js";
 import { invoicingDeps, sellerOf } from "../billing/billing.routes.js";
-import { invoiceView, listInvoices, requireInvoiceAccess, type InvoiceFilter } from "../invoices/invoices.queries.js";
+import { invoiceView, listInvoices, requireInvoiceAccess, type InvoiceFilter, type InvoiceKey } from "../invoices/invoices.queries.js";
+import { invoicesCursor } from "../invoices/invoices.schemas.js";
+import { decodeCursor, pageOf } from "../http/pagination.js";
 import { isOverdue, isPayable } from "../invoices/invoice-rules.js";
 import { recordPayment } from "../payments/record-payment.js";
 import { recordRefund } from "../payments/record-refund.js";
@@ -40,7 +42,6 @@ export const invoiceQuery = (req: Request) => {
   const statuses = asList(q.status).filter((s): s is (typeof INVOICE_STATUSES)[number] =>
     (INVOICE_STATUSES as readonly unknown[]).includes(s),
   );
-  const page = Number(q.page);
   return {
     search: typeof q.q === "string" && q.q.trim() ? q.q.trim().slice(0, 100) : undefined,
     statuses,
@@ -49,26 +50,36 @@ export const invoiceQuery = (req: Request) => {
       .catch(undefined)
       .parse(typeof q.month === "string" && q.month ? q.month : undefined),
     overdue: q.overdue === "1",
-    page: Number.isSafeInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
+    /** The page's place in the list (the API's cursor); one that does not parse is the first page. */
+    after: cursorOf(q.cursor),
   };
 };
 type InvoiceQuery = ReturnType<typeof invoiceQuery>;
 
-const filterOf = (q: InvoiceQuery, day: string): Omit<InvoiceFilter, "limit" | "offset"> => ({
+function cursorOf(cursor: unknown): InvoiceKey | undefined {
+  if (typeof cursor !== "string" || cursor.length > 500) return undefined;
+  try {
+    const key = decodeCursor(cursor, invoicesCursor);
+    return key && { month: key[0], id: key[1] };
+  } catch {
+    return undefined;
+  }
+}
+
+const filterOf = (q: InvoiceQuery, day: string): Omit<InvoiceFilter, "limit" | "after"> => ({
   search: q.search,
   statuses: q.statuses,
   month: q.month,
   overdueOn: q.overdue ? day : undefined,
 });
 
-/** The address of the list with the same filters (and another page, or as CSV). */
-function listUrl(path: string, q: InvoiceQuery, page?: number): string {
+/** The address of the list with the same filters (its first page, or as CSV). */
+function listUrl(path: string, q: InvoiceQuery): string {
   const p = new URLSearchParams();
   if (q.search) p.set("q", q.search);
   for (const s of q.statuses) p.append("status", s);
   if (q.month) p.set("month", q.month);
   if (q.overdue) p.set("overdue", "1");
-  if (page && page > 1) p.set("page", String(page));
   const s = p.toString();
   return s ? `${path}?${s}` : path;
 }
@@ -95,22 +106,24 @@ function registerInvoiceList(app: Router, deps: AppDeps): void {
     requireTreasurer(req);
     const day = today(clock);
     const q = invoiceQuery(req);
-    const offset = (q.page - 1) * INVOICES_PER_PAGE;
-    const list = await listInvoices(db, treasurerActor, { ...filterOf(q, day), limit: INVOICES_PER_PAGE, offset });
-    const pages = Math.max(1, Math.ceil(list.total / INVOICES_PER_PAGE));
+    const list = await listInvoices(db, treasurerActor, {
+      ...filterOf(q, day),
+      limit: INVOICES_PER_PAGE + 1,
+      after: q.after,
+      withTotal: true,
+    });
+    const { items, next } = pageOf(req, res, "", list.invoices, INVOICES_PER_PAGE, (i) => [i.month, i.id]);
     renderPage(
       req,
       res,
       "treasury-invoices",
       {
-        invoices: list.invoices.map((i) => rowView(i, day)),
+        invoices: items.map((i) => rowView(i, day)),
         total: list.total,
-        from: list.total === 0 ? 0 : offset + 1,
-        to: offset + list.invoices.length,
-        page: q.page,
-        pages,
-        previous: q.page > 1 ? listUrl("/treasury/invoices", q, q.page - 1) : null,
-        next: q.page < pages ? listUrl("/treasury/invoices", q, q.page + 1) : null,
+        shown: items.length,
+        first: q.after ? listUrl("/treasury/invoices", q) : null,
+        next,
+        pager: q.after !== undefined || next !== null,
         csv: listUrl("/treasury/invoices.csv", q),
         search: q.search ?? "",
         month: q.month ?? "",
@@ -126,10 +139,12 @@ function registerInvoiceList(app: Router, deps: AppDeps): void {
     const day = today(clock);
     const filter = filterOf(invoiceQuery(req), day);
     const lines = ["number,organization,month,status,issued_on,due_on,currency,total,outstanding,overdue"];
-    for (let offset = 0; ; offset += CSV_BATCH) {
-      const batch = await listInvoices(db, treasurerActor, { ...filter, limit: CSV_BATCH, offset });
+    for (let after: InvoiceKey | undefined; ;) {
+      const batch = await listInvoices(db, treasurerActor, { ...filter, limit: CSV_BATCH, after });
       for (const i of batch.invoices) lines.push(csvRow(i, isOverdue(i, day)));
-      if (batch.invoices.length < CSV_BATCH) break;
+      const last = batch.invoices[batch.invoices.length - 1];
+      if (!last || batch.invoices.length < CSV_BATCH) break;
+      after = { month: last.month, id: last.id };
     }
     res
       .type("text/csv; charset=utf-8")

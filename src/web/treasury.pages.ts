@@ -66,7 +66,7 @@ function registerDashboard(app: Router, deps: AppDeps): void {
     requireTreasurer(req);
     const day = today(clock);
     const currency = (await feeScheduleOn(db, day)).currency;
-    const overdue = await listInvoices(db, { id: 0, isTreasurer: true }, { overdueOn: day, limit: 1, offset: 0 });
+    const overdue = await listInvoices(db, { id: 0, isTreasurer: true }, { overdueOn: day, limit: 1, withTotal: true });
     const queue = await Promise.all(
       (await verificationQueue(db)).map(async (o) => ({ ...o, evidence: (await evidenceHistory(db, o.id))[0] ?? null })),
     );
@@ -77,7 +77,7 @@ function registerDashboard(app: Router, deps: AppDeps): void {
       {
         balances: await fundBalances(db),
         receivables: await receivablesByAge(db, day),
-        overdueCount: overdue.total,
+        overdueCount: overdue.total ?? 0,
         chart: flowsChart(await monthlyFlows(db, day), currency),
         queue,
         factsQueue: await sizeFactsAwaitingReview(db),

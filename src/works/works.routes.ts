@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.js";
 import { publicBaseUrl } from "../config.js";
-import { decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
+import { cursorQuery, decodeCursor, nextSchema, pageOf, pageOfList } from "../http/pagination.js";
 import { AppError } from "../shared/errors.js";
 import type { Actor } from "../shared/actor.js";
 import type { ApiRouter } from "../http/route.js";
@@ -182,6 +182,7 @@ function registerForkRoutes(api: ApiRouter, deps: AppDeps): void {
   const { db, clock, github } = deps;
   const tag = "works";
 
+  const base = () => publicBaseUrl(deps.config);
   const requireMaintainerOrTreasurer = async (slug: string, user: Actor) => {
     const work = await getWorkBySlug(db, slug);
     if (!user.isTreasurer && !(await isMaintainer(db, work.id, user.id)))
@@ -212,10 +213,13 @@ function registerForkRoutes(api: ApiRouter, deps: AppDeps): void {
       summary: "Forks seen so far, with their organizations",
       auth: "user",
       params: slugParam,
-      responses: { 200: { description: "Forks", schema: forksResponse } },
+      query: z.object(cursorQuery),
+      responses: { 200: { description: "Forks, by name", schema: forksResponse.extend({ next: nextSchema }) } },
     },
-    async ({ params, user, res }) => {
-      res.json(await listForks(db, (await requireMaintainerOrTreasurer(params.slug, user)).id));
+    async ({ params, query, user, req, res }) => {
+      const { forks } = await listForks(db, (await requireMaintainerOrTreasurer(params.slug, user)).id);
+      const { items, next } = pageOfList(req, res, base(), forks, query, (f) => f.fullName);
+      res.json({ forks: items, next });
     },
   );
 
@@ -226,17 +230,21 @@ function registerForkRoutes(api: ApiRouter, deps: AppDeps): void {
       tag,
       summary: "Fork owners no organization has claimed",
       auth: "treasurer",
+      query: z.object(cursorQuery),
       responses: {
         200: {
-          description: "Owners",
+          description: "Owners, by login",
           schema: z.object({
             owners: z.array(z.object({ login: z.string(), forks: z.array(z.object({ fullName: z.string(), workSlug: z.string() })) })),
+            next: nextSchema,
           }),
         },
       },
     },
-    async ({ res }) => {
-      res.json(await unattributedForkOwners(db));
+    async ({ query, req, res }) => {
+      const { owners } = await unattributedForkOwners(db);
+      const { items, next } = pageOfList(req, res, base(), owners, query, (o) => o.login);
+      res.json({ owners: items, next });
     },
   );
 }

@@ -48,7 +48,7 @@ describe("list pages", () => {
     expect(walked.pages).toBe(Math.ceil(all.length / 2));
   });
 
-  it("billing runs: every run once over pages of one; a cursor it did not give out is a 422", async () => {
+  it("billing runs: every run once over pages of one; a cursor it did not give out is a 400 invalid_cursor", async () => {
     h.clock.set("2026-05-02T09:00:00Z");
     for (const month of ["2026-02", "2026-03", "2026-04"])
       await api(h).post("/api/v1/billing-runs").set(treasurer.auth).send({ month }).expect(201);
@@ -56,7 +56,7 @@ describe("list pages", () => {
     expect(walked.ids).toHaveLength(3);
     expect(new Set(walked.ids).size).toBe(3);
     expect(walked.pages).toBe(3);
-    const bad = await api(h).get("/api/v1/billing-runs?cursor=bm90LWEtY3Vyc29y").set(treasurer.auth).expect(422);
+    const bad = await api(h).get("/api/v1/billing-runs?cursor=bm90LWEtY3Vyc29y").set(treasurer.auth).expect(400);
     expect(bad.body.errors).toEqual([{ path: "/query/cursor", message: expect.any(String) }]);
   });
 });

@@ -112,7 +112,7 @@ describe("statements", () => {
 
     await api(h).get(`${base}/2026-03`).set(c.owner.auth).expect(404);
     await api(h).get(`${base}/2026-13`).set(c.owner.auth).expect(404);
-    await api(h).get(`${base}?cursor=nonsense`).set(c.owner.auth).expect(422);
+    await api(h).get(`${base}?cursor=nonsense`).set(c.owner.auth).expect(400);
     const stranger = await makeUser(h);
     await api(h).get(base).set(stranger.auth).expect(404);
     await api(h).get(`${base}/2026-04`).set(stranger.auth).expect(404);

@@ -331,7 +331,7 @@ describe("works registered by purl or on other hosts", () => {
     expect(found.body.works.map((w: { slug: string }) => w.slug)).toEqual(["padding-tools"]);
     const none = await api(h).get("/api/v1/works?q=zzz_nothing").expect(200);
     expect(none.body).toEqual({ works: [], next: null });
-    const bad = await api(h).get("/api/v1/works?cursor=not-a-cursor").expect(422);
+    const bad = await api(h).get("/api/v1/works?cursor=not-a-cursor").expect(400);
     expect(bad.body.errors).toEqual([{ path: "/query/cursor", message: "is not a cursor this list gave out" }]);
     await api(h).get("/api/v1/works/nope").expect(404);
     await api(h).get("/api/v1/works?limit=1000").expect(422);

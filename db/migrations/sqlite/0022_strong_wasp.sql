@@ -1,0 +1,1 @@
+CREATE INDEX `invoices_month_id` ON `invoices` (`month`,`id`);
