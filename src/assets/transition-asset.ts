@@ -46,6 +46,8 @@ export async function transitionAsset(
   return db.transaction(async (tx) => {
     const asset = await lockAsset(tx, input.assetId);
     if (!asset) throw new AppError("not_found", "Asset was not found.");
+    if (asset.status === "returned" && input.to === "liquidated")
+      throw new AppError("invalid_state", "A returned asset is liquidated by recording its sale, holders first (POST /assets/{id}/sale).");
     return moveAsset(tx, asset, input.to, input.reason, actor.id, deps.clock);
   });
 }

@@ -24,3 +24,15 @@ export const MANUAL_ASSET_TRANSITIONS = ["offering", "returned", "liquidated"] a
 export function canTransition(from: AssetStatus, to: AssetStatus): boolean {
   return ASSET_TRANSITIONS[from].includes(to);
 }
+
+/**
+ * A step a treasurer may take by hand from `from`. A returned asset is the commune's (its bonds bought it):
+ * it is liquidated only by recording its sale, holders first, not by a bare step.
+ */
+export function isManualStep(from: AssetStatus, to: AssetStatus): boolean {
+  return (
+    (MANUAL_ASSET_TRANSITIONS as readonly AssetStatus[]).includes(to) &&
+    canTransition(from, to) &&
+    !(from === "returned" && to === "liquidated")
+  );
+}

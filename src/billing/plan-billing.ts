@@ -136,7 +136,10 @@ async function readBillingInputs(db: Db, months: string[], schedules: Map<string
     use.intervals.push({ startedOn, endedOn });
   }
   await keepBillable(db, usesByOrg);
-  const invoicedRows = await db.select({ org: invoices.organizationId }).from(invoices).where(eq(invoices.month, month));
+  const invoicedRows = await db
+    .select({ org: invoices.organizationId })
+    .from(invoices)
+    .where(and(eq(invoices.month, month), eq(invoices.kind, "fees")));
   return {
     months,
     schedules,

@@ -208,13 +208,13 @@ function replan(planned: PlannedInvoice[], current: Map<number, Classification>)
   });
 }
 
-/** Which of these organizations have an invoice for the month already. */
+/** Which of these organizations have a fee invoice for the month already (a rent invoice is another kind). */
 async function invoicedAmong(tx: Db, month: string, orgIds: number[]): Promise<Set<number>> {
   const rows = await inStatements(orgIds, 1, (slice) =>
     tx
       .select({ org: invoices.organizationId })
       .from(invoices)
-      .where(and(eq(invoices.month, month), inArray(invoices.organizationId, slice))),
+      .where(and(eq(invoices.month, month), eq(invoices.kind, "fees"), inArray(invoices.organizationId, slice))),
   );
   return new Set(rows.map((r) => r.org));
 }
@@ -305,7 +305,7 @@ export async function monthInvoices(db: Db, month: string) {
       currency: invoices.currency,
     })
     .from(invoices)
-    .where(eq(invoices.month, month))
+    .where(and(eq(invoices.month, month), eq(invoices.kind, "fees")))
     .orderBy(invoices.organizationId);
   return rows.map((i) => ({
     id: i.id,

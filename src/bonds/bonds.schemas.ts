@@ -111,6 +111,10 @@ export const rentRunResponse = z.object({
 export const rentMonthsResponse = z.object({
   months: z.array(
     rentMonthResponse.extend({
+      invoiceNumber: z.string().nullable(),
+      dueOn: isoDateSchema.nullable(),
+      unpaid: moneyOutputSchema.describe("Rent invoiced for the month and not received yet"),
+      overdue: z.boolean().describe("The invoice is past its due date with rent unpaid: reminded like any overdue invoice"),
       received: z.object({
         arrears: moneyOutputSchema,
         interest: moneyOutputSchema,
@@ -136,6 +140,7 @@ export const holdingsResponse = z.object({
       interestArrears: moneyOutputSchema,
       interestReceived: moneyOutputSchema,
       principalReceived: moneyOutputSchema,
+      writtenOff: moneyOutputSchema.describe("Principal and arrears the sale of a returned asset could not pay: the holder's loss"),
     }),
   ),
 });
@@ -151,6 +156,34 @@ export const publicAssetsResponse = z.object({
       monthlyRent: moneyOutputSchema,
       bondsOutstanding: moneyOutputSchema,
       rentCollected: moneyOutputSchema,
+    }),
+  ),
+});
+
+export const assetSaleBody = z.strictObject({
+  proceeds: moneyInputSchema,
+  soldOn: isoDateSchema,
+  reason: z.string().trim().min(1).max(2000),
+});
+
+export const assetSaleResponse = z.object({
+  id: z.number().int(),
+  assetId: z.number().int(),
+  soldOn: z.string(),
+  reason: z.string(),
+  proceeds: moneyOutputSchema,
+  bookValue: moneyOutputSchema.describe("The productive asset's value in the books (its issues' proceeds), taken out at the sale"),
+  paidToHolders: moneyOutputSchema.describe("Holders first: their interest arrears, then their outstanding principal"),
+  surplus: moneyOutputSchema.describe("Proceeds beyond what the holders were owed: the pool of the month of the sale"),
+  writtenOff: moneyOutputSchema.describe("What the proceeds could not pay the holders: their loss"),
+  receipts: z.array(
+    z.object({
+      subscriptionId: z.number().int(),
+      issueId: z.number().int(),
+      organizationId: z.number().int(),
+      arrears: moneyOutputSchema,
+      principal: moneyOutputSchema,
+      writtenOff: moneyOutputSchema,
     }),
   ),
 });

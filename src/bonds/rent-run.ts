@@ -5,7 +5,10 @@
 // of the month run one after the other and a second run invoices only assets the first did not.
 import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { assets, invoiceLines, invoices, organizations, rentMonths } from "../db/schema.js";
+import { assets, bondDeferrals, invoiceLines, invoices, organizations, rentMonths } from "../db/schema.js";
+import { bulkInsert } from "../db/bulk-insert.js";
+import { splitLargestRemainder } from "../shared/money.js";
+import { holdings } from "./positions.js";
 import type { Actor } from "../shared/actor.js";
 import { isoNow } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
@@ -22,7 +25,7 @@ export interface RentRun {
   month: string;
   invoices: IssuedInvoice[];
   months: (RentMonthPlan & { invoiceId: number | null })[];
-  /** Lessees that have an invoice of the month already (one invoice per organization and month): not invoiced. */
+  /** Lessees with a rent invoice of the month already (one rent invoice per lessee and month): not invoiced again. */
   skipped: { organizationId: number; assetIds: number[] }[];
 }
 
@@ -42,7 +45,7 @@ export async function runRent(db: Db, actor: Actor | null, month: string, deps: 
       const [taken] = await tx
         .select({ id: invoices.id })
         .from(invoices)
-        .where(and(eq(invoices.organizationId, organizationId), eq(invoices.month, month)));
+        .where(and(eq(invoices.organizationId, organizationId), eq(invoices.month, month), eq(invoices.kind, "rent")));
       if (taken && billed.length > 0) {
         run.skipped.push({ organizationId, assetIds: lessee.map((p) => p.assetId) });
         continue;
@@ -103,6 +106,7 @@ async function writeRentInvoice(
       number,
       organizationId,
       month: at.month,
+      kind: "rent",
       status: issuedStatus(totalMinor),
       currency: billed[0]!.currency,
       totalMinor,
@@ -139,22 +143,49 @@ async function writeRentInvoice(
 
 async function writeRentMonths(tx: Db, months: RentRun["months"], createdAt: string): Promise<void> {
   if (months.length === 0) return;
-  await tx.insert(rentMonths).values(
-    months.map((m) => ({
-      assetId: m.assetId,
-      month: m.month,
-      issueId: m.issueId,
-      invoiceId: m.invoiceId,
-      currency: m.currency,
-      arrearsDueMinor: m.arrearsDueMinor,
-      interestDueMinor: m.interestDueMinor,
-      principalDueMinor: m.principalDueMinor,
-      capMinor: m.capMinor,
-      rentMinor: m.rentMinor,
-      deferredMinor: m.deferredMinor,
-      deferredMonthsInRow: m.deferredMonthsInRow,
-      review: m.review,
-      createdAt,
-    })),
+  const written = await tx
+    .insert(rentMonths)
+    .values(
+      months.map((m) => ({
+        assetId: m.assetId,
+        month: m.month,
+        issueId: m.issueId,
+        invoiceId: m.invoiceId,
+        currency: m.currency,
+        arrearsDueMinor: m.arrearsDueMinor,
+        interestDueMinor: m.interestDueMinor,
+        principalDueMinor: m.principalDueMinor,
+        capMinor: m.capMinor,
+        rentMinor: m.rentMinor,
+        deferredMinor: m.deferredMinor,
+        deferredMonthsInRow: m.deferredMonthsInRow,
+        review: m.review,
+        createdAt,
+      })),
+    )
+    .returning({ id: rentMonths.id, assetId: rentMonths.assetId });
+  const ids = new Map(written.map((w) => [w.assetId, w.id]));
+  for (const m of months)
+    if (m.issueId !== null && m.deferredInterestMinor > 0) await writeDeferrals(tx, ids.get(m.assetId)!, m, createdAt);
+}
+
+/** The month's interest the cap deferred becomes each holder's arrears, by LRM of the outstanding principal. */
+async function writeDeferrals(tx: Db, rentMonthId: number, m: RentRun["months"][number], createdAt: string): Promise<void> {
+  const hs = await holdings(tx, { issueId: m.issueId! });
+  const shares = splitLargestRemainder(
+    m.deferredInterestMinor,
+    hs.map((h) => h.outstandingMinor),
   );
+  const rows = hs
+    .map((h, i) => ({
+      rentMonthId,
+      issueId: m.issueId!,
+      subscriptionId: h.holderId,
+      organizationId: h.organizationId,
+      currency: m.currency,
+      interestMinor: shares[i]!,
+      createdAt,
+    }))
+    .filter((r) => r.interestMinor > 0);
+  await bulkInsert(tx, bondDeferrals, rows);
 }

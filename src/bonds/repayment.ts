@@ -60,6 +60,14 @@ export function capMonth(due: MonthDue, surplusMinor: number, deferredMonthsBefo
   };
 }
 
+/** What a rent month's invoice carries of the bonds' due, in waterfall order, and the month's interest it leaves to arrears. */
+export function carriedDue(month: { arrearsDueMinor: number; interestDueMinor: number; principalDueMinor: number; rentMinor: number }) {
+  const arrearsMinor = Math.min(month.arrearsDueMinor, month.rentMinor);
+  const interestMinor = Math.min(month.interestDueMinor, month.rentMinor - arrearsMinor);
+  const principalMinor = Math.min(month.principalDueMinor, month.rentMinor - arrearsMinor - interestMinor);
+  return { arrearsMinor, interestMinor, principalMinor, deferredInterestMinor: month.interestDueMinor - interestMinor };
+}
+
 export interface HolderPosition {
   holderId: number;
   outstandingMinor: number;
@@ -87,11 +95,13 @@ export interface ReceiptSplit {
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 /**
- * Splits one rent receipt: arrears, then `interestDueMinor` (the month's interest on the outstanding
- * principal), then up to `principalDueMinor`, each to the holders by LRM. `holders` are in holder order.
+ * Splits one rent receipt: arrears (at most `arrearsDueMinor` when given: what the receipt's month invoiced),
+ * then `interestDueMinor` (the month's interest on the outstanding principal), then up to
+ * `principalDueMinor`, each to the holders by LRM. `holders` are in holder order.
  */
 export function splitRentReceipt(input: {
   receivedMinor: number;
+  arrearsDueMinor?: number;
   interestDueMinor: number;
   principalDueMinor: number;
   holders: readonly HolderPosition[];
@@ -100,7 +110,7 @@ export function splitRentReceipt(input: {
   assert(Number.isSafeInteger(receivedMinor) && receivedMinor >= 0, "a receipt is a non-negative amount");
   const outstanding = holders.map((h) => h.outstandingMinor);
   const arrears = holders.map((h) => h.interestArrearsMinor);
-  const arrearsMinor = Math.min(receivedMinor, sum(arrears));
+  const arrearsMinor = Math.min(receivedMinor, sum(arrears), input.arrearsDueMinor ?? Number.MAX_SAFE_INTEGER);
   const interestDue = sum(outstanding) === 0 ? 0 : input.interestDueMinor;
   const interestMinor = Math.min(receivedMinor - arrearsMinor, interestDue);
   const principalMinor = Math.min(receivedMinor - arrearsMinor - interestMinor, input.principalDueMinor, sum(outstanding));
@@ -120,5 +130,52 @@ export function splitRentReceipt(input: {
       principalMinor: principalShares[i]!,
       deferredInterestMinor: interestDueShares[i]! - interestShares[i]!,
     })),
+  };
+}
+
+export interface HolderSaleReceipt {
+  holderId: number;
+  arrearsMinor: number;
+  principalMinor: number;
+  arrearsWrittenOffMinor: number;
+  principalWrittenOffMinor: number;
+}
+
+export interface SaleSplit {
+  /** What the proceeds paid the holders: their arrears, then their outstanding principal. */
+  paidToHoldersMinor: number;
+  /** Proceeds beyond what the holders were owed: the month's pool. */
+  surplusMinor: number;
+  /** What the proceeds could not pay: the holders' loss. */
+  writtenOffMinor: number;
+  holders: HolderSaleReceipt[];
+}
+
+/**
+ * The proceeds of a returned asset's sale, holders first (PRODUCT.md §14): the holders' interest arrears (by
+ * each holder's own arrears), then their outstanding principal (by each holder's outstanding), each by LRM;
+ * the rest is surplus; what they could not pay is written off, holder by holder. Pure.
+ */
+export function splitSaleProceeds(input: { proceedsMinor: number; holders: readonly HolderPosition[] }): SaleSplit {
+  const { proceedsMinor, holders } = input;
+  assert(Number.isSafeInteger(proceedsMinor) && proceedsMinor >= 0, "proceeds are a non-negative amount");
+  const arrears = holders.map((h) => h.interestArrearsMinor);
+  const outstanding = holders.map((h) => h.outstandingMinor);
+  const arrearsMinor = Math.min(proceedsMinor, sum(arrears));
+  const principalMinor = Math.min(proceedsMinor - arrearsMinor, sum(outstanding));
+  const arrearsShares = splitLargestRemainder(arrearsMinor, arrears);
+  const principalShares = splitLargestRemainder(principalMinor, outstanding);
+  const receipts = holders.map((h, i) => ({
+    holderId: h.holderId,
+    arrearsMinor: arrearsShares[i]!,
+    principalMinor: principalShares[i]!,
+    arrearsWrittenOffMinor: h.interestArrearsMinor - arrearsShares[i]!,
+    principalWrittenOffMinor: h.outstandingMinor - principalShares[i]!,
+  }));
+  return {
+    paidToHoldersMinor: arrearsMinor + principalMinor,
+    surplusMinor: proceedsMinor - arrearsMinor - principalMinor,
+    writtenOffMinor: sum(arrears) + sum(outstanding) - arrearsMinor - principalMinor,
+    holders: receipts,
   };
 }

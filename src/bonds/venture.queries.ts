@@ -3,9 +3,11 @@
 import { asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { queryRows, toInt } from "../db/sql.js";
-import { assets, bondIssues, organizations, rentMonths } from "../db/schema.js";
+import { assetSaleReceipts, assetSales, assets, bondIssues, organizations, rentMonths } from "../db/schema.js";
 import type { Actor } from "../shared/actor.js";
 import { moneyJson } from "../shared/money.js";
+import { isPayable } from "../invoices/invoice-rules.js";
+import type { InvoiceStatus } from "../invoices/vocabulary.js";
 
 type RentMonth = Pick<
   typeof rentMonths.$inferSelect,
@@ -57,6 +59,7 @@ export async function organizationHoldings(db: Db, actor: Actor, organizationId:
         interestArrears: money(h.interestArrearsMinor),
         interestReceived: money(h.interestReceivedMinor),
         principalReceived: money(h.principalReceivedMinor),
+        writtenOff: money(h.writtenOffMinor),
       };
     }),
   };
@@ -73,7 +76,8 @@ export async function publicAssets(db: Db) {
     db,
     sql`select a.id,
           (select coalesce(sum(i.sold_minor), 0) from bond_issues i where i.asset_id = a.id and i.status in ('cleared', 'redeemed')) as sold,
-          (select coalesce(sum(r.principal_minor), 0) from bond_receipts r join bond_issues i on i.id = r.issue_id where i.asset_id = a.id) as repaid,
+          (select coalesce(sum(r.principal_minor), 0) from bond_receipts r join bond_issues i on i.id = r.issue_id where i.asset_id = a.id)
+          + (select coalesce(sum(x.principal_minor + x.principal_written_off_minor), 0) from asset_sale_receipts x join bond_issues i on i.id = x.issue_id where i.asset_id = a.id) as repaid,
           (select coalesce(sum(r.arrears_minor + r.interest_minor + r.principal_minor), 0) from bond_receipts r join rent_months m on m.id = r.rent_month_id where m.asset_id = a.id)
           + (select coalesce(sum(x.amount_minor), 0) from rent_income x where x.asset_id = a.id) as collected
         from assets a`,
@@ -96,13 +100,22 @@ export async function publicAssets(db: Db) {
     });
 }
 
-/** Every rent month with the waterfall of what it received: the treasurer's view. */
-export async function rentMonthsWithWaterfall(db: Db) {
-  const months = await db.select().from(rentMonths).orderBy(asc(rentMonths.month), asc(rentMonths.assetId));
+/**
+ * Every rent month with the waterfall of what it received: the treasurer's view. A month whose invoice is past
+ * its due date (`today`) with rent still unpaid is overdue, like any invoice (PRODUCT.md §14: late rent is no default).
+ */
+export async function rentMonthsWithWaterfall(db: Db, today: string, assetId?: number) {
+  const months = await db
+    .select()
+    .from(rentMonths)
+    .where(assetId === undefined ? undefined : eq(rentMonths.assetId, assetId))
+    .orderBy(asc(rentMonths.month), asc(rentMonths.assetId));
   const received = await queryRows<Record<string, unknown>>(
     db,
-    sql`select m.id, coalesce(b.arrears, 0) as arrears, coalesce(b.interest, 0) as interest, coalesce(b.principal, 0) as principal, coalesce(x.s, 0) as income
+    sql`select m.id, coalesce(b.arrears, 0) as arrears, coalesce(b.interest, 0) as interest, coalesce(b.principal, 0) as principal, coalesce(x.s, 0) as income,
+          i.number, i.due_on, i.status
         from rent_months m
+        left join invoices i on i.id = m.invoice_id
         left join (select rent_month_id, sum(arrears_minor) as arrears, sum(interest_minor) as interest, sum(principal_minor) as principal
                    from bond_receipts group by rent_month_id) b on b.rent_month_id = m.id
         left join (select rent_month_id, sum(amount_minor) as s from rent_income group by rent_month_id) x on x.rent_month_id = m.id`,
@@ -111,8 +124,14 @@ export async function rentMonthsWithWaterfall(db: Db) {
   return months.map((m) => {
     const r = byId.get(m.id)!;
     const money = (minor: number) => moneyJson(minor, m.currency);
+    const unpaid = m.rentMinor - toInt(r.arrears) - toInt(r.interest) - toInt(r.principal) - toInt(r.income);
+    const dueOn = typeof r.due_on === "string" ? r.due_on : null;
     return {
       ...rentMonthView(m),
+      invoiceNumber: typeof r.number === "string" ? r.number : null,
+      dueOn,
+      unpaid: money(unpaid),
+      overdue: unpaid > 0 && dueOn !== null && dueOn < today && isPayable(r.status as InvoiceStatus),
       received: {
         arrears: money(toInt(r.arrears)),
         interest: money(toInt(r.interest)),
@@ -137,5 +156,36 @@ export function rentMonthView(m: RentMonth) {
     deferred: money(m.deferredMinor),
     deferredMonthsInRow: m.deferredMonthsInRow,
     review: m.review,
+  };
+}
+
+/** An asset's sale as the API shows it, with each holder's part; undefined while it is unsold. */
+export async function assetSaleView(db: Db, assetId: number) {
+  const [sale] = await db.select().from(assetSales).where(eq(assetSales.assetId, assetId)).limit(1);
+  if (!sale) return undefined;
+  const receipts = await db
+    .select()
+    .from(assetSaleReceipts)
+    .where(eq(assetSaleReceipts.saleId, sale.id))
+    .orderBy(asc(assetSaleReceipts.id));
+  const money = (minor: number) => moneyJson(minor, sale.currency);
+  return {
+    id: sale.id,
+    assetId: sale.assetId,
+    soldOn: sale.soldOn,
+    reason: sale.reason,
+    proceeds: money(sale.proceedsMinor),
+    bookValue: money(sale.bookValueMinor),
+    paidToHolders: money(sale.paidToHoldersMinor),
+    surplus: money(sale.surplusMinor),
+    writtenOff: money(sale.writtenOffMinor),
+    receipts: receipts.map((r) => ({
+      subscriptionId: r.subscriptionId,
+      issueId: r.issueId,
+      organizationId: r.organizationId,
+      arrears: money(r.arrearsMinor),
+      principal: money(r.principalMinor),
+      writtenOff: money(r.arrearsWrittenOffMinor + r.principalWrittenOffMinor),
+    })),
   };
 }

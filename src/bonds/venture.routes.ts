@@ -8,9 +8,21 @@ import { publicBaseUrl } from "../config.js";
 import { cursorQuery, nextSchema, pageOfList, pageOfSorted } from "../http/pagination.js";
 import { monthSchema } from "../shared/schemas.js";
 import { moneyJson } from "../shared/money.js";
-import { holdingsResponse, publicAssetsResponse, rentMonthsResponse, rentRunBody, rentRunResponse } from "./bonds.schemas.js";
+import { today } from "../shared/clock.js";
+import {
+  assetSaleBody,
+  assetSaleResponse,
+  holdingsResponse,
+  publicAssetsResponse,
+  rentMonthsResponse,
+  rentRunBody,
+  rentRunResponse,
+} from "./bonds.schemas.js";
+import { sellAsset } from "./sell-asset.js";
+import { AppError } from "../shared/errors.js";
+import { requireAsset } from "../assets/assets.queries.js";
 import { runRent, type RentRun } from "./rent-run.js";
-import { organizationHoldings, publicAssets, rentMonthView, rentMonthsWithWaterfall } from "./venture.queries.js";
+import { assetSaleView, organizationHoldings, publicAssets, rentMonthView, rentMonthsWithWaterfall } from "./venture.queries.js";
 
 const tag = "venture commune";
 
@@ -43,6 +55,7 @@ export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
       res.json(rentRunView(await runRent(db, user, body.month, invoicingDeps(deps))));
     },
   );
+  registerSaleRoute(api, deps);
   api.route(
     {
       method: "get",
@@ -54,7 +67,7 @@ export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
       responses: { 200: { description: "The rent months, by month then asset", schema: rentMonthsResponse.extend({ next: nextSchema }) } },
     },
     async ({ query, req, res }) => {
-      const all = await rentMonthsWithWaterfall(db);
+      const all = await rentMonthsWithWaterfall(db, today(deps.clock));
       const { items, next } = pageOfSorted(req, res, base(), all, query, z.tuple([monthSchema, z.number().int()]), (m) => [
         m.month,
         m.assetId,
@@ -92,6 +105,48 @@ export function registerVentureRoutes(api: ApiRouter, deps: AppDeps): void {
     async ({ query, req, res }) => {
       const { items, next } = pageOfSorted(req, res, base(), await publicAssets(db), query, z.tuple([z.number().int()]), (a) => [a.id]);
       res.json({ assets: items, next });
+    },
+  );
+}
+
+/** The sale of a returned asset, holders first (PRODUCT.md §14). */
+function registerSaleRoute(api: ApiRouter, deps: AppDeps): void {
+  const { db } = deps;
+  api.route(
+    {
+      method: "post",
+      path: "/assets/{id}/sale",
+      tag,
+      summary:
+        "Record the sale of a returned asset nobody wants: holders first, any surplus to the month's pool, any shortfall their loss (treasurer)",
+      auth: "treasurer",
+      params: idParam,
+      body: assetSaleBody,
+      responses: { 201: { description: "The sale and each holder's part", schema: assetSaleResponse } },
+    },
+    async ({ params, body, user, res }) => {
+      await sellAsset(db, user, { assetId: params.id, ...body }, { clock: deps.clock });
+      res
+        .status(201)
+        .location(`${publicBaseUrl(deps.config)}/api/v1/assets/${params.id}/sale`)
+        .json(await assetSaleView(db, params.id));
+    },
+  );
+  api.route(
+    {
+      method: "get",
+      path: "/assets/{id}/sale",
+      tag,
+      summary: "A sold asset's sale: proceeds, what the holders received, the surplus to the pool and their loss (members, treasurers)",
+      auth: "user",
+      params: idParam,
+      responses: { 200: { description: "The sale", schema: assetSaleResponse } },
+    },
+    async ({ params, user, res }) => {
+      await requireAsset(db, user, params.id);
+      const sale = await assetSaleView(db, params.id);
+      if (!sale) throw new AppError("not_found", "The asset has not been sold.");
+      res.json(sale);
     },
   );
 }

@@ -1,10 +1,13 @@
 // The waterfall of a rent payment (PRODUCT.md §14), in the payment's own transaction: the payment is spread
 // over its invoice's rent months (in order, each up to what it still lacks); each month's part pays the
-// holders' interest arrears, then the month's interest, then principal, to each holder by LRM
+// arrears the month invoiced, then the month's interest it invoiced, then principal, to each holder by LRM
 // (`splitRentReceipt`), booked as interest expense and bond liability moved to the holders' payables, so the
 // ordinary payout batches pay them. What is beyond the bonds' due (all of it once the asset is owned) is rent
 // income of the month: it joins the month's pool. The receipt that repays the last of the principal and
-// arrears redeems the issue, and the commune owns the asset outright.
+// arrears redeems the issue, and the commune owns the asset outright. A late or short payment is no deferral:
+// what its invoice still lacks stays due on the invoice (overdue, reminded), and when it arrives it pays that
+// month's interest and principal as they were invoiced, without penalty (interest never compounds). Only the
+// cap defers interest into arrears, at the rent run (`bond_deferrals`).
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { bulkInsert } from "../db/bulk-insert.js";
@@ -15,7 +18,7 @@ import { postTransaction, type TransferInput } from "../ledger/post-transaction.
 import { isoNow, type Clock } from "../shared/clock.js";
 import { lockAsset } from "../assets/assets.queries.js";
 import { moveAsset } from "../assets/transition-asset.js";
-import { splitRentReceipt } from "./repayment.js";
+import { carriedDue, splitRentReceipt } from "./repayment.js";
 import { holdings, totalOf, type Holding } from "./positions.js";
 import { lockIssue } from "./bonds.queries.js";
 
@@ -33,16 +36,20 @@ type RentMonth = typeof rentMonths.$inferSelect;
 async function receivedSoFar(tx: Db, invoiceId: number) {
   const rows = await queryRows<Record<string, unknown>>(
     tx,
-    sql`select m.id, coalesce(b.paid, 0) as paid, coalesce(b.interest, 0) as interest, coalesce(b.principal, 0) as principal, coalesce(i.s, 0) as income
+    sql`select m.id, coalesce(b.paid, 0) as paid, coalesce(b.arrears, 0) as arrears, coalesce(b.interest, 0) as interest, coalesce(b.principal, 0) as principal,
+          coalesce(i.s, 0) as income
         from rent_months m
-        left join (select rent_month_id, sum(arrears_minor + interest_minor + principal_minor) as paid,
+        left join (select rent_month_id, sum(arrears_minor + interest_minor + principal_minor) as paid, sum(arrears_minor) as arrears,
                      sum(interest_minor + deferred_interest_minor) as interest, sum(principal_minor) as principal
                    from bond_receipts group by rent_month_id) b on b.rent_month_id = m.id
         left join (select rent_month_id, sum(amount_minor) as s from rent_income group by rent_month_id) i on i.rent_month_id = m.id
         where m.invoice_id = ${invoiceId}`,
   );
   return new Map(
-    rows.map((r) => [toInt(r.id), { paid: toInt(r.paid) + toInt(r.income), interest: toInt(r.interest), principal: toInt(r.principal) }]),
+    rows.map((r) => [
+      toInt(r.id),
+      { paid: toInt(r.paid) + toInt(r.income), arrears: toInt(r.arrears), interest: toInt(r.interest), principal: toInt(r.principal) },
+    ]),
   );
 }
 
@@ -64,7 +71,7 @@ async function splitMonthPart(
   tx: Db,
   payment: RentPayment,
   month: RentMonth,
-  amounts: { part: number; interest: number; principal: number },
+  amounts: { part: number; arrears: number; interest: number; principal: number },
   clock: Clock,
 ): Promise<void> {
   const now = isoNow(clock);
@@ -72,16 +79,18 @@ async function splitMonthPart(
   if (month.issueId !== null) {
     const issue = await lockIssue(tx, month.issueId);
     const hs = await holdings(tx, { issueId: month.issueId });
+    const carried = carriedDue(month);
     const split = splitRentReceipt({
       receivedMinor: amounts.part,
-      interestDueMinor: Math.max(0, month.interestDueMinor - amounts.interest),
-      principalDueMinor: Math.max(0, month.principalDueMinor - amounts.principal),
+      arrearsDueMinor: Math.max(0, carried.arrearsMinor - amounts.arrears),
+      interestDueMinor: Math.max(0, carried.interestMinor - amounts.interest),
+      principalDueMinor: Math.max(0, carried.principalMinor - amounts.principal),
       holders: hs,
     });
     excess = split.excessMinor;
     const byHolder = new Map(hs.map((h) => [h.holderId, h]));
     const rows = split.holders
-      .filter((r) => r.arrearsMinor + r.interestMinor + r.principalMinor + r.deferredInterestMinor > 0)
+      .filter((r) => r.arrearsMinor + r.interestMinor + r.principalMinor > 0)
       .map((r) => ({
         rentMonthId: month.id,
         paymentId: payment.id,
@@ -92,7 +101,8 @@ async function splitMonthPart(
         arrearsMinor: r.arrearsMinor,
         interestMinor: r.interestMinor,
         principalMinor: r.principalMinor,
-        deferredInterestMinor: r.deferredInterestMinor,
+        // The invoice still carries what this receipt left of the month's interest: it is no arrears.
+        deferredInterestMinor: 0,
         paidOn: payment.paidOn,
         createdAt: now,
       }));

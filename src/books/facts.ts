@@ -205,3 +205,37 @@ export async function logStatementsIssued(
     at,
   );
 }
+
+/** A returned asset's sale, holders first (PRODUCT.md §14): the figures, and the holders' receipts counted and hashed. */
+export async function logAssetSold(
+  tx: Db,
+  sale: {
+    id: number;
+    assetId: number;
+    currency: string;
+    proceedsMinor: number;
+    bookValueMinor: number;
+    paidToHoldersMinor: number;
+    surplusMinor: number;
+    writtenOffMinor: number;
+    soldOn: string;
+    reason: string;
+  },
+  receipts: { organizationId: number; arrearsMinor: number; principalMinor: number; writtenOffMinor: number }[],
+  ledgerEntryId: number | null,
+  at: string,
+): Promise<void> {
+  const { id, ...rest } = sale;
+  await appendFact(
+    tx,
+    "asset_sold",
+    withoutAbsent({
+      saleId: id,
+      ...rest,
+      holderCount: receipts.length,
+      receiptsSha256: sha256(receipts.map((r) => ({ ...r }))),
+      ledgerEntryId,
+    }),
+    at,
+  );
+}

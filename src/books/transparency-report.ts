@@ -167,10 +167,12 @@ async function ventureFigures(db: Db, first: string, last: string, currency: str
           (select count(*) from assets where status = 'leased') as leased,
           (select count(*) from assets where status = 'owned') as owned,
           (select coalesce(sum(sold_minor), 0) from bond_issues where status in ('cleared', 'redeemed') and cleared_on <= ${last} and currency = ${currency})
-            - (select coalesce(sum(principal_minor), 0) from bond_receipts where paid_on <= ${last} and currency = ${currency}) as outstanding,
+            - (select coalesce(sum(principal_minor), 0) from bond_receipts where paid_on <= ${last} and currency = ${currency})
+            - (select coalesce(sum(principal_minor + principal_written_off_minor), 0) from asset_sale_receipts where paid_on <= ${last} and currency = ${currency}) as outstanding,
           (select coalesce(sum(arrears_minor + interest_minor + principal_minor), 0) from bond_receipts where paid_on between ${first} and ${last} and currency = ${currency})
             + (select coalesce(sum(amount_minor), 0) from rent_income where paid_on between ${first} and ${last} and currency = ${currency}) as rent,
-          (select coalesce(sum(arrears_minor + interest_minor), 0) from bond_receipts where paid_on between ${first} and ${last} and currency = ${currency}) as interest`,
+          (select coalesce(sum(arrears_minor + interest_minor), 0) from bond_receipts where paid_on between ${first} and ${last} and currency = ${currency})
+            + (select coalesce(sum(arrears_minor), 0) from asset_sale_receipts where paid_on between ${first} and ${last} and currency = ${currency}) as interest`,
   );
   return {
     leased: toInt(row?.leased ?? 0),

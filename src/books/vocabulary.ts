@@ -15,6 +15,7 @@ export const FACT_KINDS = [
   "payout_batch_confirmed",
   "payout_returned",
   "statement_issued",
+  "asset_sold",
 ] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
 

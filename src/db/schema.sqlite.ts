@@ -176,4 +176,7 @@ export const {
   rentMonths,
   bondReceipts,
   rentIncome,
+  bondDeferrals,
+  assetSales,
+  assetSaleReceipts,
 } = sqliteSchema;

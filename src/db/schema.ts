@@ -14,7 +14,7 @@ import {
 import { CLAIM_EVENTS, DISPUTE_STATUSES, LICENSE_STATES, WORK_VERIFICATIONS } from "../works/vocabulary.js";
 import { USAGE_PURPOSES } from "../usage/vocabulary.js";
 import { BILLING_RUN_STATUSES } from "../billing/vocabulary.js";
-import { INVOICE_LINE_KINDS, INVOICE_STATUSES, LINE_OBLIGATIONS } from "../invoices/vocabulary.js";
+import { INVOICE_KINDS, INVOICE_LINE_KINDS, INVOICE_STATUSES, LINE_OBLIGATIONS } from "../invoices/vocabulary.js";
 import { LEDGER_CODES } from "../ledger/vocabulary.js";
 import { ATTRIBUTION_KINDS, BUCKET_KINDS, DISTRIBUTION_RUN_STATUSES } from "../distribution/vocabulary.js";
 import { PAYOUT_BATCH_STATUSES, PAYOUT_STATUSES } from "../payouts/vocabulary.js";
@@ -562,6 +562,8 @@ export const invoices = pgTable(
       .notNull()
       .references(() => organizations.id),
     month: text("month").notNull(),
+    /** `fees` or `rent`: an organization has at most one invoice of each kind a month. */
+    kind: text("kind", { enum: INVOICE_KINDS }).notNull().default("fees"),
     status: text("status", { enum: INVOICE_STATUSES }).notNull(),
     currency: text("currency").notNull(),
     totalMinor: bigint("total_minor", { mode: "number" }).notNull(),
@@ -579,7 +581,7 @@ export const invoices = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex("invoices_org_month_unique").on(t.organizationId, t.month),
+    uniqueIndex("invoices_org_month_kind_unique").on(t.organizationId, t.month, t.kind),
     uniqueIndex("invoices_number_unique").on(t.number),
     index("invoices_status").on(t.status),
     /** The invoice list's keyset order (newest month, then newest id). */
@@ -1401,4 +1403,101 @@ export const rentIncome = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("rent_income_paid_on").on(t.paidOn), check("rent_income_amount_check", sql`${t.amountMinor} > 0`)],
+);
+
+/**
+ * The month's interest the non-extractive cap deferred, per holder, written by the rent run: it is the
+ * holder's interest arrears until a later month's receipt pays it (PRODUCT.md §14). Append-only.
+ */
+export const bondDeferrals = pgTable(
+  "bond_deferrals",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    rentMonthId: integer("rent_month_id")
+      .notNull()
+      .references(() => rentMonths.id),
+    issueId: integer("issue_id")
+      .notNull()
+      .references(() => bondIssues.id),
+    subscriptionId: integer("subscription_id")
+      .notNull()
+      .references(() => bondSubscriptions.id),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    currency: text("currency").notNull(),
+    interestMinor: bigint("interest_minor", { mode: "number" }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("bond_deferrals_subscription").on(t.subscriptionId), check("bond_deferrals_amount_check", sql`${t.interestMinor} > 0`)],
+);
+
+/**
+ * The sale of a returned asset, holders first (PRODUCT.md §14): the proceeds, what they paid the holders,
+ * what was left to the month's pool, and the holders' loss written off. One per asset. Append-only.
+ */
+export const assetSales = pgTable(
+  "asset_sales",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    assetId: integer("asset_id")
+      .notNull()
+      .references(() => assets.id),
+    currency: text("currency").notNull(),
+    proceedsMinor: bigint("proceeds_minor", { mode: "number" }).notNull(),
+    /** The productive asset's book value (its issues' proceeds) taken out of the books. */
+    bookValueMinor: bigint("book_value_minor", { mode: "number" }).notNull(),
+    paidToHoldersMinor: bigint("paid_to_holders_minor", { mode: "number" }).notNull(),
+    /** Proceeds beyond what the holders were owed: the pool of the month of the sale. */
+    surplusMinor: bigint("surplus_minor", { mode: "number" }).notNull(),
+    writtenOffMinor: bigint("written_off_minor", { mode: "number" }).notNull(),
+    soldOn: text("sold_on").notNull(),
+    reason: text("reason").notNull(),
+    recordedBy: integer("recorded_by")
+      .notNull()
+      .references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("asset_sales_asset_unique").on(t.assetId),
+    index("asset_sales_sold_on").on(t.soldOn),
+    check(
+      "asset_sales_amounts_check",
+      sql`${t.proceedsMinor} >= 0 and ${t.bookValueMinor} >= 0 and ${t.paidToHoldersMinor} >= 0 and ${t.surplusMinor} >= 0 and ${t.writtenOffMinor} >= 0 and ${t.paidToHoldersMinor} + ${t.surplusMinor} = ${t.proceedsMinor}`,
+    ),
+  ],
+);
+
+/** A holder's part of an asset's sale: arrears and principal paid to its payable, and what was written off. Append-only. */
+export const assetSaleReceipts = pgTable(
+  "asset_sale_receipts",
+  {
+    id: integer("id").primaryKey().generatedByDefaultAsIdentity(),
+    saleId: integer("sale_id")
+      .notNull()
+      .references(() => assetSales.id),
+    issueId: integer("issue_id")
+      .notNull()
+      .references(() => bondIssues.id),
+    subscriptionId: integer("subscription_id")
+      .notNull()
+      .references(() => bondSubscriptions.id),
+    organizationId: integer("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    currency: text("currency").notNull(),
+    arrearsMinor: bigint("arrears_minor", { mode: "number" }).notNull(),
+    principalMinor: bigint("principal_minor", { mode: "number" }).notNull(),
+    arrearsWrittenOffMinor: bigint("arrears_written_off_minor", { mode: "number" }).notNull(),
+    principalWrittenOffMinor: bigint("principal_written_off_minor", { mode: "number" }).notNull(),
+    paidOn: text("paid_on").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("asset_sale_receipts_subscription").on(t.subscriptionId),
+    check(
+      "asset_sale_receipts_amounts_check",
+      sql`${t.arrearsMinor} >= 0 and ${t.principalMinor} >= 0 and ${t.arrearsWrittenOffMinor} >= 0 and ${t.principalWrittenOffMinor} >= 0`,
+    ),
+  ],
 );

@@ -21,6 +21,7 @@ import type { Organization } from "../organizations/organizations.queries.js";
 import type { Signer } from "../grants/signing-key.js";
 import type { GitHub } from "../github/github-client.js";
 import type { OrganizationKind } from "../organizations/vocabulary.js";
+import { seedBondIssue, seedRentMonth, type VenturePeople } from "./seed-venture.js";
 
 export const DEMO_ACCOUNTS = [
   { role: "treasurer", email: "treasurer@demo.commune", password: "demo-treasurer" },
@@ -99,7 +100,17 @@ async function seedCommune(tx: Db, deps: SeedDeps, hashes: string[]): Promise<vo
   await use(customers.bakery, "commercial", [2], `${monthsBefore(now, 2)}-01`, treasurerId);
   await use(customers.fairbnb, "commercial", [0, 1], `${start}-01`, treasurerId);
   await use(customers.okf, "noncommercial", [1, 4], `${start}-01`, treasurerId);
-  await seedBilling(tx, { acme: customers.acme.id, globex: customers.globex.id }, treasurerId, deps);
+  const venture: VenturePeople = {
+    treasurerId,
+    lessee: { organizationId: customers.fairbnb.id },
+    holders: [
+      { organizationId: customers.acme.id, userId: people.company.id, amountMinor: 700_000 },
+      { organizationId: customers.okf.id, userId: treasurerId, amountMinor: 500_000 },
+    ],
+  };
+  const assetId = await seedBondIssue(tx, venture, start);
+  const rent = (month: string, next: string, back: number) => seedRentMonth(tx, venture, { assetId, month, next, back, now }, deps);
+  await seedBilling(tx, { acme: customers.acme.id, globex: customers.globex.id }, treasurerId, deps, rent);
 }
 
 async function seedPeople(tx: Db, [treasurerHash, maintainerHash, companyHash]: string[], clock: Clock) {
@@ -212,9 +223,15 @@ async function seedCustomers(
 
 /**
  * Bills each complete month on the 2nd of the next; Acme pays on time, Globex pays late and in
- * parts, Initech does not pay.
+ * parts, Initech does not pay. The venture commune's rent of the month follows.
  */
-async function seedBilling(tx: Db, payers: { acme: number; globex: number }, treasurerId: number, deps: SeedDeps): Promise<void> {
+async function seedBilling(
+  tx: Db,
+  payers: { acme: number; globex: number },
+  treasurerId: number,
+  deps: SeedDeps,
+  rent: (month: string, next: string, back: number) => Promise<void>,
+): Promise<void> {
   const now = deps.clock.now();
   for (let back = 5; back >= 1; back--) {
     const month = monthsBefore(now, back);
@@ -247,5 +264,7 @@ async function seedBilling(tx: Db, payers: { acme: number; globex: number }, tre
         if (back >= 4) await pay(inv.total.amountMinor - half, `Wire ${inv.number} (2/2)`, `demo-${inv.number}-2`);
       }
     }
+    // The month's rent, invoiced after the month's fees (numbers follow the days they are issued on).
+    await rent(month, monthsBefore(now, back - 1), back);
   }
 }

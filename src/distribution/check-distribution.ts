@@ -87,6 +87,7 @@ export const DISTRIBUTION_CHECKS: DistributionCheck[] = [
                 from distribution_allocations a join distribution_runs r on r.id = a.run_id where r.status = 'approved' and a.organization_id is not null
               union all select 'payable:' || organization_id, currency, -amount_minor, 0 from payouts where status = 'confirmed'
               union all select 'payable:' || organization_id, currency, arrears_minor + interest_minor + principal_minor, 0 from bond_receipts
+              union all select 'payable:' || organization_id, currency, arrears_minor + principal_minor, 0 from asset_sale_receipts
               union all select credit_account, currency, 0, amount_minor from ledger_transfers where credit_account like 'payable:%'
               union all select debit_account, currency, 0, -amount_minor from ledger_transfers where debit_account like 'payable:%'
             ) as movements group by account, currency having sum(expected) <> sum(actual)`,

@@ -98,7 +98,8 @@ export async function readDistributionInputs(db: Db, month: string, policy: Poli
     .limit(1);
   const [rent] = await queryRows<{ s: unknown }>(
     db,
-    sql`select coalesce(sum(amount_minor), 0) as s from rent_income where paid_on >= ${first} and paid_on <= ${last} and currency = ${policy.currency}`,
+    sql`select (select coalesce(sum(amount_minor), 0) from rent_income where paid_on >= ${first} and paid_on <= ${last} and currency = ${policy.currency})
+          + (select coalesce(sum(surplus_minor), 0) from asset_sales where sold_on >= ${first} and sold_on <= ${last} and currency = ${policy.currency}) as s`,
   );
   return {
     attributedMinor: workCash.reduce((s, w) => s + w.cashMinor, 0),

@@ -185,11 +185,13 @@ export const INVOICE_INVARIANTS: Invariant[] = [
     (r) => `${String(r.account)} is ${n(r.actual)} in the ledger but invoices say ${n(r.expected)}`,
   ),
   rowsInvariant(
+    // Cash also takes in the proceeds of assets' sales (PRODUCT.md §14), counted here like payments.
     "cash equals payments minus refunds and confirmed payouts, per currency",
     accountAgainst(
       CASH_ACCOUNT,
       sql`select currency, -amount_minor as expected, 0 as actual from payments union all select currency, amount_minor, 0 from refunds
-          union all select currency, amount_minor, 0 from payouts where status = 'confirmed'`,
+          union all select currency, amount_minor, 0 from payouts where status = 'confirmed'
+          union all select currency, -proceeds_minor, 0 from asset_sales`,
     ),
     // The cash account is debit-normal: the query counts credits as positive, so both sides are negated.
     (r) =>

@@ -22,6 +22,12 @@ export const productiveAssetAccount = (assetId: number): string => `asset:produc
 export const rentIncomeAccount = (assetId: number): string => `income:rent:${assetId}`;
 /** The bonds' interest, paid to holders out of rent. */
 export const INTEREST_EXPENSE_ACCOUNT = "expense:interest";
+/** A sold asset's proceeds beyond its book value. */
+export const assetSaleGainAccount = (assetId: number): string => `income:asset_sale:${assetId}`;
+/** A sold asset's book value beyond its proceeds. */
+export const assetSaleLossAccount = (assetId: number): string => `expense:asset_sale:${assetId}`;
+/** The principal a sale could not repay: the holders' loss, the bond liability it ends. */
+export const bondsWrittenOffAccount = (issueId: number): string => `income:bonds_written_off:${issueId}`;
 
 export const ACCOUNT_TYPES = ["asset", "income", "liability", "equity", "expense"] as const;
 export type AccountType = (typeof ACCOUNT_TYPES)[number];
@@ -44,6 +50,9 @@ export const CHART: readonly AccountKind[] = [
   { pattern: "asset:productive:{key}", type: "asset" },
   { pattern: "income:rent:{key}", type: "income" },
   { pattern: INTEREST_EXPENSE_ACCOUNT, type: "expense" },
+  { pattern: "income:asset_sale:{key}", type: "income" },
+  { pattern: "expense:asset_sale:{key}", type: "expense" },
+  { pattern: "income:bonds_written_off:{key}", type: "income" },
 ];
 
 /** The kind of a named account and the organization it belongs to; undefined for a name off the chart. */

@@ -23,6 +23,9 @@ export const APPEND_ONLY_TABLES = [
   "rent_months",
   "bond_receipts",
   "rent_income",
+  "bond_deferrals",
+  "asset_sales",
+  "asset_sale_receipts",
 ] as const;
 
 /** A raw query whose rows each describe one violation. */

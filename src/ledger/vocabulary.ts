@@ -9,5 +9,6 @@ export const LEDGER_CODES = [
   "payout_returned",
   "bond_issue_cleared",
   "rent_receipt_split",
+  "asset_sold",
 ] as const;
 export type LedgerCode = (typeof LEDGER_CODES)[number];

@@ -8,11 +8,14 @@ import type { AuthUser } from "../http/auth.js";
 import { today, type Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
 import { moneyJson, toDecimalString } from "../shared/money.js";
-import { assetById, assetHistory } from "../assets/assets.queries.js";
+import { assetById, assetHistory, type Asset } from "../assets/assets.queries.js";
 import { assetTransitionBody } from "../assets/assets.schemas.js";
 import { transitionAsset } from "../assets/transition-asset.js";
-import { canTransition, MANUAL_ASSET_TRANSITIONS } from "../assets/vocabulary.js";
-import { createBondIssueBody } from "../bonds/bonds.schemas.js";
+import { isManualStep, MANUAL_ASSET_TRANSITIONS } from "../assets/vocabulary.js";
+import { assetSaleBody, createBondIssueBody } from "../bonds/bonds.schemas.js";
+import { holdings } from "../bonds/positions.js";
+import { sellAsset } from "../bonds/sell-asset.js";
+import { assetSaleView, rentMonthsWithWaterfall } from "../bonds/venture.queries.js";
 import {
   issueById,
   issuesOfAsset,
@@ -76,6 +79,25 @@ async function issueSection(db: Db, user: AuthUser, issue: BondIssue, on: string
   };
 }
 
+/** What a returned asset owes its holders (the sale form's hint), or the sale once recorded, with names. */
+async function saleSection(db: Db, asset: Asset, issues: BondIssue[]) {
+  const sale = await assetSaleView(db, asset.id);
+  const held = [];
+  for (const issue of issues.filter((i) => i.status === "cleared")) held.push(...(await holdings(db, { issueId: issue.id })));
+  const owed = held.reduce((s, h) => s + h.outstandingMinor + h.interestArrearsMinor, 0);
+  const ids = [...new Set(sale?.receipts.map((r) => r.organizationId) ?? [])];
+  const named = ids.length === 0 ? [] : await db.select().from(organizations).where(inArray(organizations.id, ids));
+  const names = new Map(named.map((o) => [o.id, o.name]));
+  return {
+    canSell: asset.status === "returned" && !sale,
+    owed: moneyJson(owed, asset.currency),
+    sale: sale && {
+      ...sale,
+      receipts: sale.receipts.map((r) => ({ ...r, organization: names.get(r.organizationId) ?? `Organization ${r.organizationId}` })),
+    },
+  };
+}
+
 async function assetPage(deps: { db: Db; clock: Clock }, req: Request, res: Response): Promise<void> {
   const { db, clock } = deps;
   const user = requireTreasurer(req);
@@ -98,6 +120,7 @@ async function assetPage(deps: { db: Db; clock: Clock }, req: Request, res: Resp
     maxPerHolder: amount(asset.costMinor),
   };
   const issueForm = formFromNotice(res, "bond-issue", issueDefaults);
+  const saleForm = formFromNotice(res, "sale", { proceeds: "", soldOn: on, reason: "" });
   const transitionForm = formFromNotice(res, "transition");
   const options = (list: readonly string[], chosen: unknown) => list.map((value) => ({ value, selected: value === chosen }));
   const sections = [];
@@ -116,11 +139,14 @@ async function assetPage(deps: { db: Db; clock: Clock }, req: Request, res: Resp
         atText: readableInstant(e.createdAt),
       })),
       transitions: options(
-        MANUAL_ASSET_TRANSITIONS.filter((to) => canTransition(asset.status, to)),
+        MANUAL_ASSET_TRANSITIONS.filter((to) => isManualStep(asset.status, to)),
         transitionForm.values.to,
       ),
       transitionForm,
       canIssue: asset.status === "offering" && !issues.some((i) => i.status === "open"),
+      ...(await saleSection(db, asset, issues)),
+      saleForm,
+      rentMonths: (await rentMonthsWithWaterfall(db, on, asset.id)).reverse(),
       issueForm,
       modes: options(ISSUE_MODES, issueForm.values.mode),
       repayments: options(REPAYMENT_METHODS, issueForm.values.repayment),
@@ -152,6 +178,23 @@ export function registerTreasuryAssetPages(app: Router, deps: AppDeps): void {
       if (!asset) throw new AppError("not_found", "Asset was not found.");
       const issue = await createBondIssue(db, user, bondIssueFromForm(assetId, asset.currency, formBody(req)), { clock });
       await redirectWithNotice(res, pathOf(assetId), `Bond issue ${issue.id} is open until ${issue.closesOn}.`);
+    });
+  });
+  app.post("/treasury/assets/:id/sale", async (req, res) => {
+    const user = requireTreasurer(req);
+    const assetId = idParam(req.params.id, "Asset was not found.");
+    await attempt(req, res, { backTo: pathOf(assetId), prefix: "The sale was not recorded", form: "sale" }, async () => {
+      const asset = await assetById(db, assetId);
+      if (!asset) throw new AppError("not_found", "Asset was not found.");
+      const body = formBody(req);
+      const amount = typeof body.proceeds === "string" ? body.proceeds.replace(/[\s,]/g, "") : body.proceeds;
+      const sale = parseForm(assetSaleBody, { proceeds: { amount, currency: asset.currency }, soldOn: body.soldOn, reason: body.reason });
+      const sold = await sellAsset(db, user, { assetId, ...sale }, { clock });
+      await redirectWithNotice(
+        res,
+        pathOf(assetId),
+        `Asset ${assetId} is sold and liquidated: ${toDecimalString(sold.paidToHoldersMinor, sold.currency)} to the holders.`,
+      );
     });
   });
   app.post("/treasury/bond-issues/:id/clear", async (req, res) => {

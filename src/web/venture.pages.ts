@@ -100,7 +100,7 @@ export function registerVenturePages(app: Router, deps: AppDeps): void {
   });
   app.get("/treasury/rent", async (req, res) => {
     requireTreasurer(req);
-    const months = (await rentMonthsWithWaterfall(db)).reverse();
+    const months = (await rentMonthsWithWaterfall(db, today(deps.clock))).reverse();
     renderPage(
       req,
       res,
@@ -108,6 +108,7 @@ export function registerVenturePages(app: Router, deps: AppDeps): void {
       {
         months,
         review: months.filter((m) => m.review),
+        overdue: months.filter((m) => m.overdue),
         lastMonth: addMonths(today(deps.clock).slice(0, 7), -1),
         rentForm: formFromNotice(res, "rent", { month: addMonths(today(deps.clock).slice(0, 7), -1) }),
       },

@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { clearIssue } from "../../src/bonds/allotment.js";
-import { capMonth, splitRentReceipt, type HolderPosition } from "../../src/bonds/repayment.js";
+import { capMonth, splitRentReceipt, splitSaleProceeds, type HolderPosition } from "../../src/bonds/repayment.js";
 import { periodInterestMinor, repaymentSchedule } from "../../src/bonds/schedule.js";
 import { REPAYMENT_METHODS } from "../../src/bonds/vocabulary.js";
 
@@ -175,5 +175,54 @@ describe("capped repayment and the waterfall, month after month", () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("an asset's sale, holders first", () => {
+  it("pays the holders exactly what the sale paid, never more than each is owed, and writes off exactly the rest", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ outstanding: fc.integer({ min: 0, max: 10_000_000 }), arrears: fc.integer({ min: 0, max: 500_000 }) }), {
+          minLength: 0,
+          maxLength: 8,
+        }),
+        fc.integer({ min: 0, max: 100_000_000 }),
+        (positions, proceedsMinor) => {
+          const holders = positions.map((p, i) => ({ holderId: i + 1, outstandingMinor: p.outstanding, interestArrearsMinor: p.arrears }));
+          const owed = sum(positions.map((p) => p.outstanding + p.arrears));
+          const split = splitSaleProceeds({ proceedsMinor, holders });
+          const paid = split.holders.map((r) => r.arrearsMinor + r.principalMinor);
+          expect(sum(paid)).toBe(split.paidToHoldersMinor);
+          expect(split.paidToHoldersMinor).toBe(Math.min(proceedsMinor, owed));
+          expect(split.paidToHoldersMinor + split.surplusMinor).toBe(proceedsMinor);
+          expect(split.paidToHoldersMinor + split.writtenOffMinor).toBe(owed);
+          split.holders.forEach((r, i) => {
+            expect(r.arrearsMinor + r.arrearsWrittenOffMinor).toBe(holders[i]!.interestArrearsMinor);
+            expect(r.principalMinor + r.principalWrittenOffMinor).toBe(holders[i]!.outstandingMinor);
+            expect(Math.min(r.arrearsMinor, r.principalMinor, r.arrearsWrittenOffMinor, r.principalWrittenOffMinor)).toBeGreaterThanOrEqual(
+              0,
+            );
+          });
+          // Arrears come first: principal is paid only once every holder's arrears are.
+          if (sum(split.holders.map((r) => r.principalMinor)) > 0) expect(sum(split.holders.map((r) => r.arrearsWrittenOffMinor))).toBe(0);
+        },
+      ),
+      runs,
+    );
+  });
+
+  it("vector: 1,000.00 for 1,341.67 and 958.33 outstanding pays 583.33 and 416.67, writing off 758.34 and 541.66", () => {
+    const split = splitSaleProceeds({
+      proceedsMinor: 100_000,
+      holders: [
+        { holderId: 1, outstandingMinor: 134_167, interestArrearsMinor: 0 },
+        { holderId: 2, outstandingMinor: 95_833, interestArrearsMinor: 0 },
+      ],
+    });
+    expect(split.holders.map((r) => [r.principalMinor, r.principalWrittenOffMinor])).toEqual([
+      [58_333, 75_834],
+      [41_667, 54_166],
+    ]);
+    expect(split).toMatchObject({ paidToHoldersMinor: 100_000, surplusMinor: 0, writtenOffMinor: 130_000 });
   });
 });

@@ -21,6 +21,13 @@ describe("the demo commune", () => {
       expect(await n(sql`select count(*) as n from payments`)).toBeGreaterThan(5);
       expect(await n(sql`select count(*) as n from grants`)).toBeGreaterThan(5);
       expect(await n(sql`select count(*) as n from invoices where status = 'held'`)).toBeGreaterThan(0);
+      // The venture commune: one leased asset, a cleared issue, five rent months — one capped, one overdue.
+      expect(await n(sql`select count(*) as n from assets where status = 'leased'`)).toBe(1);
+      expect(await n(sql`select count(*) as n from bond_issues where status = 'cleared'`)).toBe(1);
+      expect(await n(sql`select count(*) as n from rent_months`)).toBe(5);
+      expect(await n(sql`select count(*) as n from rent_months where deferred_minor > 0`)).toBe(1);
+      expect(await n(sql`select count(distinct payment_id) as n from bond_receipts`)).toBe(4);
+      expect(await n(sql`select count(*) as n from invoices where kind = 'rent' and status = 'partially_paid'`)).toBe(1);
       expect(await checkLedger(h.db)).toEqual([]);
       for (const account of DEMO_ACCOUNTS) {
         const user = (await findUserByEmail(h.db, account.email))!;

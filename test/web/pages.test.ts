@@ -14,6 +14,8 @@ import { proposeAsset } from "../../src/assets/propose-asset.js";
 import { transitionAsset } from "../../src/assets/transition-asset.js";
 import { createBondIssue } from "../../src/bonds/create-bond-issue.js";
 import { subscribeBonds } from "../../src/bonds/subscribe-bonds.js";
+import { clearBondIssue } from "../../src/bonds/clear-bond-issue.js";
+import { runRent } from "../../src/bonds/rent-run.js";
 import { setPayee } from "../../src/payouts/payee.js";
 import { runDistribution } from "../../src/distribution/run-distribution.js";
 import { approveDistributionRun } from "../../src/distribution/approve-run.js";
@@ -99,7 +101,10 @@ beforeEach(async () => {
   ({ server, url: base } = await serve(h));
 });
 
-/** Two assets on offer: one with an open bond issue at its closing date and a subscription, one without. */
+/**
+ * Two assets on offer: one with an open bond issue at its closing date and a subscription, one without; and a
+ * third financed, rented for a month and returned (its page offers the sale form and lists its rent month).
+ */
 async function seedAssets(h: Harness, who: { maintainer: TestUser; treasurer: TestUser; company: TestUser; acmeId: number }) {
   const eur = (amountMinor: number) => ({ amountMinor, currency: "EUR" });
   const treasurerActor = { id: who.treasurer.id, isTreasurer: true };
@@ -138,6 +143,41 @@ async function seedAssets(h: Harness, who: { maintainer: TestUser; treasurer: Te
     { issueId: issue.id, organizationId: who.acmeId, amount: eur(800_000), bidRateBps: 550, idempotencyKey: "seed-subscription" },
     { clock: h.clock },
   );
+  const returned = await proposeAsset(
+    h.db,
+    { id: who.maintainer.id, isTreasurer: false },
+    { title: "Cargo bikes", description: "For deliveries", cost: eur(600_000), rentalOffer: { monthlyRent: eur(30_000), termMonths: 24 } },
+    { clock: h.clock },
+  );
+  await transitionAsset(h.db, treasurerActor, { assetId: returned.id, to: "offering", reason: "approved" }, { clock: h.clock });
+  const financed = await createBondIssue(
+    h.db,
+    treasurerActor,
+    {
+      assetId: returned.id,
+      target: eur(600_000),
+      minimum: eur(600_000),
+      maxRateBps: 400,
+      mode: "fixed",
+      opensOn: "2026-05-01",
+      closesOn: "2026-05-20",
+      termMonths: 24,
+      repayment: "annuity",
+      minSubscription: eur(10_000),
+      maxPerHolder: eur(600_000),
+    },
+    { clock: h.clock },
+  );
+  await subscribeBonds(
+    h.db,
+    { id: who.company.id, isTreasurer: false },
+    { issueId: financed.id, organizationId: who.acmeId, amount: eur(600_000), idempotencyKey: "seed-financed" },
+    { clock: h.clock },
+  );
+  await clearBondIssue(h.db, treasurerActor, financed.id, { clock: h.clock });
+  await runRent(h.db, treasurerActor, "2026-04", { clock: h.clock, signer: h.deps.signer, invoicePrefix: "RCP", paymentTermsDays: 30 });
+  await transitionAsset(h.db, treasurerActor, { assetId: returned.id, to: "returned", reason: "no longer needed" }, { clock: h.clock });
+  ids.push(returned.id);
   return ids;
 }
 
