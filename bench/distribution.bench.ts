@@ -5,6 +5,7 @@ import type { Db } from "../src/db/client.js";
 import { bulkInsert } from "../src/db/bulk-insert.js";
 import {
   auditLog,
+  booksEntries,
   cooperativeEvidence,
   distributionAllocations,
   distributionRuns,
@@ -18,6 +19,7 @@ import {
   paymentAttributions,
   payments,
   verificationDecisions,
+  workCash,
 } from "../src/db/schema.js";
 import { runDistribution } from "../src/distribution/run-distribution.js";
 import { approveDistributionRun } from "../src/distribution/approve-run.js";
@@ -94,6 +96,7 @@ export async function seedDistribution(db: Db, orgs: number, paymentCount: numbe
         description: "a",
         amountMinor: inv.totalMinor / 2,
         obligation: "fee" as const,
+        month: inv.month,
       },
       {
         invoiceId: i + 1,
@@ -103,6 +106,7 @@ export async function seedDistribution(db: Db, orgs: number, paymentCount: numbe
         description: "b",
         amountMinor: inv.totalMinor / 2,
         obligation: "fee" as const,
+        month: inv.month,
       },
     ]);
     await inChunks(tx, invoiceLines, lines);
@@ -131,29 +135,48 @@ export async function seedDistribution(db: Db, orgs: number, paymentCount: numbe
       })),
     );
     await inChunks(tx, payments, paymentRows);
+    const attributions = paymentRows.flatMap((p, n) =>
+      [1, 2].map((pos) => ({
+        kind: "payment" as const,
+        paymentId: n + 1,
+        invoiceLineId: (p.invoiceId - 1) * 2 + pos,
+        invoiceId: p.invoiceId,
+        workId: lines[(p.invoiceId - 1) * 2 + pos - 1]!.workId,
+        amountMinor: p.amountMinor / 2,
+        currency: "EUR",
+        paidOn: p.paidOn,
+        createdAt: BENCH_NOW,
+      })),
+    );
+    await inChunks(tx, paymentAttributions, attributions);
+    // Work cash as attribution keeps it (work-cash.ts): per work, month paid and latest run's month ('' here).
+    const cash = new Map<number, { cashMinor: number; attributions: number }>();
+    for (const a of attributions) {
+      const sum = cash.get(a.workId) ?? { cashMinor: 0, attributions: 0 };
+      sum.cashMinor += a.amountMinor;
+      sum.attributions += 1;
+      cash.set(a.workId, sum);
+    }
     await inChunks(
       tx,
-      paymentAttributions,
-      paymentRows.flatMap((p, n) =>
-        [1, 2].map((pos) => ({
-          kind: "payment" as const,
-          paymentId: n + 1,
-          invoiceLineId: (p.invoiceId - 1) * 2 + pos,
-          invoiceId: p.invoiceId,
-          workId: lines[(p.invoiceId - 1) * 2 + pos - 1]!.workId,
-          amountMinor: p.amountMinor / 2,
-          currency: "EUR",
-          paidOn: p.paidOn,
-          createdAt: BENCH_NOW,
-        })),
-      ),
+      workCash,
+      [...cash].map(([workId, sum]) => ({ month: "2026-04", recordedAfter: "", workId, currency: "EUR", ...sum })),
     );
   });
 }
 
-async function rowsWritten(db: Db): Promise<number> {
+/** Rows in the tables a run and its approval write, transparency log entries included (as billing's bench counts them). */
+async function rowsIn(db: Db): Promise<number> {
   let total = 0;
-  for (const table of [distributionRuns, distributionAllocations, ledgerTransactions, ledgerTransfers, auditLog, statements]) {
+  for (const table of [
+    distributionRuns,
+    distributionAllocations,
+    ledgerTransactions,
+    ledgerTransfers,
+    auditLog,
+    statements,
+    booksEntries,
+  ]) {
     const [row] = await db.select({ n: count() }).from(table);
     total += row?.n ?? 0;
   }
@@ -172,11 +195,12 @@ export async function benchDistribution(
     const db = database.db;
     await seedDistribution(db, options.orgs, options.payments);
     const clock = { now: () => new Date("2026-05-02T08:00:00Z") };
+    const before = await rowsIn(db);
     const started = performance.now();
     const { runId } = await runDistribution(db, { month: "2026-04", actorUserId: 1 }, { clock });
     await approveDistributionRun(db, { id: 1, isTreasurer: true }, runId, { clock });
     run.push(performance.now() - started);
-    rows = await rowsWritten(db);
+    rows = (await rowsIn(db)) - before;
     await database.close();
     bare.push(await bareInsert(location, rows));
   }

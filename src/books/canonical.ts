@@ -8,20 +8,27 @@ export type CanonicalValue = number | string | CanonicalValue[] | { [key: string
 /** The canonical JSON text of `value`; refuses floats, unsafe integers, booleans, null and undefined. */
 export function canonicalJson(value: CanonicalValue): string {
   if (typeof value === "number") {
-    assert(Number.isSafeInteger(value), `canonical JSON holds safe integers only, got ${value}`);
+    // Messages are built only on failure: a run's facts serialise tens of thousands of values.
+    if (!Number.isSafeInteger(value)) assert(false, `canonical JSON holds safe integers only, got ${value}`);
     return String(value);
   }
   if (typeof value === "string") return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  assert(value !== null && typeof value === "object", `canonical JSON cannot hold ${typeof value} values`);
+  // Plain loops, for the same reason.
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + canonicalJson(value[i]!);
+    return out + "]";
+  }
+  if (value === null || typeof value !== "object") assert(false, `canonical JSON cannot hold ${typeof value} values`);
   const keys = Object.keys(value).sort();
-  return `{${keys
-    .map((key) => {
-      const v = value[key];
-      assert(v !== undefined, `canonical JSON key ${key} has no value`);
-      return `${JSON.stringify(key)}:${canonicalJson(v)}`;
-    })
-    .join(",")}}`;
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const v = value[key];
+    if (v === undefined) assert(false, `canonical JSON key ${key} has no value`);
+    out += `${i > 0 ? "," : ""}${JSON.stringify(key)}:${canonicalJson(v)}`;
+  }
+  return out + "}";
 }
 
 /** A payload with optional fields: drops the keys whose value is null or undefined. */

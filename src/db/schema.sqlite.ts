@@ -156,6 +156,7 @@ export const {
   booksCheckpoints,
   invoiceLineNets,
   paymentAttributions,
+  workCash,
   distributionPolicies,
   distributionBuckets,
   workSplits,

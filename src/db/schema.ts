@@ -1032,12 +1032,41 @@ export const paymentAttributions = pgTable(
     // Covers a run's read of its month (cash per work) without touching the table's rows.
     index("payment_attributions_month").on(t.paidOn, t.currency, t.workId, t.amountMinor),
     index("payment_attributions_line").on(t.invoiceLineId),
+    // The distribution gate's latest attribution (distribution-gate.ts).
+    index("payment_attributions_created_at").on(t.createdAt),
     uniqueIndex("payment_attributions_payment_line_unique").on(t.paymentId, t.invoiceLineId),
     check("payment_attributions_kind_check", sql`${t.kind} in ('payment','refund')`),
     check(
       "payment_attributions_amount_check",
       sql`(${t.kind} = 'payment' and ${t.amountMinor} > 0 and ${t.paymentId} is not null) or (${t.kind} = 'refund' and ${t.amountMinor} < 0)`,
     ),
+  ],
+);
+
+/**
+ * Work cash: the attributions of one work, summed per month paid, currency and the latest distribution
+ * run's month when they were recorded ('' before any run), written in the attributions' transaction. A
+ * derived, updatable aggregate (the attributions stay the facts): a run reads it instead of every
+ * attribution, and `ledger check` compares the two.
+ */
+export const workCash = pgTable(
+  "work_cash",
+  {
+    /** The month of the payments' (or refunds') `paidOn`. */
+    month: text("month").notNull(),
+    /** The latest run's month when the cash was recorded: later cash of a month already run goes to the next run. */
+    recordedAfter: text("recorded_after").notNull(),
+    workId: integer("work_id")
+      .notNull()
+      .references(() => works.id),
+    currency: text("currency").notNull(),
+    cashMinor: bigint("cash_minor", { mode: "number" }).notNull(),
+    /** How many attributions (payments' shares, refunds' take-backs) add up to the cash. */
+    attributions: integer("attributions").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.month, t.currency, t.workId, t.recordedAfter] }),
+    index("work_cash_recorded_after").on(t.recordedAfter, t.month),
   ],
 );
 

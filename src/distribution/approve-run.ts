@@ -3,9 +3,9 @@
 // stays with the commune (the reserve, a fixed bucket naming no payee) goes to `equity:reserve`. The run's
 // row is locked first, so two approvals book once; a second approval finds the run approved. Each payee's
 // statement of the month is issued in the same transaction.
-import { asc, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { lockForUpdate, queryRows } from "../db/sql.js";
+import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
 import { distributionAllocations, distributionRuns } from "../db/schema.js";
 import type { Actor } from "../shared/actor.js";
 import { isoNow, today, type Clock } from "../shared/clock.js";
@@ -23,11 +23,7 @@ export async function approveDistributionRun(db: Db, actor: Actor, runId: number
     const [run] = await tx.select().from(distributionRuns).where(eq(distributionRuns.id, runId)).limit(1);
     assert(run, "the locked run exists");
     if (run.status === "approved") return;
-    const allocations = await tx
-      .select()
-      .from(distributionAllocations)
-      .where(eq(distributionAllocations.runId, runId))
-      .orderBy(asc(distributionAllocations.position));
+    const allocations = await allocationsToBook(tx, runId);
     const transfers = payableTransfers(allocations, run.currency);
     const ids = await postTransactions(
       tx,
@@ -66,8 +62,26 @@ export async function approveDistributionRun(db: Db, actor: Actor, runId: number
   });
 }
 
+/**
+ * Only what the booking and the statements need, read raw: a run has an allocation per payee and work,
+ * thousands of rows.
+ */
+async function allocationsToBook(tx: Db, runId: number): Promise<AllocationToBook[]> {
+  const rows = await queryRows<{ bucket_key: string; organization_id: unknown; amount_minor: unknown }>(
+    tx,
+    sql`select bucket_key, organization_id, amount_minor from distribution_allocations where run_id = ${runId} order by position`,
+  );
+  return rows.map((r) => ({
+    bucketKey: r.bucket_key,
+    organizationId: r.organization_id === null ? null : toInt(r.organization_id),
+    amountMinor: toInt(r.amount_minor),
+  }));
+}
+
+type AllocationToBook = Pick<typeof distributionAllocations.$inferSelect, "bucketKey" | "organizationId" | "amountMinor">;
+
 /** One transfer per bucket and receiving account: an organization's several works in a bucket add up. */
-export function payableTransfers(allocations: readonly (typeof distributionAllocations.$inferSelect)[], currency: string): TransferInput[] {
+export function payableTransfers(allocations: readonly AllocationToBook[], currency: string): TransferInput[] {
   const sums = new Map<string, TransferInput>();
   for (const a of allocations) {
     const debitAccount = distributionExpenseAccount(a.bucketKey);

@@ -1,9 +1,11 @@
 // Line nets and attribution (PRODUCT.md §11.1–§11.2), written in the caller's transaction: the nets of
 // the invoices being issued, and the attribution of a payment (or a refund) to the lines of its invoice.
-// Both tables are append-only, so every minor unit of the pool traces back to a payment and a line.
+// Both tables are append-only, so every minor unit of the pool traces back to a payment and a line; each
+// attribution also adds to its work's cash (work-cash.ts), the sums a distribution run reads.
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { enterGateAsCash } from "./distribution-gate.js";
+import { enterGateAsCash, type CashStamp } from "./distribution-gate.js";
+import { addToWorkCash } from "./work-cash.js";
 import { bulkInsert } from "../db/bulk-insert.js";
 import { queryRows, toInt } from "../db/sql.js";
 import { invoiceLineNets, invoiceLines, invoices, paymentAttributions, payments } from "../db/schema.js";
@@ -97,14 +99,14 @@ export interface Receipt {
  * before line nets existed gets them now, and its earlier payments their attributions, in payment order.
  */
 export async function attributePaymentToLines(tx: Db, payment: Receipt, now: string): Promise<void> {
-  const createdAt = await enterGateAsCash(tx, now);
+  const stamp = await enterGateAsCash(tx, now);
   const [fixed] = await tx
     .select({ id: invoiceLineNets.invoiceLineId })
     .from(invoiceLineNets)
     .where(eq(invoiceLineNets.invoiceId, payment.invoiceId))
     .limit(1);
   if (!fixed) {
-    await fixLineNets(tx, [payment.invoiceId], createdAt);
+    await fixLineNets(tx, [payment.invoiceId], stamp.createdAt);
     const earlier = await tx
       .select({
         id: payments.id,
@@ -116,12 +118,12 @@ export async function attributePaymentToLines(tx: Db, payment: Receipt, now: str
       .from(payments)
       .where(and(eq(payments.invoiceId, payment.invoiceId), sql`${payments.id} <> ${payment.id}`))
       .orderBy(asc(payments.id));
-    for (const p of earlier) await writeAttribution(tx, p, createdAt);
+    for (const p of earlier) await writeAttribution(tx, p, stamp);
   }
-  await writeAttribution(tx, payment, createdAt);
+  await writeAttribution(tx, payment, stamp);
 }
 
-async function writeAttribution(tx: Db, payment: Receipt, createdAt: string): Promise<void> {
+async function writeAttribution(tx: Db, payment: Receipt, stamp: CashStamp): Promise<void> {
   const balances = await lineBalances(tx, payment.invoiceId);
   // An invoice without fee lines (nothing to attribute to) cannot take a payment: its total is zero.
   if (balances.length === 0) return;
@@ -139,9 +141,10 @@ async function writeAttribution(tx: Db, payment: Receipt, createdAt: string): Pr
       amountMinor: s.amountMinor,
       currency: payment.currency,
       paidOn: payment.paidOn,
-      createdAt,
+      createdAt: stamp.createdAt,
     })),
   );
+  await addToWorkCash(tx, shares, payment, stamp);
 }
 
 /**
@@ -149,7 +152,7 @@ async function writeAttribution(tx: Db, payment: Receipt, createdAt: string): Pr
  * attributed), in the refund's own transaction (`tx`): the refund's month's pool shrinks by it.
  */
 export async function attributeRefundToLines(tx: Db, refund: Receipt, now: string): Promise<void> {
-  const createdAt = await enterGateAsCash(tx, now);
+  const stamp = await enterGateAsCash(tx, now);
   const balances = await lineBalances(tx, refund.invoiceId);
   // An invoice issued before line nets existed and never paid since has nothing attributed to take back.
   if (balances.length === 0) return;
@@ -167,7 +170,13 @@ export async function attributeRefundToLines(tx: Db, refund: Receipt, now: strin
       amountMinor: -s.amountMinor,
       currency: refund.currency,
       paidOn: refund.paidOn,
-      createdAt,
+      createdAt: stamp.createdAt,
     })),
+  );
+  await addToWorkCash(
+    tx,
+    shares.map((s) => ({ workId: s.workId, amountMinor: -s.amountMinor })),
+    refund,
+    stamp,
   );
 }

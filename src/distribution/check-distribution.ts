@@ -1,6 +1,7 @@
 // The invariants of distribution, checked by `reciprocity ledger check` beside the ledger's own: line nets
-// add up to their invoice, attributions to their payment and (once paid) to every line's net, and each
-// payable account to what approved runs allocated less what confirmed payouts settled.
+// add up to their invoice, attributions to their payment and (once paid) to every line's net, work cash to
+// the attributions it sums, and each payable account to what approved runs allocated less what confirmed
+// payouts settled.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { queryRows, toInt } from "../db/sql.js";
@@ -58,6 +59,23 @@ export const DISTRIBUTION_CHECKS: DistributionCheck[] = [
             where i.status = 'paid' and coalesce(a.s, 0) <> n.net_minor`,
       ),
     describe: (r) => `invoice line ${n(r.id)} nets ${n(r.net_minor)} but ${n(r.attributed)} is attributed`,
+  },
+  {
+    invariant: "work cash equals the attributions it sums",
+    rows: (db) =>
+      queryRows<Row>(
+        db,
+        sql`select month, recorded_after, work_id, currency, sum(expected) as expected, sum(actual) as actual, sum(expected_n) as expected_n, sum(actual_n) as actual_n from (
+              select substr(a.paid_on, 1, 7) as month,
+                  coalesce((select max(r.month) from distribution_runs r where r.created_at < a.created_at), '') as recorded_after,
+                  a.work_id, a.currency, a.amount_minor as expected, 0 as actual, 1 as expected_n, 0 as actual_n
+                from payment_attributions a
+              union all select month, recorded_after, work_id, currency, 0, cash_minor, 0, attributions from work_cash
+            ) as sums group by month, recorded_after, work_id, currency
+            having sum(expected) <> sum(actual) or sum(expected_n) <> sum(actual_n)`,
+      ),
+    describe: (r) =>
+      `work ${n(r.work_id)}'s cash of ${String(r.month)} in ${String(r.currency)} (recorded after the run of ${String(r.recorded_after) || "no month"}) is ${n(r.actual)} from ${n(r.actual_n)} attributions, but its attributions sum to ${n(r.expected)} from ${n(r.expected_n)}`,
   },
   {
     invariant: "payables equal approved allocations minus confirmed payouts",

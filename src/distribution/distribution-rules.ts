@@ -89,6 +89,8 @@ export function splitWorkShare(
   shareMinor: number,
   receivers: readonly SplitReceiver[],
 ): { receivers: { organizationId: number; weight: number; amountMinor: number }[]; licensorMinor: number } {
+  // Most works have no splits: the licensor keeps the whole share.
+  if (receivers.length === 0) return { receivers: [], licensorMinor: shareMinor };
   const ordered = [...receivers].sort((a, b) => a.organizationId - b.organizationId);
   const a = BigInt(shareMinor);
   let running = 0n;

@@ -6,9 +6,10 @@ import { queryRows, toInt } from "../db/sql.js";
 import { distributionAllocations, distributionRuns, organizations, works } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
-import { addMonths, monthBounds } from "../fees/compute-fees.js";
+import { addMonths } from "../fees/compute-fees.js";
 import { payeesOf } from "../payouts/payee.js";
 import { getPolicy } from "./policies.js";
+import { cashRecordedAfterRun, firstCashMonth } from "./work-cash.js";
 
 export type DistributionRun = typeof distributionRuns.$inferSelect;
 
@@ -113,16 +114,12 @@ async function runExceptions(
         detail: `below the minimum payout of ${moneyJson(minimum, run.currency).formatted}: kept payable until it is reached`,
       });
   }
-  const { first, last } = monthBounds(run.month);
-  const [late] = await queryRows<{ s: unknown }>(
-    db,
-    sql`select sum(amount_minor) as s from payment_attributions where paid_on >= ${first} and paid_on <= ${last} and currency = ${run.currency} and created_at > ${run.createdAt}`,
-  );
-  if (late && toInt(late.s) !== 0)
+  const late = await cashRecordedAfterRun(db, run.month, run.currency);
+  if (late !== 0)
     out.push({
       kind: "recorded_after_run",
       organizationId: null,
-      detail: `${moneyJson(toInt(late.s), run.currency).formatted} of ${run.month} was recorded after this run read: the next run distributes it`,
+      detail: `${moneyJson(late, run.currency).formatted} of ${run.month} was recorded after this run read: the next run distributes it`,
     });
   return out;
 }
@@ -174,12 +171,12 @@ export async function organizationNames(db: Db, ids: readonly number[]): Promise
 /** The ended months a run may be made for now: after the latest run (months run in order), up to last month. */
 export async function runnableMonths(db: Db, lastEnded: string, max: number): Promise<string[]> {
   const [latest] = await db.select({ month: distributionRuns.month }).from(distributionRuns).orderBy(desc(distributionRuns.month)).limit(1);
-  const [first] = await queryRows<{ m: string | null }>(db, sql`select min(substr(paid_on, 1, 7)) as m from payment_attributions`);
+  const first = await firstCashMonth(db);
   const out: string[] = [];
   for (let m = lastEnded; out.length < max; m = addMonths(m, -1)) {
     if (latest && m <= latest.month) break;
     out.push(m);
-    if (!first?.m || m <= first.m) break;
+    if (!first || m <= first) break;
   }
   return out;
 }

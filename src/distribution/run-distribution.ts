@@ -7,7 +7,7 @@ import { and, desc, eq, gte, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { bulkInsert } from "../db/bulk-insert.js";
 import { queryRows, toInt } from "../db/sql.js";
-import { distributionAllocations, distributionRuns, works } from "../db/schema.js";
+import { distributionAllocations, distributionRuns } from "../db/schema.js";
 import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError, assert } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
@@ -18,6 +18,7 @@ import { planDistribution, type DistributionInputs, type DistributionPlan, type 
 import { policyOn, type PolicyVersion } from "./policies.js";
 import { enterGateAsRun } from "./distribution-gate.js";
 import { allSplits } from "./splits.js";
+import { workCashOfRun } from "./work-cash.js";
 
 export interface DistributionRunOptions {
   month: string;
@@ -46,7 +47,7 @@ export async function runDistribution(
     if ((await runIdForMonth(tx, month)) !== undefined) return null;
     await refuseOutOfOrder(tx, month);
     const policy = await policyOn(tx, last);
-    const inputs = await readDistributionInputs(tx, month, policy, readAt);
+    const inputs = await readDistributionInputs(tx, month, policy);
     const plan = planDistribution(inputs);
     return insertRun(tx, { month, policy, inputs, plan, options, readAt });
   });
@@ -75,35 +76,20 @@ async function refuseOutOfOrder(db: Db, month: string): Promise<void> {
  * Everything the plan needs: the month's cash per work, splits, the verified cooperatives and last month's
  * carries. The month's cash is what was paid in it, and also what was paid in an earlier month but
  * recorded after that month's run read (or in a month no run covered): each attribution belongs to the
- * first run that reads after it was recorded and covers its month (PRODUCT.md §11.3, cash basis).
+ * first run that reads after it was recorded and covers its month (PRODUCT.md §11.3, cash basis). Work
+ * cash holds these sums (work-cash.ts); the attributions themselves are not read.
  */
-export async function readDistributionInputs(db: Db, month: string, policy: PolicyVersion, readAt: string): Promise<DistributionInputs> {
+export async function readDistributionInputs(db: Db, month: string, policy: PolicyVersion): Promise<DistributionInputs> {
   const { first, last } = monthBounds(month);
-  const cash = await queryRows<{ work_id: unknown; cash: unknown; attributions: unknown }>(
-    db,
-    sql`select work_id, sum(cash) as cash, sum(n) as attributions from (
-          select work_id, sum(amount_minor) as cash, count(*) as n from payment_attributions
-          where paid_on >= ${first} and paid_on <= ${last} and currency = ${policy.currency} group by work_id
-          union all select a.work_id, sum(a.amount_minor), count(*) from payment_attributions a
-          where a.paid_on < ${first} and a.currency = ${policy.currency} and a.created_at <= ${readAt}
-            and not exists (select 1 from distribution_runs r where r.month >= substr(a.paid_on, 1, 7) and r.created_at >= a.created_at)
-          group by a.work_id
-        ) as months group by work_id`,
-  );
-  const licensors = new Map(
-    (await db.select({ id: works.id, licensor: works.licensorOrganizationId }).from(works)).map((w) => [w.id, w.licensor]),
-  );
+  const [latest] = await db
+    .select({ month: distributionRuns.month })
+    .from(distributionRuns)
+    .where(lt(distributionRuns.month, month))
+    .orderBy(desc(distributionRuns.month))
+    .limit(1);
+  const cash = await workCashOfRun(db, month, latest?.month ?? "", policy.currency);
   const splits = await allSplits(db);
-  const workCash: WorkCash[] = cash.map((r) => {
-    const workId = toInt(r.work_id);
-    return {
-      workId,
-      licensorOrganizationId: licensors.get(workId)!,
-      cashMinor: toInt(r.cash),
-      attributions: toInt(r.attributions),
-      receivers: splits.get(workId) ?? [],
-    };
-  });
+  const workCash: WorkCash[] = cash.map((c) => ({ ...c, receivers: splits.get(c.workId) ?? [] }));
   const [previous] = await db
     .select()
     .from(distributionRuns)

@@ -1,13 +1,14 @@
 // Statements: issued per organization and month when the month's run is approved, numbered without gaps
 // from their own sequence (also when two approvals run at once), opening + allocated − paid out = closing
 // = the payable's ledger balance, listed in cursor pages, read by members and treasurers only.
+import { readdirSync, readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execute, queryRows, toInt } from "../../src/db/sql.js";
 import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { payables } from "../../src/payouts/payables.js";
 import { enterGateAsCash } from "../../src/distribution/distribution-gate.js";
-import { api, makeHarness, makeUser, type Harness } from "../support/harness.js";
+import { api, makeHarness, makeUser, testEngine, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
 
 let h: Harness;
@@ -163,6 +164,26 @@ describe("cash recorded after its month's run", () => {
     const june = await api(h).post("/api/v1/distribution-runs").set(t).send({ month: "2026-06" }).expect(201);
     expect(june.body.pool.amountMinor).toBe(0);
     expect(await checkLedger(h.db)).toEqual([]);
+    // Work cash is a derived sum: the late cash sits under April's month, recorded after April's run.
+    const cash = await queryRows<{ month: string; recorded_after: string; cash: unknown }>(
+      h.db,
+      sql`select month, recorded_after, cash_minor as cash from work_cash order by month, recorded_after`,
+    );
+    expect(cash.map((r) => [r.month, r.recorded_after, toInt(r.cash)])).toEqual([
+      ["2026-04", "", 4194],
+      ["2026-04", "2026-04", 806],
+    ]);
+    // ledger check catches a sum that drifted from its attributions.
+    await h.db.transaction((tx) => execute(tx, sql`update work_cash set cash_minor = cash_minor + 1 where recorded_after = '2026-04'`));
+    expect((await checkLedger(h.db)).map((v) => v.invariant)).toEqual(["work cash equals the attributions it sums"]);
+    // The migration's backfill (for databases with attributions from before work cash) rebuilds it exactly.
+    const backfill = readdirSync(`db/migrations/${testEngine()}`).find((f) => f.endsWith("_work_cash_backfill.sql"))!;
+    await h.db.transaction(async (tx) => {
+      await execute(tx, sql`delete from work_cash`);
+      await execute(tx, sql.raw(readFileSync(`db/migrations/${testEngine()}/${backfill}`, "utf8")));
+    });
+    expect(await checkLedger(h.db)).toEqual([]);
+    expect(toInt((await queryRows<{ s: unknown }>(h.db, sql`select sum(cash_minor) as s from work_cash`))[0]!.s)).toBe(5000);
   });
 
   it("recorded at the same instant as the run, after it, goes to the next run once (the gate dates it after the run)", async () => {
