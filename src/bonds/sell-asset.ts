@@ -19,7 +19,7 @@ import {
   payableAccount,
   productiveAssetAccount,
 } from "../ledger/accounts.js";
-import { postTransaction, type TransferInput } from "../ledger/post-transaction.js";
+import { inParts, postTransactions, type TransferInput } from "../ledger/post-transaction.js";
 import type { Actor } from "../shared/actor.js";
 import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError } from "../shared/errors.js";
@@ -212,16 +212,19 @@ async function bookSale(
       t(bondLiabilityAccount(r.issueId), bondsWrittenOffAccount(r.issueId), r.principalWrittenOffMinor),
     ]),
   ];
-  return postTransaction(
+  // Many holders make many transfers: booked in entries of at most TRANSFERS_PER_ENTRY, as payouts are.
+  const parts = inParts(transfers.filter((x) => x.amountMinor > 0));
+  const ids = await postTransactions(
     tx,
-    {
+    parts.map((part, i) => ({
       code: "asset_sold",
-      description: `Sale of asset ${sale.assetId} on ${sale.soldOn}, holders first`,
+      description: `Sale of asset ${sale.assetId} on ${sale.soldOn}, holders first${parts.length > 1 ? ` (part ${i + 1} of ${parts.length})` : ""}`,
       effectiveOn: sale.soldOn,
-      transfers,
-    },
+      transfers: part,
+    })),
     now,
   );
+  return ids.reduce<number | null>((last, id) => (id === null ? last : Math.max(last ?? 0, id)), null);
 }
 
 /** An issue the sale repaid in full is redeemed; one with a loss written off stays cleared, owing nothing. */

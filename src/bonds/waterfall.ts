@@ -14,7 +14,7 @@ import { bulkInsert } from "../db/bulk-insert.js";
 import { queryRows, toInt } from "../db/sql.js";
 import { bondIssues, bondReceipts, rentIncome, rentMonths } from "../db/schema.js";
 import { bondLiabilityAccount, INTEREST_EXPENSE_ACCOUNT, payableAccount } from "../ledger/accounts.js";
-import { postTransaction, type TransferInput } from "../ledger/post-transaction.js";
+import { inParts, postTransactions, type TransferInput } from "../ledger/post-transaction.js";
 import { isoNow, type Clock } from "../shared/clock.js";
 import { lockAsset } from "../assets/assets.queries.js";
 import { moveAsset } from "../assets/transition-asset.js";
@@ -144,14 +144,18 @@ async function bookReceipts(
       currency: r.currency,
     },
   ]);
-  await postTransaction(
+  // Many holders make many transfers: booked in entries of at most TRANSFERS_PER_ENTRY, as payouts are.
+  const parts = inParts(transfers.filter((t) => t.amountMinor > 0));
+  await postTransactions(
     tx,
-    {
+    parts.map((part, i) => ({
       code: "rent_receipt_split",
-      description: `Rent of asset ${month.assetId}, ${month.month}: payment ${payment.id} to the holders of bond issue ${month.issueId}`,
+      description:
+        `Rent of asset ${month.assetId}, ${month.month}: payment ${payment.id} to the holders of bond issue ${month.issueId}` +
+        (parts.length > 1 ? ` (part ${i + 1} of ${parts.length})` : ""),
       effectiveOn: payment.paidOn,
-      transfers,
-    },
+      transfers: part,
+    })),
     now,
   );
 }
