@@ -3,9 +3,9 @@
 // sequence, booked as receivable against the asset's rent income — and each asset's month recorded with the
 // bonds' due, the cap and what was deferred. One transaction; the year's number row is locked first, so runs
 // of the month run one after the other and a second run invoices only assets the first did not.
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, max } from "drizzle-orm";
 import type { Db } from "../db/client.js";
-import { assets, bondDeferrals, invoiceLines, invoices, organizations, rentMonths } from "../db/schema.js";
+import { assetEvents, assets, bondDeferrals, invoiceLines, invoices, organizations, rentMonths } from "../db/schema.js";
 import { bulkInsert } from "../db/bulk-insert.js";
 import { splitLargestRemainder } from "../shared/money.js";
 import { holdings } from "./positions.js";
@@ -82,12 +82,26 @@ async function monthPlans(tx: Db, month: string): Promise<RentMonthPlan[]> {
     .from(assets)
     .where(inArray(assets.status, ["leased", "owned"]))
     .orderBy(asc(assets.id));
+  const leasedOn = await lastLeasedOn(tx);
+  const { last } = monthBounds(month);
+  // A month that ended before the asset was leased owes no rent.
+  const rented = renting.filter((a) => !done.has(a.id) && (leasedOn.get(a.id) ?? "") <= last);
   const plans: RentMonthPlan[] = [];
-  for (const asset of renting.filter((a) => !done.has(a.id))) {
+  for (const asset of rented) {
     const plan = await planRentMonth(tx, asset, month);
     if (plan) plans.push(plan);
   }
   return plans;
+}
+
+/** The day each asset was last leased (`YYYY-MM-DD`), from its lifecycle. */
+async function lastLeasedOn(tx: Db): Promise<Map<number, string>> {
+  const rows = await tx
+    .select({ assetId: assetEvents.assetId, at: max(assetEvents.createdAt) })
+    .from(assetEvents)
+    .where(eq(assetEvents.toStatus, "leased"))
+    .groupBy(assetEvents.assetId);
+  return new Map(rows.map((r) => [r.assetId, (r.at ?? "").slice(0, 10)]));
 }
 
 async function writeRentInvoice(

@@ -149,6 +149,17 @@ describe("rent beside the lessee's other invoices", () => {
   });
 });
 
+describe("a month before the lease", () => {
+  it("owes no rent: the run for it invoices nothing, and the first leased month is the schedule's first row", async () => {
+    const february = await rentRun("2026-02", "2026-04-01");
+    expect(february.invoices).toEqual([]);
+    expect(february.months).toEqual([]);
+    const march = await rentRun("2026-03", "2026-04-01");
+    expect(march.invoices).toHaveLength(1);
+    expect(await checkLedger(h.db)).toEqual([]);
+  });
+});
+
 describe("late and short rent", () => {
   it("stays due on its invoice, overdue and reminded, is not invoiced again, and pays the holders when it arrives", async () => {
     const april = await rentRun("2026-04", "2026-05-01");
