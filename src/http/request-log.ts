@@ -1,7 +1,7 @@
 // One log line per request, as pino-http wrote it (`req`, `res`, `responseTime`, "request completed"), without
 // its per-request child loggers and listeners: the line is built once when the response closes, and the
 // request's own logger (for errors, `loggerOf`) is made only when something asks for it.
-import type { Request, RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { Logger } from "pino";
 import { randomUUID } from "node:crypto";
 
@@ -22,20 +22,28 @@ export function loggerOf(req: Request): Logger | undefined {
   return (logged.child ??= logged.logger.child({ req: logged.described }));
 }
 
+/**
+ * Starts the request's log: its id (the client's `X-Request-Id` when it looks like one), the logger errors
+ * use, and the line written once the response closes. Answers the id, for the `X-Request-Id` header.
+ */
+export function logRequest(logger: Logger, req: Request, res: Response): string {
+  const given = req.headers["x-request-id"];
+  const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+  const logged: Logged = { logger, described: { id, method: req.method, url: req.url } };
+  (req as unknown as { [LOGGED]: Logged })[LOGGED] = logged;
+  const started = Date.now();
+  // A response emits `close` once, whether it finished or the client went away first.
+  res.once("close", () => {
+    const line = { req: logged.described, res: { statusCode: res.statusCode }, responseTime: Date.now() - started };
+    if (res.statusCode >= 500) logger.info({ ...line, err: new Error(`failed with status code ${res.statusCode}`) }, "request errored");
+    else logger.info(line, "request completed");
+  });
+  return id;
+}
+
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    const given = req.headers["x-request-id"];
-    const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-    res.setHeader("X-Request-Id", id);
-    const logged: Logged = { logger, described: { id, method: req.method, url: req.url } };
-    (req as unknown as { [LOGGED]: Logged })[LOGGED] = logged;
-    const started = Date.now();
-    // A response emits `close` once, whether it finished or the client went away first.
-    res.once("close", () => {
-      const line = { req: logged.described, res: { statusCode: res.statusCode }, responseTime: Date.now() - started };
-      if (res.statusCode >= 500) logger.info({ ...line, err: new Error(`failed with status code ${res.statusCode}`) }, "request errored");
-      else logger.info(line, "request completed");
-    });
+    res.setHeader("X-Request-Id", logRequest(logger, req, res));
     next();
   };
 }

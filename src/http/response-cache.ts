@@ -8,6 +8,11 @@ import type { Request, RequestHandler, Response } from "express";
 export interface ResponseCacheOptions {
   /** The database's data version (`dataVersion`): read once per request that could be served from the cache. */
   version: () => Promise<string>;
+  /**
+   * What a request served from the cache still gets of the middleware it skips: the headers of the request's
+   * own (its id), its log line. The answer's other headers, the security headers among them, are kept with it.
+   */
+  perRequest: (req: Request, res: Response) => [string, string][];
   /** Cookies that make a request personal (a session, a one-time notice): such requests bypass the cache. */
   personalCookies: readonly string[];
   /** Bounds on what is kept: entries and bytes of bodies. */
@@ -17,11 +22,12 @@ export interface ResponseCacheOptions {
 
 interface Entry {
   body: Buffer;
-  headers: [string, string][];
+  /** The answer's headers as `writeHead` takes them: name, value, name, value … */
+  headers: string[];
 }
 
-/** The headers of an answer that are the answer's own, not the request's (ids) or the visitor's (cookies). */
-const KEPT_HEADERS = ["content-type", "etag", "link", "cache-control", "content-language", "vary"];
+/** Headers of an answer that belong to its request (ids), its visitor (cookies) or its framing, never kept. */
+const NOT_KEPT = new Set(["x-request-id", "set-cookie", "content-length", "transfer-encoding", "connection", "date", "x-cache"]);
 
 /** `/api/v1/works/:slug` → a matcher of one path segment per parameter. */
 function pathMatcher(pattern: string): RegExp {
@@ -80,14 +86,19 @@ export class ResponseCache {
   }
 
   private serve(req: Request, res: Response, entry: Entry): void {
-    for (const [name, value] of entry.headers) res.setHeader(name, value);
-    // Says where the answer came from, for operators and tests; the answer itself is byte for byte the stored one.
-    res.setHeader("X-Cache", "hit");
-    if (req.fresh) {
-      res.status(304).end();
-      return;
+    // `X-Cache` says where the answer came from, for operators and tests; the answer is byte for byte the stored one.
+    const headers = [...entry.headers, "X-Cache", "hit"];
+    for (const [name, value] of this.options.perRequest(req, res)) headers.push(name, value);
+    if (req.headers["if-none-match"] !== undefined || req.headers["if-modified-since"] !== undefined) {
+      // A conditional request: express's freshness test reads the answer's ETag from the response.
+      for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+      if (req.fresh) {
+        res.status(304).end();
+        return;
+      }
     }
-    res.status(200).setHeader("Content-Length", entry.body.length);
+    // The whole head in one call: no header is set one by one on the common path.
+    res.writeHead(200, [...headers, "Content-Length", String(entry.body.length)]);
     res.end(entry.body);
   }
 
@@ -107,10 +118,10 @@ export class ResponseCache {
   private store(url: string, body: string | Buffer, res: Response): void {
     const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
     if (bytes.length > this.maxBytes / 8) return;
-    const headers: [string, string][] = [];
-    for (const name of KEPT_HEADERS) {
-      const value = res.getHeader(name);
-      if (value !== undefined) headers.push([name, Array.isArray(value) ? value.join(", ") : String(value)]);
+    const headers: string[] = [];
+    for (const [name, value] of Object.entries(res.getHeaders())) {
+      if (value === undefined || NOT_KEPT.has(name)) continue;
+      for (const one of Array.isArray(value) ? value : [String(value)]) headers.push(name, one);
     }
     while (this.entries.size >= this.maxEntries || this.bytes + bytes.length > this.maxBytes) {
       const [oldest, dropped] = this.entries.entries().next().value!;

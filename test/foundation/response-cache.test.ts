@@ -17,11 +17,17 @@ describe("the response cache (alone)", () => {
     const state = { version: "1", calls: 0 };
     const cache = new ResponseCache({
       version: async () => state.version,
+      perRequest: (req) => [["X-Request-Id", String(req.headers["x-request-id"] ?? "made-here")]],
       personalCookies: ["rcp_session"],
       maxEntries: options.maxEntries,
     });
     const app = express();
     app.use(cache.middleware());
+    app.use((req, res, next) => {
+      res.setHeader("X-Request-Id", String(req.headers["x-request-id"] ?? "made-here"));
+      res.setHeader("X-Frame-Options", "DENY");
+      next();
+    });
     app.get(["/things/:id", "/other"], (req, res) => {
       state.calls += 1;
       res.cookie("rcp_browser", "visitor");
@@ -42,7 +48,16 @@ describe("the response cache (alone)", () => {
     expect(second.headers.etag).toBe(first.headers.etag);
     expect(second.headers["set-cookie"]).toBeUndefined();
     expect(state.calls).toBe(1);
+    // The headers the skipped middleware set are kept with the answer; the request's own are its own.
+    expect(second.headers["x-frame-options"]).toBe("DENY");
+    expect(second.headers["content-type"]).toBe(first.headers["content-type"]);
+    expect(second.headers["content-length"]).toBe(first.headers["content-length"]);
+    const own = await request(a).get("/things/1").set("X-Request-Id", "req-2").expect(200);
+    expect(own.headers["x-request-id"]).toBe("req-2");
+    expect(own.headers["x-cache"]).toBe("hit");
     await request(a).get("/things/1").set("If-None-Match", first.headers.etag!).expect(304);
+    const other = await request(a).get("/things/1").set("If-None-Match", '"another"').expect(200);
+    expect(other.body).toEqual(first.body);
   });
 
   it("drops every answer when the data version changes", async () => {
@@ -100,8 +115,17 @@ describe("public reads of the real app", () => {
 
   it("answer from memory until this process commits a change", async () => {
     for (const path of ["/api/v1/works/cached-tool", "/api/v1/works", "/api/v1/works/cached-tool/badge.svg"]) {
-      await api(h).get(path).expect(200);
-      expect((await api(h).get(path).expect(200)).headers["x-cache"], path).toBe("hit");
+      const miss = await api(h).get(path).expect(200);
+      const hit = await api(h).get(path).set("X-Request-Id", "hit-1").expect(200);
+      expect(hit.headers["x-cache"], path).toBe("hit");
+      // The same head as the answer made by the app (security headers included), with the request's own id.
+      const head = (r: request.Response) => {
+        const { date: _date, "x-request-id": _id, "x-cache": _cache, ...rest } = r.headers;
+        return rest;
+      };
+      expect(head(hit), path).toEqual(head(miss));
+      expect(hit.headers["content-security-policy"], path).toBeDefined();
+      expect(hit.headers["x-request-id"], path).toBe("hit-1");
     }
     await rename("Renamed in this process");
     const after = await api(h).get("/api/v1/works/cached-tool").expect(200);

@@ -94,4 +94,26 @@ describe("the request log", () => {
     expect(lines[1]).toMatchObject({ req: { id: made.headers["x-request-id"], url: "/api/v1/works/nope" }, res: { statusCode: 404 } });
     expect(JSON.stringify(lines)).not.toContain(user.token);
   });
+
+  it("writes the line of a read answered from the response cache too, with the request's own id", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const app = createApp({ ...h.deps, logger: pino({ level: "info" }, sink) });
+    await request(app).get("/api/v1/works").expect(200);
+    const hit = await request(app).get("/api/v1/works").set("X-Request-Id", "from-memory").expect(200);
+    expect(hit.headers["x-cache"]).toBe("hit");
+    expect(hit.headers["x-request-id"]).toBe("from-memory");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatchObject({
+      msg: "request completed",
+      req: { id: "from-memory", method: "GET", url: "/api/v1/works" },
+      res: { statusCode: 200 },
+    });
+  });
 });
