@@ -181,7 +181,7 @@ function billingCommands(program: Command): void {
     .description("billing commands")
     .command("run <month>")
     .description("run billing for a month (YYYY-MM); idempotent per month")
-    .option("--chunk-size <n>", "organizations per transaction", "2000")
+    .option("--chunk-size <n>", "organizations per transaction", "500")
     .action(async (month: string, opts: { chunkSize: string }) => {
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new Error(`month must be YYYY-MM, got ${month}`);
       const config = loadConfig();
@@ -203,7 +203,7 @@ function billingCommands(program: Command): void {
             {
               month,
               actorUserId: null,
-              chunkSize: Math.max(1, Number(opts.chunkSize) || 2000),
+              chunkSize: Math.max(1, Number(opts.chunkSize) || 500),
               catchUpMonths: config.CATCH_UP_MONTHS,
               onProgress: (done, total) => {
                 if (done === 0) bar.start(total, 0);

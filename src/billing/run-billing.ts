@@ -7,6 +7,7 @@
 // The run reads a batch of organizations at a time (outside any transaction), decides their invoices in
 // plain code, then writes set by set: per chunk of invoices, one insert per table. Memory stays flat
 // however many organizations, usages and works there are.
+import { setImmediate } from "node:timers/promises";
 import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
@@ -26,6 +27,7 @@ import {
   billingScope,
   candidateCount,
   DEFAULT_CATCH_UP_MONTHS,
+  PLAN_BATCH,
   planBatches,
   type BillingScope,
   type OrgRow,
@@ -129,7 +131,7 @@ async function startRun(db: Db, month: string, actorUserId: number | null, clock
  * months billed), up to the last one whose invoice is written.
  */
 async function writeInChunks(db: Db, scope: BillingScope, context: RunContext, options: BillingRunOptions): Promise<number> {
-  const chunkSize = options.chunkSize ?? 2000;
+  const chunkSize = options.chunkSize ?? PLAN_BATCH;
   const { onProgress } = options;
   const total = onProgress ? await candidateCount(db, scope) : 0;
   let created = 0;
@@ -142,16 +144,25 @@ async function writeInChunks(db: Db, scope: BillingScope, context: RunContext, o
       const chunk = pending.slice(0, chunkSize);
       pending = pending.slice(chunkSize);
       created += await db.transaction((tx) => writeChunk(tx, chunk, context));
+      await nextTurn();
       // The chunk's last invoice is of this batch: the organizations before it in the batch are done.
       const done = read + batch.orgIds.indexOf(chunk[chunk.length - 1]!.org.id) + 1;
       onProgress?.(done, Math.max(total, done));
     }
     read = batch.read;
+    await nextTurn();
   }
   if (pending.length > 0) created += await db.transaction((tx) => writeChunk(tx, pending, context));
   onProgress?.(read, Math.max(total, read));
   return created;
 }
+
+/**
+ * Lets the event loop turn between a batch and the next: SQLite's driver is synchronous, so without it a run
+ * would hold the server (every request, every read) from its first organization to its last. With chunks as
+ * large as a planned batch, the longest the server waits is one batch planned or one chunk written.
+ */
+const nextTurn = () => setImmediate();
 
 /** One chunk's invoices with their lines, numbers, ledger entries and audit entries, in one transaction. */
 async function writeChunk(tx: Db, chunk: PlannedInvoice[], context: RunContext): Promise<number> {

@@ -130,6 +130,27 @@ describe("a run that crashed", () => {
   });
 });
 
+describe("a run and the server", () => {
+  it("lets the event loop turn between chunks, so requests are answered while a run writes", async () => {
+    await firms(4);
+    h.clock.set("2026-04-02T09:00:00Z");
+    const deps = { clock: h.clock, signer: h.deps.signer, invoicePrefix: "RCP", paymentTermsDays: 30 };
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      if (!counting) return;
+      turns += 1;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    // On SQLite every query is synchronous: without a turn of the loop, nothing else would run until the end.
+    const run = await runBilling(h.db, { month: "2026-03", actorUserId: null, chunkSize: 1 }, deps);
+    counting = false;
+    expect(run.invoicesCreated).toBeGreaterThanOrEqual(4);
+    expect(turns).toBeGreaterThanOrEqual(run.invoicesCreated);
+  });
+});
+
 describe("fee schedule versions", () => {
   const bands = [{ minHeadcount: 1, maxHeadcount: null, annualFee: { amount: "100.00", currency: "EUR" } }];
   it("never take effect in a month already billed", async () => {
