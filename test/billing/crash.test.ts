@@ -11,7 +11,7 @@ import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { testConfig } from "../../src/config.js";
 import { loadOrCreateSigner } from "../../src/grants/signing-key.js";
 import { GitHub } from "../../src/github/github-client.js";
-import { freshDatabaseSettings, makeUser, tempDir, TestClock, type Harness } from "../support/harness.js";
+import { freshDatabaseSettings, makeUser, tempDir, TestClock, type DatabaseSettings, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
 
 const root = join(import.meta.dirname, "../..");
@@ -19,7 +19,7 @@ const ORGS = 1500;
 /** Organizations seeded per transaction. */
 const SEED_CHUNK = 250;
 
-type Settings = Awaited<ReturnType<typeof freshDatabaseSettings>>;
+type Settings = DatabaseSettings;
 
 const open = (settings: Settings, options?: { migrate?: boolean }) =>
   openDatabase({ url: settings.DATABASE_URL, path: settings.DATABASE_PATH }, options);
@@ -68,6 +68,20 @@ async function seed(settings: Settings, keyPath: string) {
   } finally {
     await database.close();
   }
+}
+
+let seeded: Promise<{ settings: Settings; keyPath: string }> | undefined;
+
+/** A copy of the seeded database (seeded once per file: both runs start from the same ORGS firms) and its key. */
+async function seededCopy() {
+  seeded ??= (async () => {
+    const settings = await freshDatabaseSettings();
+    const keyPath = join(tempDir(), "key.pem");
+    await seed(settings, keyPath);
+    return { settings, keyPath };
+  })();
+  const base = await seeded;
+  return { settings: await freshDatabaseSettings(base.settings), keyPath: base.keyPath };
 }
 
 /** The environment of a CLI child process on this database: both settings, whichever the engine uses. */
@@ -122,9 +136,7 @@ async function otherSessionsGone(database: Database) {
 
 describe("a billing run killed mid-way", () => {
   it("is completed by a rerun with no duplicate invoice and no gap in numbers", { timeout: 120_000 }, async () => {
-    const settings = await freshDatabaseSettings();
-    const keyPath = join(tempDir(), "key.pem");
-    await seed(settings, keyPath);
+    const { settings, keyPath } = await seededCopy();
     const env = cliEnv(settings, keyPath);
 
     const child = cli(["billing", "run", "2026-03", "--chunk-size", "3"], env);
@@ -179,9 +191,7 @@ describe("a billing run killed mid-way", () => {
   });
 
   it("two concurrent runs of the same month create each invoice once, with no gap", { timeout: 120_000 }, async () => {
-    const settings = await freshDatabaseSettings();
-    const keyPath = join(tempDir(), "key.pem");
-    await seed(settings, keyPath);
+    const { settings, keyPath } = await seededCopy();
     const env = cliEnv(settings, keyPath);
     const runs = [
       cli(["billing", "run", "2026-03", "--chunk-size", "50"], env),

@@ -12,13 +12,13 @@ import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { claimOverdueInvoices } from "../../src/invoices/overdue-mails.js";
 import { api, makeHarness, makeUser, passwordHashFor, type Harness, type TestUser } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
+import { eur, financedAsset } from "../support/ventures.js";
 
 let h: Harness;
 let c: Commune;
 let assetId: number;
 let lesseeId: number;
 let holders: { user: TestUser; orgId: number }[];
-const eur = (amount: string) => ({ amount, currency: "EUR" });
 const minor = (amountMinor: number) => ({ amountMinor, currency: "EUR" });
 
 /** A 2,400.00 asset financed at 4 % straight line over 24 months by two holders, 1,400.00 and 1,000.00. */
@@ -34,45 +34,12 @@ beforeEach(async () => {
     const user = await makeUser(h);
     holders.push({ user, orgId: (await c.org(name, "nonprofit", { owner: user })).id });
   }
-  const t = c.treasurer.auth;
-  const asset = await api(h)
-    .post("/api/v1/assets")
-    .set(c.owner.auth)
-    .send({
-      title: "Oven",
-      description: "A wood-fired oven",
-      cost: eur("2400.00"),
-      rentalOffer: { monthlyRent: eur("150.00"), termMonths: 24 },
-    })
-    .expect(201);
-  assetId = asset.body.id;
-  await api(h).post(`/api/v1/assets/${assetId}/transitions`).set(t).send({ to: "offering", reason: "approved" }).expect(200);
-  const issue = await api(h)
-    .post("/api/v1/bond-issues")
-    .set(t)
-    .send({
-      assetId,
-      target: eur("2400.00"),
-      minimum: eur("1000.00"),
-      maxRateBps: 400,
-      mode: "fixed",
-      opensOn: "2026-03-01",
-      closesOn: "2026-03-31",
-      termMonths: 24,
-      repayment: "straight_line",
-      minSubscription: eur("100.00"),
-      maxPerHolder: eur("2400.00"),
-    })
-    .expect(201);
-  for (const [i, amount] of ["1400.00", "1000.00"].entries())
-    await api(h)
-      .post(`/api/v1/bond-issues/${issue.body.id}/subscriptions`)
-      .set(holders[i]!.user.auth)
-      .set("Idempotency-Key", `s${i}`)
-      .send({ organizationId: holders[i]!.orgId, amount: eur(amount) })
-      .expect(201);
-  h.clock.set("2026-03-31T12:00:00Z");
-  await api(h).post(`/api/v1/bond-issues/${issue.body.id}/clear`).set(t).expect(200);
+  ({ assetId } = await financedAsset(h, c, {
+    title: "Oven",
+    cost: "2400.00",
+    monthlyRent: "150.00",
+    subscriptions: holders.map((holder, i) => ({ holder: holder.user, organizationId: holder.orgId, amount: ["1400.00", "1000.00"][i]! })),
+  }));
 });
 afterEach(async () => {
   await h.close();
