@@ -34,6 +34,13 @@ export class TestClock implements Clock {
 
 export const testEngine = (): Engine => inject("engine");
 
+/** PostgreSQL: the admin URL of this worker's server (global-setup.ts starts one per worker). */
+export function pgAdminUrl(): string {
+  const urls = inject("pgAdminUrls");
+  const worker = Number(process.env.VITEST_POOL_ID ?? "1");
+  return urls[(worker - 1) % urls.length]!;
+}
+
 export function tempDir(): string {
   return mkdtempSync(join(inject("tmpRoot"), "t-"));
 }
@@ -58,10 +65,10 @@ export async function freshDatabaseSettings(from?: DatabaseSettings): Promise<Da
   }
   const template = from?.DATABASE_URL ? new URL(from.DATABASE_URL).pathname.slice(1) : inject("pgTemplate");
   const name = `t_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: inject("pgAdminUrl") });
+  const admin = new pg.Client({ connectionString: pgAdminUrl() });
   await admin.connect();
   try {
-    // Copying a template needs it to be idle: another file's copy may hold it for a moment.
+    // Copying a template needs it to be idle: another copy may hold it for a moment.
     for (let attempt = 0; ; attempt++) {
       try {
         await admin.query(`create database ${name} template ${template}`);
@@ -74,7 +81,7 @@ export async function freshDatabaseSettings(from?: DatabaseSettings): Promise<Da
   } finally {
     await admin.end();
   }
-  const url = new URL(inject("pgAdminUrl"));
+  const url = new URL(pgAdminUrl());
   url.pathname = `/${name}`;
   return { DATABASE_PATH: path, DATABASE_URL: url.href };
 }
