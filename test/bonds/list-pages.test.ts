@@ -4,30 +4,25 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { addMonths } from "../../src/fees/compute-fees.js";
 import { encodeCursor } from "../../src/http/pagination.js";
-import { api, makeHarness, makeUser, type Harness, type TestUser } from "../support/harness.js";
+import { api, makeHarness, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
-import { financedAsset, proposeAsset } from "../support/ventures.js";
+import { bondHolder, financedAsset, proposeAsset, ventureCommune, type BondHolder } from "../support/ventures.js";
 import { expectBadCursor, expectWalk } from "../support/pages.js";
 
 let h: Harness;
 let c: Commune;
-let holder: TestUser;
-let holderOrgId: number;
+let holder: BondHolder;
 
 /** Three assets proposed, the first leased to the commune's cooperative with its bonds cleared and three rent runs. */
 beforeEach(async () => {
   h = await makeHarness();
-  c = await Commune.create(h);
-  h.clock.set("2026-03-01T09:00:00Z");
-  const lessee = await c.org("Bakery Coop", "worker_cooperative");
-  await c.verify(lessee.id, "verified");
-  holder = await makeUser(h);
-  holderOrgId = (await c.org("Credit Union", "nonprofit", { owner: holder })).id;
+  ({ c } = await ventureCommune(h));
+  holder = await bondHolder(h, c, "Credit Union");
   await financedAsset(h, c, {
     title: "Oven",
     cost: "2400.00",
     monthlyRent: "150.00",
-    subscriptions: ["1200.00", "1200.00"].map((amount) => ({ holder, organizationId: holderOrgId, amount })),
+    subscriptions: ["1200.00", "1200.00"].map((amount) => ({ ...holder, amount })),
   });
   await proposeAsset(h, c, { title: "Van", cost: "2400.00", monthlyRent: "150.00", offered: true });
   await proposeAsset(h, c, { title: "Mill", cost: "2400.00", monthlyRent: "150.00" });
@@ -54,10 +49,10 @@ describe("venture list pages", () => {
     const months = await expectWalk<{ month: string }>(h, c.treasurer.auth, "/api/v1/rent-months", "months", 2, 3);
     expect(months.map((m) => m.month)).toEqual(["2026-04", "2026-05", "2026-06"]);
     await expectBadCursor(h, c.treasurer.auth, "/api/v1/rent-months", encodeCursor(["2026-4", 1]));
-    const path = `/api/v1/organizations/${holderOrgId}/holdings`;
-    await expectWalk(h, holder.auth, path, "holdings", 1, 2);
-    const page = await api(h).get(`${path}?limit=1`).set(holder.auth).expect(200);
-    expect(page.body.organizationId).toBe(holderOrgId);
-    await expectBadCursor(h, holder.auth, path, encodeCursor([999_999]));
+    const path = `/api/v1/organizations/${holder.organizationId}/holdings`;
+    await expectWalk(h, holder.user.auth, path, "holdings", 1, 2);
+    const page = await api(h).get(`${path}?limit=1`).set(holder.user.auth).expect(200);
+    expect(page.body.organizationId).toBe(holder.organizationId);
+    await expectBadCursor(h, holder.user.auth, path, encodeCursor([999_999]));
   });
 });

@@ -7,7 +7,7 @@ import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { TRANSFERS_PER_ENTRY } from "../../src/ledger/post-transaction.js";
 import { api, makeHarness, makeUser, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
-import { eur, financedAsset } from "../support/ventures.js";
+import { eur, financedAsset, ventureCommune } from "../support/ventures.js";
 
 const HOLDERS = 110;
 let h: Harness;
@@ -16,14 +16,12 @@ let assetId: number;
 
 beforeEach(async () => {
   h = await makeHarness({ INVOICE_PREFIX: "RCP", PAYMENT_TERMS_DAYS: 30 });
-  c = await Commune.create(h);
-  h.clock.set("2026-03-01T09:00:00Z");
-  await c.verify((await c.org("Bakery Coop", "worker_cooperative")).id, "verified");
+  ({ c } = await ventureCommune(h));
   const member = await makeUser(h);
   const subscriptions = [];
   for (let i = 0; i < HOLDERS; i++)
     subscriptions.push({
-      holder: member,
+      user: member,
       organizationId: (await c.org(`Holder ${i}`, "nonprofit", { owner: member })).id,
       amount: "100.00",
     });

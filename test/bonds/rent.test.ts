@@ -6,26 +6,22 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execute } from "../../src/db/sql.js";
 import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { addMonths } from "../../src/fees/compute-fees.js";
-import { api, makeHarness, makeUser, type Harness } from "../support/harness.js";
+import { api, makeHarness, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
-import { financedAsset } from "../support/ventures.js";
+import { bondHolder, financedAsset, ventureCommune } from "../support/ventures.js";
 
 let h: Harness;
 let c: Commune;
 let assetId: number;
 beforeEach(async () => {
   h = await makeHarness();
-  c = await Commune.create(h);
-  h.clock.set("2026-03-01T09:00:00Z");
-  const lessee = await c.org("Bakery Coop", "worker_cooperative");
-  await c.verify(lessee.id, "verified");
-  const holder = await makeUser(h);
-  const org = await c.org("Credit Union", "nonprofit", { owner: holder });
+  ({ c } = await ventureCommune(h));
+  const holder = await bondHolder(h, c, "Credit Union");
   ({ assetId } = await financedAsset(h, c, {
     title: "Oven",
     cost: "2400.00",
     monthlyRent: "150.00",
-    subscriptions: [{ holder, organizationId: org.id, amount: "2400.00" }],
+    subscriptions: [{ ...holder, amount: "2400.00" }],
   }));
 });
 afterEach(async () => {

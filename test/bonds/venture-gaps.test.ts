@@ -10,35 +10,27 @@ import { feeSchedules, invoices } from "../../src/db/schema.js";
 import { queryRows, toInt } from "../../src/db/sql.js";
 import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { claimOverdueInvoices } from "../../src/invoices/overdue-mails.js";
-import { api, makeHarness, makeUser, passwordHashFor, type Harness, type TestUser } from "../support/harness.js";
+import { api, makeHarness, makeUser, passwordHashFor, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
-import { eur, financedAsset } from "../support/ventures.js";
+import { bondHolder, eur, financedAsset, ventureCommune, type BondHolder } from "../support/ventures.js";
 
 let h: Harness;
 let c: Commune;
 let assetId: number;
 let lesseeId: number;
-let holders: { user: TestUser; orgId: number }[];
+let holders: BondHolder[];
 const minor = (amountMinor: number) => ({ amountMinor, currency: "EUR" });
 
 /** A 2,400.00 asset financed at 4 % straight line over 24 months by two holders, 1,400.00 and 1,000.00. */
 beforeEach(async () => {
   h = await makeHarness({ INVOICE_PREFIX: "RCP", PAYMENT_TERMS_DAYS: 30 });
-  c = await Commune.create(h);
-  h.clock.set("2026-03-01T09:00:00Z");
-  const lessee = await c.org("Bakery Coop", "worker_cooperative");
-  lesseeId = lessee.id;
-  await c.verify(lessee.id, "verified");
-  holders = [];
-  for (const name of ["Credit Union", "Tool Library"]) {
-    const user = await makeUser(h);
-    holders.push({ user, orgId: (await c.org(name, "nonprofit", { owner: user })).id });
-  }
+  ({ c, lesseeId } = await ventureCommune(h));
+  holders = [await bondHolder(h, c, "Credit Union"), await bondHolder(h, c, "Tool Library")];
   ({ assetId } = await financedAsset(h, c, {
     title: "Oven",
     cost: "2400.00",
     monthlyRent: "150.00",
-    subscriptions: holders.map((holder, i) => ({ holder: holder.user, organizationId: holder.orgId, amount: ["1400.00", "1000.00"][i]! })),
+    subscriptions: holders.map((holder, i) => ({ ...holder, amount: ["1400.00", "1000.00"][i]! })),
   }));
 });
 afterEach(async () => {
@@ -71,7 +63,7 @@ async function positions() {
     principal = 0,
     writtenOff = 0;
   for (const holder of holders) {
-    const res = await api(h).get(`/api/v1/organizations/${holder.orgId}/holdings`).set(holder.user.auth).expect(200);
+    const res = await api(h).get(`/api/v1/organizations/${holder.organizationId}/holdings`).set(holder.user.auth).expect(200);
     for (const x of res.body.holdings as Record<string, { amountMinor: number }>[]) {
       outstanding += x.outstanding!.amountMinor;
       arrears += x.interestArrears!.amountMinor;
@@ -262,9 +254,9 @@ describe("a returned asset nobody wants", () => {
     // The holders are paid through the ordinary payout batch.
     for (const holder of holders)
       await api(h)
-        .put(`/api/v1/organizations/${holder.orgId}/payee`)
+        .put(`/api/v1/organizations/${holder.organizationId}/payee`)
         .set(holder.user.auth)
-        .send({ legalName: `Org ${holder.orgId}`, country: "DE", iban: "DE89370400440532013000" })
+        .send({ legalName: `Org ${holder.organizationId}`, country: "DE", iban: "DE89370400440532013000" })
         .expect(200);
     const batch = await api(h).post("/api/v1/payout-batches").set(c.treasurer.auth).send({ executionDate: "2026-06-12" }).expect(201);
     expect(

@@ -1,10 +1,30 @@
 // The venture commune's usual start, through the API: an asset proposed by the commune's owner, offered, and
 // financed by a bond issue (4 % fixed, straight line over 24 months, open 1–31 March 2026) that the treasurer
 // clears on 31 March 2026 at noon — the clock is left there.
-import { api, type Harness, type TestUser } from "./harness.js";
-import type { Commune } from "./commune.js";
+import { api, makeUser, type Harness, type TestUser } from "./harness.js";
+import { Commune } from "./commune.js";
 
 export const eur = (amount: string) => ({ amount, currency: "EUR" });
+
+/** A commune on 1 March 2026 with its lessee, the verified worker cooperative "Bakery Coop". */
+export async function ventureCommune(h: Harness): Promise<{ c: Commune; lesseeId: number }> {
+  const c = await Commune.create(h);
+  h.clock.set("2026-03-01T09:00:00Z");
+  const lessee = await c.org("Bakery Coop", "worker_cooperative");
+  await c.verify(lessee.id, "verified");
+  return { c, lesseeId: lessee.id };
+}
+
+export interface BondHolder {
+  user: TestUser;
+  organizationId: number;
+}
+
+/** A new user and the nonprofit `name` they own, to subscribe bonds. */
+export async function bondHolder(h: Harness, c: Commune, name: string): Promise<BondHolder> {
+  const user = await makeUser(h);
+  return { user, organizationId: (await c.org(name, "nonprofit", { owner: user })).id };
+}
 
 export interface AssetTerms {
   title: string;
@@ -32,9 +52,7 @@ export async function proposeAsset(h: Harness, c: Commune, terms: AssetTerms & {
   return id;
 }
 
-export interface Subscription {
-  holder: TestUser;
-  organizationId: number;
+export interface Subscription extends BondHolder {
   amount: string;
 }
 
@@ -70,7 +88,7 @@ export async function financedAsset(
   for (const [i, s] of terms.subscriptions.entries())
     await api(h)
       .post(`/api/v1/bond-issues/${issueId}/subscriptions`)
-      .set(s.holder.auth)
+      .set(s.user.auth)
       .set("Idempotency-Key", `s${i}`)
       .send({ organizationId: s.organizationId, amount: eur(s.amount) })
       .expect(201);
