@@ -22,7 +22,7 @@ export async function waitFor(url: string, timeoutMs: number): Promise<Response>
       return await fetch(url);
     } catch (err) {
       if (Date.now() - started > timeoutMs) throw err;
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 }
