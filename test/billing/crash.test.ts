@@ -1,7 +1,7 @@
 // SIGKILL in the middle of a billing run: a rerun completes it with no duplicate and no gap.
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { pino } from "pino";
 import { openDatabase, type Database, type Db } from "../../src/db/client.js";
@@ -70,19 +70,17 @@ async function seed(settings: Settings, keyPath: string) {
   }
 }
 
-let seeded: Promise<{ settings: Settings; keyPath: string }> | undefined;
+let seeded: { settings: Settings; keyPath: string };
 
-/** A copy of the seeded database (seeded once per file: both runs start from the same ORGS firms) and its key. */
-async function seededCopy() {
-  seeded ??= (async () => {
-    const settings = await freshDatabaseSettings();
-    const keyPath = join(tempDir(), "key.pem");
-    await seed(settings, keyPath);
-    return { settings, keyPath };
-  })();
-  const base = await seeded;
-  return { settings: await freshDatabaseSettings(base.settings), keyPath: base.keyPath };
-}
+// ORGS firms seeded once (in its own time budget); each run starts from a copy of that database, with its key.
+beforeAll(async () => {
+  const settings = await freshDatabaseSettings();
+  const keyPath = join(tempDir(), "key.pem");
+  await seed(settings, keyPath);
+  seeded = { settings, keyPath };
+}, 180_000);
+
+const seededCopy = async () => ({ settings: await freshDatabaseSettings(seeded.settings), keyPath: seeded.keyPath });
 
 /** The environment of a CLI child process on this database: both settings, whichever the engine uses. */
 const cliEnv = (settings: Settings, keyPath: string): Record<string, string | undefined> => ({
