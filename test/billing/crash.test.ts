@@ -1,7 +1,7 @@
 // SIGKILL in the middle of a billing run: a rerun completes it with no duplicate and no gap.
 import { spawn, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { pino } from "pino";
 import { openDatabase, type Database, type Db } from "../../src/db/client.js";
@@ -11,7 +11,7 @@ import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { testConfig } from "../../src/config.js";
 import { loadOrCreateSigner } from "../../src/grants/signing-key.js";
 import { GitHub } from "../../src/github/github-client.js";
-import { freshDatabaseSettings, makeUser, tempDir, TestClock, type Harness } from "../support/harness.js";
+import { freshDatabaseSettings, makeUser, tempDir, TestClock, type DatabaseSettings, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
 
 const root = join(import.meta.dirname, "../..");
@@ -19,7 +19,7 @@ const ORGS = 1500;
 /** Organizations seeded per transaction. */
 const SEED_CHUNK = 250;
 
-type Settings = Awaited<ReturnType<typeof freshDatabaseSettings>>;
+type Settings = DatabaseSettings;
 
 const open = (settings: Settings, options?: { migrate?: boolean }) =>
   openDatabase({ url: settings.DATABASE_URL, path: settings.DATABASE_PATH }, options);
@@ -69,6 +69,18 @@ async function seed(settings: Settings, keyPath: string) {
     await database.close();
   }
 }
+
+let seeded: { settings: Settings; keyPath: string };
+
+// ORGS firms seeded once (in its own time budget); each run starts from a copy of that database, with its key.
+beforeAll(async () => {
+  const settings = await freshDatabaseSettings();
+  const keyPath = join(tempDir(), "key.pem");
+  await seed(settings, keyPath);
+  seeded = { settings, keyPath };
+}, 180_000);
+
+const seededCopy = async () => ({ settings: await freshDatabaseSettings(seeded.settings), keyPath: seeded.keyPath });
 
 /** The environment of a CLI child process on this database: both settings, whichever the engine uses. */
 const cliEnv = (settings: Settings, keyPath: string): Record<string, string | undefined> => ({
@@ -122,9 +134,7 @@ async function otherSessionsGone(database: Database) {
 
 describe("a billing run killed mid-way", () => {
   it("is completed by a rerun with no duplicate invoice and no gap in numbers", { timeout: 120_000 }, async () => {
-    const settings = await freshDatabaseSettings();
-    const keyPath = join(tempDir(), "key.pem");
-    await seed(settings, keyPath);
+    const { settings, keyPath } = await seededCopy();
     const env = cliEnv(settings, keyPath);
 
     const child = cli(["billing", "run", "2026-03", "--chunk-size", "3"], env);
@@ -179,9 +189,7 @@ describe("a billing run killed mid-way", () => {
   });
 
   it("two concurrent runs of the same month create each invoice once, with no gap", { timeout: 120_000 }, async () => {
-    const settings = await freshDatabaseSettings();
-    const keyPath = join(tempDir(), "key.pem");
-    await seed(settings, keyPath);
+    const { settings, keyPath } = await seededCopy();
     const env = cliEnv(settings, keyPath);
     const runs = [
       cli(["billing", "run", "2026-03", "--chunk-size", "50"], env),

@@ -7,60 +7,31 @@ import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { TRANSFERS_PER_ENTRY } from "../../src/ledger/post-transaction.js";
 import { api, makeHarness, makeUser, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
+import { eur, financedAsset, ventureCommune } from "../support/ventures.js";
 
 const HOLDERS = 110;
 let h: Harness;
 let c: Commune;
 let assetId: number;
-const eur = (amount: string) => ({ amount, currency: "EUR" });
 
 beforeEach(async () => {
   h = await makeHarness({ INVOICE_PREFIX: "RCP", PAYMENT_TERMS_DAYS: 30 });
-  c = await Commune.create(h);
-  h.clock.set("2026-03-01T09:00:00Z");
-  await c.verify((await c.org("Bakery Coop", "worker_cooperative")).id, "verified");
-  const t = c.treasurer.auth;
-  const asset = await api(h)
-    .post("/api/v1/assets")
-    .set(c.owner.auth)
-    .send({
-      title: "Mill",
-      description: "A flour mill",
-      cost: eur("11000.00"),
-      rentalOffer: { monthlyRent: eur("600.00"), termMonths: 24 },
-    })
-    .expect(201);
-  assetId = asset.body.id;
-  await api(h).post(`/api/v1/assets/${assetId}/transitions`).set(t).send({ to: "offering", reason: "approved" }).expect(200);
-  const issue = await api(h)
-    .post("/api/v1/bond-issues")
-    .set(t)
-    .send({
-      assetId,
-      target: eur("11000.00"),
-      minimum: eur("1000.00"),
-      maxRateBps: 400,
-      mode: "fixed",
-      opensOn: "2026-03-01",
-      closesOn: "2026-03-31",
-      termMonths: 24,
-      repayment: "straight_line",
-      minSubscription: eur("100.00"),
-      maxPerHolder: eur("100.00"),
-    })
-    .expect(201);
+  ({ c } = await ventureCommune(h));
   const member = await makeUser(h);
-  for (let i = 0; i < HOLDERS; i++) {
-    const org = await c.org(`Holder ${i}`, "nonprofit", { owner: member });
-    await api(h)
-      .post(`/api/v1/bond-issues/${issue.body.id}/subscriptions`)
-      .set(member.auth)
-      .set("Idempotency-Key", `s${i}`)
-      .send({ organizationId: org.id, amount: eur("100.00") })
-      .expect(201);
-  }
-  h.clock.set("2026-03-31T12:00:00Z");
-  await api(h).post(`/api/v1/bond-issues/${issue.body.id}/clear`).set(t).expect(200);
+  const subscriptions = [];
+  for (let i = 0; i < HOLDERS; i++)
+    subscriptions.push({
+      user: member,
+      organizationId: (await c.org(`Holder ${i}`, "nonprofit", { owner: member })).id,
+      amount: "100.00",
+    });
+  ({ assetId } = await financedAsset(h, c, {
+    title: "Mill",
+    cost: "11000.00",
+    monthlyRent: "600.00",
+    maxPerHolder: "100.00",
+    subscriptions,
+  }));
 }, 120_000);
 afterEach(async () => {
   await h.close();

@@ -6,59 +6,23 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { execute } from "../../src/db/sql.js";
 import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { addMonths } from "../../src/fees/compute-fees.js";
-import { api, makeHarness, makeUser, type Harness } from "../support/harness.js";
+import { api, makeHarness, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
+import { bondHolder, financedAsset, ventureCommune } from "../support/ventures.js";
 
 let h: Harness;
 let c: Commune;
 let assetId: number;
 beforeEach(async () => {
   h = await makeHarness();
-  c = await Commune.create(h);
-  h.clock.set("2026-03-01T09:00:00Z");
-  const lessee = await c.org("Bakery Coop", "worker_cooperative");
-  await c.verify(lessee.id, "verified");
-  const holder = await makeUser(h);
-  const org = await c.org("Credit Union", "nonprofit", { owner: holder });
-  const eur = (amount: string) => ({ amount, currency: "EUR" });
-  const t = c.treasurer.auth;
-  const asset = await api(h)
-    .post("/api/v1/assets")
-    .set(c.owner.auth)
-    .send({
-      title: "Oven",
-      description: "A wood-fired oven",
-      cost: eur("2400.00"),
-      rentalOffer: { monthlyRent: eur("150.00"), termMonths: 24 },
-    })
-    .expect(201);
-  assetId = asset.body.id;
-  await api(h).post(`/api/v1/assets/${assetId}/transitions`).set(t).send({ to: "offering", reason: "approved" }).expect(200);
-  const issue = await api(h)
-    .post("/api/v1/bond-issues")
-    .set(t)
-    .send({
-      assetId,
-      target: eur("2400.00"),
-      minimum: eur("1000.00"),
-      maxRateBps: 400,
-      mode: "fixed",
-      opensOn: "2026-03-01",
-      closesOn: "2026-03-31",
-      termMonths: 24,
-      repayment: "straight_line",
-      minSubscription: eur("100.00"),
-      maxPerHolder: eur("2400.00"),
-    })
-    .expect(201);
-  await api(h)
-    .post(`/api/v1/bond-issues/${issue.body.id}/subscriptions`)
-    .set(holder.auth)
-    .set("Idempotency-Key", "s1")
-    .send({ organizationId: org.id, amount: eur("2400.00") })
-    .expect(201);
-  h.clock.set("2026-03-31T12:00:00Z");
-  await api(h).post(`/api/v1/bond-issues/${issue.body.id}/clear`).set(t).expect(200);
+  ({ c } = await ventureCommune(h));
+  const holder = await bondHolder(h, c, "Credit Union");
+  ({ assetId } = await financedAsset(h, c, {
+    title: "Oven",
+    cost: "2400.00",
+    monthlyRent: "150.00",
+    subscriptions: [{ ...holder, amount: "2400.00" }],
+  }));
 });
 afterEach(async () => {
   await h.close();

@@ -10,69 +10,28 @@ import { feeSchedules, invoices } from "../../src/db/schema.js";
 import { queryRows, toInt } from "../../src/db/sql.js";
 import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { claimOverdueInvoices } from "../../src/invoices/overdue-mails.js";
-import { api, makeHarness, makeUser, passwordHashFor, type Harness, type TestUser } from "../support/harness.js";
+import { api, makeHarness, makeUser, passwordHashFor, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
+import { bondHolder, eur, financedAsset, ventureCommune, type BondHolder } from "../support/ventures.js";
 
 let h: Harness;
 let c: Commune;
 let assetId: number;
 let lesseeId: number;
-let holders: { user: TestUser; orgId: number }[];
-const eur = (amount: string) => ({ amount, currency: "EUR" });
+let holders: BondHolder[];
 const minor = (amountMinor: number) => ({ amountMinor, currency: "EUR" });
 
 /** A 2,400.00 asset financed at 4 % straight line over 24 months by two holders, 1,400.00 and 1,000.00. */
 beforeEach(async () => {
   h = await makeHarness({ INVOICE_PREFIX: "RCP", PAYMENT_TERMS_DAYS: 30 });
-  c = await Commune.create(h);
-  h.clock.set("2026-03-01T09:00:00Z");
-  const lessee = await c.org("Bakery Coop", "worker_cooperative");
-  lesseeId = lessee.id;
-  await c.verify(lessee.id, "verified");
-  holders = [];
-  for (const name of ["Credit Union", "Tool Library"]) {
-    const user = await makeUser(h);
-    holders.push({ user, orgId: (await c.org(name, "nonprofit", { owner: user })).id });
-  }
-  const t = c.treasurer.auth;
-  const asset = await api(h)
-    .post("/api/v1/assets")
-    .set(c.owner.auth)
-    .send({
-      title: "Oven",
-      description: "A wood-fired oven",
-      cost: eur("2400.00"),
-      rentalOffer: { monthlyRent: eur("150.00"), termMonths: 24 },
-    })
-    .expect(201);
-  assetId = asset.body.id;
-  await api(h).post(`/api/v1/assets/${assetId}/transitions`).set(t).send({ to: "offering", reason: "approved" }).expect(200);
-  const issue = await api(h)
-    .post("/api/v1/bond-issues")
-    .set(t)
-    .send({
-      assetId,
-      target: eur("2400.00"),
-      minimum: eur("1000.00"),
-      maxRateBps: 400,
-      mode: "fixed",
-      opensOn: "2026-03-01",
-      closesOn: "2026-03-31",
-      termMonths: 24,
-      repayment: "straight_line",
-      minSubscription: eur("100.00"),
-      maxPerHolder: eur("2400.00"),
-    })
-    .expect(201);
-  for (const [i, amount] of ["1400.00", "1000.00"].entries())
-    await api(h)
-      .post(`/api/v1/bond-issues/${issue.body.id}/subscriptions`)
-      .set(holders[i]!.user.auth)
-      .set("Idempotency-Key", `s${i}`)
-      .send({ organizationId: holders[i]!.orgId, amount: eur(amount) })
-      .expect(201);
-  h.clock.set("2026-03-31T12:00:00Z");
-  await api(h).post(`/api/v1/bond-issues/${issue.body.id}/clear`).set(t).expect(200);
+  ({ c, lesseeId } = await ventureCommune(h));
+  holders = [await bondHolder(h, c, "Credit Union"), await bondHolder(h, c, "Tool Library")];
+  ({ assetId } = await financedAsset(h, c, {
+    title: "Oven",
+    cost: "2400.00",
+    monthlyRent: "150.00",
+    subscriptions: holders.map((holder, i) => ({ ...holder, amount: ["1400.00", "1000.00"][i]! })),
+  }));
 });
 afterEach(async () => {
   await h.close();
@@ -104,7 +63,7 @@ async function positions() {
     principal = 0,
     writtenOff = 0;
   for (const holder of holders) {
-    const res = await api(h).get(`/api/v1/organizations/${holder.orgId}/holdings`).set(holder.user.auth).expect(200);
+    const res = await api(h).get(`/api/v1/organizations/${holder.organizationId}/holdings`).set(holder.user.auth).expect(200);
     for (const x of res.body.holdings as Record<string, { amountMinor: number }>[]) {
       outstanding += x.outstanding!.amountMinor;
       arrears += x.interestArrears!.amountMinor;
@@ -295,9 +254,9 @@ describe("a returned asset nobody wants", () => {
     // The holders are paid through the ordinary payout batch.
     for (const holder of holders)
       await api(h)
-        .put(`/api/v1/organizations/${holder.orgId}/payee`)
+        .put(`/api/v1/organizations/${holder.organizationId}/payee`)
         .set(holder.user.auth)
-        .send({ legalName: `Org ${holder.orgId}`, country: "DE", iban: "DE89370400440532013000" })
+        .send({ legalName: `Org ${holder.organizationId}`, country: "DE", iban: "DE89370400440532013000" })
         .expect(200);
     const batch = await api(h).post("/api/v1/payout-batches").set(c.treasurer.auth).send({ executionDate: "2026-06-12" }).expect(201);
     expect(

@@ -5,8 +5,8 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import pg from "pg";
 import { sql } from "drizzle-orm";
-import { describe, expect, inject, it } from "vitest";
-import { freshDatabaseSettings, tempDir, testEngine } from "../support/harness.js";
+import { describe, expect, it } from "vitest";
+import { freshDatabaseSettings, pgAdminUrl, tempDir, testEngine } from "../support/harness.js";
 import { root, startServerProcess } from "../support/server-process.js";
 import { openDatabase } from "../../src/db/client.js";
 import { queryRows } from "../../src/db/sql.js";
@@ -17,14 +17,14 @@ async function newDatabaseSettings(): Promise<{ DATABASE_PATH: string; DATABASE_
   const path = join(tempDir(), "db.sqlite");
   if (testEngine() === "sqlite") return { DATABASE_PATH: path };
   const name = `t_new_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: inject("pgAdminUrl") });
+  const admin = new pg.Client({ connectionString: pgAdminUrl() });
   await admin.connect();
   try {
     await admin.query(`create database ${name}`);
   } finally {
     await admin.end();
   }
-  const url = new URL(inject("pgAdminUrl"));
+  const url = new URL(pgAdminUrl());
   url.pathname = `/${name}`;
   return { DATABASE_PATH: path, DATABASE_URL: url.href };
 }

@@ -134,16 +134,10 @@ describe("the ledger lists", () => {
     expect(accounts.length).toBeGreaterThan(FIRMS);
     const keys = accounts.map((a) => [a.account, a.debits.currency]);
     expect(keys).toEqual([...keys].sort(compareKeys));
-    const walked = await walkList<{ account: string }>(h, t, "/api/v1/ledger/balances", "accounts", 4);
+    const totals: unknown[] = [];
+    const walked = await walkList<{ account: string }>(h, t, "/api/v1/ledger/balances", "accounts", 4, (page) => totals.push(page.totals));
     expect(walked.items).toEqual(accounts);
-    for (let url: string | null = "/api/v1/ledger/balances?limit=4"; url;) {
-      const page = await api(h)
-        .get(url.replace(/^https?:\/\/[^/]+/, ""))
-        .set(t)
-        .expect(200);
-      expect(page.body.totals).toEqual(whole.body.totals);
-      url = page.body.next as string | null;
-    }
+    expect(totals).toEqual(walked.nexts.map(() => whole.body.totals));
     await expectBadCursor(h, t, "/api/v1/ledger/balances", encodeCursor([3]));
   });
 });

@@ -6,7 +6,7 @@ import { forkSightings } from "../../src/db/schema.js";
 import { encodeCursor } from "../../src/http/pagination.js";
 import { api, makeHarness, makeUser, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
-import { expectBadCursor, walkList } from "../support/pages.js";
+import { expectBadCursor, expectWalk } from "../support/pages.js";
 
 let h: Harness;
 let c: Commune;
@@ -18,18 +18,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await h.close();
 });
-
-/** The whole list in one page, then a walk of `limit` a page: the same items in the same order. */
-async function expectWalk(auth: Record<string, string>, path: string, field: string, limit: number, atLeast: number) {
-  const whole = await api(h).get(`${path}?limit=200`).set(auth).expect(200);
-  expect(whole.body.next).toBeNull();
-  const all = whole.body[field] as unknown[];
-  expect(all.length).toBeGreaterThanOrEqual(atLeast);
-  const walked = await walkList(h, auth, path, field, limit);
-  expect(walked.items).toEqual(all);
-  expect(walked.pages).toBe(Math.ceil(all.length / limit));
-  return all;
-}
 
 describe("list pages", () => {
   it("exchange rates and distribution policies: every version once, over pages of two", async () => {
@@ -44,7 +32,7 @@ describe("list pages", () => {
         .set(t)
         .send({ fromCurrency: from, toCurrency: "EUR", effectiveOn, rate: "0.9" })
         .expect(201);
-    await expectWalk(t, "/api/v1/exchange-rates", "exchangeRates", 2, 3);
+    await expectWalk(h, t, "/api/v1/exchange-rates", "exchangeRates", 2, 3);
     await expectBadCursor(h, t, "/api/v1/exchange-rates", encodeCursor([999_999]));
     for (const effectiveOn of ["2027-01-01", "2028-01-01"])
       await api(h)
@@ -60,7 +48,7 @@ describe("list pages", () => {
           ],
         })
         .expect(201);
-    await expectWalk(t, "/api/v1/distribution-policies", "distributionPolicies", 2, 3);
+    await expectWalk(h, t, "/api/v1/distribution-policies", "distributionPolicies", 2, 3);
     await expectBadCursor(h, t, "/api/v1/distribution-policies", "bm9wZQ");
   });
 
@@ -76,7 +64,7 @@ describe("list pages", () => {
       queued.push(lower.body.id as number);
     }
     const t = c.treasurer.auth;
-    const all = (await expectWalk(t, "/api/v1/size-facts/review-queue", "sizeFacts", 2, 5)) as { id: number }[];
+    const all = await expectWalk<{ id: number }>(h, t, "/api/v1/size-facts/review-queue", "sizeFacts", 2, 5);
     expect(all.map((f) => f.id)).toEqual(queued);
     const first = await api(h).get("/api/v1/size-facts/review-queue?limit=2").set(t).expect(200);
     // The last one shown is reviewed before the next page is read: the walk goes on after it.
@@ -105,14 +93,14 @@ describe("list pages", () => {
           .insert(forkSightings)
           .values({ workId: work.id, forkFullName: `${owner}/tool-${n}`, ownerLogin: owner, seenAt: "2026-01-02T00:00:00Z" });
     });
-    const forks = (await expectWalk(maintainer, `/api/v1/works/${work.slug}/forks`, "forks", 2, 5)) as { fullName: string }[];
+    const forks = await expectWalk<{ fullName: string }>(h, maintainer, `/api/v1/works/${work.slug}/forks`, "forks", 2, 5);
     expect(forks.map((f) => f.fullName)).toHaveLength(5);
     await api(h)
       .get(`/api/v1/works/${work.slug}/forks`)
       .set((await makeUser(h)).auth)
       .expect(403);
     await expectBadCursor(h, maintainer, `/api/v1/works/${work.slug}/forks`, encodeCursor(["nobody/tool"]));
-    const owners = (await expectWalk(c.treasurer.auth, "/api/v1/forks/unattributed", "owners", 1, 4)) as { login: string }[];
+    const owners = await expectWalk<{ login: string }>(h, c.treasurer.auth, "/api/v1/forks/unattributed", "owners", 1, 4);
     expect(owners.map((o) => o.login)).toEqual(["amy", "bob", "kim", "zed"]);
     await expectBadCursor(h, c.treasurer.auth, "/api/v1/forks/unattributed", "%%%");
   });

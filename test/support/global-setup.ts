@@ -1,7 +1,9 @@
 // One migrated base database per engine and test run; every test gets its own copy of it (a copied SQLite
 // file, or a PostgreSQL database created from a template): fast, isolated, real.
 // The vitest project's name (sqlite or postgres) picks the engine. For PostgreSQL, TEST_DATABASE_URL (or DATABASE_URL)
-// names a server whose superuser may create databases; without one a throwaway server is started here.
+// names a server whose superuser may create databases; without one a throwaway server per vitest worker is started
+// here. A server each: what a test sees of its server (the response cache's data version is PostgreSQL's snapshot,
+// which any commit in any database of the server moves) is not disturbed by the files another worker runs.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,8 +17,8 @@ declare module "vitest" {
     engine: "sqlite" | "postgres";
     baseDbPath: string;
     tmpRoot: string;
-    /** PostgreSQL: the server's admin URL and the migrated template database's name. */
-    pgAdminUrl: string;
+    /** PostgreSQL: the servers' admin URLs (one per worker, or the one given) and the migrated template's name. */
+    pgAdminUrls: string[];
     pgTemplate: string;
   }
 }
@@ -33,35 +35,42 @@ async function adminQuery(url: string, text: string): Promise<void> {
   }
 }
 
+/** The template database on the server at `adminUrl`, created afresh and migrated. */
+async function migratedTemplate(adminUrl: string): Promise<void> {
+  const templateUrl = new URL(adminUrl);
+  templateUrl.pathname = `/${PG_TEMPLATE}`;
+  await adminQuery(adminUrl, `drop database if exists ${PG_TEMPLATE}`);
+  await adminQuery(adminUrl, `create database ${PG_TEMPLATE}`);
+  const base = await openDatabase({ url: templateUrl.href, path: "" });
+  await base.close();
+}
+
 export default async function setup(project: TestProject) {
   const engine = project.name === "postgres" ? "postgres" : "sqlite";
   const tmpRoot = mkdtempSync(join(tmpdir(), `reciprocity-test-${engine}-`));
   project.provide("engine", engine);
   project.provide("tmpRoot", tmpRoot);
-  let server: ThrowawayPostgres | undefined;
+  const servers: ThrowawayPostgres[] = [];
   if (engine === "sqlite") {
     const baseDbPath = join(tmpRoot, "base.sqlite");
     const base = await openDatabase({ path: baseDbPath });
     await base.close();
     project.provide("baseDbPath", baseDbPath);
-    project.provide("pgAdminUrl", "");
+    project.provide("pgAdminUrls", []);
     project.provide("pgTemplate", "");
   } else {
     const given = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-    if (!given) server = await startThrowawayPostgres();
-    const adminUrl = given ?? server!.url;
-    const templateUrl = new URL(adminUrl);
-    templateUrl.pathname = `/${PG_TEMPLATE}`;
-    await adminQuery(adminUrl, `drop database if exists ${PG_TEMPLATE}`);
-    await adminQuery(adminUrl, `create database ${PG_TEMPLATE}`);
-    const base = await openDatabase({ url: templateUrl.href, path: "" });
-    await base.close();
+    const workers = Math.max(1, Number(project.config.maxWorkers) || 1);
+    // One after the other: each picks a free port, and two at once could pick the same one.
+    if (!given) for (let i = 0; i < workers; i++) servers.push(await startThrowawayPostgres());
+    const adminUrls = given ? [given] : servers.map((s) => s.url);
+    await Promise.all(adminUrls.map((url) => migratedTemplate(url)));
     project.provide("baseDbPath", "");
-    project.provide("pgAdminUrl", adminUrl);
+    project.provide("pgAdminUrls", adminUrls);
     project.provide("pgTemplate", PG_TEMPLATE);
   }
   return () => {
-    server?.stop();
+    for (const server of servers) server.stop();
     rmSync(tmpRoot, { recursive: true, force: true });
   };
 }

@@ -1,9 +1,9 @@
 // The test harness: a real database of the project's engine (a SQLite file copied from the migrated base,
 // or a PostgreSQL database created from the migrated template), the real express app, a clock the test
 // controls, and helpers that create records through the domain commands.
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { randomBytes, scrypt } from "node:crypto";
 import { inject } from "vitest";
 import { pino } from "pino";
 import pg from "pg";
@@ -18,7 +18,6 @@ import { queryRows, toInt } from "../../src/db/sql.js";
 import type { Clock } from "../../src/shared/clock.js";
 import { createUser } from "../../src/accounts/create-user.js";
 import { createApiToken } from "../../src/accounts/tokens.js";
-import { hashPassword } from "../../src/accounts/passwords.js";
 import { GitHub } from "../../src/github/github-client.js";
 import { signerFromConfig } from "../../src/grants/signing-key.js";
 import { createMailer } from "../../src/mail/mailer.js";
@@ -35,28 +34,44 @@ export class TestClock implements Clock {
 
 export const testEngine = (): Engine => inject("engine");
 
+/** PostgreSQL: the admin URL of this worker's server (global-setup.ts starts one per worker). */
+export function pgAdminUrl(): string {
+  const urls = inject("pgAdminUrls");
+  const worker = Number(process.env.VITEST_POOL_ID ?? "1");
+  return urls[(worker - 1) % urls.length]!;
+}
+
 export function tempDir(): string {
   return mkdtempSync(join(inject("tmpRoot"), "t-"));
 }
 
+export interface DatabaseSettings {
+  DATABASE_PATH: string;
+  DATABASE_URL?: string;
+}
+
 /**
  * A fresh, migrated database of the project's engine, as the settings a server process would be given:
- * `{ DATABASE_PATH }` for SQLite, `{ DATABASE_URL }` for PostgreSQL.
+ * `{ DATABASE_PATH }` for SQLite, `{ DATABASE_URL }` for PostgreSQL. With `from` (a closed database's settings),
+ * a copy of that database instead of the empty migrated one: a file seeded once serves several tests.
  */
-export async function freshDatabaseSettings(): Promise<{ DATABASE_PATH: string; DATABASE_URL?: string }> {
+export async function freshDatabaseSettings(from?: DatabaseSettings): Promise<DatabaseSettings> {
   const path = join(tempDir(), "test.sqlite");
   if (testEngine() === "sqlite") {
-    copyFileSync(inject("baseDbPath"), path);
+    const source = from?.DATABASE_PATH ?? inject("baseDbPath");
+    copyFileSync(source, path);
+    if (existsSync(`${source}-wal`)) copyFileSync(`${source}-wal`, `${path}-wal`);
     return { DATABASE_PATH: path };
   }
+  const template = from?.DATABASE_URL ? new URL(from.DATABASE_URL).pathname.slice(1) : inject("pgTemplate");
   const name = `t_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: inject("pgAdminUrl") });
+  const admin = new pg.Client({ connectionString: pgAdminUrl() });
   await admin.connect();
   try {
-    // Copying a template needs it to be idle: another file's copy may hold it for a moment.
+    // Copying a template needs it to be idle: another copy may hold it for a moment.
     for (let attempt = 0; ; attempt++) {
       try {
-        await admin.query(`create database ${name} template ${inject("pgTemplate")}`);
+        await admin.query(`create database ${name} template ${template}`);
         break;
       } catch (error) {
         if (attempt >= 50 || !/being accessed by other users/.test(String(error))) throw error;
@@ -66,7 +81,7 @@ export async function freshDatabaseSettings(): Promise<{ DATABASE_PATH: string; 
   } finally {
     await admin.end();
   }
-  const url = new URL(inject("pgAdminUrl"));
+  const url = new URL(pgAdminUrl());
   url.pathname = `/${name}`;
   return { DATABASE_PATH: path, DATABASE_URL: url.href };
 }
@@ -147,7 +162,17 @@ export async function makeUser(
   return { id: user.id, email, token: secret, auth: { Authorization: `Bearer ${secret}` } };
 }
 
-export const passwordHashFor = (password: string) => hashPassword(password);
+/**
+ * A password hash in the stored format (`scrypt$N$r$p$salt$key`) at a test's cost, N = 2^10 instead of 2^14: the
+ * server reads the parameters from each hash, so signing in checks it the same way (~16× cheaper for every login).
+ */
+export async function passwordHashFor(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(password, salt, 32, { N: 1024, r: 8, p: 1 }, (err, derived) => (err ? reject(err) : resolve(derived))),
+  );
+  return `scrypt$1024$8$1$${salt.toString("base64url")}$${key.toString("base64url")}`;
+}
 
 export const api = (h: Harness) => request(h.app);
 

@@ -10,13 +10,14 @@ export interface Walk<T> {
   nexts: (string | null)[];
 }
 
-/** Every item of a list, page by page (`limit` items a page), following `next`. */
+/** Every item of a list, page by page (`limit` items a page), following `next`; `onPage` sees each page's body. */
 export async function walkList<T = Record<string, unknown>>(
   h: Harness,
   auth: Record<string, string>,
   path: string,
   field: string,
   limit: number,
+  onPage?: (body: Record<string, unknown>) => void,
 ): Promise<Walk<T>> {
   const items: T[] = [];
   const nexts: (string | null)[] = [];
@@ -26,6 +27,7 @@ export async function walkList<T = Record<string, unknown>>(
       .get(url.replace(/^https?:\/\/[^/]+/, ""))
       .set(auth)
       .expect(200);
+    onPage?.(res.body as Record<string, unknown>);
     const page = res.body[field] as T[];
     expect(page.length, url).toBeLessThanOrEqual(limit);
     items.push(...page);
@@ -38,6 +40,31 @@ export async function walkList<T = Record<string, unknown>>(
     expect(nexts.length, "the walk ends").toBeLessThan(1000);
   }
   return { items, pages: nexts.length, nexts };
+}
+
+/**
+ * The whole list in one page (at least `atLeast` items), then a walk of `limit` a page: the same items in the same
+ * order, in as many pages as they fill. Returns the whole list.
+ */
+export async function expectWalk<T = Record<string, unknown>>(
+  h: Harness,
+  auth: Record<string, string>,
+  path: string,
+  field: string,
+  limit: number,
+  atLeast: number,
+): Promise<T[]> {
+  const whole = await api(h)
+    .get(`${path}${path.includes("?") ? "&" : "?"}limit=200`)
+    .set(auth)
+    .expect(200);
+  expect(whole.body.next).toBeNull();
+  const all = whole.body[field] as T[];
+  expect(all.length).toBeGreaterThanOrEqual(atLeast);
+  const walked = await walkList<T>(h, auth, path, field, limit);
+  expect(walked.items).toEqual(all);
+  expect(walked.pages).toBe(Math.ceil(all.length / limit));
+  return all;
 }
 
 /** A list's answer to a cursor it did not give out: 400 problem+json, code `invalid_cursor`. */

@@ -1,7 +1,8 @@
 // Every page, as each user group sees it, at a phone's width (390 px) and a desk's (1280 px), in light
-// and dark: no page is wider than the window, and axe-core finds nothing.
+// and dark: no page is wider than the window, and axe-core finds nothing. The sweep reads the pages of one seeded
+// world (every test only reads it) and runs on SQLite only (vitest.config.ts): it checks the templates' HTML.
 import type { Server } from "node:http";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { eq } from "drizzle-orm";
 import { makeHarness, makeUser, passwordHashFor, type Harness, type TestUser } from "../support/harness.js";
@@ -48,13 +49,17 @@ let seeded: {
 beforeAll(async () => {
   if (!chromiumPresent) return;
   browser = await launch();
-});
+  await seedWorld();
+}, 120_000);
 afterAll(async () => {
   await browser?.close();
+  if (!server) return;
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+  await h.close();
 });
 
-beforeEach(async () => {
-  if (!chromiumPresent) return;
+async function seedWorld() {
   h = await makeHarness({ SELLER_IBAN: "DE89 3704 0044 0532 0130 00" });
   h.clock.set("2026-05-20T09:00:00Z");
   const hash = await passwordHashFor(PASSWORD);
@@ -99,7 +104,7 @@ beforeEach(async () => {
     assetIds,
   };
   ({ server, url: base } = await serve(h));
-});
+}
 
 /**
  * Two assets on offer: one with an open bond issue at its closing date and a subscription, one without; and a
@@ -180,13 +185,6 @@ async function seedAssets(h: Harness, who: { maintainer: TestUser; treasurer: Te
   ids.push(returned.id);
   return ids;
 }
-
-afterEach(async () => {
-  if (!chromiumPresent) return;
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
-  await h.close();
-});
 
 /** April's run approved and paid out to the licensor (the pages of the fund's outflow have rows to show). */
 async function distributionPages(h: Harness, treasurer: TestUser, licensorId: number) {
