@@ -22,7 +22,7 @@ const SERVER_HEAP_GROWING_PERCENT = 20;
 async function serveUntilSignal(config: Config): Promise<never> {
   // The old generation may grow 20 % beyond what the last full collection kept, not up to 4×: a billing run or
   // a large check no longer leaves 100 MB of garbage resident for minutes (a run is ~30 % slower). A V8 flag,
-  // not allowed in NODE_OPTIONS, so the server sets it for itself; it holds for worker threads too.
+  // not allowed in NODE_OPTIONS, so the server sets it for itself (its short-lived parse processes keep the default).
   const { setFlagsFromString } = await import("node:v8");
   setFlagsFromString(`--heap-growing-percent=${SERVER_HEAP_GROWING_PERCENT}`);
   const { startServer } = await import("./server.js");

@@ -1,4 +1,4 @@
-// The limits on one check, and the errors that name them. A check's file is read in a worker thread
+// The limits on one check, and the errors that name them. A check's file is read in a child process
 // (parse-pool.ts) under limits on its entries, its nesting and its parse time; each client address has
 // a bounded number of checks in flight, and the pool a bounded queue.
 import { AppError, type ErrorCode } from "../shared/errors.js";

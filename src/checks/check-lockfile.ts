@@ -38,7 +38,7 @@ export class UnreadableLockfile extends AppError {}
 
 export async function checkLockfile(db: Db, input: CheckLockfileInput, deps: { clock: Clock }): Promise<CheckLockfileResult> {
   const organization = await organizationFor(db, input);
-  // The file is read in a worker thread; here, only what the registry knows of it is unpacked.
+  // The file is read in a parse process (parse-pool.ts); here, only what the registry knows of it is unpacked.
   const read = await readFile(input.body);
   const registry = await lookupRegistry(db, basesOf(read, LOOKUP_CHUNK));
   const components = unpack(read, (base) => registry.has(base));

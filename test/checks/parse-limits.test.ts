@@ -1,4 +1,4 @@
-// Reading a file never blocks the server: lockfiles and SBOMs are read in worker threads, under limits
+// Reading a file never blocks the server: lockfiles and SBOMs are read in child processes, under limits
 // on entries, nesting and time, with a bounded number of checks in flight per client address; the web
 // /check form counts against the API's rate limit.
 import { request as httpRequest } from "node:http";

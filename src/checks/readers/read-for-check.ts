@@ -1,6 +1,6 @@
-// What a worker thread does for a check (parse-pool.ts): read the file and pack its components so that
-// the main thread gets them back cheaply. Structured-cloning a hundred thousand component objects would
-// cost the main thread hundreds of milliseconds; the packed form is two strings (one copy each): the
+// What a parse process does for a check (parse-pool.ts): read the file and pack its components so that
+// the server gets them back cheaply. Serializing a hundred thousand component objects would cost the
+// server's main thread hundreds of milliseconds to take apart; the packed form is two strings (one copy each): the
 // distinct versionless purls, one a line (what the database lookup needs, split a chunk at a time), and
 // each purl's components as JSON, parsed on the main thread only for the purls the registry knows.
 import { AppError, type FieldError } from "../../shared/errors.js";
@@ -20,7 +20,7 @@ export interface PackedRead {
   rows: string;
 }
 
-/** An AppError as it crosses the thread boundary (errors lose their class on the way). */
+/** An AppError as it crosses the process boundary (errors lose their class on the way). */
 export interface ReadFailure {
   code: string;
   message: string;
@@ -29,8 +29,6 @@ export interface ReadFailure {
 
 export interface ReadTask {
   body: Uint8Array;
-  /** The worker writes the time it starts on the task here (ms since the epoch): the parse-time limit runs from it. */
-  started?: SharedArrayBuffer | undefined;
 }
 
 export type ReadOutcome = { ok: true; read: PackedRead } | { ok: false; error: ReadFailure };
@@ -103,7 +101,6 @@ export function unpack(read: PackedRead, wanted?: (base: string) => boolean): Co
 }
 
 export function readForCheck(task: ReadTask): ReadOutcome {
-  if (task.started) new Float64Array(task.started)[0] = Date.now();
   try {
     return { ok: true, read: pack(readLockfile(Buffer.from(task.body.buffer, task.body.byteOffset, task.body.byteLength))) };
   } catch (err) {
