@@ -94,4 +94,13 @@ describe("canonical JSON", () => {
     expect(() => canonicalJson({ a: null } as never)).toThrow();
     expect(() => canonicalJson({ a: 2 ** 60 })).toThrow();
   });
+
+  it("orders keys by UTF-16 code units, sorted or not as given, and escapes keys and strings as JSON does", () => {
+    const sorted = { A: 1, Z: "z", a: 'q"uote', "a\\b": 2, é: "é", "😀": "\n" };
+    const expected = '{"A":1,"Z":"z","a":"q\\"uote","a\\\\b":2,"é":"é","😀":"\\n"}';
+    expect(canonicalJson(sorted)).toBe(expected);
+    const shuffled = { "😀": "\n", é: "é", "a\\b": 2, a: 'q"uote', Z: "z", A: 1 };
+    expect(canonicalJson(shuffled)).toBe(expected);
+    expect(canonicalJson([{ b: [], a: {} }])).toBe('[{"a":{},"b":[]}]');
+  });
 });
