@@ -18,6 +18,25 @@ function memberHead(key: string): string {
   return head;
 }
 
+/**
+ * An object's keys in UTF-16 code unit order (as `Array.prototype.sort` orders strings). A fact has a
+ * dozen keys, often given in order: an insertion sort of so few is several times faster than `sort`.
+ */
+function sortedKeys(value: object): string[] {
+  const keys = Object.keys(value);
+  if (keys.length > 32) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
+}
+
 /** The canonical JSON text of `value`; refuses floats, unsafe integers, booleans, null and undefined. */
 export function canonicalJson(value: CanonicalValue): string {
   if (typeof value === "number") {
@@ -36,13 +55,7 @@ export function canonicalJson(value: CanonicalValue): string {
     return out + "]";
   }
   if (value === null || typeof value !== "object") assert(false, `canonical JSON cannot hold ${typeof value} values`);
-  const keys = Object.keys(value);
-  // Sorted by UTF-16 code units; most payloads' keys already are, and checking is cheaper than sorting.
-  for (let i = 1; i < keys.length; i++)
-    if (keys[i - 1]! > keys[i]!) {
-      keys.sort();
-      break;
-    }
+  const keys = sortedKeys(value);
   let out = "{";
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
