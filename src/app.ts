@@ -6,7 +6,8 @@ import express, { type Express, type RequestHandler } from "express";
 import { requestLog } from "./http/request-log.js";
 import { securityHeaders } from "./http/security-headers.js";
 import { ResponseCache } from "./http/response-cache.js";
-import { dataVersion } from "./db/data-version.js";
+import { dataVersionReader } from "./db/data-version.js";
+import { freshRead } from "./db/fresh-read.js";
 import { CACHEABLE_PAGES } from "./web/public.pages.js";
 import { NOTICE_COOKIE } from "./web/notices.js";
 import { queryRows } from "./db/sql.js";
@@ -79,11 +80,13 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   // Public reads answered whole from memory until the next commit, before cookies, sessions and routing.
-  const responseCache = new ResponseCache({ version: () => dataVersion(deps.db), personalCookies: [SESSION_COOKIE, NOTICE_COOKIE] });
+  const responseCache = new ResponseCache({ version: dataVersionReader(deps.db), personalCookies: [SESSION_COOKIE, NOTICE_COOKIE] });
   app.use(responseCache.middleware());
-  // Liveness with a database round trip, ahead of cookies, sessions and the routers it needs none of.
+  // Liveness with a database round trip made after the request arrived (shared by the requests that arrive
+  // while one is pending), ahead of cookies, sessions and the routers it needs none of.
+  const ping = freshRead(() => queryRows(deps.db, sql`select 1 as ok`));
   app.get("/healthz", async (_req, res) => {
-    await queryRows(deps.db, sql`select 1 as ok`);
+    await ping();
     res.json({ status: "ok" });
   });
   registerWebhookRoutes(app, deps);

@@ -2,6 +2,7 @@
 // older than the last commit. Cheap to ask (no table read), exact on both engines.
 import { sql } from "drizzle-orm";
 import { DATA_VERSION, engineOf, type Db } from "./handle.js";
+import { freshRead } from "./fresh-read.js";
 import { queryRows } from "./sql.js";
 
 /**
@@ -22,4 +23,13 @@ export async function dataVersion(db: Db): Promise<string> {
   }
   const [row] = await queryRows<{ v: string }>(db, sql`select pg_current_snapshot()::text as v`);
   return row!.v;
+}
+
+/**
+ * `dataVersion` of one database for a cache asked on every request: SQLite's read is a compiled statement on
+ * this process's read connection, asked each time; PostgreSQL's is a round trip, shared (`freshRead`) by the
+ * requests that arrive while one is pending — each still gets a version read after it arrived.
+ */
+export function dataVersionReader(db: Db): () => Promise<string> {
+  return engineOf(db) === "postgres" ? freshRead(() => dataVersion(db)) : () => dataVersion(db);
 }

@@ -1,0 +1,81 @@
+// A shared read never answers a caller with a read that started before the caller arrived.
+import { describe, expect, it } from "vitest";
+import { freshRead } from "../../src/db/fresh-read.js";
+
+/** A read that answers the number of commits it saw when it started, after `release()`. */
+function gatedSource() {
+  let commits = 0;
+  let starts = 0;
+  const waiting: (() => void)[] = [];
+  const read = () => {
+    starts += 1;
+    const seen = commits;
+    return new Promise<number>((resolve) => waiting.push(() => resolve(seen)));
+  };
+  return {
+    read,
+    commit: () => (commits += 1),
+    commits: () => commits,
+    starts: () => starts,
+    /** Answers the oldest pending read, if any, and lets the callers' continuations run. */
+    release: async () => {
+      for (let i = 0; i < 10; i += 1) await Promise.resolve();
+      waiting.shift()?.();
+      for (let i = 0; i < 10; i += 1) await Promise.resolve();
+    },
+  };
+}
+
+describe("freshRead", () => {
+  it("a lone caller waits for exactly one read", async () => {
+    const source = gatedSource();
+    const version = freshRead(source.read);
+    const answer = version();
+    await source.release();
+    expect(await answer).toBe(0);
+    expect(source.starts()).toBe(1);
+  });
+
+  it("callers that arrive while a read is pending share the next read, which sees what they saw", async () => {
+    const source = gatedSource();
+    const version = freshRead(source.read);
+    const first = version();
+    await Promise.resolve();
+    // A commit lands after the first read started; the callers below arrive after it.
+    source.commit();
+    const later = [version(), version(), version()];
+    await source.release();
+    expect(await first).toBe(0);
+    await source.release();
+    for (const answer of later) expect(await answer).toBe(1);
+    // Four callers, two reads.
+    expect(source.starts()).toBe(2);
+  });
+
+  it("every caller's answer is at least what had committed when it called, under interleaving", async () => {
+    const source = gatedSource();
+    const version = freshRead(source.read);
+    const calls: { atCall: number; answer: Promise<number> }[] = [];
+    for (let round = 0; round < 20; round += 1) {
+      // Reads start a few microtasks after their call: let those that were asked for start.
+      for (let i = 0; i < 5; i += 1) await Promise.resolve();
+      if (round % 3 === 1) source.commit();
+      for (let i = 0; i < (round % 4) + 1; i += 1) calls.push({ atCall: source.commits(), answer: version() });
+      if (round % 2 === 0) await source.release();
+    }
+    for (let i = 0; i < 40; i += 1) await source.release();
+    for (const call of calls) expect(await call.answer).toBeGreaterThanOrEqual(call.atCall);
+    expect(source.starts()).toBeLessThan(calls.length);
+  });
+
+  it("a failed read fails the callers that shared it; the next call reads again", async () => {
+    let fail = true;
+    const version = freshRead(async () => {
+      if (fail) throw new Error("connection lost");
+      return "v2";
+    });
+    await expect(version()).rejects.toThrow("connection lost");
+    fail = false;
+    expect(await version()).toBe("v2");
+  });
+});
