@@ -91,7 +91,10 @@ describe("leaf hashes", () => {
   it("hash a text entry as its UTF-8 bytes after 0x00, as they hash the same bytes given as a buffer", () => {
     const entry = '{"fact":{"name":"Genossenschaft Süd 😀"},"kind":"x"}';
     const bytes = Buffer.from(entry, "utf8");
-    const expected = createHash("sha256").update(Buffer.from([0])).update(bytes).digest();
+    const expected = createHash("sha256")
+      .update(Buffer.from([0]))
+      .update(bytes)
+      .digest();
     expect(hex(leafHash(entry))).toBe(hex(expected));
     expect(hex(leafHash(bytes))).toBe(hex(expected));
   });
