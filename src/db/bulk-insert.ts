@@ -71,6 +71,10 @@ function cachedStatement(client: Database.Database, text: string): Database.Stat
   return client.prepare(text);
 }
 
+/**
+ * Full batches of 64 rows, then the rest in batches of powers of two (32, 16, … 1): each table needs at
+ * most seven statement texts, compiled once per connection and cached, whatever the row counts.
+ */
 function insertEachRow(
   tx: Db,
   tableName: string,
@@ -83,16 +87,37 @@ function insertEachRow(
   const client = (tx as unknown as { $client: Database.Database }).$client;
   const head = `insert into "${tableName}" (${columns.map((c) => `"${c.name}"`).join(", ")}) values `;
   const tuple = `(${columns.map(() => "?").join(", ")})`;
-  const statementFor = (count: number) => cachedStatement(client, head + Array<string>(count).fill(tuple).join(", ") + clauses);
-  const mappers = columns.map(driverMapper);
+  const statements = new Map<number, Database.Statement>();
+  const statementFor = (count: number) => {
+    let statement = statements.get(count);
+    if (statement === undefined) {
+      statement = cachedStatement(client, head + Array<string>(count).fill(tuple).join(", ") + clauses);
+      statements.set(count, statement);
+    }
+    return statement;
+  };
+  // Only custom columns map their values; the others pass as they are (undefined as null).
+  const custom = columns.map((c) => (c.columnType === "PgCustomColumn" ? driverMapper(c) : undefined));
+  const width = keys.length;
   const out: Record<string, unknown>[] = [];
-  for (let start = 0; start < rows.length; start += SQLITE_BATCH) {
-    const batch = rows.slice(start, start + SQLITE_BATCH);
-    const values: unknown[] = [];
-    for (const row of batch) for (let i = 0; i < keys.length; i++) values.push(mappers[i]!(row[keys[i]!]));
-    const statement = statementFor(batch.length);
-    if (returning) out.push(...(statement.all(values) as Record<string, unknown>[]));
+  let start = 0;
+  while (start < rows.length) {
+    const left = rows.length - start;
+    let count = SQLITE_BATCH;
+    while (count > left) count >>= 1;
+    const values = new Array<unknown>(count * width);
+    for (let r = 0; r < count; r++) {
+      const row = rows[start + r]!;
+      for (let i = 0; i < width; i++) {
+        const value = row[keys[i]!];
+        const map = custom[i];
+        values[r * width + i] = map ? map(value) : value === undefined ? null : value;
+      }
+    }
+    const statement = statementFor(count);
+    if (returning) for (const row of statement.all(values) as Record<string, unknown>[]) out.push(row);
     else statement.run(values);
+    start += count;
   }
   return out;
 }

@@ -63,13 +63,15 @@ export async function approveDistributionRun(db: Db, actor: Actor, runId: number
 }
 
 /**
- * Only what the booking and the statements need, read raw: a run has an allocation per payee and work,
- * thousands of rows.
+ * Only what the booking and the statements need, summed by the database: a run has an allocation per
+ * payee and work (thousands of rows), its booking one sum per bucket and payee, in the order of each
+ * sum's first allocation (the order `payableTransfers` books them in).
  */
 async function allocationsToBook(tx: Db, runId: number): Promise<AllocationToBook[]> {
   const rows = await queryRows<{ bucket_key: string; organization_id: unknown; amount_minor: unknown }>(
     tx,
-    sql`select bucket_key, organization_id, amount_minor from distribution_allocations where run_id = ${runId} order by position`,
+    sql`select bucket_key, organization_id, sum(amount_minor) as amount_minor from distribution_allocations where run_id = ${runId}
+        group by bucket_key, organization_id order by min(position)`,
   );
   return rows.map((r) => ({
     bucketKey: r.bucket_key,

@@ -123,8 +123,13 @@ function licensorAllocations(bucket: BucketRule, bucketMinor: number, works: Wor
   const out: PlannedAllocation[] = [];
   for (const share of workShares(bucketMinor, works)) {
     const work = byId.get(share.workId)!;
-    const split = splitWorkShare(share.amountMinor, work.receivers);
     const common = { workCashMinor: work.cashMinor, attributions: work.attributions, workShareMinor: share.amountMinor };
+    // Most works have no splits: the licensor's one allocation, without sorting a list of one.
+    if (work.receivers.length === 0) {
+      out.push(allocation(bucket, work.licensorOrganizationId, work.workId, share.amountMinor, { kind: "work", ...common }));
+      continue;
+    }
+    const split = splitWorkShare(share.amountMinor, work.receivers);
     // Organization id order within the work: the licensor's remainder takes its place among the receivers.
     const rows = [
       ...split.receivers.map((r) => ({

@@ -17,4 +17,15 @@ describe("allocationsSha256", () => {
     expect(allocationsSha256(allocations)).toBe(expected);
     expect(allocationsSha256([])).toBe(createHash("sha256").update("[]").digest("hex"));
   });
+
+  it("hashes a run's thousands of allocations, fed to the hash in slices, as the one canonical text", () => {
+    const allocations: AllocationFact[] = Array.from({ length: 3_000 }, (_, i) => ({
+      bucketKey: i % 3 === 0 ? "licensors" : "dividend",
+      organizationId: i % 7 === 0 ? null : i + 2,
+      workId: i % 3 === 0 ? i + 1 : null,
+      amountMinor: 1_000 + i * 37,
+    }));
+    const list = allocations.map((a) => withoutAbsent({ ...a }));
+    expect(allocationsSha256(allocations)).toBe(createHash("sha256").update(canonicalJson(list), "utf8").digest("hex"));
+  });
 });

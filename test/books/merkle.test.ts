@@ -1,6 +1,7 @@
 // The tree against the Certificate Transparency reference vectors (RFC 6962 test data used by the
 // CT implementations): roots of the first 1…8 leaves, inclusion and consistency proofs; then
 // every proof of trees up to 40 leaves both ways, and tampered proofs refused.
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   EMPTY_ROOT,
@@ -86,6 +87,19 @@ describe("RFC 6962 Merkle tree", () => {
   });
 });
 
+describe("leaf hashes", () => {
+  it("hash a text entry as its UTF-8 bytes after 0x00, as they hash the same bytes given as a buffer", () => {
+    const entry = '{"fact":{"name":"Genossenschaft Süd 😀"},"kind":"x"}';
+    const bytes = Buffer.from(entry, "utf8");
+    const expected = createHash("sha256")
+      .update(Buffer.from([0]))
+      .update(bytes)
+      .digest();
+    expect(hex(leafHash(entry))).toBe(hex(expected));
+    expect(hex(leafHash(bytes))).toBe(hex(expected));
+  });
+});
+
 describe("canonical JSON", () => {
   it("sorts keys at every depth and holds integers and strings only", () => {
     expect(canonicalJson({ b: 1, a: [{ d: "x", c: 2 }] })).toBe('{"a":[{"c":2,"d":"x"}],"b":1}');
@@ -93,5 +107,17 @@ describe("canonical JSON", () => {
     expect(() => canonicalJson({ a: true } as never)).toThrow();
     expect(() => canonicalJson({ a: null } as never)).toThrow();
     expect(() => canonicalJson({ a: 2 ** 60 })).toThrow();
+  });
+
+  it("orders keys by UTF-16 code units, sorted or not as given, and escapes keys and strings as JSON does", () => {
+    const sorted = { A: 1, Z: "z", a: 'q"uote', "a\\b": 2, é: "é", "😀": "\n" };
+    const expected = '{"A":1,"Z":"z","a":"q\\"uote","a\\\\b":2,"é":"é","😀":"\\n"}';
+    expect(canonicalJson(sorted)).toBe(expected);
+    const shuffled = { "😀": "\n", é: "é", "a\\b": 2, a: 'q"uote', Z: "z", A: 1 };
+    expect(canonicalJson(shuffled)).toBe(expected);
+    expect(canonicalJson([{ b: [], a: {} }])).toBe('[{"a":{},"b":[]}]');
+    const many = Array.from({ length: 40 }, (_, i) => `k${String(i).padStart(2, "0")}`);
+    const reversed = Object.fromEntries([...many].reverse().map((k, i) => [k, i]));
+    expect(canonicalJson(reversed)).toBe(`{${many.map((k) => `"${k}":${39 - many.indexOf(k)}`).join(",")}}`);
   });
 });
