@@ -4,7 +4,8 @@ import { registerBondRoutes } from "./bonds/bonds.routes.js";
 import { registerVentureRoutes } from "./bonds/venture.routes.js";
 import express, { type Express, type RequestHandler } from "express";
 import { logRequest, requestLog } from "./http/request-log.js";
-import { securityHeaders } from "./http/security-headers.js";
+import { securityHead, securityHeaders } from "./http/security-headers.js";
+import { healthCheck } from "./http/health.js";
 import { ResponseCache } from "./http/response-cache.js";
 import { dataVersionReader } from "./db/data-version.js";
 import { CACHEABLE_PAGES } from "./web/public.pages.js";
@@ -75,24 +76,20 @@ export function createApp(deps: AppDeps): Express {
     personalCookies: [SESSION_COOKIE, NOTICE_COOKIE],
   });
   app.use(responseCache.middleware());
-  // One line per request (id, method, URL, status, time); the client's X-Request-Id is kept when it looks like one.
-  app.use(requestLog(deps.logger));
   // Served over plain HTTP (the default), asking browsers to upgrade requests or to remember HTTPS
   // would break the pages for anyone not on localhost; both are on when PUBLIC_URL is https.
   const https = (deps.config.PUBLIC_URL ?? "").startsWith("https:");
-  app.use(
-    securityHeaders({
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
-      strictTransportSecurity: https,
-    }),
-  );
+  const security = {
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
+    strictTransportSecurity: https,
+  };
   // Liveness: the database answers a read made after the request arrived (the data version: a compiled statement
-  // on SQLite, a round trip shared by the requests that arrive while one is pending on PostgreSQL), ahead of
-  // cookies, sessions and the routers it needs none of.
-  app.get("/healthz", async (_req, res) => {
-    await version();
-    res.json({ status: "ok" });
-  });
+  // on SQLite, a round trip shared by the requests that arrive while one is pending on PostgreSQL); its head is
+  // written in one call, ahead of the per-request middleware, cookies, sessions and routers.
+  app.get("/healthz", healthCheck(version, deps.logger, securityHead(security)));
+  // One line per request (id, method, URL, status, time); the client's X-Request-Id is kept when it looks like one.
+  app.use(requestLog(deps.logger));
+  app.use(securityHeaders(security));
   registerWebhookRoutes(app, deps);
   app.use(cookieParser());
   app.use(

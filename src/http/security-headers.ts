@@ -26,6 +26,11 @@ export function helmetHeaders(options: HelmetOptions): { set: [string, string][]
   return { set: [...set], removed };
 }
 
+/** helmet's headers with these options as `writeHead` takes them: name, value, name, value … */
+export function securityHead(options: HelmetOptions): string[] {
+  return helmetHeaders(options).set.flat();
+}
+
 export function securityHeaders(options: HelmetOptions): RequestHandler {
   const { set, removed } = helmetHeaders(options);
   return (_req, res, next) => {

@@ -8,6 +8,7 @@ import request from "supertest";
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
+import { healthCheck } from "../../src/http/health.js";
 import { works } from "../../src/db/schema.js";
 import { queryRows } from "../../src/db/sql.js";
 import { api, makeHarness, makeUser, testEngine, type Harness } from "../support/harness.js";
@@ -115,5 +116,49 @@ describe("the request log", () => {
       req: { id: "from-memory", method: "GET", url: "/api/v1/works" },
       res: { statusCode: 200 },
     });
+  });
+});
+
+describe("the health check", () => {
+  function logSink() {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    return { lines, logger: pino({ level: "info" }, sink) };
+  }
+
+  it("answers ok after a database read, with the security headers, its request id and its log line", async () => {
+    const { lines, logger } = logSink();
+    const app = createApp({ ...h.deps, logger });
+    const res = await request(app).get("/healthz").set("X-Request-Id", "probe-1").expect(200);
+    expect(res.body).toEqual({ status: "ok" });
+    expect(res.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(res.headers["x-request-id"]).toBe("probe-1");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toEqual([
+      expect.objectContaining({ msg: "request completed", req: expect.objectContaining({ id: "probe-1", url: "/healthz" }) }),
+    ]);
+  });
+
+  it("fails through the error handler, with the same headers, when the database does not answer", async () => {
+    const { lines, logger } = logSink();
+    const app = express();
+    app.get(
+      "/healthz",
+      healthCheck(() => Promise.reject(new Error("database gone")), logger, ["X-Frame-Options", "DENY"]),
+    );
+    app.use((_error: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(503).json({ status: "down" });
+    });
+    const res = await request(app).get("/healthz").expect(503);
+    expect(res.headers["x-frame-options"]).toBe("DENY");
+    expect(res.headers["x-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines).toEqual([expect.objectContaining({ res: { statusCode: 503 } })]);
   });
 });
