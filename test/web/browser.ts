@@ -6,9 +6,15 @@ import { createServer, type Server } from "node:http";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { Express } from "express";
+import { requiredInCi } from "../support/ci.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const chromiumPresent = existsSync(CHROMIUM);
+/** Where CI is set, a missing browser fails the run (requiredInCi) instead of skipping the browser tests. */
+export const chromiumPresent = requiredInCi(
+  `chromium at ${CHROMIUM}`,
+  existsSync(CHROMIUM),
+  "scripts/install-system-deps.sh installs Debian's chromium, or set CHROMIUM_PATH",
+);
 export const ARTIFACTS = join(import.meta.dirname, "../../test-artifacts/screenshots");
 
 export async function launch(): Promise<Browser> {
