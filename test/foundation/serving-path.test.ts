@@ -68,16 +68,22 @@ describe("security headers", () => {
   });
 });
 
+/** A logger at the production level whose lines are kept, parsed, in `lines`. */
+function logSink() {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, logger: pino({ level: "info" }, sink) };
+}
+
 describe("the request log", () => {
   it("writes one line per request with its id, method, URL, status and time, and never the Authorization header", async () => {
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    });
-    const app = createApp({ ...h.deps, logger: pino({ level: "info" }, sink) });
+    const { lines, logger } = logSink();
+    const app = createApp({ ...h.deps, logger });
     const user = await makeUser(h);
     const given = await request(app).get("/api/v1/users/me").set(user.auth).set("X-Request-Id", "trace-1.a_b").expect(200);
     expect(given.headers["x-request-id"]).toBe("trace-1.a_b");
@@ -97,14 +103,8 @@ describe("the request log", () => {
   });
 
   it("writes the line of a read answered from the response cache too, with the request's own id", async () => {
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    });
-    const app = createApp({ ...h.deps, logger: pino({ level: "info" }, sink) });
+    const { lines, logger } = logSink();
+    const app = createApp({ ...h.deps, logger });
     await request(app).get("/api/v1/works").expect(200);
     const hit = await request(app).get("/api/v1/works").set("X-Request-Id", "from-memory").expect(200);
     expect(hit.headers["x-cache"]).toBe("hit");
@@ -120,17 +120,6 @@ describe("the request log", () => {
 });
 
 describe("the health check", () => {
-  function logSink() {
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    });
-    return { lines, logger: pino({ level: "info" }, sink) };
-  }
-
   it("answers ok after a database read, with the security headers, its request id and its log line", async () => {
     const { lines, logger } = logSink();
     const app = createApp({ ...h.deps, logger });
