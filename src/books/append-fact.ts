@@ -11,7 +11,7 @@ import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
 import { booksEntries, booksLogHead } from "../db/schema.js";
 import { assert } from "../shared/errors.js";
 import { canonicalJson, type CanonicalValue } from "./canonical.js";
-import { leafHash } from "./merkle.js";
+import { leafHashHex } from "./merkle.js";
 import type { FactKind } from "./vocabulary.js";
 
 export type FactPayload = Record<string, CanonicalValue>;
@@ -35,32 +35,52 @@ export async function appendFact(tx: Db, kind: FactKind, payload: FactPayload, a
   return index!;
 }
 
-/** Appends facts in order, under one lock of the head row and one insert; returns their leaf indexes. */
-export async function appendFacts(tx: Db, facts: Fact[], at = new Date().toISOString()): Promise<number[]> {
-  if (facts.length === 0) return [];
-  const [head] = await queryRows<{ size: unknown }>(tx, sql`select size from books_log_head where id = 1${lockForUpdate(tx)}`);
-  assert(head, "the transparency log's head row exists (a migration creates it)");
-  const first = toInt(head.size);
+/**
+ * Facts made ready for the log: each entry's text and leaf hash. They do not depend on the leaf index, so a
+ * caller may make them while its own rows travel to the database (`meanwhile`, db/meanwhile.ts), and the
+ * head row is locked only for the insert.
+ */
+export interface PreparedFacts {
+  at: string;
+  rows: { kind: FactKind; invoiceId: number | null; entry: string; leafHash: string }[];
+}
+
+/** Entries longer than this many UTF-16 units may exceed 64 KiB of UTF-8 (three bytes a unit at most): only they are measured. */
+const SURELY_SHORT = Math.floor(65535 / 3);
+
+export function prepareFacts(facts: readonly Fact[], at = new Date().toISOString()): PreparedFacts {
   // One draw of salt for all the facts (16 bytes each): thousands of facts at once (a run's statements).
   const salts = randomBytes(16 * facts.length).toString("hex");
   const rows = facts.map((fact, i) => {
     const entry = entryText(fact.kind, fact.payload, at, salts.slice(32 * i, 32 * i + 32));
     // A data tile frames each entry with a 16-bit length.
-    assert(Buffer.byteLength(entry) < 65536, "a log entry fits in 64 KiB");
+    if (entry.length > SURELY_SHORT) assert(Buffer.byteLength(entry) < 65536, "a log entry fits in 64 KiB");
     const invoiceId = fact.payload.invoiceId;
-    return {
-      leafIndex: first + i,
-      kind: fact.kind,
-      invoiceId: typeof invoiceId === "number" ? invoiceId : null,
-      entry,
-      leafHash: leafHash(entry).toString("hex"),
-      createdAt: at,
-    };
+    return { kind: fact.kind, invoiceId: typeof invoiceId === "number" ? invoiceId : null, entry, leafHash: leafHashHex(entry) };
   });
-  await bulkInsert(tx, booksEntries, rows);
+  return { at, rows };
+}
+
+/** Appends facts in order, under one lock of the head row and one insert; returns their leaf indexes. */
+export async function appendFacts(tx: Db, facts: Fact[], at = new Date().toISOString()): Promise<number[]> {
+  return appendPreparedFacts(tx, prepareFacts(facts, at));
+}
+
+/** Appends prepared facts in order, under one lock of the head row and one insert; returns their leaf indexes. */
+export async function appendPreparedFacts(tx: Db, prepared: PreparedFacts): Promise<number[]> {
+  const count = prepared.rows.length;
+  if (count === 0) return [];
+  const [head] = await queryRows<{ size: unknown }>(tx, sql`select size from books_log_head where id = 1${lockForUpdate(tx)}`);
+  assert(head, "the transparency log's head row exists (a migration creates it)");
+  const first = toInt(head.size);
+  await bulkInsert(
+    tx,
+    booksEntries,
+    prepared.rows.map((r, i) => ({ leafIndex: first + i, ...r, createdAt: prepared.at })),
+  );
   await tx
     .update(booksLogHead)
-    .set({ size: first + facts.length })
+    .set({ size: first + count })
     .where(eq(booksLogHead.id, 1));
-  return rows.map((r) => r.leafIndex);
+  return prepared.rows.map((_, i) => first + i);
 }

@@ -5,7 +5,7 @@
 // payouts are counted and hashed instead).
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
-import { appendFact, appendFacts } from "./append-fact.js";
+import { appendFact, appendFacts, type Fact } from "./append-fact.js";
 import { canonicalJson, withoutAbsent, type CanonicalValue } from "./canonical.js";
 
 // The shapes are written here, not imported, so the features that log them import the books alone.
@@ -109,9 +109,11 @@ export function allocationsSha256(allocations: readonly AllocationFact[]): strin
   return hash.update(`${text}]`, "utf8").digest("hex");
 }
 
-/** A drafted run: its figures, and its allocations counted and hashed (canonical JSON of the list, in position order). */
-export async function logDistributionRunDrafted(
-  tx: Db,
+/**
+ * A drafted run: its figures, and its allocations counted and hashed (canonical JSON of the list, in position
+ * order). The fact alone, for `prepareFacts`: the run hashes it while its allocations are being inserted.
+ */
+export function distributionRunDraftedFact(
   run: {
     id: number;
     month: string;
@@ -124,21 +126,18 @@ export async function logDistributionRunDrafted(
     workerOwners: number;
   },
   allocations: AllocationFact[],
-  at: string,
-): Promise<void> {
+): Fact {
   const { id, ...figures } = run;
-  await appendFact(
-    tx,
-    "distribution_run_drafted",
-    {
+  return {
+    kind: "distribution_run_drafted",
+    payload: {
       runId: id,
       ...figures,
       allocationCount: allocations.length,
       allocatedMinor: allocations.reduce((s, a) => s + a.amountMinor, 0),
       allocationsSha256: allocationsSha256(allocations),
     },
-    at,
-  );
+  };
 }
 
 export async function logDistributionRunApproved(
@@ -185,9 +184,11 @@ export async function logPayoutReturned(
   await appendFact(tx, "payout_returned", withoutAbsent({ payoutId: id, ...rest, ...input }), at);
 }
 
-/** A statement, whole: its figures are few and every payee may ask for its proof. */
-export async function logStatementsIssued(
-  tx: Db,
+/**
+ * A statement, whole: its figures are few and every payee may ask for its proof. The facts alone, for
+ * `prepareFacts`: the approval makes their entries while the statements are being inserted.
+ */
+export function statementIssuedFacts(
   rows: readonly {
     number: string;
     organizationId: number;
@@ -200,16 +201,11 @@ export async function logStatementsIssued(
     closingMinor: number;
     ledgerTransactionId: number;
   }[],
-  at: string,
-): Promise<void> {
-  await appendFacts(
-    tx,
-    rows.map(({ ledgerTransactionId, ...r }) => ({
-      kind: "statement_issued" as const,
-      payload: { ...r, ledgerEntryId: ledgerTransactionId },
-    })),
-    at,
-  );
+): Fact[] {
+  return rows.map(({ ledgerTransactionId, ...r }) => ({
+    kind: "statement_issued" as const,
+    payload: { ...r, ledgerEntryId: ledgerTransactionId },
+  }));
 }
 
 /** A returned asset's sale, holders first (PRODUCT.md §14): the figures, and the holders' receipts counted and hashed. */

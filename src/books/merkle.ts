@@ -15,6 +15,11 @@ export function leafHash(entry: Buffer | string): Hash {
   return hash("sha256", typeof entry === "string" ? `\u0000${entry}` : Buffer.concat([Buffer.from([0]), entry]), "buffer");
 }
 
+/** The leaf hash as hex, straight from the hash function (the form the log stores). */
+export function leafHashHex(entry: string): string {
+  return hash("sha256", `\u0000${entry}`, "hex");
+}
+
 export function nodeHash(left: Hash, right: Hash): Hash {
   return createHash("sha256").update(NODE_PREFIX).update(left).update(right).digest();
 }

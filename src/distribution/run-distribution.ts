@@ -11,7 +11,9 @@ import { distributionAllocations, distributionRuns } from "../db/schema.js";
 import { isoNow, today, type Clock } from "../shared/clock.js";
 import { AppError, assert } from "../shared/errors.js";
 import { recordAudit } from "../audit/record-audit.js";
-import { logDistributionRunDrafted } from "../books/facts.js";
+import { distributionRunDraftedFact } from "../books/facts.js";
+import { appendPreparedFacts, prepareFacts, type Fact } from "../books/append-fact.js";
+import { meanwhile } from "../db/meanwhile.js";
 import { monthBounds } from "../fees/compute-fees.js";
 import type { Cooperative } from "./distribution-rules.js";
 import { planDistribution, type DistributionInputs, type DistributionPlan, type WorkCash } from "./plan-distribution.js";
@@ -114,21 +116,55 @@ export async function readDistributionInputs(db: Db, month: string, policy: Poli
 
 /**
  * The cooperatives whose latest verification decision up to the end of `date` says verified, with the
- * worker-owner count of their latest evidence up to then: history, not today's status.
+ * worker-owner count of their latest evidence up to then: history, not today's status. Each table is read
+ * flat and the latest row per organization (by date, then id) picked here: two correlated, sorted subqueries
+ * per cooperative cost several times these two reads.
  */
 export async function cooperativesVerifiedOn(db: Db, date: string): Promise<Cooperative[]> {
   const cutoff = `${nextDay(date)}T00:00:00.000Z`;
-  const rows = await queryRows<{ id: unknown; decision: string | null; workers: unknown }>(
-    db,
-    sql`select o.id,
-          (select d.decision from verification_decisions d where d.organization_id = o.id and d.created_at < ${cutoff} order by d.created_at desc, d.id desc limit 1) as decision,
-          (select e.worker_owner_count from cooperative_evidence e where e.organization_id = o.id and e.created_at < ${cutoff} order by e.created_at desc, e.id desc limit 1) as workers
-        from organizations o where o.kind = 'worker_cooperative'`,
+  const decisions = latestPerOrganization(
+    await queryRows<HistoryRow>(
+      db,
+      sql`select d.organization_id as organization_id, d.id, d.created_at, d.decision as value from verification_decisions d
+          join organizations o on o.id = d.organization_id where o.kind = 'worker_cooperative' and d.created_at < ${cutoff}`,
+    ),
   );
-  return rows
-    .filter((r) => r.decision === "verified" && toInt(r.workers) > 0)
-    .map((r) => ({ organizationId: toInt(r.id), workerOwners: toInt(r.workers) }))
-    .sort((a, b) => a.organizationId - b.organizationId);
+  const workers = latestPerOrganization(
+    await queryRows<HistoryRow>(
+      db,
+      sql`select e.organization_id as organization_id, e.id, e.created_at, e.worker_owner_count as value from cooperative_evidence e
+          join organizations o on o.id = e.organization_id where o.kind = 'worker_cooperative' and e.created_at < ${cutoff}`,
+    ),
+  );
+  const cooperatives: Cooperative[] = [];
+  for (const [organizationId, decision] of decisions) {
+    const workerOwners = toInt(workers.get(organizationId)?.value ?? 0);
+    if (decision.value === "verified" && workerOwners > 0) cooperatives.push({ organizationId, workerOwners });
+  }
+  return cooperatives.sort((a, b) => a.organizationId - b.organizationId);
+}
+
+interface HistoryRow {
+  organization_id: unknown;
+  id: unknown;
+  created_at: string;
+  value: unknown;
+}
+
+/** Per organization, its row with the latest `created_at` (the highest id among equal dates). */
+function latestPerOrganization(rows: readonly HistoryRow[]): Map<number, HistoryRow> {
+  const latest = new Map<number, HistoryRow>();
+  for (const row of rows) {
+    const organizationId = toInt(row.organization_id);
+    const current = latest.get(organizationId);
+    if (
+      current === undefined ||
+      row.created_at > current.created_at ||
+      (row.created_at === current.created_at && toInt(row.id) > toInt(current.id))
+    )
+      latest.set(organizationId, row);
+  }
+  return latest;
 }
 
 const nextDay = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
@@ -167,22 +203,9 @@ async function insertRun(tx: Db, r: RunToWrite): Promise<number | null> {
     .returning({ id: distributionRuns.id });
   // Another run of the month committed first (a concurrent request, another process): it is the run.
   if (!run) return null;
-  for (let start = 0; start < total; start += ALLOCATIONS_PER_STATEMENT) {
-    const rows = plan.allocations.slice(start, start + ALLOCATIONS_PER_STATEMENT).map((a, i) => ({
-      runId: run.id,
-      position: start + i + 1,
-      bucketKey: a.bucketKey,
-      bucketKind: a.bucketKind,
-      organizationId: a.organizationId,
-      workId: a.workId,
-      amountMinor: a.amountMinor,
-      currency: policy.currency,
-      basis: JSON.stringify(a.basis),
-    }));
-    await bulkInsert(tx, distributionAllocations, rows);
-    r.options.onProgress?.(Math.min(start + ALLOCATIONS_PER_STATEMENT, total), total);
-  }
-  await logDrafted(tx, run.id, r);
+  // The drafted fact (its allocations hashed) is made while the allocations are inserted.
+  const [, drafted] = await meanwhile(insertAllocations(tx, run.id, r), () => prepareFacts([draftedFact(run.id, r)], r.readAt));
+  await appendPreparedFacts(tx, drafted);
   await recordAudit(
     tx,
     {
@@ -197,11 +220,31 @@ async function insertRun(tx: Db, r: RunToWrite): Promise<number | null> {
   return run.id;
 }
 
-/** The drafted run as a fact of the transparency log, in its transaction. */
-async function logDrafted(tx: Db, runId: number, r: RunToWrite): Promise<void> {
+/** The allocations in statements of `ALLOCATIONS_PER_STATEMENT`, with progress between them. */
+async function insertAllocations(tx: Db, runId: number, r: RunToWrite): Promise<void> {
   const { plan, policy } = r;
-  await logDistributionRunDrafted(
-    tx,
+  const total = plan.allocations.length;
+  for (let start = 0; start < total; start += ALLOCATIONS_PER_STATEMENT) {
+    const rows = plan.allocations.slice(start, start + ALLOCATIONS_PER_STATEMENT).map((a, i) => ({
+      runId,
+      position: start + i + 1,
+      bucketKey: a.bucketKey,
+      bucketKind: a.bucketKind,
+      organizationId: a.organizationId,
+      workId: a.workId,
+      amountMinor: a.amountMinor,
+      currency: policy.currency,
+      basis: JSON.stringify(a.basis),
+    }));
+    await bulkInsert(tx, distributionAllocations, rows);
+    r.options.onProgress?.(Math.min(start + ALLOCATIONS_PER_STATEMENT, total), total);
+  }
+}
+
+/** The drafted run as a fact of the transparency log. */
+function draftedFact(runId: number, r: RunToWrite): Fact {
+  const { plan, policy } = r;
+  return distributionRunDraftedFact(
     {
       id: runId,
       month: r.month,
@@ -214,6 +257,5 @@ async function logDrafted(tx: Db, runId: number, r: RunToWrite): Promise<void> {
       workerOwners: plan.workerOwners,
     },
     plan.allocations,
-    r.readAt,
   );
 }

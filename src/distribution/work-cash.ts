@@ -58,7 +58,8 @@ export async function addToWorkCash(
  * The cash per work a run of `month` distributes: cash of months up to `month` recorded before any run
  * could take it, i.e. paid after the previous run's month (`previous`, '' for none), or paid in a month
  * already run but recorded after the previous run. Sums of payments less refunds, with their attribution
- * counts and the works' licensors.
+ * counts and the works' licensors, in work id order. A work has one row per month and `recordedAfter`: the
+ * rows are summed here, which costs a fraction of grouping and ordering them in the database.
  */
 export async function workCashOfRun(
   db: Db,
@@ -68,19 +69,25 @@ export async function workCashOfRun(
 ): Promise<{ workId: number; licensorOrganizationId: number; cashMinor: number; attributions: number }[]> {
   const rows = await queryRows<{ work_id: unknown; licensor: unknown; cash: unknown; n: unknown }>(
     db,
-    sql`select due.work_id, w.licensor_organization_id as licensor, sum(cash_minor) as cash, sum(attributions) as n from (
+    sql`select due.work_id, w.licensor_organization_id as licensor, due.cash_minor as cash, due.attributions as n from (
           select work_id, cash_minor, attributions from work_cash
           where month > ${previous} and month <= ${month} and currency = ${currency} and recorded_after < ${month}
           union all select work_id, cash_minor, attributions from work_cash
           where recorded_after = ${previous} and month <= ${previous} and currency = ${currency} and ${previous} <> ''
-        ) as due join works w on w.id = due.work_id group by due.work_id, w.licensor_organization_id order by due.work_id`,
+        ) as due join works w on w.id = due.work_id`,
   );
-  return rows.map((r) => ({
-    workId: toInt(r.work_id),
-    licensorOrganizationId: toInt(r.licensor),
-    cashMinor: toInt(r.cash),
-    attributions: toInt(r.n),
-  }));
+  const byWork = new Map<number, { workId: number; licensorOrganizationId: number; cashMinor: number; attributions: number }>();
+  for (const r of rows) {
+    const workId = toInt(r.work_id);
+    const sum = byWork.get(workId);
+    if (sum === undefined)
+      byWork.set(workId, { workId, licensorOrganizationId: toInt(r.licensor), cashMinor: toInt(r.cash), attributions: toInt(r.n) });
+    else {
+      sum.cashMinor += toInt(r.cash);
+      sum.attributions += toInt(r.n);
+    }
+  }
+  return [...byWork.values()].sort((a, b) => a.workId - b.workId);
 }
 
 /** The month's cash recorded after the run of `month` read (it goes to the next run). */

@@ -6,7 +6,8 @@ import { ledgerTransactions, ledgerTransfers } from "../db/schema.js";
 import { assert } from "../shared/errors.js";
 import type { LedgerCode } from "./vocabulary.js";
 import { bulkInsert } from "../db/bulk-insert.js";
-import { appendFacts } from "../books/append-fact.js";
+import { appendPreparedFacts, prepareFacts } from "../books/append-fact.js";
+import { meanwhile } from "../db/meanwhile.js";
 import { withoutAbsent } from "../books/canonical.js";
 
 export interface TransferInput {
@@ -74,16 +75,18 @@ export async function postTransactions(tx: Db, inputs: TransactionInput[], creat
       createdAt,
     })),
   );
-  await bulkInsert(tx, ledgerTransfers, transfers);
-  // Every ledger transaction reaches the transparency log in its own database transaction.
-  await appendFacts(
-    tx,
-    posted.map(({ input, index, transfers }) => ({
-      kind: "ledger_entry" as const,
-      payload: ledgerFact(result[index]!, input, transfers),
-    })),
-    createdAt,
+  // Every ledger transaction reaches the transparency log in its own database transaction; the entries
+  // are made while the transfers are inserted.
+  const [, facts] = await meanwhile(bulkInsert(tx, ledgerTransfers, transfers), () =>
+    prepareFacts(
+      posted.map(({ input, index, transfers }) => ({
+        kind: "ledger_entry" as const,
+        payload: ledgerFact(result[index]!, input, transfers),
+      })),
+      createdAt,
+    ),
   );
+  await appendPreparedFacts(tx, facts);
   return result;
 }
 

@@ -11,7 +11,9 @@ import { lockForUpdate, queryRows, toInt } from "../db/sql.js";
 import { distributionAllocations, statementNumberSequences, statements, works } from "../db/schema.js";
 import { AppError, assert } from "../shared/errors.js";
 import { moneyJson } from "../shared/money.js";
-import { logStatementsIssued } from "../books/facts.js";
+import { statementIssuedFacts } from "../books/facts.js";
+import { appendPreparedFacts, prepareFacts } from "../books/append-fact.js";
+import { meanwhile } from "../db/meanwhile.js";
 
 export type Statement = typeof statements.$inferSelect;
 
@@ -87,8 +89,9 @@ export async function issueStatements(
       issuedAt,
     };
   });
-  await bulkInsert(tx, statements, rows);
-  await logStatementsIssued(tx, rows, issuedAt);
+  // The statements' log entries are made while their rows are inserted (PostgreSQL works meanwhile).
+  const [, facts] = await meanwhile(bulkInsert(tx, statements, rows), () => prepareFacts(statementIssuedFacts(rows), issuedAt));
+  await appendPreparedFacts(tx, facts);
 }
 
 export function statementSummary(s: Statement) {
