@@ -183,12 +183,22 @@ async function rowsIn(db: Db): Promise<number> {
   return total;
 }
 
+/** User and system CPU time of this process since `since`, in milliseconds. */
+const cpuMs = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
 export async function benchDistribution(
   engine: BenchEngine,
   options: { orgs: number; payments: number; rounds: number },
 ): Promise<BenchResult> {
   const run: number[] = [];
   const bare: number[] = [];
+  // This process's CPU time (user + system) beside the wall time: on a busy machine the wall time swings with
+  // the other processes, the CPU time much less. On PostgreSQL the server's CPU is not in it.
+  const runCpu: number[] = [];
+  const bareCpu: number[] = [];
   let rows = 0;
   for (let round = 0; round < options.rounds; round++) {
     const { database, location } = await engine.fresh();
@@ -196,13 +206,17 @@ export async function benchDistribution(
     await seedDistribution(db, options.orgs, options.payments);
     const clock = { now: () => new Date("2026-05-02T08:00:00Z") };
     const before = await rowsIn(db);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const { runId } = await runDistribution(db, { month: "2026-04", actorUserId: 1 }, { clock });
     await approveDistributionRun(db, { id: 1, isTreasurer: true }, runId, { clock });
     run.push(performance.now() - started);
+    runCpu.push(cpuMs(cpu));
     rows = (await rowsIn(db)) - before;
     await database.close();
+    const bareStarted = process.cpuUsage();
     bare.push(await bareInsert(location, rows));
+    bareCpu.push(cpuMs(bareStarted));
   }
   const runMs = median(run);
   const bareMs = median(bare);
@@ -217,6 +231,7 @@ export async function benchDistribution(
       `  distribution run   ${runMs.toFixed(0).padStart(7)} ms   (runs: ${run.map((b) => b.toFixed(0)).join(", ")} ms)`,
       `  bare insert        ${bareMs.toFixed(0).padStart(7)} ms   ${rows} rows, batched, one transaction   (runs: ${bare.map((b) => b.toFixed(0)).join(", ")} ms)`,
       `  ratio              ${ratio.toFixed(2).padStart(7)} ×    (target ≤ 3×)`,
+      `  CPU of this process: run ${median(runCpu).toFixed(0)} ms, bare ${median(bareCpu).toFixed(0)} ms, ${(median(runCpu) / median(bareCpu)).toFixed(2)} ×${e === "postgres" ? " (the server's CPU not counted)" : ""}`,
     ],
   };
 }
