@@ -117,6 +117,8 @@ describe.each(Object.keys(DOORS) as (keyof typeof DOORS)[])("%s", (door) => {
       ["no file", await runDoor(door, ["--server", url], env), 2],
       ["refused token", await runDoor(door, [lock, "--server", url, "--organization", String(firmId)], env), 2],
       ["refused token, --json", await runDoor(door, [lock, "--server", url, "--json"], env), 2],
+      // Not a valid header value: fetch names the header in its error, which is redacted.
+      ["a token fetch refuses", await runDoor(door, [lock, "--server", url], { RECIPROCITY_TOKEN: `${SECRET}\nX` }), 2],
     ];
     for (const [what, run, code] of runs) {
       expect(run.code, `${what}: ${run.stderr}`).toBe(code);
