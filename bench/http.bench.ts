@@ -1,26 +1,17 @@
-// Fast reads: the real app (default `info` logger, writing to a file as it would to stdout) serving the public
-// reads under 50 keep-alive connections, against a bare express "hello" in the same server process. The load
-// comes from autocannon in a child process, so that client and server each get one of the machine's cores.
-import { npmRegistryFromConfig } from "../src/deps.js";
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+// Fast reads: the real server as `npm start` runs it (`reciprocity serve` in a process of its own, with npm start's
+// node flags and malloc setting, logging every request at the default `info` level to its stdout, a pipe) serving
+// the public reads under 50 keep-alive connections, against a bare express "hello" in a process of its own started
+// with the same flags. The load comes from autocannon in a child process, so that client and server each get one
+// of the machine's cores; each server's CPU time is read from /proc.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { generateKeyPairSync } from "node:crypto";
-import express, { type Express } from "express";
-import { pino } from "pino";
-import { createApp } from "../src/app.js";
-import { testConfig } from "../src/config.js";
-import { GitHub } from "../src/github/github-client.js";
-import { booksLogFor } from "../src/deps.js";
-import { createMailer } from "../src/mail/mailer.js";
-import { signerFromPrivateKey } from "../src/grants/signing-key.js";
-import { systemClock } from "../src/shared/clock.js";
+import { once } from "node:events";
 import type { BenchResult } from "./billing.bench.js";
 import { BenchEngine, seedWorks } from "./seed.js";
+import { SERVER_MALLOC, SERVER_NODE_OPTIONS } from "./memory.bench.js";
+import { root, startServerProcess } from "../test/support/server-process.js";
 
 const AUTOCANNON = createRequire(import.meta.url).resolve("autocannon/autocannon.js");
 
@@ -33,7 +24,7 @@ export interface HttpBenchOptions {
 
 interface Run {
   rps: number;
-  /** Server CPU (user + system, this process) per request, in microseconds: less sensitive to other load. */
+  /** Server CPU (user + system, the server's process) per request, in microseconds: less sensitive to other load. */
   cpuUs: number;
   p99: number;
   requests: number;
@@ -58,88 +49,67 @@ function autocannon(url: string, connections: number, seconds: number): Promise<
   });
 }
 
-function listen(app: Express): Promise<{ server: Server; origin: string }> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(0, "127.0.0.1", (error?: Error) => {
-      if (error) return reject(error);
-      resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
-    });
-  });
+/** CPU time (user + system) a process has used so far, in microseconds (/proc counts clock ticks of 10 ms). */
+function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
-async function measure(url: string, options: HttpBenchOptions): Promise<Run> {
+async function measure(url: string, pid: number, options: HttpBenchOptions): Promise<Run> {
   await autocannon(url, options.connections, 1); // warm-up: JIT, statement caches, pools
-  const cpu = process.cpuUsage();
+  const cpu = cpuMicros(pid);
   const run = await autocannon(url, options.connections, options.seconds);
-  const used = process.cpuUsage(cpu);
-  return { ...run, cpuUs: (used.user + used.system) / Math.max(1, run.requests) };
+  return { ...run, cpuUs: (cpuMicros(pid) - cpu) / Math.max(1, run.requests) };
+}
+
+/** The bare hello, started as the server is: same node, same NODE_OPTIONS and malloc setting. */
+async function startBare(): Promise<{ child: ChildProcess; origin: string }> {
+  const child = spawn(process.execPath, [join(root, "bench/bare-hello.ts")], {
+    env: { ...process.env, NODE_OPTIONS: SERVER_NODE_OPTIONS, ...SERVER_MALLOC },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [port] = await once(child.stdout, "data");
+  return { child, origin: `http://127.0.0.1:${String(port).trim()}` };
 }
 
 /** Per engine: one result per API read, its ratio to bare express (target ≥ 0.5, p99 < 25 ms). */
 export async function benchHttp(engine: BenchEngine, options: HttpBenchOptions): Promise<BenchResult[]> {
-  const { database } = await engine.fresh();
-  const logDir = mkdtempSync(join(tmpdir(), "reciprocity-bench-log-"));
-  const servers: Server[] = [];
-  const destinations: { flushSync(): void }[] = [];
+  const { database, location } = await engine.fresh();
+  await database.db.transaction((tx) => seedWorks(tx, options.works, true));
+  await database.close();
+  const bare = await startBare();
+  const server = await startServerProcess({
+    DATABASE_PATH: location.path,
+    DATABASE_URL: location.url ?? "",
+    SIGNING_KEY_PATH: `${location.path}.key.pem`,
+    LOG_LEVEL: "info",
+    NODE_OPTIONS: SERVER_NODE_OPTIONS,
+    ...SERVER_MALLOC,
+  }).catch((error: unknown) => {
+    bare.child.kill("SIGTERM");
+    throw error;
+  });
   try {
-    await database.db.transaction((tx) => seedWorks(tx, options.works, true));
-
-    const bare = express();
-    bare.disable("x-powered-by");
-    bare.get("/", (_req, res) => {
-      res.send("Hello, world!");
-    });
-    const bareServer = await listen(bare);
-    servers.push(bareServer.server);
-
-    // The production logger's options at the default level; a file stands in for stdout, written as pino
-    // writes stdout (asynchronously, lines that arrive during a write going out with the next one).
-    const config = testConfig({ LOG_LEVEL: "info", CHECK_RESPONSES: false, DATABASE_PATH: database.path ?? ":memory:" });
-    const destination = pino.destination({ dest: join(logDir, "server.log"), sync: false });
-    destinations.push(destination);
-    const logger = pino(
-      { level: config.LOG_LEVEL, redact: ["req.headers.authorization", "req.headers.cookie", "githubToken"] },
-      destination,
-    );
-    const signer = signerFromPrivateKey(generateKeyPairSync("ed25519").privateKey);
-    const app = createApp({
-      db: database.db,
-      config,
-      npm: npmRegistryFromConfig(config),
-      clock: systemClock,
-      logger,
-      github: new GitHub({ baseUrl: config.GITHUB_API_URL, timeoutMs: 1000, retries: 0 }),
-      signer,
-      books: booksLogFor(config, signer),
-      mailer: createMailer(config, logger),
-    });
-    const appServer = await listen(app);
-    servers.push(appServer.server);
-
     const slug = `work-${Math.floor(options.works / 2)}`;
     const targets: [string, string][] = [
-      ["GET /healthz", `${appServer.origin}/healthz`],
-      ["GET /api/v1/works/{slug}", `${appServer.origin}/api/v1/works/${slug}`],
-      ["GET /api/v1/works", `${appServer.origin}/api/v1/works`],
-      ["GET /works/{slug}", `${appServer.origin}/works/${slug}`],
+      ["GET /healthz", `${server.url}/healthz`],
+      ["GET /api/v1/works/{slug}", `${server.url}/api/v1/works/${slug}`],
+      ["GET /api/v1/works", `${server.url}/api/v1/works`],
+      ["GET /works/{slug}", `${server.url}/works/${slug}`],
     ];
 
-    const base = await measure(`${bareServer.origin}/`, options);
+    const base = await measure(`${bare.origin}/`, bare.child.pid!, options);
     const runs: [string, Run][] = [];
-    for (const [name, url] of targets) runs.push([name, await measure(url, options)]);
-    const rssMb = process.memoryUsage().rss / 1_048_576;
+    for (const [name, url] of targets) runs.push([name, await measure(url, server.child.pid!, options)]);
+    const rssMb = Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${server.child.pid}/status`, "utf8"))?.[1]) / 1024;
 
     const row = (name: string, r: Run, ratio: string) =>
       `  ${name.padEnd(26)} ${r.rps.toFixed(0).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms   ${r.cpuUs.toFixed(0).padStart(4)} µs CPU/req   ${ratio}` +
       (r.non2xx || r.errors ? `   (${r.non2xx} non-2xx, ${r.errors} errors of ${r.requests})` : "");
     const lines = [
       `http reads on ${engine.engine}: ${options.works} works, ${options.connections} connections, ${options.seconds} s per target; ` +
-        `autocannon in a child process, server in this one (info-level log to a file)`,
+        `autocannon in a child process; the server and the bare hello each in a process of their own, NODE_OPTIONS=${SERVER_NODE_OPTIONS}`,
       row("bare express hello", base, "ratio    1.00"),
       ...runs.map(([name, r]) => row(name, r, `ratio ${(r.rps / base.rps).toFixed(2).padStart(7)}`)),
       `  server RSS after the runs ${rssMb.toFixed(0)} MB`,
@@ -154,9 +124,7 @@ export async function benchHttp(engine: BenchEngine, options: HttpBenchOptions):
       lines: i === 0 ? lines : [],
     }));
   } finally {
-    for (const server of servers) await close(server);
-    for (const destination of destinations) destination.flushSync();
-    await database.close();
-    rmSync(logDir, { recursive: true, force: true });
+    await server.stop();
+    bare.child.kill("SIGTERM");
   }
 }

@@ -5,8 +5,9 @@
 // parse process to exit (it does after PARSE_WORKER_IDLE_MS idle), as a server between a CI job's check and
 // the month's billing would. The RSS is read right as the billing run has answered (its whole answer read),
 // and again once the server has been idle for SETTLE_MS: the target (at most 150 MB) holds for that figure.
-// Nothing forces a garbage collection in the server: what goes in between is V8's own memory reducer, which
-// collects and gives back the run's garbage a few seconds after the server went idle.
+// What goes in between is the server's idle collector (src/idle-collector.ts): once the server has been idle for
+// one of its 5 s looks after the run grew the heap, it runs one memory-reducing collection — V8's own memory
+// reducer never starts after a run that ends in silence.
 import { readFileSync } from "node:fs";
 import { startServerProcess } from "../test/support/server-process.js";
 import type { BenchResult } from "./billing.bench.js";

@@ -8,6 +8,7 @@ import { buildDeps } from "./deps.js";
 import type { Db } from "./db/client.js";
 import { bootstrapTreasurer } from "./accounts/bootstrap-treasurer.js";
 import { makeCheckpoint } from "./books/make-checkpoint.js";
+import { startIdleCollector } from "./idle-collector.js";
 
 export interface Running {
   server: Server;
@@ -44,6 +45,10 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
         }, config.BOOKS_CHECKPOINT_SECONDS * 1000)
       : undefined;
   checkpointTimer?.unref();
+  // A batch job's heap (a billing run, a large check) is given back once the server is idle.
+  const stopIdleCollector = startIdleCollector(undefined, undefined, (before, after) =>
+    deps.logger.info({ heapBefore: before, heapAfter: after }, "idle collection"),
+  );
   return {
     server,
     db: deps.db,
@@ -51,6 +56,7 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(checkpointTimer);
+        stopIdleCollector();
         server.close(() => {
           void built.close().then(resolve);
         });

@@ -54,6 +54,7 @@ export interface Output {
 
 export const DEFAULT_SERVER: string;
 export const CHECK_HELP: string;
+export function checkClientVersion(): string;
 export function unmet(report: Report): ReportMatch[];
 export function gateFailures(report: Report, strict: boolean): string[];
 export function formatReport(report: Report, failures: string[]): string;

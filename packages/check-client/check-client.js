@@ -26,6 +26,7 @@ Options:
   --organization <id>    price the check for this organization
   --strict               also fail when a work owed for holds no grant for the current month
   --json                 print the report as JSON
+  -V, --version          print the check client's version
   -h, --help             display help for command
 `;
 
@@ -78,6 +79,7 @@ export async function runCli(argv, env, out) {
         json: { type: "boolean" },
         strict: { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "V" },
       },
     });
   } catch (err) {
@@ -86,6 +88,10 @@ export async function runCli(argv, env, out) {
   }
   if (parsed.values.help) {
     out.stdout.write(CHECK_HELP);
+    return 0;
+  }
+  if (parsed.values.version) {
+    out.stdout.write(`${checkClientVersion()}\n`);
     return 0;
   }
   const [file, ...extra] = parsed.positionals;
@@ -101,6 +107,11 @@ export async function runCli(argv, env, out) {
     strict: parsed.values.strict,
   };
   return checkCommand(file, options, out);
+}
+
+/** The version of this package, from its package.json (read only when asked for). */
+export function checkClientVersion() {
+  return JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8")).version;
 }
 
 /** A few stage lines on stderr for big files (no progress-bar dependency). */

@@ -8,6 +8,7 @@
 // a usage declared or back-dated since, a rejected size-facts declaration — priced with that month's
 // schedule, band and cap. What invoices not void bill for an organization, work and month is subtracted,
 // so a repeated run or an edited usage never bills a day twice.
+import { setImmediate } from "node:timers/promises";
 import { and, eq, gt, gte, inArray, isNotNull, isNull, lte, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { toInt } from "../db/sql.js";
@@ -130,6 +131,9 @@ export async function* planBatches(db: Db, scope: BillingScope, batchSize = PLAN
     read += orgIds.length;
     after = orgIds[orgIds.length - 1]!;
     yield { planned: await planBatch(db, scope, orgIds), read, orgIds };
+    // On SQLite every query is synchronous: the loop turns between batches, so a run or a preview of 10,000
+    // organizations never holds the server longer than one batch.
+    await setImmediate();
   }
 }
 
@@ -137,11 +141,11 @@ export async function* planBatches(db: Db, scope: BillingScope, batchSize = PLAN
 export async function planBilling(
   db: Db,
   month: string,
-  options: { catchUpMonths: number; schedule?: FeeScheduleVersion },
+  options: { catchUpMonths: number; schedule?: FeeScheduleVersion; batchSize?: number },
 ): Promise<BillingPlan> {
   const scope = await billingScope(db, month, options);
   const planned: PlannedInvoice[] = [];
-  for await (const batch of planBatches(db, scope)) planned.push(...batch.planned);
+  for await (const batch of planBatches(db, scope, options.batchSize)) planned.push(...batch.planned);
   return { month, schedule: scope.schedule, planned };
 }
 
@@ -400,7 +404,7 @@ function planInvoices(scope: BillingScope, inputs: BillingInputs): { planned: Pl
 }
 
 /** What a run for `month` would issue, as the API shows it: reads only, writes nothing. */
-export async function previewBilling(db: Db, month: string, options: { catchUpMonths: number }) {
+export async function previewBilling(db: Db, month: string, options: { catchUpMonths: number; batchSize?: number }) {
   const { schedule, planned } = await planBilling(db, month, options);
   const money = (minor: number) => moneyJson(minor, schedule.currency);
   return {

@@ -150,7 +150,6 @@ async function writeInChunks(db: Db, scope: BillingScope, context: RunContext, o
       onProgress?.(done, Math.max(total, done));
     }
     read = batch.read;
-    await nextTurn();
   }
   if (pending.length > 0) created += await db.transaction((tx) => writeChunk(tx, pending, context));
   onProgress?.(read, Math.max(total, read));
@@ -158,9 +157,10 @@ async function writeInChunks(db: Db, scope: BillingScope, context: RunContext, o
 }
 
 /**
- * Lets the event loop turn between a batch and the next: SQLite's driver is synchronous, so without it a run
- * would hold the server (every request, every read) from its first organization to its last. With chunks as
- * large as a planned batch, the longest the server waits is one batch planned or one chunk written.
+ * Lets the event loop turn after each chunk written (the plan turns between batches): SQLite's driver is
+ * synchronous, so without it a run would hold the server (every request, every read) from its first
+ * organization to its last. With chunks as large as a planned batch, the longest the server waits is one batch
+ * planned or one chunk written.
  */
 const nextTurn = () => setImmediate();
 

@@ -6,7 +6,7 @@ import type { Request, RequestHandler } from "express";
 import { rateLimit } from "express-rate-limit";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
-import { rateLimitStore } from "../http/rate-limit-store.js";
+import { RATE_LIMIT_VALIDATE, rateLimitStore } from "../http/rate-limit-store.js";
 import { CheckLimitError, MAX_CHECKS_PER_CLIENT } from "./check-limits.js";
 
 export interface CheckGuards {
@@ -30,6 +30,7 @@ export function checkGuards(deps: AppDeps): CheckGuards {
         limit: config.CHECK_RATE_LIMIT_PER_MINUTE,
         standardHeaders: "draft-8",
         legacyHeaders: false,
+        validate: RATE_LIMIT_VALIDATE,
         skip: (req) => Boolean(req.auth),
         handler: (_req, _res, next) =>
           next(

@@ -121,7 +121,8 @@ function planDelivery({ event, payload }: Delivery, work: Work | undefined, gith
     // The host stays the one the work was registered on (github.com or the Enterprise host).
     const host = work.repositoryKey?.split("/")[0] ?? githubWebHost;
     const ref = parseRepositoryUrl(`https://${host}/${fullName}`);
-    if (typeof ref === "string") return ignored;
+    // Only a plain `owner/name`: a name the URL parser had to normalise (`../x/y`, `o/r.git`) is not taken.
+    if (typeof ref === "string" || `${ref.owner}/${ref.name}` !== fullName) return ignored;
     const defaultBranch = payload.repository.default_branch;
     return { kind: "update_repository", workId: work.id, action: payload.action, fullName, ref, defaultBranch };
   }

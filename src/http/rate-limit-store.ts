@@ -86,3 +86,10 @@ export function rateLimitStore(db: Db, clock: Clock, prefix: string): Store {
     },
   };
 }
+
+/**
+ * express-rate-limit's start-up checks, less one: a client may send X-Forwarded-For whatever TRUST_PROXY
+ * says (without it the header is simply not believed), so its presence is no misconfiguration to report on
+ * the console.
+ */
+export const RATE_LIMIT_VALIDATE = { xForwardedForHeader: false } as const;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { rateLimit } from "express-rate-limit";
 import type { AppDeps } from "../deps.js";
 import { AppError } from "../shared/errors.js";
-import { rateLimitStore } from "../http/rate-limit-store.js";
+import { RATE_LIMIT_VALIDATE, rateLimitStore } from "../http/rate-limit-store.js";
 import { findUserByEmail, getUser } from "../accounts/create-user.js";
 import { verifyPassword } from "../accounts/passwords.js";
 import { createApiToken, listApiTokens, revokeApiToken } from "../accounts/tokens.js";
@@ -46,6 +46,7 @@ function registerSignInPages(app: Router, deps: AppDeps): void {
     standardHeaders: "draft-8",
     legacyHeaders: false,
     store: rateLimitStore(db, clock, "login"),
+    validate: RATE_LIMIT_VALIDATE,
     handler: (_req, _res, next) => next(new AppError("rate_limited", "Too many sign-in attempts from here. Wait a minute and try again.")),
   });
 

@@ -10,9 +10,9 @@ import { recordSizeFacts } from "../organizations/record-size-facts.js";
 import { listOrganizationsFor, membershipOf, organizationView } from "../organizations/organizations.queries.js";
 import { submitCooperativeEvidence } from "../organizations/submit-cooperative-evidence.js";
 import { listUsages } from "../usage/usage.queries.js";
-import { listInvoices, invoiceView, requireInvoiceAccess } from "../invoices/invoices.queries.js";
+import { listInvoices, invoiceView, requireInvoiceAccess, type InvoiceKey } from "../invoices/invoices.queries.js";
 import { invoiceUblFor, renderInvoiceHtml } from "../invoices/render-invoice.js";
-import { INVOICE_REF_PATTERN } from "../invoices/invoice-rules.js";
+import { INVOICE_REF_PATTERN, PAYABLE_STATUSES } from "../invoices/invoice-rules.js";
 import { sellerOf } from "../billing/billing.routes.js";
 import { invoiceDistribution } from "../distribution/invoice-distribution.queries.js";
 import { listGrants } from "../grants/grants.queries.js";
@@ -26,6 +26,9 @@ import { isOverdue } from "../invoices/invoice-rules.js";
 import { moneyJson } from "../shared/money.js";
 import { isoNow } from "../shared/clock.js";
 import { readableDate } from "./format.js";
+import { pageOf } from "../http/pagination.js";
+import type { Actor } from "../shared/actor.js";
+import { invoiceCursorOf } from "./treasury-invoices.pages.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
 import { idParam, requireOrganizationMember, requireSignedIn } from "./guards.js";
 
@@ -128,35 +131,55 @@ function registerOrganizationList(app: Router, deps: AppDeps): void {
   });
 }
 
-/** What the organization owes now: outstanding and overdue totals per currency, and its invoices. */
-async function owedView(deps: AppDeps, user: { id: number; isTreasurer: boolean }, orgId: number, day: string) {
-  const list = await listInvoices(deps.db, user, { organizationId: orgId, limit: 100 });
-  const seller = sellerOf(deps.config);
-  const invoices = list.invoices.map((i) => ({
-    ...i,
-    ref: i.number ?? String(i.id),
-    overdue: isOverdue(i, day),
-    dueOnText: readableDate(i.dueOn),
-  }));
-  const sums = new Map<string, { outstanding: number; overdue: number; count: number; overdueCount: number }>();
-  for (const i of invoices) {
-    if (i.outstanding.amountMinor <= 0) continue;
+/** Invoices on an organization's page; older ones are a "Next page" away. */
+export const ORG_INVOICES_PER_PAGE = 50;
+const OWED_BATCH = 500;
+
+type Listed = Awaited<ReturnType<typeof listInvoices>>["invoices"][number];
+type Owed = { outstanding: number; overdue: number; count: number; overdueCount: number };
+
+/** What the organization owes now, per currency: every invoice still payable, however many pages back it is. */
+async function owedOf(deps: AppDeps, user: Actor, orgId: number, day: string) {
+  const sums = new Map<string, Owed>();
+  const add = (i: Listed) => {
+    if (i.outstanding.amountMinor <= 0) return;
     const s = sums.get(i.outstanding.currency) ?? { outstanding: 0, overdue: 0, count: 0, overdueCount: 0 };
     s.outstanding += i.outstanding.amountMinor;
     s.count += 1;
-    if (i.overdue) {
+    if (isOverdue(i, day)) {
       s.overdue += i.outstanding.amountMinor;
       s.overdueCount += 1;
     }
     sums.set(i.outstanding.currency, s);
+  };
+  for (let after: InvoiceKey | undefined; ;) {
+    const batch = await listInvoices(deps.db, user, { organizationId: orgId, statuses: PAYABLE_STATUSES, limit: OWED_BATCH, after });
+    batch.invoices.forEach(add);
+    const last = batch.invoices.at(-1);
+    if (!last || batch.invoices.length < OWED_BATCH) break;
+    after = { month: last.month, id: last.id };
   }
-  const owed = [...sums].map(([currency, s]) => ({
+  return [...sums].map(([currency, s]) => ({
     outstanding: moneyJson(s.outstanding, currency).formatted,
     overdue: moneyJson(s.overdue, currency).formatted,
     count: s.count,
     overdueCount: s.overdueCount,
   }));
-  return { invoices, owed, payTo: { name: seller.name, iban: seller.iban || null } };
+}
+
+/** What the organization owes, and one page of its invoices (`?cursor=` from the page's "Next page" link). */
+async function owedView(deps: AppDeps, req: Request, res: Response, user: Actor, orgId: number, day: string) {
+  const after = invoiceCursorOf(req.query.cursor);
+  const list = await listInvoices(deps.db, user, { organizationId: orgId, limit: ORG_INVOICES_PER_PAGE + 1, after });
+  const { items, next } = pageOf(req, res, "", list.invoices, ORG_INVOICES_PER_PAGE, (i) => [i.month, i.id]);
+  const seller = sellerOf(deps.config);
+  return {
+    invoices: items.map((i) => ({ ...i, ref: i.number ?? String(i.id), overdue: isOverdue(i, day), dueOnText: readableDate(i.dueOn) })),
+    invoicePager:
+      after !== undefined || next !== null ? { first: after !== undefined ? `/organizations/${orgId}#invoices` : null, next } : null,
+    owed: await owedOf(deps, user, orgId, day),
+    payTo: { name: seller.name, iban: seller.iban || null },
+  };
 }
 
 /** The organization's page, with the size-facts form as given (re-rendered with errors). */
@@ -175,7 +198,7 @@ function organizationPage(deps: AppDeps): OrgPage {
       {
         org: { ...view, kindLabel: kindLabel(view.kind), isCooperative: view.kind === "worker_cooperative" },
         usages,
-        ...(await owedView(deps, user, org.id, day)),
+        ...(await owedView(deps, req, res, user, org.id, day)),
         grants: await listGrants(db, org.id),
         factsForm: factsFormState,
         inviteForm: formFromNotice(res, "invite", { role: "member" }),

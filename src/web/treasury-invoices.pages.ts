@@ -51,12 +51,13 @@ export const invoiceQuery = (req: Request) => {
       .parse(typeof q.month === "string" && q.month ? q.month : undefined),
     overdue: q.overdue === "1",
     /** The page's place in the list (the API's cursor); one that does not parse is the first page. */
-    after: cursorOf(q.cursor),
+    after: invoiceCursorOf(q.cursor),
   };
 };
 type InvoiceQuery = ReturnType<typeof invoiceQuery>;
 
-function cursorOf(cursor: unknown): InvoiceKey | undefined {
+/** An invoice list's place from a page's `?cursor=`; one that does not parse is the first page. */
+export function invoiceCursorOf(cursor: unknown): InvoiceKey | undefined {
   if (typeof cursor !== "string" || cursor.length > 500) return undefined;
   try {
     const key = decodeCursor(cursor, invoicesCursor);

@@ -2,6 +2,7 @@
 // marked so and completed by the next; a fee schedule never takes effect in a billed month (PRODUCT.md §13).
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runBilling } from "../../src/billing/run-billing.js";
+import { previewBilling } from "../../src/billing/plan-billing.js";
 import { checkLedger } from "../../src/ledger/check-ledger.js";
 import { api, dumpDatabase, makeHarness, tableCounts, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
@@ -148,6 +149,23 @@ describe("a run and the server", () => {
     counting = false;
     expect(run.invoicesCreated).toBeGreaterThanOrEqual(4);
     expect(turns).toBeGreaterThanOrEqual(run.invoicesCreated);
+  });
+
+  it("lets the event loop turn between planned batches of a preview too", async () => {
+    await firms(4);
+    h.clock.set("2026-04-02T09:00:00Z");
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      if (!counting) return;
+      turns += 1;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    const preview = await previewBilling(h.db, "2026-03", { catchUpMonths: 0, batchSize: 1 });
+    counting = false;
+    expect(preview.invoices.length).toBeGreaterThanOrEqual(4);
+    expect(turns).toBeGreaterThanOrEqual(preview.invoices.length);
   });
 });
 

@@ -34,7 +34,11 @@ interface Reply {
 }
 
 /** One request from a given local address (each address is a client of its own). */
-function send(port: number, path: string, options: { method?: string; body?: string | Buffer; from?: string } = {}): Promise<Reply> {
+function send(
+  port: number,
+  path: string,
+  options: { method?: string; body?: string | Buffer; from?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const start = performance.now();
   return new Promise((resolve, reject) => {
     const req = httpRequest(
@@ -45,8 +49,10 @@ function send(port: number, path: string, options: { method?: string; body?: str
         method: options.method ?? "GET",
         localAddress: options.from,
         agent: false,
-        headers:
-          options.body === undefined ? {} : { "content-type": "application/yaml", "content-length": Buffer.byteLength(options.body) },
+        headers: {
+          ...options.headers,
+          ...(options.body === undefined ? {} : { "content-type": "application/yaml", "content-length": Buffer.byteLength(options.body) }),
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -173,6 +179,9 @@ describe("limits, each with its code", () => {
     expect(third.status).toBe(429);
     expect(JSON.parse(third.body)).toMatchObject({ code: "too_many_concurrent_checks" });
     expect(JSON.parse(third.body).detail).toMatch(/At most 2 checks/);
+    // A forged X-Forwarded-For (no TRUST_PROXY) is the same address.
+    const forged = await send(port, "/api/v1/checks", { method: "POST", body: file, headers: { "x-forwarded-for": "198.51.100.9" } });
+    expect(forged.status).toBe(429);
     // Another address is not held back by it.
     const other = await send(port, "/api/v1/checks", { method: "POST", body: pnpmLockfile(10), from: "127.0.0.7" });
     expect(other.status).toBe(200);

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import request from "supertest";
 import type { Express } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { api, makeHarness, makeUser, passwordHashFor, type Harness, type TestUser } from "../support/harness.js";
+import { api, dumpDatabase, makeHarness, makeUser, passwordHashFor, type Harness, type TestUser } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
 
 const WEBHOOK_SECRET = "fuzz-webhook-secret";
@@ -176,6 +176,49 @@ describe("multipart uploads", () => {
       ),
       { numRuns: 120, seed: SEED },
     );
+  });
+});
+
+describe("the web /check form with a valid CSRF token", () => {
+  it("repeated organizationId parts, repeated files and over-long fields: a 4xx page, never 500, nothing written", async () => {
+    const lock = Buffer.from('{"name":"app","lockfileVersion":3,"packages":{"":{"name":"app"},"node_modules/tool":{"version":"1.0.0"}}}');
+    const agent = request.agent(h.app);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get("/check").expect(200)).text)![1]!;
+    // Another way of checking counts its hits; what a refused form must not write is everything else.
+    const state = () => dumpDatabase(h.db, { ignore: ["api_tokens", "rate_limit_counters"] });
+    const before = await state();
+    const form = () => agent.post("/check").set("accept", "text/html").field("_csrf", csrf);
+    const refused: [string, Promise<{ status: number; text: string; headers: Record<string, string> }>, number][] = [
+      [
+        "repeated organizationId",
+        form().field("organizationId", "1").field("organizationId", "2").attach("lockfile", lock, "package-lock.json"),
+        422,
+      ],
+      ["repeated _csrf", form().field("_csrf", csrf).attach("lockfile", lock, "package-lock.json"), 403], // the CSRF refusal: two tokens are no token
+      ["repeated file parts", form().attach("lockfile", lock, "package-lock.json").attach("lockfile", lock, "yarn.lock"), 400],
+      ["a file under another name", form().attach("other", lock, "package-lock.json"), 400],
+      ["over-long organizationId", form().field("organizationId", "9".repeat(300)).attach("lockfile", lock, "package-lock.json"), 422],
+      ["field over the field size", form().field("organizationId", "1".repeat(20_000)).attach("lockfile", lock, "package-lock.json"), 400],
+      [
+        "too many fields",
+        Array.from({ length: 12 }, (_, i) => i)
+          .reduce((r, i) => r.field(`x${i}`, "y"), form())
+          .attach("lockfile", lock, "package-lock.json"),
+        400,
+      ],
+      ["over-long file name", form().attach("lockfile", lock, `${"n".repeat(5000)}.json`), 200],
+    ];
+    for (const [what, pending, status] of refused) {
+      const res = await pending;
+      expect(res.status, `${what} → ${res.text.slice(0, 300)}`).toBe(status);
+      expect(res.headers["content-type"], what).toMatch(/^text\/html/);
+      if (status !== 200) expect(await state(), what).toBe(before);
+    }
+    // The token was good all along: the same form whole is a report, still written nowhere (anonymous).
+    const ok = await form().attach("lockfile", lock, "package-lock.json");
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain("Check report");
+    expect(await state()).toBe(before);
   });
 });
 

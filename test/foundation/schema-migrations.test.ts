@@ -9,6 +9,7 @@ import * as pgSchema from "../../src/db/schema.js";
 import { sqliteSchema } from "../../src/db/schema.sqlite.js";
 import { MIGRATIONS_FOLDERS, openDatabase, type Db } from "../../src/db/client.js";
 import { execute, queryRows } from "../../src/db/sql.js";
+import { loadOrCreateSigner } from "../../src/grants/signing-key.js";
 import { freshDatabase, tableNames, tempDir, testEngine } from "../support/harness.js";
 
 function lastSnapshot(folder: string): Record<string, unknown> {
@@ -120,10 +121,22 @@ describe("schema and migrations", () => {
       expect(await pragma("synchronous")).toBe(2);
       expect(await pragma("foreign_keys")).toBe(1);
       expect(await pragma("busy_timeout")).toBe(5000);
-      expect(statSync(path).mode & 0o777).toBe(0o600);
+      // The database, its write-ahead log and its shared-memory index: the service account's alone.
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) expect(statSync(file).mode & 0o777, file).toBe(0o600);
       expect(await failure(execute(database.db, sql`insert into rate_limit_counters values ('k', 1, 'x')`))).toMatch(/readonly/);
     } finally {
       await database.close();
+    }
+  });
+
+  it("creates the signing key file 0600, whatever the umask", () => {
+    const previous = process.umask(0o002);
+    try {
+      const path = join(tempDir(), "keys", "signing-key.pem");
+      loadOrCreateSigner(path);
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(previous);
     }
   });
 

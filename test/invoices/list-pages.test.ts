@@ -5,7 +5,11 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeCursor, compareKeys } from "../../src/http/pagination.js";
+import { eq } from "drizzle-orm";
 import { INVOICES_PER_PAGE } from "../../src/web/treasury-invoices.pages.js";
+import { ORG_INVOICES_PER_PAGE } from "../../src/web/organizations.pages.js";
+import { invoices, organizations } from "../../src/db/schema.js";
+import { moneyJson } from "../../src/shared/money.js";
 import { api, makeHarness, makeUser, passwordHashFor, tableCounts, type Harness } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
 import { expectBadCursor, walkList } from "../support/pages.js";
@@ -150,3 +154,58 @@ async function treasurerAgent() {
   await agent.post("/login").type("form").send({ _csrf: token, email: user.email, password: PASSWORD, next: "/treasury" }).expect(303);
   return agent;
 }
+
+describe("an organization's page", () => {
+  // Last in the file: it adds invoices the lists above do not count.
+  it("shows its invoices 50 a page with a next link, and what it owes over all of them", async () => {
+    const [firm] = await h.db.select().from(organizations).where(eq(organizations.name, "Firm 00"));
+    const [model] = await h.db.select().from(invoices).where(eq(invoices.organizationId, firm!.id)).limit(1);
+    const { id: _id, ...base } = model!;
+    const statuses = ["paid", "issued", "partially_paid"] as const;
+    // Eleven years of older invoices: a third paid, the rest owed, half of those past due.
+    await h.db.transaction(async (tx) => {
+      await tx.insert(invoices).values(
+        Array.from({ length: 130 }, (_, i) => ({
+          ...base,
+          number: `RCP-2020-${String(900_000 + i)}`,
+          month: `${2015 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, "0")}`,
+          status: statuses[i % 3]!,
+          totalMinor: 1_000 + i,
+          dueOn: i % 2 ? "2020-12-31" : "2099-01-01",
+        })),
+      );
+    });
+    const all = (await api(h).get(`/api/v1/invoices?organizationId=${firm!.id}&limit=200`).set(t).expect(200)).body.invoices as (Listed & {
+      status: string;
+      dueOn: string | null;
+      outstanding: { amountMinor: number; currency: string };
+    })[];
+    expect(all).toHaveLength(130 + MONTHS.length);
+    const owed = all.filter((i) => i.outstanding.amountMinor > 0 && (i.status === "issued" || i.status === "partially_paid"));
+    const overdue = owed.filter((i) => i.dueOn !== null && i.dueOn < "2026-04-02");
+    const sum = (xs: typeof owed) =>
+      moneyJson(
+        xs.reduce((s, i) => s + i.outstanding.amountMinor, 0),
+        "EUR",
+      ).formatted;
+
+    const agent = await treasurerAgent();
+    const refs: string[] = [];
+    let url: string | null = `/organizations/${firm!.id}`;
+    let pages = 0;
+    while (url) {
+      const page: { text: string } = await agent.get(url).expect(200);
+      const shown = [...page.text.matchAll(/<a href="\/invoices\/([^".]+)">/g)].map((m) => m[1]!);
+      expect(shown.length).toBeLessThanOrEqual(ORG_INVOICES_PER_PAGE);
+      refs.push(...shown);
+      // What it owes is the same on every page: all its invoices, not the ones shown.
+      expect(page.text).toContain(`<p class="big">${sum(owed)}</p><p>${owed.length} invoice(s) to pay</p>`);
+      expect(page.text).toContain(`<p class="big">${sum(overdue)}</p><p><span class="badge bad">${overdue.length} overdue</span>`);
+      if (pages > 0) expect(page.text).toContain(`<a href="/organizations/${firm!.id}#invoices">First page</a>`);
+      url = /<a href="([^"]+)#invoices" rel="next">/.exec(page.text)?.[1]?.replaceAll("&#x3D;", "=").replaceAll("&amp;", "&") ?? null;
+      pages += 1;
+    }
+    expect(refs).toEqual(all.map((i) => i.number));
+    expect(pages).toBe(3);
+  });
+});

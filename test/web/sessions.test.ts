@@ -49,6 +49,28 @@ describe("web sessions", () => {
     expect(after.headers.location).toBe("/login?next=%2Ftokens");
   });
 
+  it("notices are never taken from the query string: ?notice=, ?message=, ?error= show nothing", async () => {
+    const marks = ["notice", "message", "error", "success", "flash", "info"];
+    const query = "?" + marks.map((m) => `${m}=${encodeURIComponent(`<script>alert(1)</script>FORGED_${m}`)}`).join("&");
+    const anonymous = request.agent(h.app);
+    const signedIn = request.agent(h.app);
+    const token = await formToken(signedIn);
+    await signedIn.post("/login").type("form").send({ _csrf: token, email: user.email, password: "a long password" }).expect(303);
+    const pages: [ReturnType<typeof request.agent>, string][] = [
+      ...["/", "/assets", "/check", "/login", "/transparency"].map((p) => [anonymous, p] as [ReturnType<typeof request.agent>, string]),
+      ...["/", "/works/mine", "/works/new", "/check", "/organizations", "/tokens"].map(
+        (p) => [signedIn, p] as [ReturnType<typeof request.agent>, string],
+      ),
+    ];
+    for (const [agent, path] of pages) {
+      const page = await agent.get(path + query).set("accept", "text/html");
+      expect(page.status, path).toBe(200);
+      expect(page.text, path).not.toContain("FORGED_");
+      expect(page.text, path).not.toContain("<script>alert");
+      expect(page.text, path).not.toMatch(/class="notice/);
+    }
+  });
+
   it("an open redirect through ?next is refused", async () => {
     const agent = request.agent(h.app);
     const token = await formToken(agent);

@@ -440,6 +440,55 @@ describe("GitHub webhooks", () => {
     }
   });
 
+  it("a work with a registered repository: signed pushes of odd shapes and renames to `..` or over-long names leave it unchanged", async () => {
+    const repo = await registered();
+    const unchanged = () => dumpDatabase(h.db, { ignore: ["api_tokens", "webhook_deliveries"] });
+    const before = await unchanged();
+    const self = { id: repo.id, full_name: "coop-dev/ledger-tool" };
+    let n = 0;
+    for (const payload of [
+      { ref: {}, commits: [null], repository: self },
+      { ref: "refs/heads/main", commits: [null], repository: self },
+      { ref: "refs/heads/main", commits: [null], head_commit: [], repository: { id: repo.id, full_name: 5 } },
+      { ref: {}, commits: [{ modified: ["LICENSE"] }], repository: { id: repo.id, full_name: 5 } },
+    ]) {
+      const res = await deliver("push", `odd-push-${++n}`, payload);
+      expect(res.status, JSON.stringify(payload)).toBe(202);
+      expect(res.body.outcome, JSON.stringify(payload)).toBe("ignored");
+    }
+    // Found by its id whatever full_name holds: the license is read again, the same.
+    const recheck = await deliver("push", "odd-push-recheck", {
+      ref: "refs/heads/main",
+      commits: [null, { modified: ["LICENSE"] }],
+      repository: { id: repo.id, full_name: 5 },
+    });
+    expect(recheck.status).toBe(202);
+    expect(recheck.body.outcome).toBe("license_unchanged");
+    for (const fullName of [
+      "..",
+      "../..",
+      "coop-dev/..",
+      "../coop-dev/books",
+      "coop-dev/./books",
+      "coop-dev/books.git",
+      `coop-dev/${"b".repeat(101)}`,
+      "x/".repeat(600),
+    ]) {
+      for (const action of ["renamed", "transferred"]) {
+        const res = await deliver("repository", `odd-rename-${++n}`, {
+          action,
+          repository: { id: repo.id, full_name: fullName, default_branch: "main" },
+          changes: { repository: { name: { from: "ledger-tool" } } },
+        });
+        expect(res.status, fullName).toBe(202);
+        expect(res.body.outcome, `${action} to ${fullName}`).toBe("ignored");
+      }
+    }
+    expect(await unchanged()).toBe(before);
+    const work = (await api(h).get("/api/v1/works/ledger-tool").expect(200)).body;
+    expect(work.repository).toMatchObject({ fullName: "coop-dev/ledger-tool", url: "https://github.com/coop-dev/ledger-tool" });
+  });
+
   it("renamed and transferred repositories update the work", async () => {
     const repo = await registered();
     fake.renameRepo(repo, "coop-dev", "books");
