@@ -51,3 +51,96 @@ export async function bareInsert(location: { url?: string; path: string }, rows:
   await client.end();
   return ms;
 }
+
+/** Rows of one table, as its columns hold them: what a run wrote, to be written again by the bare driver. */
+export interface TableRows {
+  table: string;
+  columns: string[];
+  rows: unknown[][];
+}
+
+/** Every row of `table` whose `key` is above `after`, in key order, as stored (PostgreSQL: as text, cast back on insert). */
+export async function readRowsAfter(
+  location: { url?: string; path: string },
+  table: string,
+  key: string,
+  after: number,
+): Promise<TableRows> {
+  const query = `select * from ${table} where ${key} > ${Math.trunc(after)} order by ${key}`;
+  if (!location.url) {
+    const db = new Database(location.path, { readonly: true });
+    const statement = db.prepare(query).raw();
+    const columns = statement.columns().map((c) => c.name);
+    const rows = statement.all() as unknown[][];
+    db.close();
+    return { table, columns, rows };
+  }
+  const client = new pg.Client({ connectionString: location.url });
+  await client.connect();
+  const result = await client.query<unknown[]>({ text: query, rowMode: "array", types: { getTypeParser: () => (value: string) => value } });
+  await client.end();
+  return { table, columns: result.fields.map((f) => f.name), rows: result.rows };
+}
+
+/** The highest `key` of `table` (-1 when it is empty: keys start at 0 or 1). */
+export async function lastKeyOf(location: { url?: string; path: string }, table: string, key: string): Promise<number> {
+  const query = `select coalesce(max(${key}), -1) as last from ${table}`;
+  if (!location.url) {
+    const db = new Database(location.path, { readonly: true });
+    const last = db.prepare(query).pluck().get();
+    db.close();
+    return Number(last);
+  }
+  const client = new pg.Client({ connectionString: location.url });
+  await client.connect();
+  const result = await client.query<{ last: string }>(query);
+  await client.end();
+  return Number(result.rows[0]!.last);
+}
+
+/**
+ * Milliseconds to insert these rows, table after table in the order given, into the same tables of another
+ * database (a copy of the one they were written to, taken before), by the bare driver in one transaction, batched
+ * as `bareInsert` batches: one prepared statement per table on SQLite, multi-row INSERTs of 1,000 rows on
+ * PostgreSQL. The tables keep their indexes, checks and foreign keys (on, as the server sets them on SQLite).
+ */
+export async function bareInsertRows(location: { url?: string; path: string }, tables: TableRows[]): Promise<number> {
+  const columnList = (t: TableRows) => t.columns.map((c) => `"${c}"`).join(", ");
+  if (!location.url) {
+    const db = new Database(location.path);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("foreign_keys = ON");
+    // A first write to the copied file, untimed: its first commit costs more than any later one.
+    db.exec("create table bench_warm (x integer); drop table bench_warm");
+    const inserts = tables.map((t) =>
+      db.prepare(`insert into ${t.table} (${columnList(t)}) values (${t.columns.map(() => "?").join(", ")})`),
+    );
+    const started = performance.now();
+    db.transaction(() => {
+      tables.forEach((t, i) => {
+        for (const row of t.rows) inserts[i]!.run(...row);
+      });
+    })();
+    const ms = performance.now() - started;
+    db.close();
+    return ms;
+  }
+  const client = new pg.Client({ connectionString: location.url });
+  await client.connect();
+  await client.query("create table bench_warm (x integer); drop table bench_warm");
+  const started = performance.now();
+  await client.query("begin");
+  for (const t of tables) {
+    for (let from = 0; from < t.rows.length; from += 1000) {
+      const chunk = t.rows.slice(from, from + 1000);
+      const width = t.columns.length;
+      const tuples = chunk.map((_, k) => `(${t.columns.map((_, c) => `$${k * width + c + 1}`).join(", ")})`);
+      await client.query(`insert into ${t.table} (${columnList(t)}) values ${tuples.join(", ")}`, chunk.flat());
+    }
+  }
+  await client.query("commit");
+  const ms = performance.now() - started;
+  await client.end();
+  return ms;
+}
