@@ -83,10 +83,11 @@ export function createApp(deps: AppDeps): Express {
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: https ? [] : null } },
     strictTransportSecurity: https,
   };
-  // Liveness: the database answers a read made after the request arrived (the data version: a compiled statement
-  // on SQLite, a round trip shared by the requests that arrive while one is pending on PostgreSQL); its head is
-  // written in one call, ahead of the per-request middleware, cookies, sessions and routers.
-  app.get("/healthz", healthCheck(version, deps.logger, securityHead(security)));
+  // Liveness: the database answered a read after the request arrived (the data version: a compiled statement on
+  // SQLite; on PostgreSQL the round trip pending when it arrived, or a new one — one round trip at most, not the two
+  // a cache's fresh read may wait); its head is written in one call, ahead of the per-request middleware, cookies,
+  // sessions and routers.
+  app.get("/healthz", healthCheck(version.joinPending, deps.logger, securityHead(security)));
   // One line per request (id, method, URL, status, time); the client's X-Request-Id is kept when it looks like one.
   app.use(requestLog(deps.logger));
   app.use(securityHeaders(security));

@@ -2,7 +2,7 @@
 // older than the last commit. Cheap to ask (no table read), exact on both engines.
 import { sql } from "drizzle-orm";
 import { DATA_VERSION, engineOf, type Db } from "./handle.js";
-import { freshRead } from "./fresh-read.js";
+import { eachTime, freshRead, type FreshRead } from "./fresh-read.js";
 import { queryRows } from "./sql.js";
 
 /**
@@ -30,6 +30,6 @@ export async function dataVersion(db: Db): Promise<string> {
  * this process's read connection, asked each time; PostgreSQL's is a round trip, shared (`freshRead`) by the
  * requests that arrive while one is pending — each still gets a version read after it arrived.
  */
-export function dataVersionReader(db: Db): () => Promise<string> {
-  return engineOf(db) === "postgres" ? freshRead(() => dataVersion(db)) : () => dataVersion(db);
+export function dataVersionReader(db: Db): FreshRead<string> {
+  return engineOf(db) === "postgres" ? freshRead(() => dataVersion(db)) : eachTime(() => dataVersion(db));
 }

@@ -4,8 +4,23 @@
 // soon as the pending one settles and serves every caller that arrived in between. Under load a database is
 // asked once per round trip instead of once per request; alone, a caller waits for exactly one read.
 
+/** A shared read: called, a read begun after the call; `joinPending`, any read that settles after the call. */
+export interface FreshRead<T> {
+  (): Promise<T>;
+  /**
+   * The pending read when there is one, else a new one: an answer the database gave after the call, though
+   * possibly to a read sent before it — enough to show the database answers (the health check), not for a cache.
+   */
+  joinPending: () => Promise<T>;
+}
+
+/** `read` asked on every call (a read that costs no round trip): every call is fresh. */
+export function eachTime<T>(read: () => Promise<T>): FreshRead<T> {
+  return Object.assign(() => read(), { joinPending: () => read() });
+}
+
 /** `read`, shared among concurrent callers as above; a failed read fails the callers that shared it. */
-export function freshRead<T>(read: () => Promise<T>): () => Promise<T> {
+export function freshRead<T>(read: () => Promise<T>): FreshRead<T> {
   let pending: Promise<T> | undefined;
   let next: Promise<T> | undefined;
   const start = (): Promise<T> => {
@@ -17,7 +32,7 @@ export function freshRead<T>(read: () => Promise<T>): () => Promise<T> {
     started.then(settle, settle);
     return started;
   };
-  return () => {
+  const fresh = () => {
     if (!pending) return start();
     next ??= pending
       .then(
@@ -30,4 +45,5 @@ export function freshRead<T>(read: () => Promise<T>): () => Promise<T> {
       });
     return next;
   };
+  return Object.assign(fresh, { joinPending: () => pending ?? start() });
 }

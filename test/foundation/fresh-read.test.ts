@@ -79,3 +79,37 @@ describe("freshRead", () => {
     expect(await version()).toBe("v2");
   });
 });
+
+describe("joinPending, for a health check", () => {
+  it("answers with the read pending when it was called, starting none; alone, it starts one", async () => {
+    const source = gatedSource();
+    const version = freshRead(source.read);
+    const cached = version();
+    await Promise.resolve();
+    source.commit();
+    const health = version.joinPending();
+    await source.release();
+    // The pending read's answer, given after the call (it saw no commit made after it started).
+    expect(await health).toBe(0);
+    expect(await cached).toBe(0);
+    expect(source.starts()).toBe(1);
+    const alone = version.joinPending();
+    await source.release();
+    expect(await alone).toBe(1);
+    expect(source.starts()).toBe(2);
+  });
+
+  it("leaves fresh callers their own next read", async () => {
+    const source = gatedSource();
+    const version = freshRead(source.read);
+    const health = version.joinPending();
+    await Promise.resolve();
+    source.commit();
+    const fresh = version();
+    await source.release();
+    expect(await health).toBe(0);
+    await source.release();
+    expect(await fresh).toBe(1);
+    expect(source.starts()).toBe(2);
+  });
+});
