@@ -31,6 +31,24 @@ async function firms(n: number) {
   return list;
 }
 
+/** Counts the event loop's turns (one `setImmediate` after another) until `stop()`, which returns the count. */
+function countTurns(): { stop(): number } {
+  let turns = 0;
+  let counting = true;
+  const count = () => {
+    if (!counting) return;
+    turns += 1;
+    setImmediate(count);
+  };
+  setImmediate(count);
+  return {
+    stop: () => {
+      counting = false;
+      return turns;
+    },
+  };
+}
+
 describe("only ended months", () => {
   it("a run for a month not over is refused with month_not_over, from the API and the domain alike", async () => {
     await firms(1);
@@ -136,17 +154,10 @@ describe("a run and the server", () => {
     await firms(4);
     h.clock.set("2026-04-02T09:00:00Z");
     const deps = { clock: h.clock, signer: h.deps.signer, invoicePrefix: "RCP", paymentTermsDays: 30 };
-    let turns = 0;
-    let counting = true;
-    const count = () => {
-      if (!counting) return;
-      turns += 1;
-      setImmediate(count);
-    };
-    setImmediate(count);
+    const loop = countTurns();
     // On SQLite every query is synchronous: without a turn of the loop, nothing else would run until the end.
     const run = await runBilling(h.db, { month: "2026-03", actorUserId: null, chunkSize: 1 }, deps);
-    counting = false;
+    const turns = loop.stop();
     expect(run.invoicesCreated).toBeGreaterThanOrEqual(4);
     expect(turns).toBeGreaterThanOrEqual(run.invoicesCreated);
   });
@@ -154,16 +165,9 @@ describe("a run and the server", () => {
   it("lets the event loop turn between planned batches of a preview too", async () => {
     await firms(4);
     h.clock.set("2026-04-02T09:00:00Z");
-    let turns = 0;
-    let counting = true;
-    const count = () => {
-      if (!counting) return;
-      turns += 1;
-      setImmediate(count);
-    };
-    setImmediate(count);
+    const loop = countTurns();
     const preview = await previewBilling(h.db, "2026-03", { catchUpMonths: 0, batchSize: 1 });
-    counting = false;
+    const turns = loop.stop();
     expect(preview.invoices.length).toBeGreaterThanOrEqual(4);
     expect(turns).toBeGreaterThanOrEqual(preview.invoices.length);
   });

@@ -2,13 +2,13 @@
 // `--version`; a token from the environment never printed whatever the run; and the GitHub Action's step,
 // read from action.yml and run as the runner would (inputs as its env, bash), against a test server.
 import { spawn } from "node:child_process";
-import { createServer, type Server } from "node:http";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { load } from "js-yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api, makeHarness, makeUser, tempDir, type Harness, type TestUser } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
+import { listen, type Listening } from "../support/listen.js";
 
 const root = join(import.meta.dirname, "../..");
 const PACKAGE_BIN = "packages/check-client/bin/reciprocity-check.js";
@@ -18,7 +18,7 @@ const SECRET = "rcp_ENVSECRET_do_not_print_0123456789abcdef";
 const UNREACHABLE = "http://127.0.0.1:9"; // the discard port: nothing listens there
 
 let h: Harness;
-let server: Server;
+let listening: Listening;
 let url: string;
 let firmOwner: TestUser;
 let firmId: number;
@@ -47,14 +47,11 @@ beforeEach(async () => {
   await c.work("ledger-tool", licensor.id);
   firmOwner = await makeUser(h);
   firmId = (await c.org("Acme", "commercial", { headcount: 20, owner: firmOwner })).id;
-  server = createServer(h.app);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const address = server.address();
-  url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  listening = await listen(h.app);
+  url = listening.url;
 });
 afterEach(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await listening.close();
   await h.close();
 });
 

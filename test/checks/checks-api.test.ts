@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { createServer, type Server } from "node:http";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -7,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api, dumpDatabase, makeHarness, makeUser, tempDir, type Harness, type TestUser } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
+import { listen, type Listening } from "../support/listen.js";
 import { execute } from "../../src/db/sql.js";
 
 const root = join(import.meta.dirname, "../..");
@@ -176,17 +176,14 @@ describe("POST /checks", () => {
 });
 
 describe("reciprocity check (CLI)", () => {
-  let server: Server;
+  let listening: Listening;
   let url: string;
   beforeEach(async () => {
-    server = createServer(h.app);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const address = server.address();
-    url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    listening = await listen(h.app);
+    url = listening.url;
   });
   afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await listening.close();
   });
 
   function run(args: string[], command = "check"): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -2,12 +2,12 @@
 // match, a work's fee is counted once whatever number of its versions a file holds, entries nobody can
 // identify are counted and never matched, and the CLI gate follows its written rule.
 import { spawn } from "node:child_process";
-import { createServer, type Server } from "node:http";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api, makeHarness, makeUser, tempDir, type Harness, type TestUser } from "../support/harness.js";
 import { Commune } from "../support/commune.js";
+import { listen, type Listening } from "../support/listen.js";
 import { gateFailures } from "../../packages/check-client/check-client.js";
 
 const root = join(import.meta.dirname, "../..");
@@ -137,17 +137,14 @@ describe("entries nobody can identify", () => {
 });
 
 describe("the CLI gate", () => {
-  let server: Server;
+  let listening: Listening;
   let url: string;
   beforeEach(async () => {
-    server = createServer(h.app);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const address = server.address();
-    url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    listening = await listen(h.app);
+    url = listening.url;
   });
   afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
+    await listening.close();
   });
 
   function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

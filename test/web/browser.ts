@@ -2,11 +2,12 @@
 // scripts/install-system-deps.sh, which `npm test` runs first). Any console error fails a test.
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import type { Express } from "express";
 import { requiredInCi } from "../support/ci.js";
+import { listen } from "../support/listen.js";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Where CI is set, a missing browser fails the run (requiredInCi) instead of skipping the browser tests. */
@@ -37,10 +38,7 @@ export async function launch(): Promise<Browser> {
  * PUBLIC_URL, never the Host header, so PUBLIC_URL becomes the address the server got.
  */
 export async function serve(h: { app: Express; config: { PUBLIC_URL?: string | undefined } }): Promise<{ server: Server; url: string }> {
-  const server = createServer(h.app);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  const { server, url } = await listen(h.app);
   h.config.PUBLIC_URL = url;
   return { server, url };
 }
