@@ -29,9 +29,12 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   if (outcome === "not_configured")
     deps.logger.warn("no treasurer exists; set BOOTSTRAP_TREASURER_EMAIL, _PASSWORD and _TOKEN to create one");
   const app = createApp(deps);
+  // Express 5 hands a failed listen (the port taken, an address not ours) to this callback.
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-    s.once("error", reject);
+    const s = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
+  }).catch(async (error: unknown) => {
+    await built.close();
+    throw error;
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;

@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import pg from "pg";
 import { sql } from "drizzle-orm";
@@ -68,6 +69,26 @@ describe("the server process", () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("Invalid configuration");
     expect(result.stderr).toContain("PORT");
+  });
+
+  it("exits non-zero with a clear message when its port is taken, instead of claiming to serve", async () => {
+    const settings = await freshDatabaseSettings();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, "127.0.0.1", resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const result = spawnSync(process.execPath, [join(root, "bin/reciprocity.js"), "serve"], {
+        cwd: root,
+        env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...settings, SIGNING_KEY_PATH: join(tempDir(), "key.pem") },
+        encoding: "utf8",
+        timeout: 20_000,
+      });
+      expect(result.status, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`EADDRINUSE: address already in use 127.0.0.1:${port}`);
+      expect(result.stdout).not.toContain("reciprocity is serving");
+    } finally {
+      holder.close();
+    }
   });
 
   it("reciprocity backup writes a consistent copy of a SQLite database, and refuses PostgreSQL clearly", async () => {

@@ -1,19 +1,9 @@
 // The real server, as `npm start` runs it, in a child process on a free port.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freePort } from "./ports.js";
 
 export const root = join(import.meta.dirname, "../..");
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const address = s.address();
-      s.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 export async function waitFor(url: string, timeoutMs: number): Promise<Response> {
   const started = Date.now();
@@ -34,9 +24,21 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `reciprocity serve` with these settings (on top of the environment) and waits for /healthz. */
+/**
+ * Starts `reciprocity serve` with these settings (on top of the environment) and waits for /healthz. A port
+ * taken meanwhile by something outside this run (the child exits with EADDRINUSE) is drawn again.
+ */
 export async function startServerProcess(env: Record<string, string | undefined>): Promise<ServerProcess> {
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(env, await freePort());
+    } catch (error) {
+      if (attempt >= 3 || !(error instanceof Error) || !error.message.includes("EADDRINUSE")) throw error;
+    }
+  }
+}
+
+async function startOnce(env: Record<string, string | undefined>, port: number): Promise<ServerProcess> {
   const child = spawn(process.execPath, [join(root, "bin/reciprocity.js"), "serve"], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: "warn", ...env, PORT: String(port) },

@@ -3,7 +3,7 @@
 // as root, so as root the cluster belongs to the `postgres` system user (made by Debian's package).
 import { execFileSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { freePort } from "./ports.js";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 
@@ -19,17 +19,6 @@ function binDir(): string {
   const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
   for (const v of versions) if (existsSync(join(root, v, "bin", "initdb"))) return join(root, v, "bin");
   throw new Error("PostgreSQL is not installed: run scripts/install-system-deps.sh (Debian's postgresql package)");
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 /** `durable`: keep fsync and synchronous commits on (benchmarks); tests turn them off for speed. */
