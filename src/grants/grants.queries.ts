@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { grants, invoices, organizations, works } from "../db/schema.js";
 import { AppError } from "../shared/errors.js";
@@ -38,7 +38,34 @@ export async function getGrant(db: Db, id: string) {
   return view(row);
 }
 
-export async function listGrants(db: Db, organizationId: number) {
-  const rows = await grantRows(db).where(eq(grants.organizationId, organizationId)).orderBy(desc(grants.month), works.slug);
+/** Where a page of an organization's grants starts: after this grant, newest month first, then by work. */
+export interface GrantKey {
+  month: string;
+  workSlug: string;
+  id: string;
+}
+
+/** The sort key of a listed grant, for the cursor of the page after it. */
+export const grantKeyOf = (g: GrantKey): [string, string, string] => [g.month, g.workSlug, g.id];
+
+/** Up to `limit` of the organization's grants after `after`: newest month first, then by work and id. */
+export async function listGrants(db: Db, organizationId: number, page: { limit: number; after?: GrantKey | undefined }) {
+  const { after } = page;
+  const rows = await grantRows(db)
+    .where(
+      and(
+        eq(grants.organizationId, organizationId),
+        after &&
+          or(
+            lt(grants.month, after.month),
+            and(
+              eq(grants.month, after.month),
+              or(gt(works.slug, after.workSlug), and(eq(works.slug, after.workSlug), gt(grants.id, after.id))),
+            ),
+          ),
+      ),
+    )
+    .orderBy(desc(grants.month), asc(works.slug), asc(grants.id))
+    .limit(page.limit);
   return rows.map(view);
 }

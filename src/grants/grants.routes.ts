@@ -2,11 +2,11 @@ import { z } from "zod";
 import type { Express } from "express";
 import type { AppDeps } from "../deps.js";
 import { publicBaseUrl } from "../config.js";
-import { cursorQuery, nextSchema, pageOfList } from "../http/pagination.js";
+import { cursorQuery, decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
-import { getGrant, listGrants } from "./grants.queries.js";
-import { grantIdParam, grantResponse, grantsResponse } from "./grants.schemas.js";
+import { getGrant, grantKeyOf, listGrants } from "./grants.queries.js";
+import { grantIdParam, grantResponse, grantsCursor, grantsResponse } from "./grants.schemas.js";
 
 export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {
   api.route(
@@ -36,8 +36,10 @@ export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {
     },
     async ({ params, query, user, req, res }) => {
       await requireOrganizationAccess(deps.db, user, params.id);
-      const all = await listGrants(deps.db, params.id);
-      const { items, next } = pageOfList(req, res, publicBaseUrl(deps.config), all, query, (g) => g.id);
+      const key = decodeCursor(query.cursor, grantsCursor);
+      const after = key && { month: key[0], workSlug: key[1], id: key[2] };
+      const rows = await listGrants(deps.db, params.id, { limit: query.limit + 1, after });
+      const { items, next } = pageOf(req, res, publicBaseUrl(deps.config), rows, query.limit, grantKeyOf);
       res.json({ grants: items, next });
     },
   );

@@ -69,7 +69,7 @@ export function pageOf<T>(
 }
 
 /**
- * For short lists read whole (a user's tokens, an organization's usages and grants): the page after the
+ * For short lists read whole (a user's tokens, an organization's usages): the page after the
  * item whose id the cursor names, in the list's own order.
  */
 export function pageOfList<T>(

@@ -15,7 +15,8 @@ import { invoiceUblFor, renderInvoiceHtml } from "../invoices/render-invoice.js"
 import { INVOICE_REF_PATTERN, PAYABLE_STATUSES } from "../invoices/invoice-rules.js";
 import { sellerOf } from "../billing/billing.routes.js";
 import { invoiceDistribution } from "../distribution/invoice-distribution.queries.js";
-import { listGrants } from "../grants/grants.queries.js";
+import { grantKeyOf, listGrants, type GrantKey } from "../grants/grants.queries.js";
+import { grantsCursor } from "../grants/grants.schemas.js";
 import { usagesFromCheck } from "../checks/save-check.js";
 import { cooperativeEvidenceBody } from "../organizations/organizations.schemas.js";
 import { emptyForm, formBody, formFromError, formFromNotice, moneyFromForm, optionalText, parseForm, type FormState } from "./forms.js";
@@ -26,7 +27,7 @@ import { isOverdue } from "../invoices/invoice-rules.js";
 import { moneyJson } from "../shared/money.js";
 import { isoNow } from "../shared/clock.js";
 import { readableDate } from "./format.js";
-import { pageOf } from "../http/pagination.js";
+import { decodeCursor, encodeCursor, pageOf } from "../http/pagination.js";
 import type { Actor } from "../shared/actor.js";
 import { invoiceCursorOf } from "./treasury-invoices.pages.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
@@ -182,6 +183,35 @@ async function owedView(deps: AppDeps, req: Request, res: Response, user: Actor,
   };
 }
 
+/** License grants on an organization's page; older ones are a "Next page" away (`?grants=`). */
+export const ORG_GRANTS_PER_PAGE = 50;
+
+/** A grants cursor from the page's query string; one this page did not give out starts from the newest. */
+function grantCursorOf(cursor: unknown): GrantKey | undefined {
+  if (typeof cursor !== "string" || cursor.length > 500) return undefined;
+  try {
+    const key = decodeCursor(cursor, grantsCursor);
+    return key && { month: key[0], workSlug: key[1], id: key[2] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** One page of the organization's grants, newest month first; the invoices' page stays where it was. */
+async function grantsView(deps: AppDeps, req: Request, orgId: number) {
+  const after = grantCursorOf(req.query.grants);
+  const rows = await listGrants(deps.db, orgId, { limit: ORG_GRANTS_PER_PAGE + 1, after });
+  const grants = rows.slice(0, ORG_GRANTS_PER_PAGE);
+  const linkTo = (cursor: string | undefined) => {
+    const url = new URL(req.originalUrl, "http://x");
+    if (cursor === undefined) url.searchParams.delete("grants");
+    else url.searchParams.set("grants", cursor);
+    return `${url.pathname}${url.search}#grants`;
+  };
+  const next = rows.length > ORG_GRANTS_PER_PAGE ? linkTo(encodeCursor(grantKeyOf(grants.at(-1)!))) : null;
+  return { grants, grantPager: after !== undefined || next !== null ? { first: after !== undefined ? linkTo(undefined) : null, next } : null };
+}
+
 /** The organization's page, with the size-facts form as given (re-rendered with errors). */
 function organizationPage(deps: AppDeps): OrgPage {
   const { db, clock } = deps;
@@ -199,7 +229,7 @@ function organizationPage(deps: AppDeps): OrgPage {
         org: { ...view, kindLabel: kindLabel(view.kind), isCooperative: view.kind === "worker_cooperative" },
         usages,
         ...(await owedView(deps, req, res, user, org.id, day)),
-        grants: await listGrants(db, org.id),
+        ...(await grantsView(deps, req, org.id)),
         factsForm: factsFormState,
         inviteForm: formFromNotice(res, "invite", { role: "member" }),
         endForm: formFromNotice(res, "end-usage", { endedOn: day }),
