@@ -209,7 +209,10 @@ async function grantsView(deps: AppDeps, req: Request, orgId: number) {
     return `${url.pathname}${url.search}#grants`;
   };
   const next = rows.length > ORG_GRANTS_PER_PAGE ? linkTo(encodeCursor(grantKeyOf(grants.at(-1)!))) : null;
-  return { grants, grantPager: after !== undefined || next !== null ? { first: after !== undefined ? linkTo(undefined) : null, next } : null };
+  return {
+    grants,
+    grantPager: after !== undefined || next !== null ? { first: after !== undefined ? linkTo(undefined) : null, next } : null,
+  };
 }
 
 /** The organization's page, with the size-facts form as given (re-rendered with errors). */
