@@ -4,6 +4,7 @@ import { registerBondRoutes } from "./bonds/bonds.routes.js";
 import { registerVentureRoutes } from "./bonds/venture.routes.js";
 import express, { type Express, type RequestHandler } from "express";
 import { logRequest, requestLog } from "./http/request-log.js";
+import { proxyHint } from "./http/proxy-hint.js";
 import { securityHead, securityHeaders } from "./http/security-headers.js";
 import { healthCheck } from "./http/health.js";
 import { ResponseCache } from "./http/response-cache.js";
@@ -64,8 +65,11 @@ export const JSON_BODY_LIMIT = "1mb";
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  // X-Forwarded-* are believed only from the proxies TRUST_PROXY names (express's syntax).
-  app.set("trust proxy", trustProxySetting(deps.config.TRUST_PROXY));
+  // X-Forwarded-* are believed only from the proxies TRUST_PROXY names (express's syntax). Without it, the first
+  // forwarded request from a local address (a proxy forgotten in the settings) gets one warning in the log.
+  const trustProxy = trustProxySetting(deps.config.TRUST_PROXY);
+  app.set("trust proxy", trustProxy);
+  if (trustProxy === false) app.use(proxyHint(deps.logger));
   // Public reads answered whole from memory until the next commit, ahead of every other middleware: a served
   // answer carries the headers it was stored with (the security headers among them), its own request id and
   // log line.

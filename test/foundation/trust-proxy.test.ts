@@ -6,6 +6,9 @@ import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import { api, makeHarness, type Harness } from "../support/harness.js";
 import { rateLimitCounters } from "../../src/db/schema.js";
+import { pino } from "pino";
+import { createApp } from "../../src/app.js";
+import { isLocalAddress, PROXY_HINT } from "../../src/http/proxy-hint.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -87,6 +90,38 @@ describe("without TRUST_PROXY", () => {
       await h!.close();
       h = undefined;
     }
+  });
+});
+
+describe("a proxy forwarding to a server without TRUST_PROXY", () => {
+  /** The harness's app again, with a logger whose warnings are kept. */
+  async function loggedApp(trustProxy?: string) {
+    const h = await harness(trustProxy);
+    const warnings: { msg: string; from?: string }[] = [];
+    const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line) as { msg: string }) });
+    return { app: createApp({ ...h.deps, logger }), warnings };
+  }
+
+  it("gets one warning in the log, on the first forwarded request from a local address", async () => {
+    const { app, warnings } = await loggedApp();
+    await request(app).get("/api/v1/works").expect(200);
+    expect(warnings).toEqual([]);
+    for (let i = 0; i < 3; i++) await request(app).get("/api/v1/works").set("x-forwarded-for", `203.0.113.${i}`).expect(200);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ msg: PROXY_HINT, from: expect.stringMatching(/^(::ffff:)?127\.0\.0\.1$/) });
+  });
+
+  it("gets none once TRUST_PROXY is set", async () => {
+    const { app, warnings } = await loggedApp("loopback");
+    await request(app).get("/api/v1/works").set("x-forwarded-for", "203.0.113.1").expect(200);
+    expect(warnings).toEqual([]);
+  });
+
+  it("counts only loopback and private addresses as where a proxy lives", () => {
+    for (const local of ["127.0.0.1", "::ffff:127.0.0.1", "::1", "10.1.2.3", "172.20.0.5", "192.168.1.1", "fd00::7"])
+      expect(isLocalAddress(local), local).toBe(true);
+    for (const remote of ["203.0.113.9", "::ffff:198.51.100.1", "2001:db8::1", "172.32.0.1", "", undefined])
+      expect(isLocalAddress(remote), String(remote)).toBe(false);
   });
 });
 
