@@ -19,6 +19,28 @@ export function eachTime<T>(read: () => Promise<T>): FreshRead<T> {
   return Object.assign(() => read(), { joinPending: () => read() });
 }
 
+/**
+ * A synchronous `read` (SQLite's data version: no round trip, but a read transaction, ~25 µs inside a busy
+ * server) made at most once per event-loop turn: the turn's first caller schedules it with `setImmediate`,
+ * which runs once the poll phase has handled every request that arrived with that one; the callers until then
+ * share it. It begins after each of them called, so every caller is fresh. A failed read fails them all.
+ */
+export function oncePerTurn<T>(read: () => T): FreshRead<T> {
+  let scheduled: Promise<T> | undefined;
+  const fresh = () =>
+    (scheduled ??= new Promise<T>((resolve, reject) => {
+      setImmediate(() => {
+        scheduled = undefined;
+        try {
+          resolve(read());
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
+    }));
+  return Object.assign(fresh, { joinPending: fresh });
+}
+
 /** `read`, shared among concurrent callers as above; a failed read fails the callers that shared it. */
 export function freshRead<T>(read: () => Promise<T>): FreshRead<T> {
   let pending: Promise<T> | undefined;

@@ -1,6 +1,7 @@
-// A shared read never answers a caller with a read that started before the caller arrived.
+// A shared read never answers a caller with a read that started before the caller arrived: PostgreSQL's round
+// trip shared while pending (`freshRead`), SQLite's statement made once per event-loop turn (`oncePerTurn`).
 import { describe, expect, it } from "vitest";
-import { freshRead } from "../../src/db/fresh-read.js";
+import { freshRead, oncePerTurn } from "../../src/db/fresh-read.js";
 
 /** A read that answers the number of commits it saw when it started, after `release()`. */
 function gatedSource() {
@@ -111,5 +112,49 @@ describe("joinPending, for a health check", () => {
     await source.release();
     expect(await fresh).toBe(1);
     expect(source.starts()).toBe(2);
+  });
+});
+
+describe("oncePerTurn", () => {
+  /** A synchronous read that answers the commits it saw, counting its starts. */
+  function syncSource() {
+    let commits = 0;
+    let starts = 0;
+    return { read: () => ((starts += 1), commits), commit: () => (commits += 1), starts: () => starts };
+  }
+
+  it("callers of one event-loop turn share one read, which begins after the last of them called", async () => {
+    const source = syncSource();
+    const version = oncePerTurn(source.read);
+    const first = version();
+    source.commit();
+    const second = version();
+    source.commit();
+    const third = version.joinPending();
+    expect(source.starts()).toBe(0);
+    expect(await Promise.all([first, second, third])).toEqual([2, 2, 2]);
+    expect(source.starts()).toBe(1);
+  });
+
+  it("a caller of a later turn gets a read of its own, which sees what it saw", async () => {
+    const source = syncSource();
+    const version = oncePerTurn(source.read);
+    expect(await version()).toBe(0);
+    source.commit();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await version()).toBe(1);
+    expect(source.starts()).toBe(2);
+  });
+
+  it("a failed read fails the turn's callers; the next turn reads again", async () => {
+    let fail = true;
+    const version = oncePerTurn(() => {
+      if (fail) throw new Error("database is locked");
+      return "v";
+    });
+    const callers = [version(), version()];
+    for (const caller of callers) await expect(caller).rejects.toThrow("database is locked");
+    fail = false;
+    expect(await version()).toBe("v");
   });
 });
