@@ -34,7 +34,7 @@ export function oncePerTurn<T>(read: () => T): FreshRead<T> {
         try {
           resolve(read());
         } catch (error) {
-          reject(error as Error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         }
       });
     }));
