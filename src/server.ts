@@ -33,7 +33,7 @@ export async function startServer(config: Config, options: { clock?: Clock; logg
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (error?: Error) => (error ? reject(error) : resolve(s)));
   }).catch(async (error: unknown) => {
-    await built.close();
+    await built.close().catch(() => undefined); // the listen error is the one to report
     throw error;
   });
   const address = server.address();

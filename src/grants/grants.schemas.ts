@@ -1,12 +1,13 @@
 // The request and response shapes of the grants API.
 import { z } from "zod";
 import { monthSchema } from "../shared/schemas.js";
+import { slugParam } from "../works/works.schemas.js";
 
 /** Grants are named by a UUID, not a numeric id. */
 export const grantIdParam = z.object({ id: z.uuid() });
 
 /** The cursor of a page of an organization's grants: the last grant's month, work slug and id. */
-export const grantsCursor = z.tuple([monthSchema, z.string().min(1).max(200), z.uuid()]);
+export const grantsCursor = z.tuple([monthSchema, slugParam.shape.slug, z.uuid()]);
 
 export const grantResponse = z
   .object({

@@ -4,6 +4,7 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
 import { AppError } from "../shared/errors.js";
+import { hasControlCharacters } from "../shared/schemas.js";
 
 export { cursorQuery, nextSchema } from "../shared/schemas.js";
 
@@ -42,7 +43,9 @@ export function decodeCursor<S extends z.ZodType<CursorKey>>(cursor: string | un
     key = undefined;
   }
   const parsed = shape.safeParse(key);
-  if (!parsed.success) throw invalidCursor("is not a cursor this list gave out");
+  // No list's key holds a control character; PostgreSQL refuses a NUL in a text parameter outright.
+  const controlled = Array.isArray(key) && key.some((part) => typeof part === "string" && hasControlCharacters(part));
+  if (!parsed.success || controlled) throw invalidCursor("is not a cursor this list gave out");
   return parsed.data;
 }
 

@@ -27,7 +27,7 @@ import { isOverdue } from "../invoices/invoice-rules.js";
 import { moneyJson } from "../shared/money.js";
 import { isoNow } from "../shared/clock.js";
 import { readableDate } from "./format.js";
-import { decodeCursor, encodeCursor, pageOf } from "../http/pagination.js";
+import { decodeCursor, encodeCursor } from "../http/pagination.js";
 import type { Actor } from "../shared/actor.js";
 import { invoiceCursorOf } from "./treasury-invoices.pages.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
@@ -168,16 +168,35 @@ async function owedOf(deps: AppDeps, user: Actor, orgId: number, day: string) {
   }));
 }
 
+/**
+ * A link to the organization's page with one pager's cursor set (or cleared) and the other pager's kept. Built
+ * on the page's own path, not the request's: the page is also rendered in answer to a form's failed POST.
+ */
+function orgPageLink(req: Request, orgId: number, pager: "cursor" | "grants", cursor: string | undefined): string {
+  const query = new URLSearchParams();
+  for (const name of ["cursor", "grants"] as const) {
+    const value = name === pager ? cursor : req.query[name];
+    if (typeof value === "string" && value.length <= 500) query.set(name, value);
+  }
+  const search = query.toString();
+  return `/organizations/${orgId}${search ? `?${search}` : ""}`;
+}
+
 /** What the organization owes, and one page of its invoices (`?cursor=` from the page's "Next page" link). */
-async function owedView(deps: AppDeps, req: Request, res: Response, user: Actor, orgId: number, day: string) {
+async function owedView(deps: AppDeps, req: Request, user: Actor, orgId: number, day: string) {
   const after = invoiceCursorOf(req.query.cursor);
   const list = await listInvoices(deps.db, user, { organizationId: orgId, limit: ORG_INVOICES_PER_PAGE + 1, after });
-  const { items, next } = pageOf(req, res, "", list.invoices, ORG_INVOICES_PER_PAGE, (i) => [i.month, i.id]);
+  const items = list.invoices.slice(0, ORG_INVOICES_PER_PAGE);
+  const last = items.at(-1);
+  const next =
+    list.invoices.length > ORG_INVOICES_PER_PAGE && last ? orgPageLink(req, orgId, "cursor", encodeCursor([last.month, last.id])) : null;
   const seller = sellerOf(deps.config);
   return {
     invoices: items.map((i) => ({ ...i, ref: i.number ?? String(i.id), overdue: isOverdue(i, day), dueOnText: readableDate(i.dueOn) })),
     invoicePager:
-      after !== undefined || next !== null ? { first: after !== undefined ? `/organizations/${orgId}#invoices` : null, next } : null,
+      after !== undefined || next !== null
+        ? { first: after !== undefined ? orgPageLink(req, orgId, "cursor", undefined) : null, next }
+        : null,
     owed: await owedOf(deps, user, orgId, day),
     payTo: { name: seller.name, iban: seller.iban || null },
   };
@@ -202,16 +221,14 @@ async function grantsView(deps: AppDeps, req: Request, orgId: number) {
   const after = grantCursorOf(req.query.grants);
   const rows = await listGrants(deps.db, orgId, { limit: ORG_GRANTS_PER_PAGE + 1, after });
   const grants = rows.slice(0, ORG_GRANTS_PER_PAGE);
-  const linkTo = (cursor: string | undefined) => {
-    const url = new URL(req.originalUrl, "http://x");
-    if (cursor === undefined) url.searchParams.delete("grants");
-    else url.searchParams.set("grants", cursor);
-    return `${url.pathname}${url.search}#grants`;
-  };
-  const next = rows.length > ORG_GRANTS_PER_PAGE ? linkTo(encodeCursor(grantKeyOf(grants.at(-1)!))) : null;
+  const last = grants.at(-1);
+  const next = rows.length > ORG_GRANTS_PER_PAGE && last ? orgPageLink(req, orgId, "grants", encodeCursor(grantKeyOf(last))) : null;
   return {
     grants,
-    grantPager: after !== undefined || next !== null ? { first: after !== undefined ? linkTo(undefined) : null, next } : null,
+    grantPager:
+      after !== undefined || next !== null
+        ? { first: after !== undefined ? orgPageLink(req, orgId, "grants", undefined) : null, next }
+        : null,
   };
 }
 
@@ -231,7 +248,7 @@ function organizationPage(deps: AppDeps): OrgPage {
       {
         org: { ...view, kindLabel: kindLabel(view.kind), isCooperative: view.kind === "worker_cooperative" },
         usages,
-        ...(await owedView(deps, req, res, user, org.id, day)),
+        ...(await owedView(deps, req, user, org.id, day)),
         ...(await grantsView(deps, req, org.id)),
         factsForm: factsFormState,
         inviteForm: formFromNotice(res, "invite", { role: "member" }),

@@ -146,6 +146,15 @@ describe("oncePerTurn", () => {
     expect(source.starts()).toBe(2);
   });
 
+  it("a caller resuming right after a read (a microtask later) gets a new read, not the settled one", async () => {
+    const source = syncSource();
+    const version = oncePerTurn(source.read);
+    expect(await version()).toBe(0);
+    source.commit();
+    expect(await version()).toBe(1);
+    expect(source.starts()).toBe(2);
+  });
+
   it("a failed read fails the turn's callers; the next turn reads again", async () => {
     let fail = true;
     const version = oncePerTurn(() => {

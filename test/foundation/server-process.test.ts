@@ -81,7 +81,7 @@ describe("the server process", () => {
         cwd: root,
         env: { ...process.env, HOST: "127.0.0.1", PORT: String(port), ...settings, SIGNING_KEY_PATH: join(tempDir(), "key.pem") },
         encoding: "utf8",
-        timeout: 20_000,
+        timeout: 60_000,
       });
       expect(result.status, result.stderr).toBe(2);
       expect(result.stderr).toContain(`EADDRINUSE: address already in use 127.0.0.1:${port}`);

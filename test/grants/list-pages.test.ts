@@ -77,6 +77,7 @@ describe("an organization's grants", () => {
     expect(all.map((g) => ({ id: g.id, month: g.month, workSlug: g.workSlug }))).toEqual(expected);
     await expectBadCursor(h, c.owner.auth, path, encodeCursor([expected[0]!.id]));
     await expectBadCursor(h, c.owner.auth, path, encodeCursor(["2020-13", "alpha-tool", expected[0]!.id]));
+    await expectBadCursor(h, c.owner.auth, path, encodeCursor(["2020-01", "alpha\u0000tool", expected[0]!.id]));
   });
 
   it(`show ${ORG_GRANTS_PER_PAGE} a page on the organization's page, with next and first links`, async () => {
@@ -103,5 +104,14 @@ describe("an organization's grants", () => {
     }
     expect(shown).toEqual(expected.map((g) => g.id));
     expect(pages).toBe(Math.ceil(expected.length / ORG_GRANTS_PER_PAGE));
+    // The page re-rendered after a form's failed POST links to the organization's page, not to the form's URL.
+    const csrf = /name="_csrf" value="([^"]+)"/.exec((await agent.get(`/organizations/${firmId}`).expect(200)).text)![1]!;
+    const refused = await agent
+      .post(`/organizations/${firmId}/facts`)
+      .type("form")
+      .send({ _csrf: csrf, effectiveOn: "not a day", headcount: "3" })
+      .expect(422);
+    expect(refused.text).toMatch(new RegExp(`<a href="/organizations/${firmId}\\?grants(?:=|&#x3D;)[^"#]+#grants" rel="next">`));
+    expect(refused.text).not.toContain(`/organizations/${firmId}/facts?`);
   });
 });

@@ -104,4 +104,11 @@ describe("list pages", () => {
     expect(owners.map((o) => o.login)).toEqual(["amy", "bob", "kim", "zed"]);
     await expectBadCursor(h, c.treasurer.auth, "/api/v1/forks/unattributed", "%%%");
   });
+
+  it("a cursor holding a control character is a 400 on the lists that sort by text, never a 500 (PostgreSQL refuses NUL)", async () => {
+    for (const bad of ["a\u0000b", "tab\there", "line\nbreak"]) {
+      await expectBadCursor(h, {}, "/api/v1/works", encodeCursor([bad, 1]));
+      await expectBadCursor(h, c.treasurer.auth, "/api/v1/ledger/balances", encodeCursor([bad, "EUR"]));
+    }
+  });
 });
