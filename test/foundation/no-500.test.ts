@@ -372,7 +372,7 @@ describe("lockfiles of every format", () => {
     ),
   };
 
-  it("never get a 500, whole or cut short", async () => {
+  it("never get a 500, whole or cut short", { timeout: 120_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...Object.keys(files)).chain((k) => fc.tuple(fc.constant(k), files[k]!)),

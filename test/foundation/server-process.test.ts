@@ -31,7 +31,7 @@ async function newDatabaseSettings(): Promise<{ DATABASE_PATH: string; DATABASE_
 }
 
 describe("the server process", () => {
-  it("starts on PORT, migrates a new database, bootstraps the treasurer and answers /healthz", async () => {
+  it("starts on PORT, migrates a new database, bootstraps the treasurer and answers /healthz", { timeout: 120_000 }, async () => {
     const settings = await newDatabaseSettings();
     const server = await startServerProcess({
       DATABASE_PATH: settings.DATABASE_PATH,

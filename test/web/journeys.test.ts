@@ -246,40 +246,44 @@ describe.skipIf(!chromiumPresent)("a maintainer", () => {
 });
 
 describe.skipIf(!chromiumPresent)("a company", () => {
-  it("records size facts, checks a lockfile for its organization, declares the usages, and reads its invoice", async () => {
-    const { acme } = await seedBilling();
-    const { page } = tab;
-    await signIn(page, base, company.email, PASSWORD);
-    await page.goto(`${base}/organizations/${acme.id}`);
-    await page.getByLabel("Headcount").fill("25");
-    await page.getByLabel(/Annual revenue/).fill("1250000.005");
-    await page.getByRole("button", { name: "Record size facts" }).click();
-    expect(await page.getByRole("alert").textContent()).toContain("EUR allows at most 2 decimals");
-    expect(await page.getByLabel("Headcount").inputValue()).toBe("25");
-    expect(await page.getByLabel(/Annual revenue/).inputValue()).toBe("1250000.005");
-    await page.getByLabel(/Annual revenue/).fill("1,250,000.00");
-    await page.getByRole("button", { name: "Record size facts" }).click();
-    expect(await page.getByRole("status").textContent()).toContain("recorded");
-    expect(await page.locator("table", { hasText: "Headcount" }).textContent()).toContain("EUR 1,250,000.00");
+  it(
+    "records size facts, checks a lockfile for its organization, declares the usages, and reads its invoice",
+    { timeout: 120_000 },
+    async () => {
+      const { acme } = await seedBilling();
+      const { page } = tab;
+      await signIn(page, base, company.email, PASSWORD);
+      await page.goto(`${base}/organizations/${acme.id}`);
+      await page.getByLabel("Headcount").fill("25");
+      await page.getByLabel(/Annual revenue/).fill("1250000.005");
+      await page.getByRole("button", { name: "Record size facts" }).click();
+      expect(await page.getByRole("alert").textContent()).toContain("EUR allows at most 2 decimals");
+      expect(await page.getByLabel("Headcount").inputValue()).toBe("25");
+      expect(await page.getByLabel(/Annual revenue/).inputValue()).toBe("1250000.005");
+      await page.getByLabel(/Annual revenue/).fill("1,250,000.00");
+      await page.getByRole("button", { name: "Record size facts" }).click();
+      expect(await page.getByRole("status").textContent()).toContain("recorded");
+      expect(await page.locator("table", { hasText: "Headcount" }).textContent()).toContain("EUR 1,250,000.00");
 
-    const w2 = await c.work("commons-ui", (await c.org("Second Coop", "nonprofit")).id);
-    const file = join(tempDir(), "yarn.lock");
-    writeFileSync(file, `# yarn lockfile v1\n\n\n${w2.slug}@^1.0.0:\n  version "1.4.0"\n\nleft-pad@^1:\n  version "1.3.0"\n`);
-    await page.getByRole("link", { name: /Check a lockfile for/ }).click();
-    await page.getByLabel("Lockfile or SBOM").setInputFiles(file);
-    await page.getByRole("button", { name: "Check" }).click();
-    expect(await page.locator("section").textContent()).toContain("not declared");
-    await page.getByRole("button", { name: /Declare 1 usage/ }).click();
-    expect(await page.getByRole("status").textContent()).toContain("1 usage(s) declared");
-    expect(await page.getByRole("row", { name: /commons-ui/ }).textContent()).toContain("fee");
+      const w2 = await c.work("commons-ui", (await c.org("Second Coop", "nonprofit")).id);
+      const file = join(tempDir(), "yarn.lock");
+      writeFileSync(file, `# yarn lockfile v1\n\n\n${w2.slug}@^1.0.0:\n  version "1.4.0"\n\nleft-pad@^1:\n  version "1.3.0"\n`);
+      await page.getByRole("link", { name: /Check a lockfile for/ }).click();
+      await page.getByLabel("Lockfile or SBOM").setInputFiles(file);
+      await page.getByRole("button", { name: "Check" }).click();
+      expect(await page.locator("section").textContent()).toContain("not declared");
+      await page.getByRole("button", { name: /Declare 1 usage/ }).click();
+      expect(await page.getByRole("status").textContent()).toContain("1 usage(s) declared");
+      expect(await page.getByRole("row", { name: /commons-ui/ }).textContent()).toContain("fee");
 
-    expect(await page.locator("#owed-heading + .cards").textContent()).toContain("Outstanding");
-    await page.getByRole("link", { name: "RCP-2026-000001", exact: true }).click();
-    expect(await page.locator("h1").textContent()).toBe("Invoice RCP-2026-000001");
-    expect(await page.locator("body").textContent()).toContain("DE89 3704 0044 0532 0130 00");
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /UBL/ }).click()]);
-    expect(download.suggestedFilename()).toBe("RCP-2026-000001.xml");
-  });
+      expect(await page.locator("#owed-heading + .cards").textContent()).toContain("Outstanding");
+      await page.getByRole("link", { name: "RCP-2026-000001", exact: true }).click();
+      expect(await page.locator("h1").textContent()).toBe("Invoice RCP-2026-000001");
+      expect(await page.locator("body").textContent()).toContain("DE89 3704 0044 0532 0130 00");
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /UBL/ }).click()]);
+      expect(download.suggestedFilename()).toBe("RCP-2026-000001.xml");
+    },
+  );
 
   it("gets a 404 page for another organization's invoice", async () => {
     await seedBilling();
