@@ -1,17 +1,16 @@
 // Reading a file never blocks the server: lockfiles and SBOMs are read in child processes, under limits
 // on entries, nesting and time, with a bounded number of checks in flight per client address; the web
 // /check form counts against the API's rate limit.
-import { request as httpRequest } from "node:http";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
+import { request as httpRequest, type ClientRequest } from "node:http";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api, makeHarness, type Harness } from "../support/harness.js";
+import { listen, type Listening } from "../support/listen.js";
 import { MAX_ENTRIES, MAX_NESTING } from "../../src/checks/check-limits.js";
 import { configureParsing } from "../../src/checks/parse-pool.js";
 
 let h: Harness | undefined;
-let server: Server | undefined;
+let served: Listening | undefined;
 // The production limits (10 s a read, 30 s in the queue) are for a server, not for a CI machine running other
 // test files beside this one: the parse child runs at a lower priority and may be starved for seconds. Tests
 // about something else get a minute; the parse_timeout test sets its own limit.
@@ -21,8 +20,8 @@ beforeEach(() => {
 });
 afterEach(async () => {
   configureParsing(productionLimits);
-  if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
-  server = undefined;
+  await served?.close();
+  served = undefined;
   await h?.close();
   h = undefined;
 });
@@ -41,15 +40,14 @@ interface Reply {
   ms: number;
 }
 
-/** One request from a given local address (each address is a client of its own). */
-function send(
-  port: number,
-  path: string,
-  options: { method?: string; body?: string | Buffer; from?: string; headers?: Record<string, string> } = {},
-): Promise<Reply> {
+type Options = { method?: string; body?: string | Buffer; from?: string; headers?: Record<string, string> };
+
+/** A request from a given local address (each address is a client of its own), its body not yet ended. */
+function begin(port: number, path: string, options: Options): { req: ClientRequest; reply: Promise<Reply> } {
   const start = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
+  let req!: ClientRequest;
+  const reply = new Promise<Reply>((resolve, reject) => {
+    req = httpRequest(
       {
         host: "127.0.0.1",
         port,
@@ -71,36 +69,22 @@ function send(
       },
     );
     req.on("error", reject);
-    req.end(options.body);
   });
+  return { req, reply };
 }
 
-/** A POST whose body is sent but for its last byte, so the request stays in flight until `finish()`. */
+/** One request, whole. */
+function send(port: number, path: string, options: Options = {}): Promise<Reply> {
+  const { req, reply } = begin(port, path, options);
+  req.end(options.body);
+  return reply;
+}
+
+/** A check whose body is sent but for its last byte, so the request stays in flight until `finish()`. */
 function held(port: number, body: string): { finish(): Promise<Reply> } {
   const bytes = Buffer.from(body);
-  const start = performance.now();
-  let req: ReturnType<typeof httpRequest>;
-  const reply = new Promise<Reply>((resolve, reject) => {
-    req = httpRequest(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/api/v1/checks",
-        method: "POST",
-        agent: false,
-        headers: { "content-type": "application/yaml", "content-length": bytes.length },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), ms: performance.now() - start }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.write(bytes.subarray(0, -1));
-  });
+  const { req, reply } = begin(port, "/api/v1/checks", { method: "POST", body: bytes });
+  req.write(bytes.subarray(0, -1));
   return {
     finish: () => {
       req.end(bytes.subarray(-1));
@@ -109,10 +93,10 @@ function held(port: number, body: string): { finish(): Promise<Reply> } {
   };
 }
 
-async function listen(harness: Harness): Promise<number> {
-  server = harness.app.listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server!.once("listening", () => resolve()));
-  return (server.address() as AddressInfo).port;
+/** The harness's app on a free port, closed after the test. */
+async function listenOn(harness: Harness): Promise<number> {
+  served = await listen(harness.app);
+  return Number(new URL(served.url).port);
 }
 
 const percentile = (values: number[], p: number) => {
@@ -123,7 +107,7 @@ const percentile = (values: number[], p: number) => {
 describe("reading files off the event loop", () => {
   it("keeps /healthz under 100 ms at p99 while four anonymous 6 MB uploads are read", { timeout: 180_000 }, async () => {
     h = await makeHarness({ CHECK_RATE_LIMIT_PER_MINUTE: 1000 });
-    const port = await listen(h);
+    const port = await listenOn(h);
     const file = Buffer.from(pnpmLockfile(100_000));
     expect(file.length).toBeGreaterThan(5_500_000);
     // The pool starts on the first check: warm it, so the figures are about reading, not start-up.
@@ -217,7 +201,7 @@ describe("limits, each with its code", () => {
 
   it("too_many_concurrent_checks: a third check in flight from one address is a 429", { timeout: 120_000 }, async () => {
     h = await makeHarness({ CHECK_RATE_LIMIT_PER_MINUTE: 1000 });
-    const port = await listen(h);
+    const port = await listenOn(h);
     // Two checks held in flight: their bodies stop one byte short, after the limits (which run on the headers).
     const first = [held(port, pnpmLockfile(10)), held(port, pnpmLockfile(10))];
     // A third from the same address is refused once both have passed the limits (on a busy machine that takes a
