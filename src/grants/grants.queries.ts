@@ -48,6 +48,9 @@ export interface GrantKey {
 /** The sort key of a listed grant, for the cursor of the page after it. */
 export const grantKeyOf = (g: GrantKey): [string, string, string] => [g.month, g.workSlug, g.id];
 
+/** The grant a cursor's key names (`grantKeyOf`'s inverse). */
+export const grantKeyFromCursor = ([month, workSlug, id]: [string, string, string]): GrantKey => ({ month, workSlug, id });
+
 /** Up to `limit` of the organization's grants after `after`: newest month first, then by work and id. */
 export async function listGrants(db: Db, organizationId: number, page: { limit: number; after?: GrantKey | undefined }) {
   const { after } = page;

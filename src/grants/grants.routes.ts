@@ -5,7 +5,7 @@ import { publicBaseUrl } from "../config.js";
 import { cursorQuery, decodeCursor, nextSchema, pageOf } from "../http/pagination.js";
 import { idParam, type ApiRouter } from "../http/route.js";
 import { requireOrganizationAccess } from "../organizations/organizations.queries.js";
-import { getGrant, grantKeyOf, listGrants } from "./grants.queries.js";
+import { getGrant, grantKeyFromCursor, grantKeyOf, listGrants } from "./grants.queries.js";
 import { grantIdParam, grantResponse, grantsCursor, grantsResponse } from "./grants.schemas.js";
 
 export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {
@@ -37,7 +37,7 @@ export function registerGrantRoutes(api: ApiRouter, deps: AppDeps): void {
     async ({ params, query, user, req, res }) => {
       await requireOrganizationAccess(deps.db, user, params.id);
       const key = decodeCursor(query.cursor, grantsCursor);
-      const after = key && { month: key[0], workSlug: key[1], id: key[2] };
+      const after = key && grantKeyFromCursor(key);
       const rows = await listGrants(deps.db, params.id, { limit: query.limit + 1, after });
       const { items, next } = pageOf(req, res, publicBaseUrl(deps.config), rows, query.limit, grantKeyOf);
       res.json({ grants: items, next });

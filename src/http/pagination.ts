@@ -49,6 +49,16 @@ export function decodeCursor<S extends z.ZodType<CursorKey>>(cursor: string | un
   return parsed.data;
 }
 
+/** For web pages: a cursor from the query string, or none (the first page) when it is not one the list gave out. */
+export function pageCursorOf<S extends z.ZodType<CursorKey>>(cursor: unknown, shape: S): z.output<S> | undefined {
+  if (typeof cursor !== "string" || cursor.length > 500) return undefined;
+  try {
+    return decodeCursor(cursor, shape);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `rows` holds up to `limit + 1` items read after the cursor: the extra one only says there is a next page.
  * Sets the `Link` header and returns the page's items and its `next` URL (relative to `base`).

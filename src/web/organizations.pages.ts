@@ -15,7 +15,7 @@ import { invoiceUblFor, renderInvoiceHtml } from "../invoices/render-invoice.js"
 import { INVOICE_REF_PATTERN, PAYABLE_STATUSES } from "../invoices/invoice-rules.js";
 import { sellerOf } from "../billing/billing.routes.js";
 import { invoiceDistribution } from "../distribution/invoice-distribution.queries.js";
-import { grantKeyOf, listGrants, type GrantKey } from "../grants/grants.queries.js";
+import { grantKeyFromCursor, grantKeyOf, listGrants } from "../grants/grants.queries.js";
 import { grantsCursor } from "../grants/grants.schemas.js";
 import { usagesFromCheck } from "../checks/save-check.js";
 import { cooperativeEvidenceBody } from "../organizations/organizations.schemas.js";
@@ -27,7 +27,7 @@ import { isOverdue } from "../invoices/invoice-rules.js";
 import { moneyJson } from "../shared/money.js";
 import { isoNow } from "../shared/clock.js";
 import { readableDate } from "./format.js";
-import { decodeCursor, encodeCursor } from "../http/pagination.js";
+import { encodeCursor, pageCursorOf } from "../http/pagination.js";
 import type { Actor } from "../shared/actor.js";
 import { invoiceCursorOf } from "./treasury-invoices.pages.js";
 import { attempt, redirectWithNotice, renderPage } from "./render.js";
@@ -205,20 +205,10 @@ async function owedView(deps: AppDeps, req: Request, user: Actor, orgId: number,
 /** License grants on an organization's page; older ones are a "Next page" away (`?grants=`). */
 export const ORG_GRANTS_PER_PAGE = 50;
 
-/** A grants cursor from the page's query string; one this page did not give out starts from the newest. */
-function grantCursorOf(cursor: unknown): GrantKey | undefined {
-  if (typeof cursor !== "string" || cursor.length > 500) return undefined;
-  try {
-    const key = decodeCursor(cursor, grantsCursor);
-    return key && { month: key[0], workSlug: key[1], id: key[2] };
-  } catch {
-    return undefined;
-  }
-}
-
 /** One page of the organization's grants, newest month first; the invoices' page stays where it was. */
 async function grantsView(deps: AppDeps, req: Request, orgId: number) {
-  const after = grantCursorOf(req.query.grants);
+  const key = pageCursorOf(req.query.grants, grantsCursor);
+  const after = key && grantKeyFromCursor(key);
   const rows = await listGrants(deps.db, orgId, { limit: ORG_GRANTS_PER_PAGE + 1, after });
   const grants = rows.slice(0, ORG_GRANTS_PER_PAGE);
   const last = grants.at(-1);

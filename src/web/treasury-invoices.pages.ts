@@ -11,7 +11,7 @@ import { isoDateSchema, monthSchema } from "../shared/schemas.js";
 import { invoicingDeps, sellerOf } from "../billing/billing.routes.js";
 import { invoiceView, listInvoices, requireInvoiceAccess, type InvoiceFilter, type InvoiceKey } from "../invoices/invoices.queries.js";
 import { invoicesCursor } from "../invoices/invoices.schemas.js";
-import { decodeCursor, pageOf } from "../http/pagination.js";
+import { pageCursorOf, pageOf } from "../http/pagination.js";
 import { isOverdue, isPayable } from "../invoices/invoice-rules.js";
 import { recordPayment } from "../payments/record-payment.js";
 import { recordRefund } from "../payments/record-refund.js";
@@ -58,13 +58,8 @@ type InvoiceQuery = ReturnType<typeof invoiceQuery>;
 
 /** An invoice list's place from a page's `?cursor=`; one that does not parse is the first page. */
 export function invoiceCursorOf(cursor: unknown): InvoiceKey | undefined {
-  if (typeof cursor !== "string" || cursor.length > 500) return undefined;
-  try {
-    const key = decodeCursor(cursor, invoicesCursor);
-    return key && { month: key[0], id: key[1] };
-  } catch {
-    return undefined;
-  }
+  const key = pageCursorOf(cursor, invoicesCursor);
+  return key && { month: key[0], id: key[1] };
 }
 
 const filterOf = (q: InvoiceQuery, day: string): Omit<InvoiceFilter, "limit" | "after"> => ({
