@@ -6,10 +6,7 @@ import { makeHarness, makeUser, passwordHashFor, type Harness, type TestUser } f
 import { Commune } from "../support/commune.js";
 import { openDispute } from "../../src/works/work-claims.js";
 import { getWorkBySlug } from "../../src/works/works.queries.js";
-import { requiredInCi } from "../support/ci.js";
-import { axeViolations, chromiumPresent, CHROMIUM, horizontalOverflow, launch, openTab, serve, signIn, type Tab } from "./browser.js";
-
-requiredInCi(CHROMIUM, chromiumPresent, "scripts/install-system-deps.sh installs Debian's chromium");
+import { axeViolations, chromiumPresent, horizontalOverflow, launch, openTab, serve, signIn, type Tab } from "./browser.js";
 
 const PASSWORD = "correct horse battery";
 let browser: Browser;
